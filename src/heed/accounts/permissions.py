@@ -1,0 +1,27 @@
+"""What each role may do. Scoping by unit lives in selectors.unit_ids_visible_to."""
+
+from __future__ import annotations
+
+from heed.accounts.models import Role, User
+from heed.core.errors import PermissionDeniedError
+
+_DESIGNERS = {Role.ADMIN, Role.ANALYST}
+_VIEWERS = {Role.ADMIN, Role.ANALYST, Role.UNIT_MANAGER}
+_SUBMITTERS = {Role.ADMIN, Role.ANALYST, Role.UNIT_MANAGER, Role.INTERVIEWER, Role.AGENT}
+
+
+def can_design_surveys(user: User) -> bool:
+    return user.is_authenticated and user.role in _DESIGNERS
+
+
+def can_view_results(user: User) -> bool:
+    return user.is_authenticated and user.role in _VIEWERS
+
+
+def can_submit_responses(user: User) -> bool:
+    return user.is_authenticated and user.role in _SUBMITTERS
+
+
+def require(allowed: bool, message: str = "Your role does not allow this.") -> None:
+    if not allowed:
+        raise PermissionDeniedError(message)

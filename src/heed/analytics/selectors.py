@@ -1,0 +1,106 @@
+"""Headline metrics (NPS, CSAT, CES) aggregated in the database, with 95% intervals.
+
+This is the one query path for these numbers: the dashboard and the API both call
+``metric_rows``. The database returns sufficient statistics per group (counts, sums, sums of
+squares); ``heed.stats.intervals`` turns them into estimates. No response is loaded into Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
+
+from heed.accounts.models import Unit, User
+from heed.responses.models import Response
+from heed.responses.selectors import ResponseFilters, response_queryset
+from heed.stats.intervals import Estimate, mean, nps, proportion
+
+Dimension = Literal["unit", "channel", "language", "age_group", "touchpoint", "week", "month"]
+DIMENSIONS: tuple[str, ...] = Dimension.__args__  # type: ignore[attr-defined]
+
+_AGGREGATES = {
+    "responses": Count("id"),
+    "nps_n": Count("nps_score"),
+    "nps_pro": Count("id", filter=Q(nps_score__gte=9)),
+    "nps_det": Count("id", filter=Q(nps_score__lte=6)),
+    "csat_n": Count("csat_score"),
+    "csat_top2": Count("id", filter=Q(csat_score__gte=4)),
+    "csat_sum": Sum("csat_score"),
+    "csat_sq": Sum(F("csat_score") * F("csat_score")),
+    "ces_n": Count("ces_score"),
+    "ces_sum": Sum("ces_score"),
+    "ces_sq": Sum(F("ces_score") * F("ces_score")),
+}
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    key: Any
+    label: str
+    responses: int
+    nps: Estimate
+    csat_top2: Estimate
+    csat_mean: Estimate
+    ces_mean: Estimate
+
+    def as_dict(self) -> dict[str, Any]:
+        key = self.key.isoformat() if isinstance(self.key, dt.date | dt.datetime) else self.key
+        return {
+            "key": key, "label": self.label, "responses": self.responses,
+            "nps": self.nps.as_dict(1), "csat_top2": self.csat_top2.as_dict(3),
+            "csat_mean": self.csat_mean.as_dict(2), "ces_mean": self.ces_mean.as_dict(2),
+        }
+
+
+def _row(key: Any, label: str, agg: dict[str, Any]) -> MetricRow:
+    return MetricRow(
+        key=key, label=label, responses=agg["responses"],
+        nps=nps(promoters=agg["nps_pro"], detractors=agg["nps_det"], n=agg["nps_n"]),
+        csat_top2=proportion(successes=agg["csat_top2"], n=agg["csat_n"]),
+        csat_mean=mean(n=agg["csat_n"], total=float(agg["csat_sum"] or 0), total_sq=float(agg["csat_sq"] or 0)),
+        ces_mean=mean(n=agg["ces_n"], total=float(agg["ces_sum"] or 0), total_sq=float(agg["ces_sq"] or 0)),
+    )
+
+
+def _group_expression(dimension: str) -> tuple[str, Any]:
+    if dimension == "week":
+        return "period", TruncWeek("submitted_at")
+    if dimension == "month":
+        return "period", TruncMonth("submitted_at")
+    if dimension == "unit":
+        return "unit_id", None
+    return dimension, None
+
+
+def _labels(dimension: str, keys: list[Any], user: User) -> dict[Any, str]:
+    if dimension == "unit":
+        units = Unit.objects.filter(organisation_id=user.organisation_id, id__in=[k for k in keys if k])
+        labels = {unit.id: f"{unit.code} {unit.name}" for unit in units}
+        labels[None] = "(no unit)"
+        return labels
+    if dimension in ("week", "month"):
+        fmt = "%G-W%V" if dimension == "week" else "%Y-%m"
+        return {k: k.strftime(fmt) for k in keys if k is not None}
+    return {k: (k or "(none)") for k in keys}
+
+
+def metric_summary(*, user: User, filters: ResponseFilters | None = None) -> MetricRow:
+    aggregates = response_queryset(user=user, filters=filters).aggregate(**_AGGREGATES)
+    return _row(None, "All", aggregates)
+
+
+def metric_rows(*, user: User, dimension: str, filters: ResponseFilters | None = None) -> list[MetricRow]:
+    """Metrics per value of ``dimension`` (unit, channel, language, age group, week or month)."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    queryset: QuerySet[Response] = response_queryset(user=user, filters=filters)
+    field, expression = _group_expression(dimension)
+    if expression is not None:
+        queryset = queryset.annotate(**{field: expression})
+    grouped = list(queryset.order_by().values(field).annotate(**_AGGREGATES).order_by(field))
+    labels = _labels(dimension, [g[field] for g in grouped], user)
+    return [_row(g[field], labels.get(g[field], str(g[field])), g) for g in grouped]

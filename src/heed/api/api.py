@@ -1,0 +1,148 @@
+"""The HTTP API (django-ninja). OpenAPI at /api/docs. Handlers are thin: they call selectors/services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from heed.accounts import permissions
+from heed.accounts.selectors import unit_get
+from heed.analytics.selectors import DIMENSIONS, metric_rows, metric_summary
+from heed.api.auth import AUTH
+from heed.api.schemas import ErrorOut, MetricsOut, ResponseIn, ResponseOut, SurveyDetailOut, SurveySummaryOut
+from heed.core.errors import ApplicationError, NotFoundError
+from heed.responses.selectors import ResponseFilters, response_list
+from heed.responses.services import Submission, response_submit
+from heed.surveys.answering import SubmissionError
+from heed.surveys.i18n_strings import UI_STRINGS
+from heed.surveys.models import Survey
+from heed.surveys.selectors import survey_get, survey_latest_version, survey_list
+
+api = NinjaAPI(title="Heed API", version="1", auth=AUTH, urls_namespace="api", docs_url="/docs")
+
+
+@api.exception_handler(ApplicationError)
+def _application_error(request: HttpRequest, exc: ApplicationError):
+    return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=exc.status_code)
+
+
+@api.exception_handler(SubmissionError)
+def _submission_error(request: HttpRequest, exc: SubmissionError):
+    english = UI_STRINGS["en"]
+    errors = {
+        key: english.get(error.key, "This question does not exist in the survey.").format(**error.params)
+        for key, error in exc.errors.items()
+    }
+    return api.create_response(
+        request, {"detail": "Some answers are not valid.", "code": "invalid_answers", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError):
+    return api.create_response(
+        request, {"detail": "Send a valid API token: 'Authorization: Bearer heed_…'.", "code": "unauthenticated"},
+        status=401,
+    )
+
+
+def _user(request: HttpRequest):
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _survey_out(survey: Survey, *, with_definition: bool = False) -> dict:
+    version = survey_latest_version(survey=survey)
+    out = {
+        "id": survey.id, "title": survey.title, "status": survey.status,
+        "default_language": survey.default_language, "languages": survey.languages,
+        "latest_version": version.number if version else None,
+    }
+    if with_definition:
+        out["definition"] = version.definition if version else None
+    return out
+
+
+@api.get("/surveys", response=list[SurveySummaryOut], tags=["surveys"])
+def surveys_list(request: HttpRequest):
+    return [_survey_out(s) for s in survey_list(organisation=_user(request).organisation)]
+
+
+@api.get("/surveys/{survey_id}", response={200: SurveyDetailOut, 404: ErrorOut}, tags=["surveys"])
+def surveys_get(request: HttpRequest, survey_id: int):
+    survey = survey_get(organisation=_user(request).organisation, survey_id=survey_id)
+    if survey is None:
+        raise NotFoundError("No such survey.")
+    return _survey_out(survey, with_definition=True)
+
+
+@api.post("/responses", response={200: ResponseOut, 201: ResponseOut, 400: ErrorOut, 403: ErrorOut,
+                                  404: ErrorOut, 409: ErrorOut, 422: ErrorOut}, tags=["responses"])
+def responses_submit(request: HttpRequest, payload: ResponseIn):
+    """Submit one response. With a ``client_key``, resubmitting returns the stored response (200)."""
+    user = _user(request)
+    permissions.require(permissions.can_submit_responses(user))
+    survey = survey_get(organisation=user.organisation, survey_id=payload.survey_id)
+    if survey is None:
+        raise NotFoundError("No such survey.")
+    unit = None
+    if payload.unit_id is not None:
+        unit = unit_get(user=user, unit_id=payload.unit_id)
+        if unit is None:
+            raise NotFoundError("No such unit (or it is outside your scope).")
+    elif user.role in ("unit_manager", "interviewer", "agent"):
+        raise ApplicationError("Give the unit_id of one of your units.", code="unit_required")
+    submission = Submission(
+        survey=survey, language=payload.language or survey.default_language, channel=payload.channel,
+        unit=unit, touchpoint=payload.touchpoint, client_key=payload.client_key, started_at=payload.started_at,
+        submitted_at=payload.submitted_at, submitted_by=user,
+    )
+    response, created = response_submit(submission=submission, raw_answers=payload.answers)
+    response = response_list(user=user).select_related("version").get(pk=response.pk)
+    return (201 if created else 200), response
+
+
+class ResponseFilterIn(Schema):
+    survey_id: int | None = None
+    unit_id: int | None = None
+    channel: str | None = None
+    language: str | None = None
+    touchpoint: str | None = None
+    age_group: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def _filters(params: ResponseFilterIn) -> ResponseFilters:
+    return ResponseFilters(**params.dict())
+
+
+@api.get("/responses", response=list[ResponseOut], tags=["responses"])
+@paginate(LimitOffsetPagination)
+def responses_list(request: HttpRequest, filters: Query[ResponseFilterIn]):
+    user = _user(request)
+    permissions.require(permissions.can_view_results(user))
+    return response_list(user=user, filters=_filters(filters)).select_related("version")
+
+
+class MetricsParamsIn(ResponseFilterIn):
+    group_by: str | None = None
+
+
+@api.get("/metrics", response={200: MetricsOut, 400: ErrorOut, 403: ErrorOut}, tags=["metrics"])
+def metrics(request: HttpRequest, params: Query[MetricsParamsIn]):
+    """NPS, CSAT (top-2-box and mean) and CES with n and 95% intervals, overall and per group."""
+    user = _user(request)
+    permissions.require(permissions.can_view_results(user))
+    if params.group_by is not None and params.group_by not in DIMENSIONS:
+        raise ApplicationError(f"group_by must be one of: {', '.join(DIMENSIONS)}.", code="invalid_group_by")
+    filters = ResponseFilters(**params.dict(exclude={"group_by"}))
+    rows = metric_rows(user=user, dimension=params.group_by, filters=filters) if params.group_by else []
+    return {
+        "summary": metric_summary(user=user, filters=filters).as_dict(),
+        "group_by": params.group_by,
+        "rows": [row.as_dict() for row in rows],
+    }

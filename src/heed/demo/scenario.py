@@ -1,0 +1,52 @@
+"""The demo company: ~40 stores in five countries, and how satisfied their customers are.
+
+Numbers here shape the synthetic data so the dashboard tells a story worth exploring: younger
+customers are harder to please, two stores are clearly worse, service improves slowly over the
+year, and intercept channels collect more comments than e-mail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    language: str
+    regions: tuple[tuple[str, tuple[str, ...]], ...]  # (region name, store towns)
+    second_language: str = ""
+    second_share: float = 0.0
+
+
+COUNTRIES: tuple[Country, ...] = (
+    Country("IT", "Italia", "it", (
+        ("Italia Nord", ("Milano Centro", "Milano Bicocca", "Torino", "Bergamo", "Verona", "Bologna")),
+        ("Italia Centro-Sud", ("Roma Termini", "Roma EUR", "Firenze", "Napoli", "Bari", "Palermo")),
+    )),
+    Country("HR", "Hrvatska", "hr", (
+        ("Hrvatska", ("Zagreb Centar", "Zagreb Arena", "Split", "Rijeka", "Osijek", "Zadar", "Pula", "Varaždin")),
+    )),
+    Country("BG", "България", "bg", (
+        ("България", ("София Център", "София Младост", "Пловдив", "Варна", "Бургас", "Русе", "Стара Загора")),
+    ), second_language="ru", second_share=0.08),
+    Country("EE", "Eesti", "et", (
+        ("Eesti", ("Tallinn Kesklinn", "Tallinn Ülemiste", "Tartu", "Pärnu", "Narva", "Viljandi")),
+    ), second_language="ru", second_share=0.3),
+    Country("IE", "Ireland", "en", (
+        ("Ireland", ("Dublin Grafton", "Dublin Dundrum", "Cork", "Galway", "Limerick", "Waterford", "Kilkenny")),
+    )),
+)
+
+# Latent satisfaction shifts (in NPS-answer points) that the data is generated from.
+WORSE_STORES = {"IT-09": -2.6, "BG-03": -2.9}  # Roma EUR, Пловдив: clearly worse
+AGE_EFFECT = {"18-24": -1.1, "25-34": -0.5, "35-44": 0.0, "45-54": 0.3, "55-64": 0.6, "65+": 0.9}
+AGE_WEIGHTS = {"18-24": 0.14, "25-34": 0.22, "35-44": 0.22, "45-54": 0.18, "55-64": 0.14, "65+": 0.10}
+COUNTRY_EFFECT = {"IT": 0.0, "HR": 0.3, "BG": -0.2, "EE": 0.2, "IE": 0.4}
+COMMENT_RATE = {"qr": 0.45, "intercept": 0.6, "email": 0.3, "transaction": 0.25, "web": 0.35}
+STAFF_NAMES = {
+    "it": ("Giulia", "Marco", "Chiara", "Luca"), "hr": ("Ivana", "Marko", "Petra", "Luka"),
+    "bg": ("Мария", "Георги", "Елена", "Иван"), "et": ("Kadri", "Martin", "Liis", "Rasmus"),
+    "ru": ("Ольга", "Сергей", "Анна", "Дмитрий"), "en": ("Aoife", "Conor", "Siobhan", "Liam"),
+}

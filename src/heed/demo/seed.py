@@ -1,0 +1,258 @@
+"""Seed a realistic demo organisation: stores in five countries and a year of feedback.
+
+Organisation, units, users, surveys, versions and links are made through the real services.
+Responses are generated in bulk (tens of thousands in seconds) with the same headline-field
+logic as ``response_submit``; every generated answer set is valid for its survey version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from heed.accounts.models import Organisation, Role, Unit
+from heed.accounts.services import organisation_create, unit_create, user_create
+from heed.core.channels import Channel
+from heed.demo.comment_bank import COMMENTS, STAFF_PRAISE
+from heed.demo.scenario import (
+    AGE_EFFECT,
+    AGE_WEIGHTS,
+    COMMENT_RATE,
+    COUNTRIES,
+    COUNTRY_EFFECT,
+    STAFF_NAMES,
+    WORSE_STORES,
+)
+from heed.distribution.models import SurveyLink
+from heed.distribution.services import link_create
+from heed.responses.models import Answer, Response
+from heed.responses.services import answer_row, headline_fields
+from heed.surveys.definition import SurveyDefinition
+from heed.surveys.models import SurveyVersion
+from heed.surveys.selectors import version_definition
+from heed.surveys.services import survey_create, survey_publish
+
+DEMO_SLUG = "adriatica"
+DEMO_PASSWORD = "heed-demo-2026"
+LANGUAGES = ["en", "it", "hr", "bg", "ru", "et"]
+
+
+@dataclass
+class Store:
+    unit: Unit
+    country: str
+    language: str
+    second_language: str
+    second_share: float
+    effect: float
+
+
+@dataclass
+class DemoSurvey:
+    version: SurveyVersion
+    definition: SurveyDefinition
+    share: float
+    channels: tuple[str, ...]
+    answers: Callable[[random.Random, float, str, str], dict[str, Any]]
+
+
+def _clip(value: float, low: int, high: int) -> int:
+    return max(low, min(high, round(value)))
+
+
+def _sentiment(nps: int) -> str:
+    return "negative" if nps <= 6 else "neutral" if nps <= 8 else "positive"
+
+
+def _comment(rng: random.Random, language: str, nps: int) -> str:
+    sentiment = _sentiment(nps)
+    if sentiment == "positive" and rng.random() < 0.12:
+        return rng.choice(STAFF_PRAISE[language]).format(name=rng.choice(STAFF_NAMES[language]))
+    return rng.choice(COMMENTS[language][sentiment])
+
+
+def _csat_from(rng: random.Random, latent: float) -> int:
+    return _clip(1 + (latent - 1.5) / 2.1 + rng.gauss(0, 0.55), 1, 5)
+
+
+def _intercept_answers(rng: random.Random, latent: float, language: str, channel: str) -> dict[str, Any]:
+    nps = _clip(latent, 0, 10)
+    answers: dict[str, Any] = {
+        "store_experience": _csat_from(rng, latent), "merchandise": _csat_from(rng, latent - 0.4),
+        "staff_behaviour": _csat_from(rng, latent + 0.3), "staff_professionalism": _csat_from(rng, latent + 0.1),
+        "nps": nps,
+    }
+    bought = rng.random() < 0.35 + 0.05 * nps
+    answers["did_buy"] = "yes" if bought else "no"
+    if not bought:
+        reasons = ["price", "size", "browsing", "queue", "quality", "other"]
+        answers["why_not_buy"] = rng.sample(reasons, k=rng.choice((1, 1, 1, 2)))
+    if rng.random() < COMMENT_RATE.get(channel, 0.3):
+        answers["comment"] = _comment(rng, language, nps)
+    return answers
+
+
+def _transaction_answers(rng: random.Random, latent: float, language: str, channel: str) -> dict[str, Any]:
+    nps = _clip(latent, 0, 10)
+    answers: dict[str, Any] = {"csat": _csat_from(rng, latent + 0.2)}
+    if rng.random() < 0.8:
+        answers["nps"] = nps
+    if rng.random() < COMMENT_RATE.get(channel, 0.3):
+        answers["comment"] = _comment(rng, language, nps)
+    return answers
+
+
+def _ces_answers(rng: random.Random, latent: float, language: str, channel: str) -> dict[str, Any]:
+    ces = _clip(1 + (latent - 1) / 1.5 + rng.gauss(0, 0.7), 1, 7)
+    answers: dict[str, Any] = {"ces": ces}
+    if rng.random() < COMMENT_RATE.get(channel, 0.3):
+        answers["comment"] = _comment(rng, language, _clip(latent, 0, 10))
+    return answers
+
+
+def _relationship_answers(rng: random.Random, latent: float, language: str, channel: str) -> dict[str, Any]:
+    nps = _clip(latent, 0, 10)
+    answers: dict[str, Any] = {"nps": nps}
+    if rng.random() < COMMENT_RATE.get(channel, 0.3):
+        answers["nps_reason"] = _comment(rng, language, nps)
+    return answers
+
+
+def _build_org(rng: random.Random) -> tuple[Organisation, list[Store]]:
+    organisation = organisation_create(name="Adriatica Retail Group", slug=DEMO_SLUG, brand="Adriatica",
+                                       languages=LANGUAGES, default_language="en")
+    stores: list[Store] = []
+    for country in COUNTRIES:
+        number = 0
+        for region_number, (region_name, towns) in enumerate(country.regions, start=1):
+            region = unit_create(organisation=organisation, kind=Unit.Kind.REGION, name=region_name,
+                                 code=f"{country.code}-R{region_number}", country=country.code,
+                                 language=country.language)
+            for town in towns:
+                number += 1
+                code = f"{country.code}-{number:02d}"
+                unit = unit_create(organisation=organisation, kind=Unit.Kind.STORE, name=town, code=code,
+                                   parent=region, country=country.code, language=country.language)
+                effect = COUNTRY_EFFECT[country.code] + rng.gauss(0, 0.35) + WORSE_STORES.get(code, 0.0)
+                stores.append(Store(unit, country.code, country.language, country.second_language,
+                                    country.second_share, effect))
+    return organisation, stores
+
+
+def _build_users(organisation: Organisation, stores: list[Store]) -> list[tuple[str, str]]:
+    by_code = {s.unit.code: s.unit for s in stores}
+    user_create(organisation=organisation, username="admin", password=DEMO_PASSWORD, role=Role.ADMIN,
+                email="admin@adriatica.example")
+    user_create(organisation=organisation, username="analyst", password=DEMO_PASSWORD, role=Role.ANALYST,
+                email="analyst@adriatica.example", first_name="Ana", last_name="Lista")
+    user_create(organisation=organisation, username="manager.it09", password=DEMO_PASSWORD,
+                role=Role.UNIT_MANAGER, units=[by_code["IT-09"]], first_name="Paolo")
+    user_create(organisation=organisation, username="manager.hr", password=DEMO_PASSWORD,
+                role=Role.UNIT_MANAGER, units=[by_code["HR-01"].parent], first_name="Maja")
+    return [("analyst", "analyst (all stores)"), ("manager.it09", "store manager, Roma EUR only"),
+            ("manager.hr", "regional manager, Croatia"), ("admin", "administrator")]
+
+
+def _build_surveys(organisation: Organisation, actor) -> list[DemoSurvey]:
+    specs = [
+        ("Store visit (intercept)", "store_intercept", 0.45, (Channel.QR, Channel.INTERCEPT), _intercept_answers),
+        ("After your purchase", "transaction_csat", 0.30, (Channel.TRANSACTION, Channel.EMAIL),
+         _transaction_answers),
+        ("Returns and support effort", "ces", 0.10, (Channel.WEB, Channel.EMAIL), _ces_answers),
+        ("Relationship NPS 2026", "relationship_nps", 0.15, (Channel.EMAIL,), _relationship_answers),
+    ]
+    surveys = []
+    for title, template, share, channels, answers in specs:
+        survey = survey_create(organisation=organisation, title=title, created_by=actor, languages=LANGUAGES,
+                               default_language="en", template_key=template)
+        version = survey_publish(survey=survey, actor=actor)
+        surveys.append(DemoSurvey(version, version_definition(version), share, channels, answers))
+    return surveys
+
+
+def _timestamp(rng: random.Random, now: dt.datetime, days: int) -> tuple[dt.datetime, float]:
+    age_days = rng.random() * days
+    moment = now - dt.timedelta(days=age_days)
+    moment = moment.replace(hour=rng.randint(9, 19), minute=rng.randint(0, 59), second=rng.randint(0, 59))
+    if moment > now:
+        moment -= dt.timedelta(days=1)
+    return moment, 1 - age_days / days  # 0 = a year ago, 1 = today
+
+
+def _age_group(rng: random.Random) -> str:
+    return rng.choices(list(AGE_WEIGHTS), weights=list(AGE_WEIGHTS.values()))[0]
+
+
+@transaction.atomic
+def seed_demo(*, responses: int = 60_000, seed: int = 7, days: int = 365,
+              progress: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
+    """Create the demo organisation with ``responses`` responses. Refuses if it already exists."""
+    if Organisation.objects.filter(slug=DEMO_SLUG).exists():
+        raise ValueError("The demo organisation already exists (use --reset to recreate it).")
+    rng = random.Random(seed)
+    organisation, stores = _build_org(rng)
+    logins = _build_users(organisation, stores)
+    analyst = organisation.users.get(username="analyst")
+    surveys = _build_surveys(organisation, analyst)
+    links: dict[tuple[int, int, str], SurveyLink] = {}
+    for survey in surveys:
+        for store in stores:
+            for channel in survey.channels:
+                links[(survey.version.id, store.unit.id, channel)] = link_create(
+                    survey=survey.version.survey, channel=channel, unit=store.unit,
+                    name=f"{store.unit.code} {channel}", touchpoint="store" if channel in ("qr", "intercept")
+                    else "after purchase" if channel == "transaction" else "",
+                )
+    progress(f"Organisation with {len(stores)} stores, {len(surveys)} surveys; generating {responses} responses…")
+    now = timezone.now()
+    weights = [s.share for s in surveys]
+    store_weights = [1.0 + (3 if s.unit.code.endswith(("-01", "-02")) else 0) for s in stores]
+    batch: list[tuple[Response, DemoSurvey, dict[str, Any]]] = []
+    made = 0
+    for _ in range(responses):
+        survey = rng.choices(surveys, weights=weights)[0]
+        store = rng.choices(stores, weights=store_weights)[0]
+        channel = rng.choice(survey.channels)
+        language = store.second_language if rng.random() < store.second_share else store.language
+        submitted_at, recency = _timestamp(rng, now, days)
+        age = _age_group(rng)
+        latent = 7.4 + store.effect + AGE_EFFECT[age] + 0.6 * recency + rng.gauss(0, 1.9)
+        answers = survey.answers(rng, latent, language, channel)
+        if "age_group" in {q.key for q in survey.definition.questions}:
+            answers["age_group"] = age
+            answers["gender"] = rng.choice(("female", "male", "female", "male", "other", "na"))
+        answers = {k: (float(v) if isinstance(v, int) else v) for k, v in answers.items()}
+        duration = rng.randint(35, 420)
+        response = Response(
+            organisation=organisation, survey_id=survey.version.survey_id, version=survey.version,
+            link=links[(survey.version.id, store.unit.id, channel)], unit=store.unit, channel=channel,
+            language=language, touchpoint=links[(survey.version.id, store.unit.id, channel)].touchpoint,
+            started_at=submitted_at - dt.timedelta(seconds=duration), submitted_at=submitted_at,
+            duration_seconds=duration, client_key=f"demo-{made}", **headline_fields(survey.definition, answers),
+        )
+        batch.append((response, survey, answers))
+        made += 1
+        if len(batch) >= 2000:
+            _flush(batch)
+            progress(f"  {made} responses")
+            batch = []
+    _flush(batch)
+    return {"organisation": organisation, "stores": len(stores), "responses": made, "logins": logins,
+            "password": DEMO_PASSWORD}
+
+
+def _flush(batch: list[tuple[Response, DemoSurvey, dict[str, Any]]]) -> None:
+    if not batch:
+        return
+    created = Response.objects.bulk_create([row[0] for row in batch])
+    rows: list[Answer] = []
+    for response, (_unused, survey, answers) in zip(created, batch, strict=True):
+        types = {q.key: q.type for q in survey.definition.questions}
+        rows.extend(answer_row(response, key, types[key], value) for key, value in answers.items())
+    Answer.objects.bulk_create(rows, batch_size=5000)

@@ -1,0 +1,81 @@
+"""Writes for distribution: links, personal invitations and the invitation e-mail."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from heed.accounts.models import Unit
+from heed.core.channels import Channel
+from heed.core.errors import ApplicationError
+from heed.distribution.models import Invitation, SurveyLink
+from heed.surveys.models import Survey
+
+
+def link_create(*, survey: Survey, channel: str = Channel.WEB, unit: Unit | None = None, touchpoint: str = "",
+                name: str = "") -> SurveyLink:
+    if channel not in Channel.values:
+        raise ApplicationError(f"Unknown channel {channel!r}.")
+    if unit is not None and unit.organisation_id != survey.organisation_id:
+        raise ApplicationError("The unit belongs to another organisation.")
+    return SurveyLink.objects.create(
+        organisation_id=survey.organisation_id, survey=survey, channel=channel, unit=unit,
+        touchpoint=touchpoint.strip()[:60], name=name.strip()[:120], token=secrets.token_urlsafe(9),
+    )
+
+
+def link_public_url(link: SurveyLink) -> str:
+    return f"{settings.BASE_URL}/s/{link.token}/"
+
+
+def invitation_public_url(invitation: Invitation) -> str:
+    return f"{settings.BASE_URL}/i/{invitation.token}/"
+
+
+@transaction.atomic
+def invitations_create(*, link: SurveyLink, recipients: list[tuple[str, str]], language: str = "",
+                       send: bool = True) -> list[Invitation]:
+    """One invitation per (email, name); e-mails go out after commit through the task queue."""
+    invitations = []
+    for email, name in recipients:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ApplicationError(f"{email!r} is not a valid e-mail address.") from None
+        invitations.append(Invitation.objects.create(
+            organisation_id=link.organisation_id, link=link, email=email, name=name[:120],
+            language=language, token=secrets.token_urlsafe(32),
+        ))
+    if send:
+        from heed.distribution.tasks import invitation_email_send_task
+
+        ids = [invitation.id for invitation in invitations]
+        transaction.on_commit(lambda: [invitation_email_send_task.delay(i) for i in ids])
+    return invitations
+
+
+def invitation_email_send(*, invitation: Invitation) -> bool:
+    """Send the invitation e-mail once; returns False when it was already sent."""
+    claimed = Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(sent_at=timezone.now())
+    if not claimed:
+        return False
+    survey = invitation.link.survey
+    brand = survey.organisation.brand
+    greeting = f"Hello {invitation.name}," if invitation.name else "Hello,"
+    body = (
+        f"{greeting}\n\n{brand} would like to hear about your experience. The survey takes about two "
+        f"minutes:\n\n{invitation_public_url(invitation)}\n\nThank you,\n{brand}\n"
+    )
+    try:
+        send_mail(subject=f"{brand}: {survey.title}", message=body, from_email=None,
+                  recipient_list=[invitation.email])
+    except Exception:
+        Invitation.objects.filter(pk=invitation.pk).update(sent_at=None)
+        raise
+    return True

@@ -1,0 +1,79 @@
+"""Responses and their answers.
+
+Headline scores (NPS, CSAT, CES) and demographics are copied onto the response row when it is
+submitted, so metrics aggregate one table in the database without joining answers.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from heed.core.channels import Channel
+
+
+class Response(models.Model):
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="responses")
+    version = models.ForeignKey("surveys.SurveyVersion", on_delete=models.PROTECT, related_name="responses")
+    link = models.ForeignKey("distribution.SurveyLink", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="responses")
+    invitation = models.OneToOneField("distribution.Invitation", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="response")
+    unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    language = models.CharField(max_length=8)
+    touchpoint = models.CharField(max_length=60, blank=True)
+    client_key = models.CharField(max_length=100, null=True, blank=True,
+                                  help_text="Idempotency key from the client: resubmitting never duplicates.")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    started_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField()
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    nps_score = models.SmallIntegerField(null=True, blank=True)
+    csat_score = models.SmallIntegerField(null=True, blank=True)
+    ces_score = models.SmallIntegerField(null=True, blank=True)
+    age_group = models.CharField(max_length=16, blank=True)
+    gender = models.CharField(max_length=16, blank=True)
+    region = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "client_key"], name="response_client_key_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "submitted_at"], name="response_org_time"),
+            models.Index(fields=["organisation", "unit", "submitted_at"], name="response_org_unit_time"),
+            models.Index(fields=["survey", "submitted_at"], name="response_survey_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Response {self.pk} to survey {self.survey_id}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question_key = models.CharField(max_length=40)
+    question_type = models.CharField(max_length=20)
+    number_value = models.FloatField(null=True, blank=True)
+    text_value = models.TextField(blank=True)
+    choice_values = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question_key"], name="answer_unique_per_question"),
+        ]
+        indexes = [models.Index(fields=["question_type"], name="answer_type")]
+
+    def __str__(self) -> str:
+        return f"{self.question_key}={self.value}"
+
+    @property
+    def value(self) -> float | str | list[str] | None:
+        if self.choice_values is not None:
+            return self.choice_values
+        if self.number_value is not None:
+            return self.number_value
+        return self.text_value or None

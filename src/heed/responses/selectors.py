@@ -1,0 +1,75 @@
+"""Reads for responses. Every read goes through ``response_queryset``, scoped to the caller."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from heed.accounts.models import User
+from heed.accounts.selectors import unit_descendant_ids, unit_ids_visible_to
+from heed.responses.models import Answer, Response
+
+
+@dataclass(frozen=True)
+class ResponseFilters:
+    survey_id: int | None = None
+    unit_id: int | None = None
+    channel: str | None = None
+    language: str | None = None
+    touchpoint: str | None = None
+    age_group: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def response_queryset(*, user: User, filters: ResponseFilters | None = None) -> QuerySet[Response]:
+    """Responses ``user`` may see, narrowed by ``filters``. A unit filter includes units below it."""
+    filters = filters or ResponseFilters()
+    responses = Response.objects.filter(organisation_id=user.organisation_id)
+    visible = unit_ids_visible_to(user)
+    if visible is not None:
+        responses = responses.filter(unit_id__in=visible)
+    if filters.unit_id is not None:
+        subtree = unit_descendant_ids(organisation=user.organisation, root_ids={filters.unit_id})
+        responses = responses.filter(unit_id__in=subtree)
+    if filters.survey_id is not None:
+        responses = responses.filter(survey_id=filters.survey_id)
+    for name in ("channel", "language", "touchpoint", "age_group"):
+        if value := getattr(filters, name):
+            responses = responses.filter(**{name: value})
+    if filters.date_from is not None:
+        responses = responses.filter(submitted_at__gte=_day_start(filters.date_from))
+    if filters.date_to is not None:
+        responses = responses.filter(submitted_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
+    return responses
+
+
+def response_get(*, user: User, response_id: int) -> Response | None:
+    return response_queryset(user=user).filter(id=response_id).first()
+
+
+def response_list(*, user: User, filters: ResponseFilters | None = None) -> QuerySet[Response]:
+    return (
+        response_queryset(user=user, filters=filters)
+        .select_related("unit")
+        .prefetch_related("answers")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def comment_list(*, user: User, filters: ResponseFilters | None = None, limit: int = 50) -> QuerySet[Answer]:
+    """Newest open-text answers with their response's unit and scores (text is escaped by templates)."""
+    responses = response_queryset(user=user, filters=filters)
+    return (
+        Answer.objects.filter(response__in=responses, question_type="text")
+        .exclude(text_value="")
+        .select_related("response__unit")
+        .order_by("-response__submitted_at", "-id")[:limit]
+    )

@@ -1,0 +1,127 @@
+"""Ingesting responses: validation against the published version, idempotency, one per invitation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from heed.accounts.models import Unit, User
+from heed.core.channels import Channel
+from heed.core.errors import ApplicationError, ConflictError
+from heed.distribution.models import Invitation, SurveyLink
+from heed.responses.models import Answer, Response
+from heed.surveys.answering import AnswerValue, clean_submission
+from heed.surveys.definition import SCALE_TYPES, SurveyDefinition
+from heed.surveys.models import Survey, SurveyVersion
+from heed.surveys.selectors import survey_latest_version, version_definition
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Everything known about one response besides its answers."""
+
+    survey: Survey
+    language: str
+    channel: str = Channel.WEB
+    link: SurveyLink | None = None
+    invitation: Invitation | None = None
+    unit: Unit | None = None
+    touchpoint: str = ""
+    client_key: str | None = None
+    started_at: dt.datetime | None = None
+    submitted_at: dt.datetime | None = None
+    submitted_by: User | None = None
+    version: SurveyVersion | None = None
+
+
+def answer_row(response: Response, key: str, qtype: str, value: AnswerValue) -> Answer:
+    answer = Answer(response=response, question_key=key, question_type=qtype)
+    if isinstance(value, list):
+        answer.choice_values = value
+    elif isinstance(value, float):
+        answer.number_value = value
+    else:
+        answer.text_value = value
+    return answer
+
+
+def headline_fields(definition: SurveyDefinition, answers: dict[str, AnswerValue]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for question in definition.questions:
+        value = answers.get(question.key)
+        if value is None:
+            continue
+        if question.metric and question.type in SCALE_TYPES:
+            fields[f"{question.metric}_score"] = int(value)  # type: ignore[arg-type]
+        elif question.type in {"age_group", "gender", "region"} and question.type not in fields:
+            fields[question.type] = str(value)[:60]
+    return fields
+
+
+def _existing_for_key(submission: Submission) -> Response | None:
+    if not submission.client_key:
+        return None
+    return Response.objects.filter(organisation_id=submission.survey.organisation_id,
+                                   client_key=submission.client_key).first()
+
+
+def response_submit(*, submission: Submission, raw_answers: dict[str, Any]) -> tuple[Response, bool]:
+    """Validate and store a response. Returns (response, created).
+
+    Resubmitting with the same ``client_key`` returns the stored response and creates nothing; a used
+    invitation raises ConflictError. Invalid answers raise ``SubmissionError`` (nothing is stored).
+    """
+    survey = submission.survey
+    if survey.status != Survey.Status.PUBLISHED:
+        if (existing := _existing_for_key(submission)) is not None:
+            return existing, False
+        raise ApplicationError("This survey is not open for responses.", code="survey_closed")
+    version = submission.version or survey_latest_version(survey=survey)
+    if version is None or version.survey_id != survey.id:
+        raise ApplicationError("This survey has no published version.", code="survey_closed")
+    definition = version_definition(version)
+    if submission.language not in definition.languages:
+        raise ApplicationError(f"Language {submission.language!r} is not offered by this survey.",
+                               code="invalid_language")
+    if submission.channel not in Channel.values:
+        raise ApplicationError(f"Unknown channel {submission.channel!r}.", code="invalid_channel")
+    if submission.unit is not None and submission.unit.organisation_id != survey.organisation_id:
+        raise ApplicationError("Unknown unit.", code="invalid_unit")
+    if (existing := _existing_for_key(submission)) is not None:
+        return existing, False
+    answers = clean_submission(definition, raw_answers)
+    now = timezone.now()
+    submitted_at = submission.submitted_at or now
+    if submitted_at > now + dt.timedelta(minutes=5):
+        raise ApplicationError("submitted_at lies in the future.", code="invalid_time")
+    started_at = submission.started_at
+    if started_at is not None and started_at > submitted_at:
+        started_at = None
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                organisation_id=survey.organisation_id, survey=survey, version=version, link=submission.link,
+                invitation=submission.invitation, unit=submission.unit, channel=submission.channel,
+                language=submission.language, touchpoint=submission.touchpoint[:60],
+                client_key=submission.client_key or None, submitted_by=submission.submitted_by,
+                started_at=started_at, submitted_at=submitted_at,
+                duration_seconds=int((submitted_at - started_at).total_seconds()) if started_at else None,
+                **headline_fields(definition, answers),
+            )
+            types = {q.key: q.type for q in definition.questions}
+            Answer.objects.bulk_create(
+                [answer_row(response, key, types[key], value) for key, value in answers.items()]
+            )
+            if submission.invitation is not None:
+                Invitation.objects.filter(pk=submission.invitation.pk).update(responded_at=submitted_at)
+    except IntegrityError:
+        if (existing := _existing_for_key(submission)) is not None:
+            return existing, False
+        if submission.invitation is not None:
+            raise ConflictError("This invitation has already been used.", code="invitation_used") from None
+        raise
+    return response, True

@@ -1,0 +1,75 @@
+"""Point estimates with 95% intervals for the headline CX metrics.
+
+References
+----------
+* NPS variance: the NPS is the mean of a variable scoring promoters +1, passives 0 and
+  detractors -1, so Var = (p_pro + p_det - NPS^2) / n. Rocks, B. (2016), "Interval Estimation
+  for the Net Promoter Score", *The American Statistician* 70(4), 365-372 (Wald interval, eq. 2).
+* Proportions: Wilson, E. B. (1927), "Probable inference, the law of succession, and statistical
+  inference", *JASA* 22, 209-212; same as ``scipy.stats.binomtest(...).proportion_ci('wilson')``.
+* Means: Student's t interval, mean ± t_{0.975, n-1} s / sqrt(n); same as
+  ``scipy.stats.t.interval``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scipy import stats as _st
+
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A metric value with its sample size and 95% interval (``None`` when it cannot be computed)."""
+
+    value: float | None
+    n: int
+    low: float | None
+    high: float | None
+
+    def as_dict(self, digits: int = 3) -> dict[str, float | int | None]:
+        def r(x: float | None) -> float | None:
+            return None if x is None else round(x, digits)
+
+        return {"value": r(self.value), "n": self.n, "low": r(self.low), "high": r(self.high)}
+
+
+def nps(*, promoters: int, detractors: int, n: int) -> Estimate:
+    """NPS on the -100..100 scale with a Wald 95% interval (clipped to the scale)."""
+    if n <= 0:
+        return Estimate(None, 0, None, None)
+    if promoters < 0 or detractors < 0 or promoters + detractors > n:
+        raise ValueError("promoters and detractors must be non-negative and sum to at most n")
+    p_pro, p_det = promoters / n, detractors / n
+    score = p_pro - p_det
+    variance = max(p_pro + p_det - score * score, 0.0) / n
+    half = Z95 * math.sqrt(variance)
+    return Estimate(100 * score, n, 100 * max(-1.0, score - half), 100 * min(1.0, score + half))
+
+
+def proportion(*, successes: int, n: int) -> Estimate:
+    """A share (0..1) with the Wilson score 95% interval."""
+    if n <= 0:
+        return Estimate(None, 0, None, None)
+    if not 0 <= successes <= n:
+        raise ValueError("successes must lie between 0 and n")
+    p = successes / n
+    z2 = Z95 * Z95
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = (Z95 / (1 + z2 / n)) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    return Estimate(p, n, max(0.0, centre - half), min(1.0, centre + half))
+
+
+def mean(*, n: int, total: float, total_sq: float) -> Estimate:
+    """A mean with Student's t 95% interval, from the sufficient statistics n, sum x, sum x^2."""
+    if n <= 0:
+        return Estimate(None, 0, None, None)
+    m = total / n
+    if n == 1:
+        return Estimate(m, 1, None, None)
+    variance = max(total_sq - n * m * m, 0.0) / (n - 1)
+    half = float(_st.t.ppf(0.975, n - 1)) * math.sqrt(variance / n)
+    return Estimate(m, n, m - half, m + half)

@@ -1,0 +1,147 @@
+"""Validate one answer and evaluate skip logic against a ``SurveyDefinition`` (no Django here).
+
+Errors are returned as ``AnswerError`` with a message key from ``i18n_strings.UI_STRINGS`` so the
+respondent page can say it in the respondent's language, and the API can say it in English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from heed.surveys.definition import CHOICE_TYPES, SCALE_TYPES, QuestionDef, SurveyDefinition
+
+AnswerValue = float | str | list[str]
+
+
+@dataclass(frozen=True)
+class AnswerError(Exception):
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def _is_blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip()) or (isinstance(raw, list) and not raw)
+
+
+def _number(raw: Any, question: QuestionDef, *, integer: bool) -> float:
+    if isinstance(raw, bool | list):
+        raise AnswerError("invalid_number")
+    try:
+        value = float(str(raw).strip().replace(",", ".")) if isinstance(raw, str) else float(raw)
+    except (TypeError, ValueError):
+        raise AnswerError("invalid_number") from None
+    if not math.isfinite(value) or (integer and value != int(value)):
+        raise AnswerError("invalid_number")
+    low, high = question.min, question.max
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise AnswerError("out_of_range", {"min": _fmt(low), "max": _fmt(high)})
+    return value
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "…"
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def clean_answer(question: QuestionDef, raw: Any) -> AnswerValue | None:
+    """Return the stored form of ``raw`` for ``question`` (None if unanswered) or raise AnswerError."""
+    if _is_blank(raw):
+        if question.required:
+            raise AnswerError("required")
+        return None
+    allowed = {option.value for option in question.options}
+    if question.type in SCALE_TYPES:
+        return _number(raw, question, integer=True)
+    if question.type == "number":
+        return _number(raw, question, integer=False)
+    if question.type == "multiple_choice":
+        values = raw if isinstance(raw, list) else [raw]
+        values = [str(v) for v in values]
+        if not set(values) <= allowed:
+            raise AnswerError("invalid_choice")
+        return [option.value for option in question.options if option.value in values]
+    if question.type in CHOICE_TYPES:
+        if isinstance(raw, list) or str(raw) not in allowed:
+            raise AnswerError("invalid_choice")
+        return str(raw)
+    if question.type == "date":
+        try:
+            return dt.date.fromisoformat(str(raw).strip()).isoformat()
+        except ValueError:
+            raise AnswerError("invalid_date") from None
+    text = str(raw).strip() if not isinstance(raw, list) else ""
+    if not text:
+        raise AnswerError("invalid_choice")
+    if len(text) > question.max_length:
+        raise AnswerError("too_long", {"max": question.max_length})
+    return text
+
+
+def condition_holds(question: QuestionDef, answers: dict[str, AnswerValue | None]) -> bool:
+    condition = question.show_if
+    if condition is None:
+        return True
+    given = answers.get(condition.question)
+    if condition.op == "answered":
+        return given is not None
+    if given is None:
+        return False
+    expected = condition.value
+    if condition.op in ("in", "not_in"):
+        options = {str(v) for v in (expected if isinstance(expected, list) else [expected])}
+        hit = bool(options & set(given)) if isinstance(given, list) else _as_str(given) in options
+        return hit if condition.op == "in" else not hit
+    if condition.op in ("lte", "gte"):
+        try:
+            left, right = float(given), float(expected)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return False
+        return left <= right if condition.op == "lte" else left >= right
+    equal = (_as_str(expected) in given) if isinstance(given, list) else _as_str(given) == _as_str(expected)
+    return equal if condition.op == "eq" else not equal
+
+
+def _as_str(value: Any) -> str:
+    if isinstance(value, float) and value == int(value):
+        return str(int(value))
+    return str(value)
+
+
+def visible_questions(definition: SurveyDefinition, answers: dict[str, AnswerValue | None]) -> list[QuestionDef]:
+    """Questions shown given the answers so far; a hidden question hides those that depend on it."""
+    shown: list[QuestionDef] = []
+    effective: dict[str, AnswerValue | None] = {}
+    for question in definition.questions:
+        if condition_holds(question, effective):
+            shown.append(question)
+            effective[question.key] = answers.get(question.key)
+    return shown
+
+
+def clean_submission(definition: SurveyDefinition, raw_answers: dict[str, Any]) -> dict[str, AnswerValue]:
+    """Validate a whole submission. Raises ``SubmissionError`` listing every bad answer."""
+    unknown = set(raw_answers) - {q.key for q in definition.questions}
+    errors: dict[str, AnswerError] = {key: AnswerError("unknown_question") for key in sorted(unknown)}
+    cleaned: dict[str, AnswerValue | None] = {}
+    for question in definition.questions:
+        if not condition_holds(question, cleaned):
+            cleaned[question.key] = None
+            continue
+        try:
+            cleaned[question.key] = clean_answer(question, raw_answers.get(question.key))
+        except AnswerError as error:
+            errors[question.key] = error
+            cleaned[question.key] = None
+    if errors:
+        raise SubmissionError(errors)
+    return {key: value for key, value in cleaned.items() if value is not None}
+
+
+class SubmissionError(Exception):
+    def __init__(self, errors: dict[str, AnswerError]) -> None:
+        super().__init__(", ".join(f"{key}: {error.key}" for key, error in errors.items()))
+        self.errors = errors

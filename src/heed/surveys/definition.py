@@ -1,0 +1,115 @@
+"""The typed shape of a questionnaire, frozen into each published version.
+
+A ``SurveyDefinition`` is what respondents answer and what answers are validated against. It is
+built from the draft's ``Question`` rows at publish time and stored as JSON on the immutable
+``SurveyVersion``, so later edits of the draft never change how collected answers are read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+QuestionType = Literal[
+    "nps", "csat", "ces", "likert", "rating",
+    "single_choice", "multiple_choice", "text", "number", "date",
+    "age_group", "gender", "region",
+]
+QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
+SCALE_TYPES = {"nps", "csat", "ces", "likert", "rating"}
+CHOICE_TYPES = {"single_choice", "multiple_choice", "age_group", "gender", "region"}
+DEMOGRAPHIC_TYPES = {"age_group", "gender", "region"}
+METRICS = ("nps", "csat", "ces")
+FIXED_SCALES: dict[str, tuple[int, int]] = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7), "likert": (1, 5)}
+KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+Operator = Literal["eq", "ne", "in", "not_in", "lte", "gte", "answered"]
+
+
+class Option(BaseModel):
+    value: str = Field(min_length=1, max_length=60)
+    labels: dict[str, str]
+
+
+class Condition(BaseModel):
+    """Show a question only when an earlier answer matches."""
+
+    question: str
+    op: Operator
+    value: Any = None
+
+
+class QuestionDef(BaseModel):
+    key: str
+    type: QuestionType
+    required: bool = False
+    texts: dict[str, str]
+    options: list[Option] = []
+    min: float | None = None
+    max: float | None = None
+    metric: Literal["", "nps", "csat", "ces"] = ""
+    show_if: Condition | None = None
+    max_length: int = 2000
+
+    @field_validator("key")
+    @classmethod
+    def _key_is_slug(cls, key: str) -> str:
+        if not KEY_RE.match(key):
+            raise ValueError("keys start with a letter and use a-z, 0-9 and _ (at most 40)")
+        return key
+
+    @model_validator(mode="after")
+    def _consistent(self) -> QuestionDef:
+        if self.type in FIXED_SCALES:
+            self.min, self.max = FIXED_SCALES[self.type]
+        if self.type in SCALE_TYPES and (self.min is None or self.max is None or self.min >= self.max):
+            raise ValueError(f"question {self.key}: a rating scale needs min < max")
+        if self.type in CHOICE_TYPES and not self.options:
+            raise ValueError(f"question {self.key}: a choice question needs options")
+        values = [option.value for option in self.options]
+        if len(values) != len(set(values)):
+            raise ValueError(f"question {self.key}: option values must be unique")
+        if self.metric and self.metric != self.type:
+            raise ValueError(f"question {self.key}: only a {self.metric} question can carry the {self.metric} metric")
+        return self
+
+    def text(self, language: str, fallback: str) -> str:
+        return self.texts.get(language) or self.texts.get(fallback) or next(iter(self.texts.values()), "")
+
+    def option_label(self, option: Option, language: str, fallback: str) -> str:
+        return option.labels.get(language) or option.labels.get(fallback) or option.value
+
+
+class SurveyDefinition(BaseModel):
+    title: str
+    default_language: str
+    languages: list[str]
+    questions: list[QuestionDef]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SurveyDefinition:
+        if self.default_language not in self.languages:
+            raise ValueError("the default language must be one of the survey's languages")
+        if not self.questions:
+            raise ValueError("a survey needs at least one question")
+        seen: set[str] = set()
+        metrics: set[str] = set()
+        for question in self.questions:
+            if question.key in seen:
+                raise ValueError(f"question key {question.key} is used twice")
+            if not question.texts.get(self.default_language):
+                raise ValueError(f"question {question.key} has no text in {self.default_language}")
+            if question.show_if is not None and question.show_if.question not in seen:
+                raise ValueError(f"question {question.key} depends on {question.show_if.question}, "
+                                 "which must come earlier")
+            if question.metric:
+                if question.metric in metrics:
+                    raise ValueError(f"only one question can carry the {question.metric} metric")
+                metrics.add(question.metric)
+            seen.add(question.key)
+        return self
+
+    def question(self, key: str) -> QuestionDef | None:
+        return next((q for q in self.questions if q.key == key), None)

@@ -1,0 +1,17 @@
+"""Pick the language a respondent sees: explicit choice, then the browser's, then the default."""
+
+from __future__ import annotations
+
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+
+def pick_language(*, offered: list[str], default: str, requested: str | None = None,
+                  remembered: str | None = None, accept_language: str = "") -> str:
+    for candidate in (requested, remembered):
+        if candidate and candidate in offered:
+            return candidate
+    for tag, _quality in parse_accept_lang_header(accept_language[:500]):
+        base = tag.lower().split("-")[0]
+        if base in offered:
+            return base
+    return default

@@ -1,0 +1,26 @@
+"""Reads for surveys, scoped to the caller's organisation."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from heed.accounts.models import Organisation
+from heed.surveys.definition import SurveyDefinition
+from heed.surveys.models import Survey, SurveyVersion
+
+
+def survey_list(*, organisation: Organisation) -> QuerySet[Survey]:
+    return Survey.objects.filter(organisation=organisation).order_by("-created_at")
+
+
+def survey_get(*, organisation: Organisation, survey_id: int) -> Survey | None:
+    return survey_list(organisation=organisation).filter(id=survey_id).first()
+
+
+def survey_latest_version(*, survey: Survey) -> SurveyVersion | None:
+    return survey.versions.order_by("-number").first()
+
+
+def version_definition(version: SurveyVersion) -> SurveyDefinition:
+    """The parsed definition of a published version."""
+    return SurveyDefinition.model_validate(version.definition)

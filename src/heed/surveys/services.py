@@ -1,0 +1,168 @@
+"""Writes for surveys: create (blank or from a template), edit the draft, publish, close."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from pydantic import ValidationError
+
+from heed.accounts.models import Organisation, User
+from heed.core.errors import ApplicationError
+from heed.surveys.definition import FIXED_SCALES, Condition, QuestionDef, SurveyDefinition
+from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
+from heed.surveys.models import Question, Survey, SurveyVersion
+from heed.surveys.templates_library import TEMPLATES, default_options, template_questions
+
+
+def _check_languages(languages: list[str], default_language: str) -> list[str]:
+    languages = list(dict.fromkeys(code.strip() for code in languages if code.strip()))
+    unknown = [code for code in languages if code not in SUPPORTED_LANGUAGES]
+    if unknown:
+        raise ApplicationError(f"Unsupported language(s): {', '.join(unknown)}.")
+    if default_language not in languages:
+        raise ApplicationError("The default language must be one of the survey's languages.")
+    return languages
+
+
+@transaction.atomic
+def survey_create(*, organisation: Organisation, title: str, created_by: User | None,
+                  languages: list[str] | None = None, default_language: str | None = None,
+                  template_key: str = "") -> Survey:
+    default_language = default_language or organisation.default_language
+    languages = _check_languages(languages or [default_language], default_language)
+    title = title.strip()
+    if not title:
+        raise ApplicationError("A survey needs a title.")
+    if template_key and template_key not in TEMPLATES:
+        raise ApplicationError(f"Unknown template {template_key!r}.")
+    survey = Survey.objects.create(organisation=organisation, title=title, languages=languages,
+                                   default_language=default_language, created_by=created_by,
+                                   template_key=template_key)
+    if template_key:
+        for position, fields in enumerate(
+            template_questions(TEMPLATES[template_key], languages=languages, brand=organisation.brand)
+        ):
+            Question.objects.create(survey=survey, position=position, **fields)
+    return survey
+
+
+def survey_update(*, survey: Survey, title: str, languages: list[str], default_language: str) -> Survey:
+    survey.languages = _check_languages(languages, default_language)
+    survey.default_language = default_language
+    survey.title = title.strip() or survey.title
+    survey.save(update_fields=["languages", "default_language", "title", "updated_at"])
+    return survey
+
+
+def _question_def(question: Question) -> QuestionDef:
+    return QuestionDef(
+        key=question.key, type=question.type, required=question.required, texts=question.texts,
+        options=question.options, min=question.min_value, max=question.max_value, metric=question.metric,
+        show_if=Condition(**question.show_if) if question.show_if else None,
+    )
+
+
+def _validation_message(error: ValidationError) -> str:
+    return "; ".join(str(item["msg"]).removeprefix("Value error, ") for item in error.errors())
+
+
+def survey_definition_build(*, survey: Survey) -> SurveyDefinition:
+    """The draft as a validated definition; raises ApplicationError explaining what is wrong."""
+    try:
+        return SurveyDefinition(
+            title=survey.title, default_language=survey.default_language, languages=survey.languages,
+            questions=[_question_def(q) for q in survey.questions.all()],
+        )
+    except ValidationError as error:
+        raise ApplicationError(_validation_message(error), code="invalid_survey") from None
+
+
+def _question_fields(survey: Survey, data: dict[str, Any]) -> dict[str, Any]:
+    """Validate one question's fields on their own (cross-question rules are checked at publish)."""
+    qtype = data.get("type", "")
+    low, high = FIXED_SCALES.get(qtype, (data.get("min_value"), data.get("max_value")))
+    options = data.get("options") or default_options(qtype, languages=survey.languages,
+                                                     brand=survey.organisation.brand)
+    texts = {lang: text.strip() for lang, text in (data.get("texts") or {}).items()
+             if lang in survey.languages and text and text.strip()}
+    fields = {
+        "key": (data.get("key") or "").strip(), "type": qtype, "required": bool(data.get("required")),
+        "texts": texts, "options": options, "min_value": low, "max_value": high,
+        "metric": data.get("metric") or "", "show_if": data.get("show_if") or None,
+    }
+    try:
+        _question_def(Question(**fields))
+    except ValidationError as error:
+        raise ApplicationError(_validation_message(error), code="invalid_question") from None
+    if not texts.get(survey.default_language):
+        raise ApplicationError(f"Write the question in {survey.default_language} (the default language).")
+    return fields
+
+
+def _check_key_free(survey: Survey, key: str, exclude_id: int | None = None) -> None:
+    clash = survey.questions.filter(key=key).exclude(id=exclude_id)
+    if clash.exists():
+        raise ApplicationError(f"Another question already uses the key {key!r}.")
+
+
+@transaction.atomic
+def question_add(*, survey: Survey, data: dict[str, Any]) -> Question:
+    fields = _question_fields(survey, data)
+    _check_key_free(survey, fields["key"])
+    position = (survey.questions.aggregate(m=Max("position"))["m"] or 0) + 1
+    question = Question.objects.create(survey=survey, position=position, **fields)
+    survey.save(update_fields=["updated_at"])
+    return question
+
+
+@transaction.atomic
+def question_update(*, question: Question, data: dict[str, Any]) -> Question:
+    fields = _question_fields(question.survey, data)
+    _check_key_free(question.survey, fields["key"], exclude_id=question.id)
+    for name, value in fields.items():
+        setattr(question, name, value)
+    question.save()
+    return question
+
+
+def question_delete(*, question: Question) -> None:
+    dependants = question.survey.questions.filter(show_if__question=question.key)
+    if dependants.exists():
+        names = ", ".join(dependants.values_list("key", flat=True))
+        raise ApplicationError(f"Questions {names} are shown depending on this one; change them first.")
+    question.delete()
+
+
+@transaction.atomic
+def question_move(*, question: Question, offset: int) -> None:
+    ordered = list(question.survey.questions.all())
+    index = ordered.index(question)
+    target = max(0, min(len(ordered) - 1, index + offset))
+    ordered.insert(target, ordered.pop(index))
+    for position, item in enumerate(ordered):
+        if item.position != position:
+            Question.objects.filter(pk=item.pk).update(position=position)
+
+
+@transaction.atomic
+def survey_publish(*, survey: Survey, actor: User | None) -> SurveyVersion:
+    """Freeze the draft into a new immutable version; answers keep pointing at their version."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    definition = survey_definition_build(survey=survey)
+    latest = survey.versions.order_by("-number").first()
+    if latest is not None and latest.definition == definition.model_dump(mode="json"):
+        raise ApplicationError("Nothing changed since the last published version.", code="unchanged")
+    version = SurveyVersion.objects.create(
+        survey=survey, number=(latest.number + 1) if latest else 1,
+        definition=definition.model_dump(mode="json"), published_by=actor,
+    )
+    survey.status = Survey.Status.PUBLISHED
+    survey.save(update_fields=["status", "updated_at"])
+    return version
+
+
+def survey_close(*, survey: Survey) -> None:
+    survey.status = Survey.Status.CLOSED
+    survey.save(update_fields=["status", "updated_at"])

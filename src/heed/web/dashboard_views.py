@@ -1,0 +1,71 @@
+"""The results dashboard: headline metrics with intervals, breakdowns, trend, and comments."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from heed.accounts.models import User
+from heed.accounts.permissions import can_design_surveys, can_view_results
+from heed.accounts.selectors import unit_list
+from heed.analytics.selectors import metric_rows, metric_summary
+from heed.core.channels import Channel
+from heed.responses.selectors import ResponseFilters, comment_list
+from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
+from heed.surveys.selectors import survey_list
+from heed.web.access import role_required
+
+GROUPS = [("unit", "Unit"), ("channel", "Channel"), ("language", "Language"), ("age_group", "Age group"),
+          ("touchpoint", "Touchpoint")]
+
+
+class DashboardFilterForm(forms.Form):
+    survey = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
+    language = forms.ChoiceField(choices=[("", "All languages"), *SUPPORTED_LANGUAGES.items()], required=False)
+    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    group_by = forms.ChoiceField(choices=GROUPS, required=False)
+    trend = forms.ChoiceField(choices=[("month", "Month"), ("week", "Week")], required=False)
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["survey"].choices = [("", "All surveys")] + [
+            (s.id, s.title) for s in survey_list(organisation=user.organisation)]
+        self.fields["unit"].choices = [("", "All my units")] + [
+            (u.id, f"{u.code} {u.name}") for u in unit_list(user=user)]
+
+
+@role_required(can_view_results)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = DashboardFilterForm(request.GET or None, user=user)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = ResponseFilters(
+        survey_id=data.get("survey"), unit_id=data.get("unit"), channel=data.get("channel") or None,
+        language=data.get("language") or None, date_from=data.get("date_from"), date_to=data.get("date_to"),
+    )
+    group_by = data.get("group_by") or "unit"
+    trend_by = data.get("trend") or "month"
+    summary = metric_summary(user=user, filters=filters)
+    rows = sorted(metric_rows(user=user, dimension=group_by, filters=filters), key=lambda r: r.label)
+    trend = metric_rows(user=user, dimension=trend_by, filters=filters)
+    context = {
+        "form": form, "summary": summary, "rows": rows, "group_by": dict(GROUPS)[group_by],
+        "trend": trend, "trend_by": trend_by, "trend_data": [row.as_dict() for row in trend],
+        "comments": comment_list(user=user, filters=filters, limit=30),
+    }
+    return render(request, "heed/dashboard.html", context, status=200 if not form.errors else 422)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("login")
+    if can_view_results(user):  # type: ignore[arg-type]
+        return redirect("dashboard")
+    if can_design_surveys(user):  # type: ignore[arg-type]
+        return redirect("surveys")
+    return redirect("admin:index") if user.is_staff else render(request, "heed/no_access.html", status=403)

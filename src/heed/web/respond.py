@@ -1,0 +1,177 @@
+"""Respondent pages: one question per screen, works without JavaScript, in the respondent's language.
+
+Progress lives in the session (answers so far, the version being answered, when it started); the
+response is stored only at the end through ``response_submit`` with a per-session idempotency key,
+so a double click or a reload of the last step never stores it twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from heed.core.errors import ApplicationError
+from heed.distribution.models import Invitation, SurveyLink
+from heed.distribution.selectors import invitation_get_public, link_get_public
+from heed.responses.services import Submission, response_submit
+from heed.surveys.answering import AnswerError, SubmissionError, clean_answer, visible_questions
+from heed.surveys.definition import QuestionDef, SurveyDefinition
+from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES, UI_STRINGS
+from heed.surveys.language import pick_language
+from heed.surveys.models import Survey, SurveyVersion
+from heed.surveys.selectors import survey_latest_version, version_definition
+
+
+def _strings(language: str) -> dict[str, str]:
+    return UI_STRINGS.get(language, UI_STRINGS["en"])
+
+
+def _resolve(kind: str, token: str) -> tuple[SurveyLink, Invitation | None]:
+    if kind == "i":
+        invitation = invitation_get_public(token=token)
+        if invitation is None:
+            raise Http404
+        return invitation.link, invitation
+    link = link_get_public(token=token)
+    if link is None or not link.is_active:
+        raise Http404
+    return link, None
+
+
+def _message(language: str, key: str, status: int, request: HttpRequest, survey: Survey) -> HttpResponse:
+    strings = _strings(language)
+    return render(request, "heed/respond/message.html",
+                  {"strings": strings, "language": language, "text": strings[key], "survey": survey},
+                  status=status)
+
+
+def _state(request: HttpRequest, token: str, version: SurveyVersion, invitation: Invitation | None) -> dict:
+    key = f"heed_respond_{token}"
+    state = request.session.get(key)
+    if not state or state.get("version_id") is None:
+        state = {"version_id": version.id, "answers": {}, "started_at": timezone.now().isoformat(),
+                 "client_key": f"web-{uuid.uuid4()}", "language": invitation.language if invitation else None}
+        request.session[key] = state
+    return state
+
+
+def _option_rows(question: QuestionDef, language: str, fallback: str) -> list[dict[str, str]]:
+    if question.type == "nps":
+        return [{"value": str(i), "label": str(i)} for i in range(11)]
+    if question.options:
+        return [{"value": o.value, "label": question.option_label(o, language, fallback)} for o in question.options]
+    return []
+
+
+def _as_input(value: Any) -> Any:
+    if isinstance(value, float) and value == int(value):
+        return str(int(value))
+    return value
+
+
+@require_http_methods(["GET", "POST"])
+def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
+    link, invitation = _resolve(kind, token)
+    survey = link.survey
+    version = survey_latest_version(survey=survey)
+    fallback = survey.default_language
+    if survey.status != Survey.Status.PUBLISHED or version is None:
+        return _message(fallback, "survey_closed", 410, request, survey)
+    if invitation is not None and invitation.responded_at is not None:
+        return _message(invitation.language or fallback, "already_answered", 409, request, survey)
+
+    state = _state(request, token, version, invitation)
+    if state["version_id"] != version.id:
+        version = SurveyVersion.objects.filter(pk=state["version_id"], survey=survey).first() or version
+    definition: SurveyDefinition = version_definition(version)
+    language = pick_language(offered=definition.languages, default=definition.default_language,
+                             requested=request.GET.get("lang"), remembered=state.get("language"),
+                             accept_language=request.headers.get("Accept-Language", ""))
+    state["language"] = language
+    strings = _strings(language)
+    answers: dict[str, Any] = state["answers"]
+    shown = visible_questions(definition, answers)
+    try:
+        index = max(0, min(int(request.POST.get("index", request.GET.get("q", 0))), len(shown) - 1))
+    except ValueError:
+        index = 0
+    error = None
+    if request.method == "POST":
+        question = shown[index]
+        if request.POST.get("action") == "back":
+            index = max(0, index - 1)
+        else:
+            raw: Any = (request.POST.getlist("answer") if question.type == "multiple_choice"
+                        else request.POST.get("answer", ""))
+            try:
+                value = clean_answer(question, raw)
+            except AnswerError as exc:
+                error = strings[exc.key].format(**exc.params)
+            else:
+                if value is None:
+                    answers.pop(question.key, None)
+                else:
+                    answers[question.key] = value
+                shown = visible_questions(definition, answers)
+                position = next((i for i, q in enumerate(shown) if q.key == question.key), index)
+                if position + 1 >= len(shown):
+                    return _finish(request, token, link, invitation, survey, version, state, language)
+                index = position + 1
+        request.session.modified = True
+        if error is None:
+            return redirect(f"{request.path}?q={index}")
+    request.session.modified = True
+    question = shown[index]
+    current = answers.get(question.key)
+    if error is not None:
+        current = request.POST.getlist("answer") if question.type == "multiple_choice" else request.POST.get("answer")
+    context = {
+        "survey": survey, "definition": definition, "question": question, "index": index,
+        "total": len(shown), "strings": strings, "language": language, "error": error,
+        "text": question.text(language, definition.default_language),
+        "options": _option_rows(question, language, definition.default_language),
+        "current": current if isinstance(current, list) else _as_input(current),
+        "current_list": current if isinstance(current, list) else [],
+        "progress": strings["progress"].format(current=index + 1, total=len(shown)),
+        "percent": int(100 * index / max(len(shown), 1)),
+        "languages": [(code, SUPPORTED_LANGUAGES.get(code, code)) for code in definition.languages],
+        "is_last": index + 1 >= len(shown),
+        "brand": survey.organisation.brand,
+    }
+    return render(request, "heed/respond/question.html", context, status=422 if error else 200)
+
+
+def _finish(request: HttpRequest, token: str, link: SurveyLink, invitation: Invitation | None, survey: Survey,
+            version: SurveyVersion, state: dict, language: str) -> HttpResponse:
+    submission = Submission(
+        survey=survey, version=version, language=language, channel=link.channel, link=link, invitation=invitation,
+        unit=link.unit, touchpoint=link.touchpoint, client_key=state["client_key"],
+        started_at=dt.datetime.fromisoformat(state["started_at"]),
+    )
+    try:
+        response_submit(submission=submission, raw_answers=state["answers"])
+    except SubmissionError:
+        state["answers"] = {}
+        request.session.modified = True
+        return redirect(f"{request.path}?q=0")
+    except ApplicationError as exc:
+        key = "already_answered" if exc.code == "invitation_used" else "survey_closed"
+        return _message(language, key, 409, request, survey)
+    request.session.pop(f"heed_respond_{token}", None)
+    request.session["heed_thanks_language"] = language
+    return redirect("respond-thanks", kind="i" if invitation else "s", token=token)
+
+
+def thanks(request: HttpRequest, kind: str, token: str) -> HttpResponse:
+    link, _invitation = _resolve(kind, token)
+    language = request.session.get("heed_thanks_language", link.survey.default_language)
+    strings = _strings(language)
+    return render(request, "heed/respond/thanks.html",
+                  {"strings": strings, "language": language, "survey": link.survey,
+                   "brand": link.survey.organisation.brand})

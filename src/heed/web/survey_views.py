@@ -1,0 +1,226 @@
+"""Analyst pages for surveys: list, create (blank or template), builder, preview, publish, links, QR."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from heed.accounts.models import User
+from heed.accounts.permissions import can_design_surveys
+from heed.accounts.selectors import unit_get, unit_list
+from heed.core.errors import ApplicationError
+from heed.distribution.qr import qr_png, qr_svg
+from heed.distribution.selectors import link_get, link_list
+from heed.distribution.services import link_create, link_public_url
+from heed.surveys.answering import visible_questions
+from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES, UI_STRINGS
+from heed.surveys.models import Question, Survey
+from heed.surveys.selectors import survey_get, survey_latest_version, survey_list
+from heed.surveys.services import (
+    question_add,
+    question_delete,
+    question_move,
+    question_update,
+    survey_create,
+    survey_definition_build,
+    survey_publish,
+    survey_update,
+)
+from heed.surveys.templates_library import TEMPLATES
+from heed.web.access import role_required
+from heed.web.forms import LinkForm, QuestionForm, SurveyCreateForm, SurveySettingsForm
+
+designer_required = role_required(can_design_surveys)
+
+
+def _survey(request: HttpRequest, survey_id: int) -> Survey:
+    survey = survey_get(organisation=request.user.organisation, survey_id=survey_id)  # type: ignore[union-attr]
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def _question(survey: Survey, question_id: int) -> Question:
+    question = survey.questions.filter(id=question_id).first()
+    if question is None:
+        raise Http404
+    return question
+
+
+@designer_required
+def surveys(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    rows = [(s, survey_latest_version(survey=s)) for s in survey_list(organisation=user.organisation)]
+    return render(request, "heed/surveys/list.html", {"rows": rows, "templates": TEMPLATES.values()})
+
+
+@designer_required
+def survey_new(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    organisation = user.organisation
+    initial = {"languages": organisation.languages, "default_language": organisation.default_language,
+               "template": request.GET.get("template", "")}
+    form = SurveyCreateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = survey_create(
+                organisation=organisation, title=form.cleaned_data["title"], created_by=user,
+                languages=form.cleaned_data["languages"], default_language=form.cleaned_data["default_language"],
+                template_key=form.cleaned_data["template"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("survey-edit", survey_id=survey.id)
+    return render(request, "heed/surveys/new.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def _question_form(survey: Survey, data=None, initial=None) -> QuestionForm:
+    return QuestionForm(data, initial=initial, languages=survey.languages, default_language=survey.default_language)
+
+
+@designer_required
+def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = _survey(request, survey_id)
+    editing = None
+    status = 200
+    if request.method == "POST" and request.POST.get("form") == "question":
+        editing = _question(survey, int(request.POST["question_id"])) if request.POST.get("question_id") else None
+        form = _question_form(survey, request.POST)
+        if form.is_valid():
+            try:
+                if editing is None:
+                    question_add(survey=survey, data=form.question_data())
+                else:
+                    question_update(question=editing, data=form.question_data())
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Question saved.")
+                return redirect("survey-edit", survey_id=survey.id)
+        status = 422
+    else:
+        if request.GET.get("edit"):
+            editing = _question(survey, int(request.GET["edit"]))
+        initial = (QuestionForm.initial_from(editing, survey.languages, survey.default_language)
+                   if editing else {"key": f"q{survey.questions.count() + 1}", "type": "nps"})
+        form = _question_form(survey, initial=initial)
+    settings_form = SurveySettingsForm(initial={"title": survey.title, "languages": survey.languages,
+                                                "default_language": survey.default_language})
+    problem = None
+    try:
+        survey_definition_build(survey=survey)
+    except ApplicationError as exc:
+        problem = exc.message
+    context = {
+        "survey": survey, "questions": survey.questions.all(), "form": form, "editing": editing,
+        "settings_form": settings_form, "problem": problem, "version": survey_latest_version(survey=survey),
+    }
+    return render(request, "heed/surveys/edit.html", context, status=status)
+
+
+@designer_required
+@require_POST
+def survey_settings(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = _survey(request, survey_id)
+    form = SurveySettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            survey_update(survey=survey, **form.cleaned_data)
+            messages.success(request, "Survey settings saved.")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "Give a title, at least one language and a default language among them.")
+    return redirect("survey-edit", survey_id=survey.id)
+
+
+@designer_required
+@require_POST
+def question_action(request: HttpRequest, survey_id: int, question_id: int) -> HttpResponse:
+    survey = _survey(request, survey_id)
+    question = _question(survey, question_id)
+    action = request.POST.get("action")
+    try:
+        if action == "delete":
+            question_delete(question=question)
+        elif action in ("up", "down"):
+            question_move(question=question, offset=-1 if action == "up" else 1)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("survey-edit", survey_id=survey.id)
+
+
+@designer_required
+@require_POST
+def survey_publish_view(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = _survey(request, survey_id)
+    try:
+        version = survey_publish(survey=survey, actor=request.user)  # type: ignore[arg-type]
+    except ApplicationError as exc:
+        messages.error(request, f"Not published: {exc.message}")
+        return redirect("survey-edit", survey_id=survey.id)
+    messages.success(request, f"Published version {version.number}.")
+    if not link_list(organisation=survey.organisation, survey_id=survey.id).exists():
+        link_create(survey=survey, name="Web link")
+    return redirect("survey-links", survey_id=survey.id)
+
+
+@designer_required
+def survey_preview(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = _survey(request, survey_id)
+    language = request.GET.get("lang") if request.GET.get("lang") in survey.languages else survey.default_language
+    try:
+        definition = survey_definition_build(survey=survey)
+    except ApplicationError as exc:
+        messages.error(request, f"The draft cannot be previewed yet: {exc.message}")
+        return redirect("survey-edit", survey_id=survey.id)
+    items = []
+    for question in definition.questions:
+        labels = ([str(i) for i in range(11)] if question.type == "nps"
+                  else [question.option_label(o, language, definition.default_language) for o in question.options])
+        items.append({"question": question, "text": question.text(language, definition.default_language),
+                      "labels": labels})
+    return render(request, "heed/surveys/preview.html", {
+        "survey": survey, "items": items, "language": language, "strings": UI_STRINGS.get(language, {}),
+        "languages": [(c, SUPPORTED_LANGUAGES.get(c, c)) for c in survey.languages],
+        "always_shown": len(visible_questions(definition, {})),
+    })
+
+
+@designer_required
+def survey_links(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = _survey(request, survey_id)
+    user: User = request.user  # type: ignore[assignment]
+    form = LinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        unit = unit_get(user=user, unit_id=form.cleaned_data["unit"]) if form.cleaned_data["unit"] else None
+        try:
+            link_create(survey=survey, channel=form.cleaned_data["channel"], unit=unit,
+                        touchpoint=form.cleaned_data["touchpoint"], name=form.cleaned_data["name"])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Link created.")
+        return redirect("survey-links", survey_id=survey.id)
+    links = [(link, link_public_url(link)) for link in link_list(organisation=user.organisation,
+                                                                    survey_id=survey.id)]
+    return render(request, "heed/surveys/links.html", {
+        "survey": survey, "links": links, "form": form, "units": unit_list(user=user),
+        "version": survey_latest_version(survey=survey),
+    })
+
+
+@designer_required
+def link_qr(request: HttpRequest, link_id: int, fmt: str) -> HttpResponse:
+    link = link_get(organisation=request.user.organisation, link_id=link_id)  # type: ignore[union-attr]
+    if link is None:
+        raise Http404
+    url = link_public_url(link)
+    if fmt == "svg":
+        return HttpResponse(qr_svg(url), content_type="image/svg+xml")
+    response = HttpResponse(qr_png(url), content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="heed-{link.token}.png"'
+    return response
