@@ -32,6 +32,11 @@ class World:
     link_b: SurveyLink
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db) -> World:
     org = organisation_create(name="Acme Retail", slug="acme", brand="Acme", languages=["en", "it", "hr"],

@@ -149,7 +149,7 @@ def question_move(*, question: Question, offset: int) -> None:
 @transaction.atomic
 def survey_publish(*, survey: Survey, actor: User | None) -> SurveyVersion:
     """Freeze the draft into a new immutable version; answers keep pointing at their version."""
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    Survey.objects.select_for_update().filter(pk=survey.pk).first()  # serialise concurrent publishes
     definition = survey_definition_build(survey=survey)
     latest = survey.versions.order_by("-number").first()
     if latest is not None and latest.definition == definition.model_dump(mode="json"):
