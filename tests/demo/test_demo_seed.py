@@ -1,0 +1,62 @@
+"""The demo organisation: shape, languages, built-in story, and answers valid for their surveys."""
+
+import pytest
+from django.core.management import call_command
+
+from heed.accounts.models import Organisation, Unit
+from heed.analytics.selectors import metric_rows
+from heed.demo.seed import DEMO_SLUG
+from heed.responses.models import Answer, Response
+from heed.surveys.answering import clean_submission
+from heed.surveys.selectors import version_definition
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("demo", responses=8000, seed=11, stdout=open("/dev/null", "w"))  # noqa: SIM115
+        yield Organisation.objects.get(slug=DEMO_SLUG)
+        from heed.demo.reset import demo_delete
+
+        demo_delete()
+
+
+@pytest.mark.django_db
+def test_demo_has_forty_stores_in_five_countries(demo):
+    stores = Unit.objects.filter(organisation=demo, kind=Unit.Kind.STORE)
+    assert stores.count() == 40
+    assert set(stores.values_list("country", flat=True)) == {"IT", "HR", "BG", "EE", "IE"}
+    assert all(store.parent.kind == Unit.Kind.REGION for store in stores)
+    assert Response.objects.filter(organisation=demo).count() == 8000
+    assert set(Response.objects.filter(organisation=demo).values_list("channel", flat=True)) >= {
+        "qr", "intercept", "email", "transaction", "web"}
+
+
+@pytest.mark.django_db
+def test_demo_comments_come_in_six_languages_and_fit_their_scores(demo):
+    from heed.demo.comment_bank import COMMENTS
+
+    comments = Answer.objects.filter(response__organisation=demo, question_type="text").select_related("response")
+    assert set(comments.values_list("response__language", flat=True)) == {"it", "hr", "bg", "ru", "et", "en"}
+    for answer in comments.filter(response__nps_score__lte=6)[:200]:
+        language = answer.response.language
+        assert answer.text_value in COMMENTS[language]["negative"]
+
+
+@pytest.mark.django_db
+def test_demo_tells_a_story_worse_stores_and_younger_customers(demo):
+    analyst = demo.users.get(username="analyst")
+    by_unit = {row.label.split()[0]: row.nps for row in metric_rows(user=analyst, dimension="unit")}
+    worse = {code: by_unit.pop(code) for code in ("IT-09", "BG-03")}
+    others_lowest_low = min(e.low for e in by_unit.values() if e.n >= 50)
+    assert all(e.high < others_lowest_low for e in worse.values())
+    by_age = {row.key: row.nps for row in metric_rows(user=analyst, dimension="age_group")}
+    assert by_age["18-24"].high < by_age["65+"].low
+
+
+@pytest.mark.django_db
+def test_demo_answers_are_valid_for_their_survey_versions(demo):
+    for response in Response.objects.filter(organisation=demo).select_related("version")[:400]:
+        raw = {a.question_key: a.value for a in response.answers.all()}
+        cleaned = clean_submission(version_definition(response.version), raw)
+        assert cleaned.keys() == raw.keys()
