@@ -1,5 +1,5 @@
 # Heed — developer commands. `make demo` and `make test` are all a fresh machine needs.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 HEED_DATA_DIR ?= $(CURDIR)/var

@@ -191,8 +191,8 @@ def test_analyst_publishes_bilingual_survey_and_italian_phone_respondent_answers
     assert (response.csat_score, response.nps_score) == (5, 9)
     answers = {a.question_key: a for a in response.answers.all()}
     assert set(answers) == {"csat", "nps", "comment", "visit_reason"}
-    assert answers["comment"].text_value == comment
-    assert answers["visit_reason"].choice_values in ("shopping", ["shopping"])
+    assert {key: a.value for key, a in answers.items()} == {
+        "csat": 5, "nps": 9, "comment": comment, "visit_reason": "shopping"}
     assert (SCREENSHOTS / "respondent-question-it-phone.png").stat().st_size > 0
     assert (SCREENSHOTS / "dashboard.png").stat().st_size > 0
 

@@ -1,6 +1,5 @@
 """The HTTP API (django-ninja). OpenAPI at /api/docs. Handlers are thin: they call selectors/services."""
 
-
 import datetime as dt
 
 from django.http import HttpRequest
