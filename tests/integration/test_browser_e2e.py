@@ -132,6 +132,7 @@ def test_analyst_publishes_bilingual_survey_and_italian_phone_respondent_answers
         expect(respondent.locator("legend.qtext")).to_have_text(_text("csat", "it", "Acme"))
         next_button = respondent.get_by_role("button", name=IT["next"], exact=True)
         expect(next_button).to_be_visible()
+        respondent.screenshot(path=str(SCREENSHOTS / "respondent-question-it-phone.png"), full_page=True)
 
         next_button.tap()  # a required question left unanswered
         expect(respondent.locator("p.error[role=alert]")).to_have_text(IT["required"])
@@ -141,7 +142,7 @@ def test_analyst_publishes_bilingual_survey_and_italian_phone_respondent_answers
         very_satisfied = _text("csat_5", "it", "Acme")
         respondent.get_by_text(very_satisfied, exact=True).tap()  # the label, not the tiny radio
         expect(respondent.get_by_role("radio", name=very_satisfied)).to_be_checked()
-        respondent.screenshot(path=str(SCREENSHOTS / "respondent-question-it-phone.png"), full_page=True)
+        respondent.screenshot(path=str(SCREENSHOTS / "respondent-required-it-phone.png"), full_page=True)
         next_button.tap()
 
         expect(respondent.locator("#progress-text")).to_have_text(IT["progress"].format(current=2, total=4))
@@ -193,8 +194,8 @@ def test_analyst_publishes_bilingual_survey_and_italian_phone_respondent_answers
     assert set(answers) == {"csat", "nps", "comment", "visit_reason"}
     assert {key: a.value for key, a in answers.items()} == {
         "csat": 5, "nps": 9, "comment": comment, "visit_reason": "shopping"}
-    assert (SCREENSHOTS / "respondent-question-it-phone.png").stat().st_size > 0
-    assert (SCREENSHOTS / "dashboard.png").stat().st_size > 0
+    for name in ("respondent-question-it-phone.png", "respondent-required-it-phone.png", "dashboard.png"):
+        assert (SCREENSHOTS / name).stat().st_size > 0
 
 
 def test_respondent_page_works_without_javascript(live_server):
