@@ -80,3 +80,16 @@ def test_closed_survey_takes_no_responses(world):
     survey_close(survey=world.survey)
     with pytest.raises(ApplicationError, match="not open"):
         response_submit(submission=Submission(survey=world.survey, language="en"), raw_answers=VALID_INTERCEPT)
+
+
+def test_a_client_key_cannot_be_reused_for_another_survey(world):
+    from heed.surveys.services import survey_create, survey_publish
+
+    other = survey_create(organisation=world.org, title="NPS", created_by=None, template_key="relationship_nps")
+    survey_publish(survey=other, actor=None)
+    response_submit(submission=Submission(survey=world.survey, language="en", client_key="k1"),
+                    raw_answers=VALID_INTERCEPT)
+    with pytest.raises(ConflictError) as err:
+        response_submit(submission=Submission(survey=other, language="en", client_key="k1"), raw_answers={"nps": 3})
+    assert err.value.code == "client_key_used"
+    assert Response.objects.count() == 1

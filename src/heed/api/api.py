@@ -1,9 +1,7 @@
 """The HTTP API (django-ninja). OpenAPI at /api/docs. Handlers are thin: they call selectors/services."""
 
-import datetime as dt
-
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -12,7 +10,7 @@ from heed.accounts.selectors import unit_get
 from heed.analytics.selectors import DIMENSIONS, metric_rows, metric_summary
 from heed.api.auth import AUTH
 from heed.api.schemas import ErrorOut, MetricsOut, ResponseIn, ResponseOut, SurveyDetailOut, SurveySummaryOut
-from heed.core.errors import ApplicationError, NotFoundError
+from heed.core.errors import ApplicationError, ConflictError, NotFoundError
 from heed.responses.selectors import ResponseFilters, response_list
 from heed.responses.services import Submission, response_submit
 from heed.surveys.answering import SubmissionError
@@ -99,34 +97,21 @@ def responses_submit(request: HttpRequest, payload: ResponseIn):
         submitted_at=payload.submitted_at, submitted_by=user,
     )
     response, created = response_submit(submission=submission, raw_answers=payload.answers)
-    response = response_list(user=user).select_related("version").get(pk=response.pk)
-    return (201 if created else 200), response
-
-
-class ResponseFilterIn(Schema):
-    survey_id: int | None = None
-    unit_id: int | None = None
-    channel: str | None = None
-    language: str | None = None
-    touchpoint: str | None = None
-    age_group: str | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-
-
-def _filters(params: ResponseFilterIn) -> ResponseFilters:
-    return ResponseFilters(**params.dict())
+    visible = response_list(user=user).select_related("version").filter(pk=response.pk).first()
+    if visible is None:
+        raise ConflictError("This client_key was already used for another response.", code="client_key_used")
+    return Status(201 if created else 200, visible)
 
 
 @api.get("/responses", response=list[ResponseOut], tags=["responses"])
 @paginate(LimitOffsetPagination)
-def responses_list(request: HttpRequest, filters: Query[ResponseFilterIn]):
+def responses_list(request: HttpRequest, filters: Query[ResponseFilters]):
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
-    return response_list(user=user, filters=_filters(filters)).select_related("version")
+    return response_list(user=user, filters=filters).select_related("version")
 
 
-class MetricsParamsIn(ResponseFilterIn):
+class MetricsParamsIn(ResponseFilters):
     group_by: str | None = None
 
 
@@ -137,7 +122,7 @@ def metrics(request: HttpRequest, params: Query[MetricsParamsIn]):
     permissions.require(permissions.can_view_results(user))
     if params.group_by is not None and params.group_by not in DIMENSIONS:
         raise ApplicationError(f"group_by must be one of: {', '.join(DIMENSIONS)}.", code="invalid_group_by")
-    filters = ResponseFilters(**params.dict(exclude={"group_by"}))
+    filters = ResponseFilters(**params.model_dump(exclude={"group_by"}))
     rows = metric_rows(user=user, dimension=params.group_by, filters=filters) if params.group_by else []
     return {
         "summary": metric_summary(user=user, filters=filters).as_dict(),

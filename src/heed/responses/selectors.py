@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from pydantic import BaseModel, ConfigDict
 
 from heed.accounts.models import User
 from heed.accounts.selectors import unit_descendant_ids, unit_ids_visible_to
 from heed.responses.models import Answer, Response
 
 
-@dataclass(frozen=True)
-class ResponseFilters:
+class ResponseFilters(BaseModel):
+    """Which responses to read; also the API's query parameters for lists and metrics."""
+
+    model_config = ConfigDict(frozen=True)
+
     survey_id: int | None = None
     unit_id: int | None = None
     channel: str | None = None

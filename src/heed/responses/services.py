@@ -62,11 +62,23 @@ def headline_fields(definition: SurveyDefinition, answers: dict[str, AnswerValue
     return fields
 
 
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """Times without a zone are read in the server's time zone (HEED_TIME_ZONE)."""
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment)
+    return moment
+
+
 def _existing_for_key(submission: Submission) -> Response | None:
+    """The response already stored under this client_key, if any (a key never moves between surveys)."""
     if not submission.client_key:
         return None
-    return Response.objects.filter(organisation_id=submission.survey.organisation_id,
-                                   client_key=submission.client_key).first()
+    existing = Response.objects.filter(organisation_id=submission.survey.organisation_id,
+                                       client_key=submission.client_key).first()
+    if existing is not None and existing.survey_id != submission.survey.id:
+        raise ConflictError("This client_key was already used for a response to another survey.",
+                            code="client_key_used")
+    return existing
 
 
 def response_submit(*, submission: Submission, raw_answers: dict[str, Any]) -> tuple[Response, bool]:
@@ -95,10 +107,10 @@ def response_submit(*, submission: Submission, raw_answers: dict[str, Any]) -> t
         return existing, False
     answers = clean_submission(definition, raw_answers)
     now = timezone.now()
-    submitted_at = submission.submitted_at or now
+    submitted_at = _aware(submission.submitted_at) or now
     if submitted_at > now + dt.timedelta(minutes=5):
         raise ApplicationError("submitted_at lies in the future.", code="invalid_time")
-    started_at = submission.started_at
+    started_at = _aware(submission.started_at)
     if started_at is not None and started_at > submitted_at:
         started_at = None
     try:
