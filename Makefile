@@ -28,6 +28,7 @@ serve: install
 ## Lint and run the whole suite (SQLite unless HEED_DATABASE_URL points elsewhere)
 test: install
 	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check --quiet src tests
 	$(BIN)/heed makemigrations --check --dry-run >/dev/null
 	HEED_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)
 

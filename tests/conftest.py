@@ -39,20 +39,31 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def world(db) -> World:
-    org = organisation_create(name="Acme Retail", slug="acme", brand="Acme", languages=["en", "it", "hr"],
-                              default_language="en")
+    org = organisation_create(
+        name="Acme Retail", slug="acme", brand="Acme", languages=["en", "it", "hr"], default_language="en"
+    )
     region = unit_create(organisation=org, kind=Unit.Kind.REGION, name="North", code="R1")
-    store_a = unit_create(organisation=org, kind=Unit.Kind.STORE, name="Milano", code="S1", parent=region,
-                          country="it", language="it")
-    store_b = unit_create(organisation=org, kind=Unit.Kind.STORE, name="Zagreb", code="S2", parent=region,
-                          country="hr", language="hr")
+    store_a = unit_create(
+        organisation=org, kind=Unit.Kind.STORE, name="Milano", code="S1", parent=region, country="it", language="it"
+    )
+    store_b = unit_create(
+        organisation=org, kind=Unit.Kind.STORE, name="Zagreb", code="S2", parent=region, country="hr", language="hr"
+    )
     analyst = user_create(organisation=org, username="ana", password=PASSWORD, role=Role.ANALYST)
-    manager_a = user_create(organisation=org, username="mario", password=PASSWORD, role=Role.UNIT_MANAGER,
-                            units=[store_a])
-    interviewer = user_create(organisation=org, username="ivo", password=PASSWORD, role=Role.INTERVIEWER,
-                              units=[store_a])
-    survey = survey_create(organisation=org, title="Store visit", created_by=analyst, languages=["en", "it", "hr"],
-                           default_language="en", template_key="store_intercept")
+    manager_a = user_create(
+        organisation=org, username="mario", password=PASSWORD, role=Role.UNIT_MANAGER, units=[store_a]
+    )
+    interviewer = user_create(
+        organisation=org, username="ivo", password=PASSWORD, role=Role.INTERVIEWER, units=[store_a]
+    )
+    survey = survey_create(
+        organisation=org,
+        title="Store visit",
+        created_by=analyst,
+        languages=["en", "it", "hr"],
+        default_language="en",
+        template_key="store_intercept",
+    )
     survey_publish(survey=survey, actor=analyst)
     link_a = link_create(survey=survey, channel=Channel.QR, unit=store_a, touchpoint="store")
     link_b = link_create(survey=survey, channel=Channel.WEB, unit=store_b)
@@ -72,7 +83,14 @@ def api_client(user: User) -> Client:
 
 # Answers that satisfy the store_intercept template.
 VALID_INTERCEPT = {
-    "store_experience": 4, "merchandise": 3, "staff_behaviour": 5, "staff_professionalism": 4,
-    "did_buy": "no", "why_not_buy": ["price", "queue"], "nps": 9, "comment": "Great <b>staff</b> & service",
-    "age_group": "25-34", "gender": "female",
+    "store_experience": 4,
+    "merchandise": 3,
+    "staff_behaviour": 5,
+    "staff_professionalism": 4,
+    "did_buy": "no",
+    "why_not_buy": ["price", "queue"],
+    "nps": 9,
+    "comment": "Great <b>staff</b> & service",
+    "age_group": "25-34",
+    "gender": "female",
 }

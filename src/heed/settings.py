@@ -151,9 +151,7 @@ EMAIL_HOST_USER = os.environ.get("HEED_SMTP_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("HEED_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("HEED_SMTP_STARTTLS", False)
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("HEED_EMAIL_FROM", "Heed <heed@localhost>")
 

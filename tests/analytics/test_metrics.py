@@ -15,8 +15,10 @@ from heed.surveys.services import survey_create, survey_publish
 
 
 def _submit(world, survey, *, unit, when, answers, channel="web", language="en"):
-    response_submit(submission=Submission(survey=survey, language=language, unit=unit, channel=channel,
-                                          submitted_at=when), raw_answers=answers)
+    response_submit(
+        submission=Submission(survey=survey, language=language, unit=unit, channel=channel, submitted_at=when),
+        raw_answers=answers,
+    )
 
 
 @pytest.fixture
@@ -32,8 +34,9 @@ def scored(world):
         unit = world.store_a if i % 3 else world.store_b
         when = dt.datetime(2026, 7 + i % 3, 1 + i % 27, 12, tzinfo=dt.UTC)
         csat, score = rng.randint(1, 5), rng.randint(0, 10)
-        _submit(world, tx, unit=unit, when=when, answers={"csat": csat, "nps": score},
-                channel="email" if i % 2 else "web")
+        _submit(
+            world, tx, unit=unit, when=when, answers={"csat": csat, "nps": score}, channel="email" if i % 2 else "web"
+        )
         rows.append({"unit": unit.id, "month": when.month, "csat": csat, "nps": score, "ces": None})
     for i in range(20):
         effort = rng.randint(1, 7)
@@ -56,8 +59,12 @@ def _expected(rows):
 
 
 def _assert_row(row, expected):
-    for got, want in ((row.nps, expected["nps"]), (row.csat_top2, expected["top2"]),
-                      (row.csat_mean, expected["csat_mean"]), (row.ces_mean, expected["ces_mean"])):
+    for got, want in (
+        (row.nps, expected["nps"]),
+        (row.csat_top2, expected["top2"]),
+        (row.csat_mean, expected["csat_mean"]),
+        (row.ces_mean, expected["ces_mean"]),
+    ):
         assert got.n == want.n
         assert got.value == pytest.approx(want.value) if want.value is not None else got.value is None
         if want.low is not None:

@@ -26,8 +26,13 @@ def _post(client: Client, payload: dict) -> object:
 
 
 def _payload(world, **overrides) -> dict:
-    payload = {"survey_id": world.survey.id, "answers": dict(VALID_INTERCEPT), "unit_id": world.store_a.id,
-               "channel": "api", "language": "en"}
+    payload = {
+        "survey_id": world.survey.id,
+        "answers": dict(VALID_INTERCEPT),
+        "unit_id": world.store_a.id,
+        "channel": "api",
+        "language": "en",
+    }
     payload.update(overrides)
     return payload
 
@@ -42,11 +47,19 @@ def _utc(year: int, month: int, day: int, hour: int = 12) -> dt.datetime:
     return dt.datetime(year, month, day, hour, tzinfo=dt.UTC)
 
 
-def _submit(world, *, unit, nps: int, csat: int, channel: str = Channel.WEB, language: str = "en",
-            when: dt.datetime | None = None, comment: str = "fine") -> Response:
+def _submit(
+    world,
+    *,
+    unit,
+    nps: int,
+    csat: int,
+    channel: str = Channel.WEB,
+    language: str = "en",
+    when: dt.datetime | None = None,
+    comment: str = "fine",
+) -> Response:
     response, created = response_submit(
-        submission=Submission(survey=world.survey, language=language, channel=channel, unit=unit,
-                              submitted_at=when),
+        submission=Submission(survey=world.survey, language=language, channel=channel, unit=unit, submitted_at=when),
         raw_answers=_answers(nps=nps, store_experience=csat, comment=comment),
     )
     assert created
@@ -89,6 +102,7 @@ def _scores(column: int, **where) -> list[int]:
 
 # --- schema and docs ---------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_openapi_schema_lists_the_endpoints():
     response = Client().get("/api/openapi.json")
@@ -106,6 +120,7 @@ def test_docs_page_is_served():
 
 
 # --- authentication ----------------------------------------------------------------------------
+
 
 def test_no_token_is_401_with_a_json_detail(world):
     response = Client().get("/api/surveys")
@@ -176,14 +191,19 @@ def test_browser_session_post_without_csrf_token_is_refused(world):
 
 # --- surveys -----------------------------------------------------------------------------------
 
+
 def test_surveys_list(world):
     response = api_client(world.analyst).get("/api/surveys")
     assert response.status_code == 200
     body = response.json()
     assert [s["id"] for s in body] == [world.survey.id]
     assert body[0] == {
-        "id": world.survey.id, "title": "Store visit", "status": "published", "default_language": "en",
-        "languages": ["en", "it", "hr"], "latest_version": 1,
+        "id": world.survey.id,
+        "title": "Store visit",
+        "status": "published",
+        "default_language": "en",
+        "languages": ["en", "it", "hr"],
+        "latest_version": 1,
     }
 
 
@@ -212,6 +232,7 @@ def test_unknown_survey_detail_is_404(world):
 
 
 # --- submitting responses ----------------------------------------------------------------------
+
 
 def test_submit_creates_a_response_with_its_answers(world):
     response = _post(api_client(world.analyst), _payload(world, client_key="k-1", touchpoint="checkout"))
@@ -302,7 +323,8 @@ def test_invalid_choice_and_non_numeric_scale_are_422(world):
     response = _post(api_client(world.analyst), _payload(world, answers=answers))
     assert response.status_code == 422
     assert response.json()["errors"] == {
-        "gender": "Please choose one of the options.", "staff_behaviour": "Please enter a number.",
+        "gender": "Please choose one of the options.",
+        "staff_behaviour": "Please enter a number.",
     }
 
 
@@ -405,8 +427,9 @@ def test_submitted_at_in_the_future_is_400(world):
 
 
 def test_submitted_at_without_timezone_is_read_in_the_server_time_zone(world):
-    response = _post(api_client(world.analyst), _payload(world, submitted_at="2025-06-10T10:00:00",
-                                                          started_at="2025-06-10T09:58:00"))
+    response = _post(
+        api_client(world.analyst), _payload(world, submitted_at="2025-06-10T10:00:00", started_at="2025-06-10T09:58:00")
+    )
     assert response.status_code == 201
     stored = Response.objects.get(pk=response.json()["id"])
     assert stored.submitted_at == timezone.make_aware(dt.datetime.fromisoformat("2025-06-10T10:00:00"))
@@ -440,8 +463,10 @@ def test_survey_of_another_organisation_cannot_receive_responses(world):
 
 
 def test_client_key_of_a_response_outside_the_callers_scope_is_409_without_leaking_it(world):
-    assert _post(api_client(world.analyst), _payload(world, unit_id=world.store_b.id,
-                                                     client_key="shared")).status_code == 201
+    assert (
+        _post(api_client(world.analyst), _payload(world, unit_id=world.store_b.id, client_key="shared")).status_code
+        == 201
+    )
     response = _post(api_client(world.manager_a), _payload(world, unit_id=world.store_a.id, client_key="shared"))
     assert response.status_code == 409
     assert response.json()["code"] == "client_key_used"
@@ -450,6 +475,7 @@ def test_client_key_of_a_response_outside_the_callers_scope_is_409_without_leaki
 
 
 # --- listing responses -------------------------------------------------------------------------
+
 
 def test_list_paginates_with_count(scored):
     client = api_client(scored.analyst)
@@ -506,8 +532,11 @@ def test_list_filters_by_channel_and_language(scored):
 
 
 def test_list_filters_by_date_range_inclusive(scored):
-    body = api_client(scored.analyst).get(
-        "/api/responses", {"date_from": "2025-02-01", "date_to": "2025-02-28", "limit": 100}).json()
+    body = (
+        api_client(scored.analyst)
+        .get("/api/responses", {"date_from": "2025-02-01", "date_to": "2025-02-28", "limit": 100})
+        .json()
+    )
     assert body["count"] == 4
     assert sorted(r["nps_score"] for r in body["items"]) == [3, 6, 7, 9]
 
@@ -531,6 +560,7 @@ def test_list_with_an_invalid_date_is_422(scored):
 
 # --- metrics -----------------------------------------------------------------------------------
 
+
 def test_metrics_summary_matches_hand_computed_values(scored):
     response = api_client(scored.analyst).get("/api/metrics")
     assert response.status_code == 200
@@ -539,7 +569,7 @@ def test_metrics_summary_matches_hand_computed_values(scored):
     # 4 promoters (10, 9, 10, 9), 3 passives (8, 7, 8), 3 detractors (3, 6, 0): NPS = 100 * (4 - 3) / 10.
     assert summary["nps"]["value"] == 10.0
     assert summary["nps"]["n"] == 10
-    half = Z95 * math.sqrt((0.4 + 0.3 - 0.1 ** 2) / 10) * 100
+    half = Z95 * math.sqrt((0.4 + 0.3 - 0.1**2) / 10) * 100
     assert summary["nps"]["low"] == pytest.approx(10.0 - half, abs=0.06)
     assert summary["nps"]["high"] == pytest.approx(10.0 + half, abs=0.06)
     # CSAT answers 5, 5, 4, 3, 2, 1, 5, 4, 4, 3: six are 4 or 5, the mean is 36 / 10.
@@ -573,8 +603,10 @@ def test_metrics_by_unit(scored):
 
 
 def test_metrics_by_channel(scored):
-    rows = {row["key"]: row for row in api_client(scored.analyst).get(
-        "/api/metrics", {"group_by": "channel"}).json()["rows"]}
+    rows = {
+        row["key"]: row
+        for row in api_client(scored.analyst).get("/api/metrics", {"group_by": "channel"}).json()["rows"]
+    }
     assert set(rows) == {"qr", "web", "intercept"}
     assert rows["qr"]["responses"] == 3
     assert rows["qr"]["nps"]["value"] == pytest.approx(_nps([10, 9, 6]), abs=0.05)  # 33.3
@@ -584,8 +616,10 @@ def test_metrics_by_channel(scored):
 
 
 def test_metrics_by_language(scored):
-    rows = {row["key"]: row for row in api_client(scored.analyst).get(
-        "/api/metrics", {"group_by": "language"}).json()["rows"]}
+    rows = {
+        row["key"]: row
+        for row in api_client(scored.analyst).get("/api/metrics", {"group_by": "language"}).json()["rows"]
+    }
     assert {k: r["responses"] for k, r in rows.items()} == {"en": 3, "it": 3, "hr": 4}
     assert rows["hr"]["nps"]["value"] == _nps(_scores(3, language="hr")) == 25.0  # 10, 9, 7, 0
     assert rows["en"]["nps"]["value"] == pytest.approx(_nps([8, 3, 8]), abs=0.05)  # -33.3
@@ -595,8 +629,11 @@ def test_metrics_by_month(scored):
     rows = api_client(scored.analyst).get("/api/metrics", {"group_by": "month"}).json()["rows"]
     assert [row["label"] for row in rows] == ["2025-01", "2025-02", "2025-03"]
     assert [row["responses"] for row in rows] == [4, 4, 2]
-    assert [row["nps"]["value"] for row in rows] == [
-        _nps([10, 9, 8, 10]), _nps([3, 6, 9, 7]), _nps([8, 0])] == [75.0, -25.0, -50.0]
+    assert (
+        [row["nps"]["value"] for row in rows]
+        == [_nps([10, 9, 8, 10]), _nps([3, 6, 9, 7]), _nps([8, 0])]
+        == [75.0, -25.0, -50.0]
+    )
 
 
 def test_metrics_respect_filters(scored):

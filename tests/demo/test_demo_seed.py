@@ -29,7 +29,12 @@ def test_demo_has_forty_stores_in_five_countries(demo):
     assert all(store.parent.kind == Unit.Kind.REGION for store in stores)
     assert Response.objects.filter(organisation=demo).count() == 8000
     assert set(Response.objects.filter(organisation=demo).values_list("channel", flat=True)) >= {
-        "qr", "intercept", "email", "transaction", "web"}
+        "qr",
+        "intercept",
+        "email",
+        "transaction",
+        "web",
+    }
 
 
 @pytest.mark.django_db

@@ -30,8 +30,14 @@ from heed.surveys.services import survey_create, survey_publish
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PASSWORD = "correct-horse-battery"
 TIMEOUT_MS = 10_000
@@ -66,8 +72,9 @@ def test_analyst_publishes_bilingual_survey_and_italian_phone_respondent_answers
     from playwright.sync_api import expect
 
     settings.BASE_URL = live_server.url  # links (and so the public link read below) are built from it
-    org = organisation_create(name="Acme Retail", slug="acme", brand="Acme", languages=["en", "it"],
-                              default_language="en")
+    org = organisation_create(
+        name="Acme Retail", slug="acme", brand="Acme", languages=["en", "it"], default_language="en"
+    )
     user_create(organisation=org, username="ana", password=PASSWORD, role=Role.ANALYST)
     comment = "Personale <b>gentilissimo</b> & cassa veloce, tornerò!"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -123,8 +130,15 @@ def test_analyst_publishes_bilingual_survey_and_italian_phone_respondent_answers
         assert re.fullmatch(re.escape(live_server.url) + r"/s/[\w-]{8,64}/", survey_url), survey_url
 
         # --- A respondent on a phone whose browser prefers Italian ---------------------------------------
-        phone = _context(browser, live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True,
-                         has_touch=True, locale="it-IT", extra_http_headers={"Accept-Language": "it-IT,it;q=0.9"})
+        phone = _context(
+            browser,
+            live_server.url,
+            viewport={"width": 390, "height": 844},
+            is_mobile=True,
+            has_touch=True,
+            locale="it-IT",
+            extra_http_headers={"Accept-Language": "it-IT,it;q=0.9"},
+        )
         respondent = phone.new_page()
         respondent.goto(survey_url)
         expect(respondent.locator("html")).to_have_attribute("lang", "it")
@@ -193,24 +207,40 @@ def test_analyst_publishes_bilingual_survey_and_italian_phone_respondent_answers
     answers = {a.question_key: a for a in response.answers.all()}
     assert set(answers) == {"csat", "nps", "comment", "visit_reason"}
     assert {key: a.value for key, a in answers.items()} == {
-        "csat": 5, "nps": 9, "comment": comment, "visit_reason": "shopping"}
+        "csat": 5,
+        "nps": 9,
+        "comment": comment,
+        "visit_reason": "shopping",
+    }
     for name in ("respondent-question-it-phone.png", "respondent-required-it-phone.png", "dashboard.png"):
         assert (SCREENSHOTS / name).stat().st_size > 0
 
 
 def test_respondent_page_works_without_javascript(live_server):
-    org = organisation_create(name="Acme Retail", slug="acme", brand="Acme", languages=["en", "it"],
-                              default_language="en")
+    org = organisation_create(
+        name="Acme Retail", slug="acme", brand="Acme", languages=["en", "it"], default_language="en"
+    )
     analyst = user_create(organisation=org, username="ana", password=PASSWORD, role=Role.ANALYST)
-    survey = survey_create(organisation=org, title="No-JS check", created_by=analyst, languages=["en", "it"],
-                           default_language="en", template_key="transaction_csat")
+    survey = survey_create(
+        organisation=org,
+        title="No-JS check",
+        created_by=analyst,
+        languages=["en", "it"],
+        default_language="en",
+        template_key="transaction_csat",
+    )
     survey_publish(survey=survey, actor=analyst)
     link = link_create(survey=survey, name="Web link")
     from playwright.sync_api import expect
 
     with chromium() as browser:
-        context = _context(browser, live_server.url, java_script_enabled=False, locale="en-GB",
-                           extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"})
+        context = _context(
+            browser,
+            live_server.url,
+            java_script_enabled=False,
+            locale="en-GB",
+            extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"},
+        )
         page = context.new_page()
         page.goto(f"/s/{link.token}/")
         expect(page.locator("#progress-text")).to_have_text(EN["progress"].format(current=1, total=3))

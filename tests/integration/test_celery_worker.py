@@ -24,8 +24,12 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from celery import Celery
+from celery.signals import task_prerun
 from django.db import transaction
 
 from heed.accounts.models import Role
@@ -65,8 +69,7 @@ class _Inbox:
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
-        message = email.message_from_bytes(envelope.original_content or envelope.content,
-                                           policy=email.policy.default)
+        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         with self._lock:
             self.messages.append((list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
@@ -104,7 +107,11 @@ def smtp_inbox(settings) -> Iterator[_Inbox]:
 
 
 def _reset_producer_pools(app) -> None:
-    """Drop the cached broker connection pools so the next publish uses the current configuration."""
+    """Drop the cached broker connection pools so the next publish uses the current configuration.
+
+    Celery caches them in private attributes and has no public reset other than ``app.close()``, which
+    would also deregister the app (and with it the registration of shared tasks imported later).
+    """
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
@@ -113,8 +120,15 @@ def _reset_producer_pools(app) -> None:
         amqp._producer_pool = None
 
 
+@dataclass
+class _Broker:
+    app: Celery
+    redis: Any
+    prefix: str
+
+
 @pytest.fixture
-def redis_celery() -> Iterator:
+def redis_celery() -> Iterator[_Broker]:
     """heed.celery_app.app pointed at Redis db 15 under a per-run key prefix; restored afterwards."""
     client = _redis()
     prefix = f"heed-test-{uuid.uuid4().hex[:12]}:"
@@ -129,7 +143,7 @@ def redis_celery() -> Iterator:
     _reset_producer_pools(celery_app)
     celery_app.conf.update(overrides)
     try:
-        yield celery_app
+        yield _Broker(celery_app, client, prefix)
     finally:
         _reset_producer_pools(celery_app)
         celery_app.conf.update(saved)
@@ -142,24 +156,51 @@ def redis_celery() -> Iterator:
 def test_invitation_emails_go_through_redis_and_a_real_worker(redis_celery, smtp_inbox):
     from celery.contrib.testing.worker import start_worker
 
-    org = organisation_create(name="Acme Retail", slug="acme", brand="Acme", languages=["en", "it"],
-                              default_language="en")
+    org = organisation_create(
+        name="Acme Retail", slug="acme", brand="Acme", languages=["en", "it"], default_language="en"
+    )
     analyst = user_create(organisation=org, username="ana", password="correct-horse-battery", role=Role.ANALYST)
-    survey = survey_create(organisation=org, title="After your visit", created_by=analyst, languages=["en", "it"],
-                           default_language="en", template_key="transaction_csat")
+    survey = survey_create(
+        organisation=org,
+        title="After your visit",
+        created_by=analyst,
+        languages=["en", "it"],
+        default_language="en",
+        template_key="transaction_csat",
+    )
     survey_publish(survey=survey, actor=analyst)
     link = link_create(survey=survey, name="E-mail")
     recipients = [("giulia@example.com", "Giulia"), ("marko@example.com", "Marko")]
 
-    with start_worker(redis_celery, pool="solo", perform_ping_check=False, shutdown_timeout=20):
-        with transaction.atomic():  # the outer block commits; on_commit then queues the tasks
-            invitations = invitations_create(link=link, recipients=recipients)
-            assert Invitation.objects.filter(link=link, sent_at__isnull=False).count() == 0
-        messages = smtp_inbox.wait_for(len(recipients), timeout=WAIT_SECONDS)
-        assert len(messages) == len(recipients), f"{len(messages)} of {len(recipients)} e-mails in {WAIT_SECONDS}s"
-        time.sleep(0.2)  # a duplicate delivery, if any, would arrive now
-        messages = list(smtp_inbox.messages)
+    runs: list[tuple[str, bool, str, str]] = []
 
+    def record(sender=None, task=None, **_kwargs) -> None:
+        delivery = task.request.delivery_info or {}
+        runs.append(
+            (task.name, bool(task.request.is_eager), delivery.get("routing_key") or "", threading.current_thread().name)
+        )
+
+    task_prerun.connect(record, weak=False)
+    try:
+        with start_worker(redis_celery.app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+            with transaction.atomic():  # the outer block commits; on_commit then queues the tasks
+                invitations = invitations_create(link=link, recipients=recipients)
+                assert Invitation.objects.filter(link=link, sent_at__isnull=False).count() == 0
+            messages = smtp_inbox.wait_for(len(recipients), timeout=WAIT_SECONDS)
+            assert len(messages) == len(recipients), f"{len(messages)} e-mails arrived within {WAIT_SECONDS} s"
+            messages = smtp_inbox.wait_for(len(recipients) + 1, timeout=0.3)  # a duplicate would arrive now
+            assert list(redis_celery.redis.scan_iter(match=f"{redis_celery.prefix}*")), "nothing went through Redis"
+    finally:
+        task_prerun.disconnect(record)
+
+    # Both tasks ran in the worker thread, consumed from the broker (not eagerly in the test thread).
+    assert len(runs) == len(recipients)
+    assert {name for name, *_ in runs} == {"heed.distribution.tasks.invitation_email_send_task"}
+    queue = redis_celery.app.conf.task_default_queue
+    assert all(
+        not eager and routing_key == queue and thread != threading.current_thread().name
+        for _name, eager, routing_key, thread in runs
+    ), runs
     assert len(messages) == len(recipients)
     by_recipient = {tuple(rcpt): message for rcpt, message in messages}
     assert set(by_recipient) == {(address,) for address, _name in recipients}

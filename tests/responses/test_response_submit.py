@@ -17,15 +17,26 @@ from tests.conftest import VALID_INTERCEPT
 def test_submit_stores_answers_headline_scores_demographics_and_timings(world):
     started = timezone.now() - dt.timedelta(seconds=95)
     response, created = response_submit(
-        submission=Submission(survey=world.survey, language="it", channel="qr", link=world.link_a,
-                              unit=world.store_a, touchpoint="store", started_at=started),
+        submission=Submission(
+            survey=world.survey,
+            language="it",
+            channel="qr",
+            link=world.link_a,
+            unit=world.store_a,
+            touchpoint="store",
+            started_at=started,
+        ),
         raw_answers=VALID_INTERCEPT,
     )
     assert created
     assert (response.nps_score, response.csat_score, response.ces_score) == (9, 4, None)
     assert (response.age_group, response.gender) == ("25-34", "female")
     assert (response.channel, response.language, response.unit, response.touchpoint) == (
-        "qr", "it", world.store_a, "store")
+        "qr",
+        "it",
+        world.store_a,
+        "store",
+    )
     assert 94 <= response.duration_seconds <= 100
     answers = {a.question_key: a.value for a in Answer.objects.filter(response=response)}
     assert answers["why_not_buy"] == ["price", "queue"]
@@ -45,8 +56,10 @@ def test_same_client_key_never_duplicates(world):
 
 def test_invalid_answers_store_nothing(world):
     with pytest.raises(SubmissionError) as err:
-        response_submit(submission=Submission(survey=world.survey, language="en"),
-                        raw_answers=VALID_INTERCEPT | {"nps": 12, "did_buy": None})
+        response_submit(
+            submission=Submission(survey=world.survey, language="en"),
+            raw_answers=VALID_INTERCEPT | {"nps": 12, "did_buy": None},
+        )
     assert set(err.value.errors) == {"nps", "did_buy"}
     assert Response.objects.count() == 0 and Answer.objects.count() == 0
 
@@ -64,8 +77,11 @@ def test_an_invitation_admits_one_response(world):
 
 @pytest.mark.parametrize(
     ("change", "code"),
-    [({"language": "de"}, "invalid_language"), ({"channel": "pigeon"}, "invalid_channel"),
-     ({"submitted_at": "future"}, "invalid_time")],
+    [
+        ({"language": "de"}, "invalid_language"),
+        ({"channel": "pigeon"}, "invalid_channel"),
+        ({"submitted_at": "future"}, "invalid_time"),
+    ],
 )
 def test_bad_metadata_is_refused(world, change, code):
     if change.get("submitted_at") == "future":
@@ -87,8 +103,9 @@ def test_a_client_key_cannot_be_reused_for_another_survey(world):
 
     other = survey_create(organisation=world.org, title="NPS", created_by=None, template_key="relationship_nps")
     survey_publish(survey=other, actor=None)
-    response_submit(submission=Submission(survey=world.survey, language="en", client_key="k1"),
-                    raw_answers=VALID_INTERCEPT)
+    response_submit(
+        submission=Submission(survey=world.survey, language="en", client_key="k1"), raw_answers=VALID_INTERCEPT
+    )
     with pytest.raises(ConflictError) as err:
         response_submit(submission=Submission(survey=other, language="en", client_key="k1"), raw_answers={"nps": 3})
     assert err.value.code == "client_key_used"

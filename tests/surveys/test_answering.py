@@ -7,23 +7,48 @@ from heed.surveys.definition import QuestionDef, SurveyDefinition
 
 
 def _definition() -> SurveyDefinition:
-    return SurveyDefinition.model_validate({
-        "title": "t", "default_language": "en", "languages": ["en", "it"],
-        "questions": [
-            {"key": "nps", "type": "nps", "required": True, "texts": {"en": "Recommend?"}, "metric": "nps"},
-            {"key": "did_buy", "type": "single_choice", "required": True, "texts": {"en": "Bought?"},
-             "options": [{"value": "yes", "labels": {"en": "Yes"}}, {"value": "no", "labels": {"en": "No"}}]},
-            {"key": "why", "type": "multiple_choice", "required": True, "texts": {"en": "Why not?"},
-             "options": [{"value": "price", "labels": {"en": "Price"}}, {"value": "size", "labels": {"en": "Size"}}],
-             "show_if": {"question": "did_buy", "op": "eq", "value": "no"}},
-            {"key": "why_more", "type": "text", "texts": {"en": "Tell us more"},
-             "show_if": {"question": "why", "op": "in", "value": ["price"]}},
-            {"key": "low", "type": "text", "texts": {"en": "What went wrong?"},
-             "show_if": {"question": "nps", "op": "lte", "value": 6}},
-            {"key": "visits", "type": "number", "texts": {"en": "Visits"}, "min": 0, "max": 100},
-            {"key": "when", "type": "date", "texts": {"en": "When"}},
-        ],
-    })
+    return SurveyDefinition.model_validate(
+        {
+            "title": "t",
+            "default_language": "en",
+            "languages": ["en", "it"],
+            "questions": [
+                {"key": "nps", "type": "nps", "required": True, "texts": {"en": "Recommend?"}, "metric": "nps"},
+                {
+                    "key": "did_buy",
+                    "type": "single_choice",
+                    "required": True,
+                    "texts": {"en": "Bought?"},
+                    "options": [{"value": "yes", "labels": {"en": "Yes"}}, {"value": "no", "labels": {"en": "No"}}],
+                },
+                {
+                    "key": "why",
+                    "type": "multiple_choice",
+                    "required": True,
+                    "texts": {"en": "Why not?"},
+                    "options": [
+                        {"value": "price", "labels": {"en": "Price"}},
+                        {"value": "size", "labels": {"en": "Size"}},
+                    ],
+                    "show_if": {"question": "did_buy", "op": "eq", "value": "no"},
+                },
+                {
+                    "key": "why_more",
+                    "type": "text",
+                    "texts": {"en": "Tell us more"},
+                    "show_if": {"question": "why", "op": "in", "value": ["price"]},
+                },
+                {
+                    "key": "low",
+                    "type": "text",
+                    "texts": {"en": "What went wrong?"},
+                    "show_if": {"question": "nps", "op": "lte", "value": 6},
+                },
+                {"key": "visits", "type": "number", "texts": {"en": "Visits"}, "min": 0, "max": 100},
+                {"key": "when", "type": "date", "texts": {"en": "When"}},
+            ],
+        }
+    )
 
 
 def test_scale_answers_are_integers_within_the_scale():
@@ -91,18 +116,26 @@ def test_submission_reports_every_bad_answer():
     ],
 )
 def test_definition_rejects_inconsistent_surveys(change, message):
-    data = {"title": "t", "default_language": "en", "languages": ["en"],
-            "questions": [{"key": "a", "type": "text", "texts": {"en": "A"}}]} | change
+    data = {
+        "title": "t",
+        "default_language": "en",
+        "languages": ["en"],
+        "questions": [{"key": "a", "type": "text", "texts": {"en": "A"}}],
+    } | change
     with pytest.raises(ValueError, match=message):
         SurveyDefinition.model_validate(data)
 
 
 def test_condition_must_point_to_an_earlier_question():
     with pytest.raises(ValueError, match="must come earlier"):
-        SurveyDefinition.model_validate({
-            "title": "t", "default_language": "en", "languages": ["en"],
-            "questions": [
-                {"key": "a", "type": "text", "texts": {"en": "A"}, "show_if": {"question": "b", "op": "answered"}},
-                {"key": "b", "type": "text", "texts": {"en": "B"}},
-            ],
-        })
+        SurveyDefinition.model_validate(
+            {
+                "title": "t",
+                "default_language": "en",
+                "languages": ["en"],
+                "questions": [
+                    {"key": "a", "type": "text", "texts": {"en": "A"}, "show_if": {"question": "b", "op": "answered"}},
+                    {"key": "b", "type": "text", "texts": {"en": "B"}},
+                ],
+            }
+        )

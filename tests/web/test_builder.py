@@ -9,22 +9,47 @@ from tests.conftest import login
 
 def test_analyst_builds_previews_and_publishes_a_survey_in_the_web_ui(world):
     client = login(world.analyst)
-    page = client.post("/surveys/new/", {"title": "Checkout pulse", "template": "", "languages": ["en", "it"],
-                                         "default_language": "en"})
+    page = client.post(
+        "/surveys/new/",
+        {"title": "Checkout pulse", "template": "", "languages": ["en", "it"], "default_language": "en"},
+    )
     survey = Survey.objects.get(title="Checkout pulse")
     assert page["Location"] == f"/surveys/{survey.id}/edit/"
     edit = f"/surveys/{survey.id}/edit/"
-    page = client.post(edit, {"form": "question", "key": "nps", "type": "nps", "required": "on", "metric": "nps",
-                              "text_en": "Would you recommend us?", "text_it": "Ci consiglieresti?"})
+    page = client.post(
+        edit,
+        {
+            "form": "question",
+            "key": "nps",
+            "type": "nps",
+            "required": "on",
+            "metric": "nps",
+            "text_en": "Would you recommend us?",
+            "text_it": "Ci consiglieresti?",
+        },
+    )
     assert page.status_code == 302
-    page = client.post(edit, {"form": "question", "key": "channel_pick", "type": "single_choice",
-                              "text_en": "How did you pay?", "text_it": "Come hai pagato?",
-                              "options_en": "card = Card\ncash = Cash", "options_it": "Carta\nContanti",
-                              "show_if_question": "nps", "show_if_op": "gte", "show_if_value": "0"})
+    page = client.post(
+        edit,
+        {
+            "form": "question",
+            "key": "channel_pick",
+            "type": "single_choice",
+            "text_en": "How did you pay?",
+            "text_it": "Come hai pagato?",
+            "options_en": "card = Card\ncash = Cash",
+            "options_it": "Carta\nContanti",
+            "show_if_question": "nps",
+            "show_if_op": "gte",
+            "show_if_value": "0",
+        },
+    )
     assert page.status_code == 302
     question = survey.questions.get(key="channel_pick")
-    assert question.options == [{"value": "card", "labels": {"en": "Card", "it": "Carta"}},
-                                {"value": "cash", "labels": {"en": "Cash", "it": "Contanti"}}]
+    assert question.options == [
+        {"value": "card", "labels": {"en": "Card", "it": "Carta"}},
+        {"value": "cash", "labels": {"en": "Cash", "it": "Contanti"}},
+    ]
     preview = client.get(f"/surveys/{survey.id}/preview/?lang=it").content.decode()
     assert "Ci consiglieresti?" in preview and "Contanti" in preview
     edit_page = client.get(f"{edit}?edit={question.id}").content.decode()
@@ -53,8 +78,10 @@ def test_builder_shows_errors_instead_of_failing(world):
 
 def test_links_with_unit_and_qr_codes(world):
     client = login(world.analyst)
-    page = client.post(f"/surveys/{world.survey.id}/links/", {"name": "Till 1", "channel": "qr",
-                                                             "unit": world.store_b.id, "touchpoint": "checkout"})
+    page = client.post(
+        f"/surveys/{world.survey.id}/links/",
+        {"name": "Till 1", "channel": "qr", "unit": world.store_b.id, "touchpoint": "checkout"},
+    )
     assert page.status_code == 302
     link = SurveyLink.objects.get(name="Till 1")
     assert (link.unit, link.channel, link.touchpoint) == (world.store_b, "qr", "checkout")

@@ -10,9 +10,16 @@ from heed.surveys.i18n_strings import UI_STRINGS
 from heed.surveys.services import survey_close
 
 ANSWERS = [
-    ("store_experience", "4"), ("merchandise", "3"), ("staff_behaviour", "5"), ("staff_professionalism", "4"),
-    ("did_buy", "no"), ("why_not_buy", ["price", "size"]), ("nps", "3"), ("comment", "Coda lunga <alla> cassa"),
-    ("age_group", "18-24"), ("gender", "female"),
+    ("store_experience", "4"),
+    ("merchandise", "3"),
+    ("staff_behaviour", "5"),
+    ("staff_professionalism", "4"),
+    ("did_buy", "no"),
+    ("why_not_buy", ["price", "size"]),
+    ("nps", "3"),
+    ("comment", "Coda lunga <alla> cassa"),
+    ("age_group", "18-24"),
+    ("gender", "female"),
 ]
 
 
@@ -45,7 +52,11 @@ def test_a_respondent_answers_in_the_browser_language_and_the_response_is_record
     assert UI_STRINGS["it"]["thank_you_title"] in thanks.content.decode()
     response = Response.objects.get()
     assert (response.language, response.channel, response.unit_id, response.touchpoint) == (
-        "it", "qr", world.store_a.id, "store")
+        "it",
+        "qr",
+        world.store_a.id,
+        "store",
+    )
     assert response.nps_score == 3 and response.age_group == "18-24"
     assert response.started_at is not None and response.duration_seconds is not None
     assert response.answers.get(question_key="why_not_buy").choice_values == ["price", "size"]
@@ -88,8 +99,9 @@ def test_back_button_keeps_earlier_answers(world):
 
 
 def test_an_invitation_link_admits_one_response(world):
-    (invitation,) = invitations_create(link=world.link_b, recipients=[("ana@example.com", "Ana")], language="hr",
-                                       send=False)
+    (invitation,) = invitations_create(
+        link=world.link_b, recipients=[("ana@example.com", "Ana")], language="hr", send=False
+    )
     url = f"/i/{invitation.token}/"
     client = Client()
     assert '<html lang="hr">' in client.get(url).content.decode()

@@ -23,8 +23,7 @@ COMMENT_B = "Predugo cekanje na blagajni"
 def _submit(survey, *, unit, nps: int, comment: str, language: str = "en", client_key: str | None = None):
     answers = dict(VALID_INTERCEPT, nps=nps, comment=comment)
     response, _created = response_submit(
-        submission=Submission(survey=survey, language=language, channel=Channel.QR, unit=unit,
-                              client_key=client_key),
+        submission=Submission(survey=survey, language=language, channel=Channel.QR, unit=unit, client_key=client_key),
         raw_answers=answers,
     )
     return response
@@ -61,6 +60,7 @@ def other_org(db):
 
 
 # --- unit manager on the dashboard -------------------------------------------------------------
+
 
 def test_manager_dashboard_shows_only_their_units_comments(data):
     response = login(data.manager_a).get("/dashboard/")
@@ -102,6 +102,7 @@ def test_analyst_dashboard_shows_both_units(data):
 
 # --- unit manager in the API -------------------------------------------------------------------
 
+
 def test_manager_api_lists_only_their_units_responses(data):
     body = api_client(data.manager_a).get("/api/responses").json()
     assert body["count"] == 2
@@ -134,15 +135,18 @@ def test_manager_session_on_the_api_is_scoped_too(data):
 
 def test_manager_cannot_submit_for_another_unit(data):
     before = Response.objects.count()
-    response = _post(api_client(data.manager_a), {"survey_id": data.survey.id, "unit_id": data.store_b.id,
-                                                  "answers": VALID_INTERCEPT})
+    response = _post(
+        api_client(data.manager_a),
+        {"survey_id": data.survey.id, "unit_id": data.store_b.id, "answers": VALID_INTERCEPT},
+    )
     assert response.status_code == 404
     assert Response.objects.count() == before
 
 
 def test_manager_cannot_submit_for_the_region_above_their_store(data):
-    response = _post(api_client(data.manager_a), {"survey_id": data.survey.id, "unit_id": data.region.id,
-                                                  "answers": VALID_INTERCEPT})
+    response = _post(
+        api_client(data.manager_a), {"survey_id": data.survey.id, "unit_id": data.region.id, "answers": VALID_INTERCEPT}
+    )
     assert response.status_code == 404
 
 
@@ -157,6 +161,7 @@ def test_analyst_api_sees_both_units(data):
 
 
 # --- interviewer -------------------------------------------------------------------------------
+
 
 def test_interviewer_gets_403_on_the_dashboard(data):
     response = login(data.interviewer).get("/dashboard/")
@@ -173,8 +178,10 @@ def test_interviewer_gets_403_on_the_results_api(data):
 
 
 def test_interviewer_may_still_submit_for_their_unit(data):
-    response = _post(api_client(data.interviewer), {"survey_id": data.survey.id, "unit_id": data.store_a.id,
-                                                    "channel": "intercept", "answers": VALID_INTERCEPT})
+    response = _post(
+        api_client(data.interviewer),
+        {"survey_id": data.survey.id, "unit_id": data.store_a.id, "channel": "intercept", "answers": VALID_INTERCEPT},
+    )
     assert response.status_code == 201
 
 
@@ -185,6 +192,7 @@ def test_anonymous_dashboard_redirects_to_login(data):
 
 
 # --- another organisation ----------------------------------------------------------------------
+
 
 def test_other_organisation_api_sees_nothing_of_the_first(data, other_org):
     client = api_client(other_org["analyst"])
@@ -200,8 +208,7 @@ def test_other_organisation_cannot_submit_to_the_first(data, other_org):
     client = api_client(other_org["analyst"])
     before = Response.objects.count()
     to_survey = _post(client, {"survey_id": data.survey.id, "answers": VALID_INTERCEPT})
-    to_unit = _post(client, {"survey_id": other_org["survey"].id, "unit_id": data.store_a.id,
-                             "answers": {"nps": 8}})
+    to_unit = _post(client, {"survey_id": other_org["survey"].id, "unit_id": data.store_a.id, "answers": {"nps": 8}})
     assert to_survey.status_code == 404
     assert to_unit.status_code == 404
     assert Response.objects.count() == before
@@ -209,8 +216,10 @@ def test_other_organisation_cannot_submit_to_the_first(data, other_org):
 
 def test_client_keys_do_not_cross_organisations(data, other_org):
     _submit(data.survey, unit=data.store_a, nps=10, comment="first org", client_key="device-1")
-    response = _post(api_client(other_org["analyst"]), {"survey_id": other_org["survey"].id,
-                                                        "client_key": "device-1", "answers": {"nps": 8}})
+    response = _post(
+        api_client(other_org["analyst"]),
+        {"survey_id": other_org["survey"].id, "client_key": "device-1", "answers": {"nps": 8}},
+    )
     assert response.status_code == 201
     assert response.json()["survey_id"] == other_org["survey"].id
     assert Response.objects.filter(client_key="device-1").count() == 2
@@ -228,6 +237,7 @@ def test_other_organisation_dashboard_sees_nothing_of_the_first(data, other_org)
 
 
 # --- escaping ----------------------------------------------------------------------------------
+
 
 def test_comment_markup_is_escaped_on_the_dashboard(world):
     _submit(world.survey, unit=world.store_a, nps=5, comment="<script>alert(1)</script>")

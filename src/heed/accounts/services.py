@@ -14,8 +14,9 @@ from heed.core.errors import ApplicationError
 TOKEN_PREFIX_LEN = 8
 
 
-def organisation_create(*, name: str, slug: str, brand: str = "", languages: list[str] | None = None,
-                        default_language: str = "en") -> Organisation:
+def organisation_create(
+    *, name: str, slug: str, brand: str = "", languages: list[str] | None = None, default_language: str = "en"
+) -> Organisation:
     languages = languages or [default_language]
     if default_language not in languages:
         raise ApplicationError("The default language must be one of the organisation's languages.")
@@ -24,8 +25,16 @@ def organisation_create(*, name: str, slug: str, brand: str = "", languages: lis
     )
 
 
-def unit_create(*, organisation: Organisation, kind: str, name: str, code: str, parent: Unit | None = None,
-                country: str = "", language: str = "") -> Unit:
+def unit_create(
+    *,
+    organisation: Organisation,
+    kind: str,
+    name: str,
+    code: str,
+    parent: Unit | None = None,
+    country: str = "",
+    language: str = "",
+) -> Unit:
     if parent is not None and parent.organisation_id != organisation.id:
         raise ApplicationError("The parent unit belongs to another organisation.")
     if kind != Unit.Kind.REGION and parent is not None and parent.kind != Unit.Kind.REGION:
@@ -33,15 +42,28 @@ def unit_create(*, organisation: Organisation, kind: str, name: str, code: str, 
     if kind == Unit.Kind.REGION and parent is not None and parent.kind != Unit.Kind.REGION:
         raise ApplicationError("A region can only sit under another region.")
     return Unit.objects.create(
-        organisation=organisation, kind=kind, name=name, code=code, parent=parent,
-        country=country.upper(), language=language,
+        organisation=organisation,
+        kind=kind,
+        name=name,
+        code=code,
+        parent=parent,
+        country=country.upper(),
+        language=language,
     )
 
 
 @transaction.atomic
-def user_create(*, organisation: Organisation, username: str, password: str | None, role: str,
-                email: str = "", units: list[Unit] | None = None, first_name: str = "",
-                last_name: str = "") -> User:
+def user_create(
+    *,
+    organisation: Organisation,
+    username: str,
+    password: str | None,
+    role: str,
+    email: str = "",
+    units: list[Unit] | None = None,
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
     if role not in Role.values:
         raise ApplicationError(f"Unknown role {role!r}.")
     units = units or []
@@ -49,8 +71,15 @@ def user_create(*, organisation: Organisation, username: str, password: str | No
         raise ApplicationError("A unit manager needs at least one unit.")
     if any(unit.organisation_id != organisation.id for unit in units):
         raise ApplicationError("A unit belongs to another organisation.")
-    user = User(organisation=organisation, username=username, email=email, role=role,
-                first_name=first_name, last_name=last_name, is_staff=role == Role.ADMIN)
+    user = User(
+        organisation=organisation,
+        username=username,
+        email=email,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=role == Role.ADMIN,
+    )
     if password:
         user.set_password(password)
     else:
@@ -67,8 +96,7 @@ def _hash_key(key: str) -> str:
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token and return it with its plain key, which is shown once and never stored."""
     key = "heed_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[5:5 + TOKEN_PREFIX_LEN],
-                                    key_hash=_hash_key(key))
+    token = ApiToken.objects.create(user=user, name=name, prefix=key[5 : 5 + TOKEN_PREFIX_LEN], key_hash=_hash_key(key))
     return token, key
 
 

@@ -50,15 +50,21 @@ class MetricRow:
     def as_dict(self) -> dict[str, Any]:
         key = self.key.isoformat() if isinstance(self.key, dt.date | dt.datetime) else self.key
         return {
-            "key": key, "label": self.label, "responses": self.responses,
-            "nps": self.nps.as_dict(1), "csat_top2": self.csat_top2.as_dict(3),
-            "csat_mean": self.csat_mean.as_dict(2), "ces_mean": self.ces_mean.as_dict(2),
+            "key": key,
+            "label": self.label,
+            "responses": self.responses,
+            "nps": self.nps.as_dict(1),
+            "csat_top2": self.csat_top2.as_dict(3),
+            "csat_mean": self.csat_mean.as_dict(2),
+            "ces_mean": self.ces_mean.as_dict(2),
         }
 
 
 def _row(key: Any, label: str, agg: dict[str, Any]) -> MetricRow:
     return MetricRow(
-        key=key, label=label, responses=agg["responses"],
+        key=key,
+        label=label,
+        responses=agg["responses"],
         nps=nps(promoters=agg["nps_pro"], detractors=agg["nps_det"], n=agg["nps_n"]),
         csat_top2=proportion(successes=agg["csat_top2"], n=agg["csat_n"]),
         csat_mean=mean(n=agg["csat_n"], total=float(agg["csat_sum"] or 0), total_sq=float(agg["csat_sq"] or 0)),

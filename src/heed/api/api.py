@@ -41,7 +41,8 @@ def _submission_error(request: HttpRequest, exc: SubmissionError):
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError):
     return api.create_response(
-        request, {"detail": "Send a valid API token: 'Authorization: Bearer heed_…'.", "code": "unauthenticated"},
+        request,
+        {"detail": "Send a valid API token: 'Authorization: Bearer heed_…'.", "code": "unauthenticated"},
         status=401,
     )
 
@@ -53,8 +54,11 @@ def _user(request: HttpRequest):
 def _survey_out(survey: Survey, *, with_definition: bool = False) -> dict:
     version = survey_latest_version(survey=survey)
     out = {
-        "id": survey.id, "title": survey.title, "status": survey.status,
-        "default_language": survey.default_language, "languages": survey.languages,
+        "id": survey.id,
+        "title": survey.title,
+        "status": survey.status,
+        "default_language": survey.default_language,
+        "languages": survey.languages,
         "latest_version": version.number if version else None,
     }
     if with_definition:
@@ -75,8 +79,19 @@ def surveys_get(request: HttpRequest, survey_id: int):
     return _survey_out(survey, with_definition=True)
 
 
-@api.post("/responses", response={200: ResponseOut, 201: ResponseOut, 400: ErrorOut, 403: ErrorOut,
-                                  404: ErrorOut, 409: ErrorOut, 422: ErrorOut}, tags=["responses"])
+@api.post(
+    "/responses",
+    response={
+        200: ResponseOut,
+        201: ResponseOut,
+        400: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    tags=["responses"],
+)
 def responses_submit(request: HttpRequest, payload: ResponseIn):
     """Submit one response. With a ``client_key``, resubmitting returns the stored response (200)."""
     user = _user(request)
@@ -92,9 +107,15 @@ def responses_submit(request: HttpRequest, payload: ResponseIn):
     elif user.role in ("unit_manager", "interviewer", "agent"):
         raise ApplicationError("Give the unit_id of one of your units.", code="unit_required")
     submission = Submission(
-        survey=survey, language=payload.language or survey.default_language, channel=payload.channel,
-        unit=unit, touchpoint=payload.touchpoint, client_key=payload.client_key, started_at=payload.started_at,
-        submitted_at=payload.submitted_at, submitted_by=user,
+        survey=survey,
+        language=payload.language or survey.default_language,
+        channel=payload.channel,
+        unit=unit,
+        touchpoint=payload.touchpoint,
+        client_key=payload.client_key,
+        started_at=payload.started_at,
+        submitted_at=payload.submitted_at,
+        submitted_by=user,
     )
     response, created = response_submit(submission=submission, raw_answers=payload.answers)
     visible = response_list(user=user).select_related("version").filter(pk=response.pk).first()

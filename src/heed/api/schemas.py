@@ -62,8 +62,10 @@ class ResponseOut(Schema):
 
     @staticmethod
     def resolve_answers(obj: Any) -> list[dict[str, Any]]:
-        return [{"question_key": a.question_key, "question_type": a.question_type, "value": a.value}
-                for a in obj.answers.all()]
+        return [
+            {"question_key": a.question_key, "question_type": a.question_type, "value": a.value}
+            for a in obj.answers.all()
+        ]
 
 
 class ErrorOut(Schema):
@@ -93,4 +95,3 @@ class MetricsOut(Schema):
     summary: MetricRowOut
     group_by: str | None
     rows: list[MetricRowOut]
-

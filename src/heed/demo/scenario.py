@@ -21,22 +21,43 @@ class Country:
 
 
 COUNTRIES: tuple[Country, ...] = (
-    Country("IT", "Italia", "it", (
-        ("Italia Nord", ("Milano Centro", "Milano Bicocca", "Torino", "Bergamo", "Verona", "Bologna")),
-        ("Italia Centro-Sud", ("Roma Termini", "Roma EUR", "Firenze", "Napoli", "Bari", "Palermo")),
-    )),
-    Country("HR", "Hrvatska", "hr", (
-        ("Hrvatska", ("Zagreb Centar", "Zagreb Arena", "Split", "Rijeka", "Osijek", "Zadar", "Pula", "Varaždin")),
-    )),
-    Country("BG", "България", "bg", (
-        ("България", ("София Център", "София Младост", "Пловдив", "Варна", "Бургас", "Русе", "Стара Загора")),
-    ), second_language="ru", second_share=0.08),
-    Country("EE", "Eesti", "et", (
-        ("Eesti", ("Tallinn Kesklinn", "Tallinn Ülemiste", "Tartu", "Pärnu", "Narva", "Viljandi")),
-    ), second_language="ru", second_share=0.3),
-    Country("IE", "Ireland", "en", (
-        ("Ireland", ("Dublin Grafton", "Dublin Dundrum", "Cork", "Galway", "Limerick", "Waterford", "Kilkenny")),
-    )),
+    Country(
+        "IT",
+        "Italia",
+        "it",
+        (
+            ("Italia Nord", ("Milano Centro", "Milano Bicocca", "Torino", "Bergamo", "Verona", "Bologna")),
+            ("Italia Centro-Sud", ("Roma Termini", "Roma EUR", "Firenze", "Napoli", "Bari", "Palermo")),
+        ),
+    ),
+    Country(
+        "HR",
+        "Hrvatska",
+        "hr",
+        (("Hrvatska", ("Zagreb Centar", "Zagreb Arena", "Split", "Rijeka", "Osijek", "Zadar", "Pula", "Varaždin")),),
+    ),
+    Country(
+        "BG",
+        "България",
+        "bg",
+        (("България", ("София Център", "София Младост", "Пловдив", "Варна", "Бургас", "Русе", "Стара Загора")),),
+        second_language="ru",
+        second_share=0.08,
+    ),
+    Country(
+        "EE",
+        "Eesti",
+        "et",
+        (("Eesti", ("Tallinn Kesklinn", "Tallinn Ülemiste", "Tartu", "Pärnu", "Narva", "Viljandi")),),
+        second_language="ru",
+        second_share=0.3,
+    ),
+    Country(
+        "IE",
+        "Ireland",
+        "en",
+        (("Ireland", ("Dublin Grafton", "Dublin Dundrum", "Cork", "Galway", "Limerick", "Waterford", "Kilkenny")),),
+    ),
 )
 
 # Latent satisfaction shifts (in NPS-answer points) that the data is generated from.
@@ -46,7 +67,10 @@ AGE_WEIGHTS = {"18-24": 0.14, "25-34": 0.22, "35-44": 0.22, "45-54": 0.18, "55-6
 COUNTRY_EFFECT = {"IT": 0.0, "HR": 0.3, "BG": -0.2, "EE": 0.2, "IE": 0.4}
 COMMENT_RATE = {"qr": 0.45, "intercept": 0.6, "email": 0.3, "transaction": 0.25, "web": 0.35}
 STAFF_NAMES = {
-    "it": ("Giulia", "Marco", "Chiara", "Luca"), "hr": ("Ivana", "Marko", "Petra", "Luka"),
-    "bg": ("Мария", "Георги", "Елена", "Иван"), "et": ("Kadri", "Martin", "Liis", "Rasmus"),
-    "ru": ("Ольга", "Сергей", "Анна", "Дмитрий"), "en": ("Aoife", "Conor", "Siobhan", "Liam"),
+    "it": ("Giulia", "Marco", "Chiara", "Luca"),
+    "hr": ("Ivana", "Marko", "Petra", "Luka"),
+    "bg": ("Мария", "Георги", "Елена", "Иван"),
+    "et": ("Kadri", "Martin", "Liis", "Rasmus"),
+    "ru": ("Ольга", "Сергей", "Анна", "Дмитрий"),
+    "en": ("Aoife", "Conor", "Siobhan", "Liam"),
 }

@@ -84,8 +84,10 @@ def _csat_from(rng: random.Random, latent: float) -> int:
 def _intercept_answers(rng: random.Random, latent: float, language: str, channel: str) -> dict[str, Any]:
     nps = _clip(latent, 0, 10)
     answers: dict[str, Any] = {
-        "store_experience": _csat_from(rng, latent), "merchandise": _csat_from(rng, latent - 0.4),
-        "staff_behaviour": _csat_from(rng, latent + 0.3), "staff_professionalism": _csat_from(rng, latent + 0.1),
+        "store_experience": _csat_from(rng, latent),
+        "merchandise": _csat_from(rng, latent - 0.4),
+        "staff_behaviour": _csat_from(rng, latent + 0.3),
+        "staff_professionalism": _csat_from(rng, latent + 0.1),
         "nps": nps,
     }
     bought = rng.random() < 0.35 + 0.05 * nps
@@ -125,52 +127,99 @@ def _relationship_answers(rng: random.Random, latent: float, language: str, chan
 
 
 def _build_org(rng: random.Random) -> tuple[Organisation, list[Store]]:
-    organisation = organisation_create(name="Adriatica Retail Group", slug=DEMO_SLUG, brand="Adriatica",
-                                       languages=LANGUAGES, default_language="en")
+    organisation = organisation_create(
+        name="Adriatica Retail Group", slug=DEMO_SLUG, brand="Adriatica", languages=LANGUAGES, default_language="en"
+    )
     stores: list[Store] = []
     for country in COUNTRIES:
         number = 0
         for region_number, (region_name, towns) in enumerate(country.regions, start=1):
-            region = unit_create(organisation=organisation, kind=Unit.Kind.REGION, name=region_name,
-                                 code=f"{country.code}-R{region_number}", country=country.code,
-                                 language=country.language)
+            region = unit_create(
+                organisation=organisation,
+                kind=Unit.Kind.REGION,
+                name=region_name,
+                code=f"{country.code}-R{region_number}",
+                country=country.code,
+                language=country.language,
+            )
             for town in towns:
                 number += 1
                 code = f"{country.code}-{number:02d}"
-                unit = unit_create(organisation=organisation, kind=Unit.Kind.STORE, name=town, code=code,
-                                   parent=region, country=country.code, language=country.language)
+                unit = unit_create(
+                    organisation=organisation,
+                    kind=Unit.Kind.STORE,
+                    name=town,
+                    code=code,
+                    parent=region,
+                    country=country.code,
+                    language=country.language,
+                )
                 effect = COUNTRY_EFFECT[country.code] + rng.gauss(0, 0.35) + WORSE_STORES.get(code, 0.0)
-                stores.append(Store(unit, country.code, country.language, country.second_language,
-                                    country.second_share, effect))
+                stores.append(
+                    Store(unit, country.code, country.language, country.second_language, country.second_share, effect)
+                )
     return organisation, stores
 
 
 def _build_users(organisation: Organisation, stores: list[Store]) -> list[tuple[str, str]]:
     by_code = {s.unit.code: s.unit for s in stores}
-    user_create(organisation=organisation, username="admin", password=DEMO_PASSWORD, role=Role.ADMIN,
-                email="admin@adriatica.example")
-    user_create(organisation=organisation, username="analyst", password=DEMO_PASSWORD, role=Role.ANALYST,
-                email="analyst@adriatica.example", first_name="Ana", last_name="Lista")
-    user_create(organisation=organisation, username="manager.it09", password=DEMO_PASSWORD,
-                role=Role.UNIT_MANAGER, units=[by_code["IT-09"]], first_name="Paolo")
-    user_create(organisation=organisation, username="manager.hr", password=DEMO_PASSWORD,
-                role=Role.UNIT_MANAGER, units=[by_code["HR-01"].parent], first_name="Maja")
-    return [("analyst", "analyst (all stores)"), ("manager.it09", "store manager, Roma EUR only"),
-            ("manager.hr", "regional manager, Croatia"), ("admin", "administrator")]
+    user_create(
+        organisation=organisation,
+        username="admin",
+        password=DEMO_PASSWORD,
+        role=Role.ADMIN,
+        email="admin@adriatica.example",
+    )
+    user_create(
+        organisation=organisation,
+        username="analyst",
+        password=DEMO_PASSWORD,
+        role=Role.ANALYST,
+        email="analyst@adriatica.example",
+        first_name="Ana",
+        last_name="Lista",
+    )
+    user_create(
+        organisation=organisation,
+        username="manager.it09",
+        password=DEMO_PASSWORD,
+        role=Role.UNIT_MANAGER,
+        units=[by_code["IT-09"]],
+        first_name="Paolo",
+    )
+    user_create(
+        organisation=organisation,
+        username="manager.hr",
+        password=DEMO_PASSWORD,
+        role=Role.UNIT_MANAGER,
+        units=[by_code["HR-01"].parent],
+        first_name="Maja",
+    )
+    return [
+        ("analyst", "analyst (all stores)"),
+        ("manager.it09", "store manager, Roma EUR only"),
+        ("manager.hr", "regional manager, Croatia"),
+        ("admin", "administrator"),
+    ]
 
 
 def _build_surveys(organisation: Organisation, actor) -> list[DemoSurvey]:
     specs = [
         ("Store visit (intercept)", "store_intercept", 0.45, (Channel.QR, Channel.INTERCEPT), _intercept_answers),
-        ("After your purchase", "transaction_csat", 0.30, (Channel.TRANSACTION, Channel.EMAIL),
-         _transaction_answers),
+        ("After your purchase", "transaction_csat", 0.30, (Channel.TRANSACTION, Channel.EMAIL), _transaction_answers),
         ("Returns and support effort", "ces", 0.10, (Channel.WEB, Channel.EMAIL), _ces_answers),
         ("Relationship NPS 2026", "relationship_nps", 0.15, (Channel.EMAIL,), _relationship_answers),
     ]
     surveys = []
     for title, template, share, channels, answers in specs:
-        survey = survey_create(organisation=organisation, title=title, created_by=actor, languages=LANGUAGES,
-                               default_language="en", template_key=template)
+        survey = survey_create(
+            organisation=organisation,
+            title=title,
+            created_by=actor,
+            languages=LANGUAGES,
+            default_language="en",
+            template_key=template,
+        )
         version = survey_publish(survey=survey, actor=actor)
         surveys.append(DemoSurvey(version, version_definition(version), share, channels, answers))
     return surveys
@@ -190,8 +239,9 @@ def _age_group(rng: random.Random) -> str:
 
 
 @transaction.atomic
-def seed_demo(*, responses: int = 60_000, seed: int = 7, days: int = 365,
-              progress: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
+def seed_demo(
+    *, responses: int = 60_000, seed: int = 7, days: int = 365, progress: Callable[[str], None] = lambda _m: None
+) -> dict[str, Any]:
     """Create the demo organisation with ``responses`` responses. Refuses if it already exists."""
     if Organisation.objects.filter(slug=DEMO_SLUG).exists():
         raise ValueError("The demo organisation already exists (use --reset to recreate it).")
@@ -205,9 +255,15 @@ def seed_demo(*, responses: int = 60_000, seed: int = 7, days: int = 365,
         for store in stores:
             for channel in survey.channels:
                 links[(survey.version.id, store.unit.id, channel)] = link_create(
-                    survey=survey.version.survey, channel=channel, unit=store.unit,
-                    name=f"{store.unit.code} {channel}", touchpoint="store" if channel in ("qr", "intercept")
-                    else "after purchase" if channel == "transaction" else "",
+                    survey=survey.version.survey,
+                    channel=channel,
+                    unit=store.unit,
+                    name=f"{store.unit.code} {channel}",
+                    touchpoint="store"
+                    if channel in ("qr", "intercept")
+                    else "after purchase"
+                    if channel == "transaction"
+                    else "",
                 )
     progress(f"Organisation with {len(stores)} stores, {len(surveys)} surveys; generating {responses} responses…")
     now = timezone.now()
@@ -230,11 +286,19 @@ def seed_demo(*, responses: int = 60_000, seed: int = 7, days: int = 365,
         answers = {k: (float(v) if isinstance(v, int) else v) for k, v in answers.items()}
         duration = rng.randint(35, 420)
         response = Response(
-            organisation=organisation, survey_id=survey.version.survey_id, version=survey.version,
-            link=links[(survey.version.id, store.unit.id, channel)], unit=store.unit, channel=channel,
-            language=language, touchpoint=links[(survey.version.id, store.unit.id, channel)].touchpoint,
-            started_at=submitted_at - dt.timedelta(seconds=duration), submitted_at=submitted_at,
-            duration_seconds=duration, client_key=f"demo-{made}", **headline_fields(survey.definition, answers),
+            organisation=organisation,
+            survey_id=survey.version.survey_id,
+            version=survey.version,
+            link=links[(survey.version.id, store.unit.id, channel)],
+            unit=store.unit,
+            channel=channel,
+            language=language,
+            touchpoint=links[(survey.version.id, store.unit.id, channel)].touchpoint,
+            started_at=submitted_at - dt.timedelta(seconds=duration),
+            submitted_at=submitted_at,
+            duration_seconds=duration,
+            client_key=f"demo-{made}",
+            **headline_fields(survey.definition, answers),
         )
         batch.append((response, survey, answers))
         made += 1
@@ -243,8 +307,13 @@ def seed_demo(*, responses: int = 60_000, seed: int = 7, days: int = 365,
             progress(f"  {made} responses")
             batch = []
     _flush(batch)
-    return {"organisation": organisation, "stores": len(stores), "responses": made, "logins": logins,
-            "password": DEMO_PASSWORD}
+    return {
+        "organisation": organisation,
+        "stores": len(stores),
+        "responses": made,
+        "logins": logins,
+        "password": DEMO_PASSWORD,
+    }
 
 
 def _flush(batch: list[tuple[Response, DemoSurvey, dict[str, Any]]]) -> None:

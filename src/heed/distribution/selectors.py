@@ -24,6 +24,4 @@ def link_get_public(*, token: str) -> SurveyLink | None:
 
 
 def invitation_get_public(*, token: str) -> Invitation | None:
-    return (
-        Invitation.objects.select_related("link__survey__organisation", "link__unit").filter(token=token).first()
-    )
+    return Invitation.objects.select_related("link__survey__organisation", "link__unit").filter(token=token).first()

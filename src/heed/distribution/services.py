@@ -18,15 +18,21 @@ from heed.distribution.models import Invitation, SurveyLink
 from heed.surveys.models import Survey
 
 
-def link_create(*, survey: Survey, channel: str = Channel.WEB, unit: Unit | None = None, touchpoint: str = "",
-                name: str = "") -> SurveyLink:
+def link_create(
+    *, survey: Survey, channel: str = Channel.WEB, unit: Unit | None = None, touchpoint: str = "", name: str = ""
+) -> SurveyLink:
     if channel not in Channel.values:
         raise ApplicationError(f"Unknown channel {channel!r}.")
     if unit is not None and unit.organisation_id != survey.organisation_id:
         raise ApplicationError("The unit belongs to another organisation.")
     return SurveyLink.objects.create(
-        organisation_id=survey.organisation_id, survey=survey, channel=channel, unit=unit,
-        touchpoint=touchpoint.strip()[:60], name=name.strip()[:120], token=secrets.token_urlsafe(9),
+        organisation_id=survey.organisation_id,
+        survey=survey,
+        channel=channel,
+        unit=unit,
+        touchpoint=touchpoint.strip()[:60],
+        name=name.strip()[:120],
+        token=secrets.token_urlsafe(9),
     )
 
 
@@ -39,8 +45,9 @@ def invitation_public_url(invitation: Invitation) -> str:
 
 
 @transaction.atomic
-def invitations_create(*, link: SurveyLink, recipients: list[tuple[str, str]], language: str = "",
-                       send: bool = True) -> list[Invitation]:
+def invitations_create(
+    *, link: SurveyLink, recipients: list[tuple[str, str]], language: str = "", send: bool = True
+) -> list[Invitation]:
     """One invitation per (email, name); e-mails go out after commit through the task queue."""
     invitations = []
     for email, name in recipients:
@@ -48,10 +55,16 @@ def invitations_create(*, link: SurveyLink, recipients: list[tuple[str, str]], l
             validate_email(email)
         except ValidationError:
             raise ApplicationError(f"{email!r} is not a valid e-mail address.") from None
-        invitations.append(Invitation.objects.create(
-            organisation_id=link.organisation_id, link=link, email=email, name=name[:120],
-            language=language, token=secrets.token_urlsafe(32),
-        ))
+        invitations.append(
+            Invitation.objects.create(
+                organisation_id=link.organisation_id,
+                link=link,
+                email=email,
+                name=name[:120],
+                language=language,
+                token=secrets.token_urlsafe(32),
+            )
+        )
     if send:
         from heed.distribution.tasks import invitation_email_send_task
 
@@ -73,8 +86,7 @@ def invitation_email_send(*, invitation: Invitation) -> bool:
         f"minutes:\n\n{invitation_public_url(invitation)}\n\nThank you,\n{brand}\n"
     )
     try:
-        send_mail(subject=f"{brand}: {survey.title}", message=body, from_email=None,
-                  recipient_list=[invitation.email])
+        send_mail(subject=f"{brand}: {survey.title}", message=body, from_email=None, recipient_list=[invitation.email])
     except Exception:
         Invitation.objects.filter(pk=invitation.pk).update(sent_at=None)
         raise

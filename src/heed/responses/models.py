@@ -16,18 +16,25 @@ class Response(models.Model):
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="responses")
     version = models.ForeignKey("surveys.SurveyVersion", on_delete=models.PROTECT, related_name="responses")
-    link = models.ForeignKey("distribution.SurveyLink", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="responses")
-    invitation = models.OneToOneField("distribution.Invitation", null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="response")
+    link = models.ForeignKey(
+        "distribution.SurveyLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
+    invitation = models.OneToOneField(
+        "distribution.Invitation", null=True, blank=True, on_delete=models.SET_NULL, related_name="response"
+    )
     unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     channel = models.CharField(max_length=16, choices=Channel.choices)
     language = models.CharField(max_length=8)
     touchpoint = models.CharField(max_length=60, blank=True)
-    client_key = models.CharField(max_length=100, null=True, blank=True,
-                                  help_text="Idempotency key from the client: resubmitting never duplicates.")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    client_key = models.CharField(
+        max_length=100,
+        null=True,
+        blank=True,
+        help_text="Idempotency key from the client: resubmitting never duplicates.",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField()
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)

@@ -73,11 +73,13 @@ def _existing_for_key(submission: Submission) -> Response | None:
     """The response already stored under this client_key, if any (a key never moves between surveys)."""
     if not submission.client_key:
         return None
-    existing = Response.objects.filter(organisation_id=submission.survey.organisation_id,
-                                       client_key=submission.client_key).first()
+    existing = Response.objects.filter(
+        organisation_id=submission.survey.organisation_id, client_key=submission.client_key
+    ).first()
     if existing is not None and existing.survey_id != submission.survey.id:
-        raise ConflictError("This client_key was already used for a response to another survey.",
-                            code="client_key_used")
+        raise ConflictError(
+            "This client_key was already used for a response to another survey.", code="client_key_used"
+        )
     return existing
 
 
@@ -97,8 +99,9 @@ def response_submit(*, submission: Submission, raw_answers: dict[str, Any]) -> t
         raise ApplicationError("This survey has no published version.", code="survey_closed")
     definition = version_definition(version)
     if submission.language not in definition.languages:
-        raise ApplicationError(f"Language {submission.language!r} is not offered by this survey.",
-                               code="invalid_language")
+        raise ApplicationError(
+            f"Language {submission.language!r} is not offered by this survey.", code="invalid_language"
+        )
     if submission.channel not in Channel.values:
         raise ApplicationError(f"Unknown channel {submission.channel!r}.", code="invalid_channel")
     if submission.unit is not None and submission.unit.organisation_id != survey.organisation_id:
@@ -116,18 +119,24 @@ def response_submit(*, submission: Submission, raw_answers: dict[str, Any]) -> t
     try:
         with transaction.atomic():
             response = Response.objects.create(
-                organisation_id=survey.organisation_id, survey=survey, version=version, link=submission.link,
-                invitation=submission.invitation, unit=submission.unit, channel=submission.channel,
-                language=submission.language, touchpoint=submission.touchpoint[:60],
-                client_key=submission.client_key or None, submitted_by=submission.submitted_by,
-                started_at=started_at, submitted_at=submitted_at,
+                organisation_id=survey.organisation_id,
+                survey=survey,
+                version=version,
+                link=submission.link,
+                invitation=submission.invitation,
+                unit=submission.unit,
+                channel=submission.channel,
+                language=submission.language,
+                touchpoint=submission.touchpoint[:60],
+                client_key=submission.client_key or None,
+                submitted_by=submission.submitted_by,
+                started_at=started_at,
+                submitted_at=submitted_at,
                 duration_seconds=int((submitted_at - started_at).total_seconds()) if started_at else None,
                 **headline_fields(definition, answers),
             )
             types = {q.key: q.type for q in definition.questions}
-            Answer.objects.bulk_create(
-                [answer_row(response, key, types[key], value) for key, value in answers.items()]
-            )
+            Answer.objects.bulk_create([answer_row(response, key, types[key], value) for key, value in answers.items()])
             if submission.invitation is not None:
                 Invitation.objects.filter(pk=submission.invitation.pk).update(responded_at=submitted_at)
     except IntegrityError:

@@ -13,9 +13,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 QuestionType = Literal[
-    "nps", "csat", "ces", "likert", "rating",
-    "single_choice", "multiple_choice", "text", "number", "date",
-    "age_group", "gender", "region",
+    "nps",
+    "csat",
+    "ces",
+    "likert",
+    "rating",
+    "single_choice",
+    "multiple_choice",
+    "text",
+    "number",
+    "date",
+    "age_group",
+    "gender",
+    "region",
 ]
 QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
 SCALE_TYPES = {"nps", "csat", "ces", "likert", "rating"}
@@ -102,8 +112,9 @@ class SurveyDefinition(BaseModel):
             if not question.texts.get(self.default_language):
                 raise ValueError(f"question {question.key} has no text in {self.default_language}")
             if question.show_if is not None and question.show_if.question not in seen:
-                raise ValueError(f"question {question.key} depends on {question.show_if.question}, "
-                                 "which must come earlier")
+                raise ValueError(
+                    f"question {question.key} depends on {question.show_if.question}, which must come earlier"
+                )
             if question.metric:
                 if question.metric in metrics:
                     raise ValueError(f"only one question can carry the {question.metric} metric")

@@ -5,8 +5,14 @@ from __future__ import annotations
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 
-def pick_language(*, offered: list[str], default: str, requested: str | None = None,
-                  remembered: str | None = None, accept_language: str = "") -> str:
+def pick_language(
+    *,
+    offered: list[str],
+    default: str,
+    requested: str | None = None,
+    remembered: str | None = None,
+    accept_language: str = "",
+) -> str:
     for candidate in (requested, remembered):
         if candidate and candidate in offered:
             return candidate

@@ -27,9 +27,15 @@ def _check_languages(languages: list[str], default_language: str) -> list[str]:
 
 
 @transaction.atomic
-def survey_create(*, organisation: Organisation, title: str, created_by: User | None,
-                  languages: list[str] | None = None, default_language: str | None = None,
-                  template_key: str = "") -> Survey:
+def survey_create(
+    *,
+    organisation: Organisation,
+    title: str,
+    created_by: User | None,
+    languages: list[str] | None = None,
+    default_language: str | None = None,
+    template_key: str = "",
+) -> Survey:
     default_language = default_language or organisation.default_language
     languages = _check_languages(languages or [default_language], default_language)
     title = title.strip()
@@ -37,9 +43,14 @@ def survey_create(*, organisation: Organisation, title: str, created_by: User | 
         raise ApplicationError("A survey needs a title.")
     if template_key and template_key not in TEMPLATES:
         raise ApplicationError(f"Unknown template {template_key!r}.")
-    survey = Survey.objects.create(organisation=organisation, title=title, languages=languages,
-                                   default_language=default_language, created_by=created_by,
-                                   template_key=template_key)
+    survey = Survey.objects.create(
+        organisation=organisation,
+        title=title,
+        languages=languages,
+        default_language=default_language,
+        created_by=created_by,
+        template_key=template_key,
+    )
     if template_key:
         for position, fields in enumerate(
             template_questions(TEMPLATES[template_key], languages=languages, brand=organisation.brand)
@@ -58,8 +69,14 @@ def survey_update(*, survey: Survey, title: str, languages: list[str], default_l
 
 def _question_def(question: Question) -> QuestionDef:
     return QuestionDef(
-        key=question.key, type=question.type, required=question.required, texts=question.texts,
-        options=question.options, min=question.min_value, max=question.max_value, metric=question.metric,
+        key=question.key,
+        type=question.type,
+        required=question.required,
+        texts=question.texts,
+        options=question.options,
+        min=question.min_value,
+        max=question.max_value,
+        metric=question.metric,
         show_if=Condition(**question.show_if) if question.show_if else None,
     )
 
@@ -72,7 +89,9 @@ def survey_definition_build(*, survey: Survey) -> SurveyDefinition:
     """The draft as a validated definition; raises ApplicationError explaining what is wrong."""
     try:
         return SurveyDefinition(
-            title=survey.title, default_language=survey.default_language, languages=survey.languages,
+            title=survey.title,
+            default_language=survey.default_language,
+            languages=survey.languages,
             questions=[_question_def(q) for q in survey.questions.all()],
         )
     except ValidationError as error:
@@ -83,14 +102,22 @@ def _question_fields(survey: Survey, data: dict[str, Any]) -> dict[str, Any]:
     """Validate one question's fields on their own (cross-question rules are checked at publish)."""
     qtype = data.get("type", "")
     low, high = FIXED_SCALES.get(qtype, (data.get("min_value"), data.get("max_value")))
-    options = data.get("options") or default_options(qtype, languages=survey.languages,
-                                                     brand=survey.organisation.brand)
-    texts = {lang: text.strip() for lang, text in (data.get("texts") or {}).items()
-             if lang in survey.languages and text and text.strip()}
+    options = data.get("options") or default_options(qtype, languages=survey.languages, brand=survey.organisation.brand)
+    texts = {
+        lang: text.strip()
+        for lang, text in (data.get("texts") or {}).items()
+        if lang in survey.languages and text and text.strip()
+    }
     fields = {
-        "key": (data.get("key") or "").strip(), "type": qtype, "required": bool(data.get("required")),
-        "texts": texts, "options": options, "min_value": low, "max_value": high,
-        "metric": data.get("metric") or "", "show_if": data.get("show_if") or None,
+        "key": (data.get("key") or "").strip(),
+        "type": qtype,
+        "required": bool(data.get("required")),
+        "texts": texts,
+        "options": options,
+        "min_value": low,
+        "max_value": high,
+        "metric": data.get("metric") or "",
+        "show_if": data.get("show_if") or None,
     }
     try:
         _question_def(Question(**fields))
@@ -155,8 +182,10 @@ def survey_publish(*, survey: Survey, actor: User | None) -> SurveyVersion:
     if latest is not None and latest.definition == definition.model_dump(mode="json"):
         raise ApplicationError("Nothing changed since the last published version.", code="unchanged")
     version = SurveyVersion.objects.create(
-        survey=survey, number=(latest.number + 1) if latest else 1,
-        definition=definition.model_dump(mode="json"), published_by=actor,
+        survey=survey,
+        number=(latest.number + 1) if latest else 1,
+        definition=definition.model_dump(mode="json"),
+        published_by=actor,
     )
     survey.status = Survey.Status.PUBLISHED
     survey.save(update_fields=["status", "updated_at"])

@@ -40,7 +40,9 @@ _SCALE_SIZES = {"csat": 5, "ces": 7, "likert": 5}
 _COMMENT = TemplateQuestion("comment", "text", "comment")
 _AGE = TemplateQuestion("age_group", "age_group", "age_group", options=AGE_GROUPS)
 _GENDER = TemplateQuestion(
-    "gender", "gender", "gender",
+    "gender",
+    "gender",
+    "gender",
     options=("gender_female", "gender_male", "gender_other", "gender_na"),
     option_values=("female", "male", "other", "na"),
 )
@@ -49,15 +51,20 @@ TEMPLATES: dict[str, Template] = {
     t.key: t
     for t in (
         Template(
-            "relationship_nps", "Relationship NPS", "How likely customers are to recommend you, and why.",
+            "relationship_nps",
+            "Relationship NPS",
+            "How likely customers are to recommend you, and why.",
             (
                 TemplateQuestion("nps", "nps", "nps", required=True, metric="nps"),
                 TemplateQuestion("nps_reason", "text", "nps_reason"),
-                _AGE, _GENDER,
+                _AGE,
+                _GENDER,
             ),
         ),
         Template(
-            "transaction_csat", "Post-transaction CSAT", "Satisfaction right after a purchase or service.",
+            "transaction_csat",
+            "Post-transaction CSAT",
+            "Satisfaction right after a purchase or service.",
             (
                 TemplateQuestion("csat", "csat", "csat", required=True, metric="csat"),
                 TemplateQuestion("nps", "nps", "nps", metric="nps"),
@@ -65,38 +72,63 @@ TEMPLATES: dict[str, Template] = {
             ),
         ),
         Template(
-            "ces", "Customer effort (CES)", "How easy it was to get an issue handled.",
+            "ces",
+            "Customer effort (CES)",
+            "How easy it was to get an issue handled.",
             (
                 TemplateQuestion("ces", "ces", "ces", required=True, metric="ces"),
                 _COMMENT,
             ),
         ),
         Template(
-            "store_intercept", "Store intercept visit",
+            "store_intercept",
+            "Store intercept visit",
             "Experience in the store, merchandise, staff, and whether the visitor bought (and why not).",
             (
                 TemplateQuestion("store_experience", "csat", "store_experience", required=True, metric="csat"),
                 TemplateQuestion("merchandise", "csat", "merchandise"),
                 TemplateQuestion("staff_behaviour", "csat", "staff_behaviour"),
                 TemplateQuestion("staff_professionalism", "csat", "staff_professionalism"),
-                TemplateQuestion("did_buy", "single_choice", "did_buy", required=True, options=("yes", "no"),
-                                 option_values=("yes", "no")),
                 TemplateQuestion(
-                    "why_not_buy", "multiple_choice", "why_not_buy", required=True,
-                    options=("why_not_price", "why_not_size", "why_not_browsing", "why_not_queue",
-                             "why_not_quality", "why_not_other"),
+                    "did_buy",
+                    "single_choice",
+                    "did_buy",
+                    required=True,
+                    options=("yes", "no"),
+                    option_values=("yes", "no"),
+                ),
+                TemplateQuestion(
+                    "why_not_buy",
+                    "multiple_choice",
+                    "why_not_buy",
+                    required=True,
+                    options=(
+                        "why_not_price",
+                        "why_not_size",
+                        "why_not_browsing",
+                        "why_not_queue",
+                        "why_not_quality",
+                        "why_not_other",
+                    ),
                     option_values=("price", "size", "browsing", "queue", "quality", "other"),
                     show_if={"question": "did_buy", "op": "eq", "value": "no"},
                 ),
                 TemplateQuestion("nps", "nps", "nps", metric="nps"),
-                _COMMENT, _AGE, _GENDER,
+                _COMMENT,
+                _AGE,
+                _GENDER,
             ),
         ),
         Template(
-            "complaint_followup", "Complaint follow-up", "How a complaint was resolved, and suggestions.",
+            "complaint_followup",
+            "Complaint follow-up",
+            "How a complaint was resolved, and suggestions.",
             (
                 TemplateQuestion(
-                    "complaint_resolved", "single_choice", "complaint_resolved", required=True,
+                    "complaint_resolved",
+                    "single_choice",
+                    "complaint_resolved",
+                    required=True,
                     options=("complaint_resolved_fully", "complaint_resolved_partly", "complaint_resolved_not"),
                     option_values=("fully", "partly", "not"),
                 ),
@@ -105,12 +137,18 @@ TEMPLATES: dict[str, Template] = {
             ),
         ),
         Template(
-            "engagement", "Customer engagement (5 questions)",
+            "engagement",
+            "Customer engagement (5 questions)",
             "Satisfaction, repurchase, recommendation, promise kept, fair solution.",
             (
                 TemplateQuestion("eng_overall", "csat", "eng_overall", required=True, metric="csat"),
-                TemplateQuestion("eng_buy_again", "rating", "eng_buy_again", required=True,
-                                 options=tuple(f"likely_{i}" for i in range(1, 6))),
+                TemplateQuestion(
+                    "eng_buy_again",
+                    "rating",
+                    "eng_buy_again",
+                    required=True,
+                    options=tuple(f"likely_{i}" for i in range(1, 6)),
+                ),
                 TemplateQuestion("nps", "nps", "nps", required=True, metric="nps"),
                 TemplateQuestion("eng_promise", "likert", "eng_promise", required=True),
                 TemplateQuestion("eng_fair", "likert", "eng_fair", required=True),
@@ -122,10 +160,7 @@ TEMPLATES: dict[str, Template] = {
 
 def _texts(text_key: str, languages: list[str], brand: str) -> dict[str, str]:
     translations = TEMPLATE_TEXTS[text_key]
-    return {
-        lang: translations.get(lang, translations["en"]).replace("{brand}", brand)
-        for lang in languages
-    }
+    return {lang: translations.get(lang, translations["en"]).replace("{brand}", brand) for lang in languages}
 
 
 def template_questions(template: Template, *, languages: list[str], brand: str) -> list[dict[str, Any]]:
@@ -136,22 +171,35 @@ def template_questions(template: Template, *, languages: list[str], brand: str) 
         low = high = None
         if tq.type in _SCALE_LABELS:
             size = _SCALE_SIZES[tq.type]
-            options = [{"value": str(i), "labels": _texts(_SCALE_LABELS[tq.type].format(i), languages, brand)}
-                       for i in range(1, size + 1)]
+            options = [
+                {"value": str(i), "labels": _texts(_SCALE_LABELS[tq.type].format(i), languages, brand)}
+                for i in range(1, size + 1)
+            ]
         elif tq.type == "rating":
             low, high = 1, len(tq.options)
-            options = [{"value": str(i), "labels": _texts(key, languages, brand)}
-                       for i, key in enumerate(tq.options, start=1)]
+            options = [
+                {"value": str(i), "labels": _texts(key, languages, brand)} for i, key in enumerate(tq.options, start=1)
+            ]
         elif tq.type == "age_group":
             options = [{"value": v, "labels": dict.fromkeys(languages, v)} for v in tq.options]
         elif tq.options:
             values = tq.option_values or tq.options
-            options = [{"value": v, "labels": _texts(k, languages, brand)} for v, k in zip(values, tq.options,
-                                                                                         strict=True)]
-        questions.append({
-            "key": tq.key, "type": tq.type, "required": tq.required, "texts": _texts(tq.text, languages, brand),
-            "options": options, "min_value": low, "max_value": high, "metric": tq.metric, "show_if": tq.show_if,
-        })
+            options = [
+                {"value": v, "labels": _texts(k, languages, brand)} for v, k in zip(values, tq.options, strict=True)
+            ]
+        questions.append(
+            {
+                "key": tq.key,
+                "type": tq.type,
+                "required": tq.required,
+                "texts": _texts(tq.text, languages, brand),
+                "options": options,
+                "min_value": low,
+                "max_value": high,
+                "metric": tq.metric,
+                "show_if": tq.show_if,
+            }
+        )
     return questions
 
 
@@ -160,7 +208,10 @@ def default_options(qtype: str, *, languages: list[str], brand: str) -> list[dic
     presets = {"csat": "csat", "ces": "ces", "likert": "likert", "age_group": "age_group", "gender": "gender"}
     if qtype not in presets:
         return []
-    template_question = next(q for t in TEMPLATES.values() for q in t.questions if q.type == qtype) \
-        if qtype in {"age_group", "gender"} else TemplateQuestion(qtype, qtype, "comment")
+    template_question = (
+        next(q for t in TEMPLATES.values() for q in t.questions if q.type == qtype)
+        if qtype in {"age_group", "gender"}
+        else TemplateQuestion(qtype, qtype, "comment")
+    )
     rendered = template_questions(Template("", "", "", (template_question,)), languages=languages, brand=brand)
     return rendered[0]["options"]

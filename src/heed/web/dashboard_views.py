@@ -16,8 +16,13 @@ from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.surveys.selectors import survey_list
 from heed.web.access import role_required
 
-GROUPS = [("unit", "Unit"), ("channel", "Channel"), ("language", "Language"), ("age_group", "Age group"),
-          ("touchpoint", "Touchpoint")]
+GROUPS = [
+    ("unit", "Unit"),
+    ("channel", "Channel"),
+    ("language", "Language"),
+    ("age_group", "Age group"),
+    ("touchpoint", "Touchpoint"),
+]
 
 
 class DashboardFilterForm(forms.Form):
@@ -33,9 +38,11 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["survey"].choices = [("", "All surveys")] + [
-            (s.id, s.title) for s in survey_list(organisation=user.organisation)]
+            (s.id, s.title) for s in survey_list(organisation=user.organisation)
+        ]
         self.fields["unit"].choices = [("", "All my units")] + [
-            (u.id, f"{u.code} {u.name}") for u in unit_list(user=user)]
+            (u.id, f"{u.code} {u.name}") for u in unit_list(user=user)
+        ]
 
 
 @role_required(can_view_results)
@@ -44,8 +51,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = DashboardFilterForm(request.GET or None, user=user)
     data = form.cleaned_data if form.is_valid() else {}
     filters = ResponseFilters(
-        survey_id=data.get("survey"), unit_id=data.get("unit"), channel=data.get("channel") or None,
-        language=data.get("language") or None, date_from=data.get("date_from"), date_to=data.get("date_to"),
+        survey_id=data.get("survey"),
+        unit_id=data.get("unit"),
+        channel=data.get("channel") or None,
+        language=data.get("language") or None,
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
     )
     group_by = data.get("group_by") or "unit"
     trend_by = data.get("trend") or "month"
@@ -53,8 +64,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rows = sorted(metric_rows(user=user, dimension=group_by, filters=filters), key=lambda r: r.label)
     trend = metric_rows(user=user, dimension=trend_by, filters=filters)
     context = {
-        "form": form, "summary": summary, "rows": rows, "group_by": dict(GROUPS)[group_by],
-        "trend": trend, "trend_by": trend_by, "trend_data": [row.as_dict() for row in trend],
+        "form": form,
+        "summary": summary,
+        "rows": rows,
+        "group_by": dict(GROUPS)[group_by],
+        "trend": trend,
+        "trend_by": trend_by,
+        "trend_data": [row.as_dict() for row in trend],
         "comments": comment_list(user=user, filters=filters, limit=30),
     }
     return render(request, "heed/dashboard.html", context, status=200 if not form.errors else 422)

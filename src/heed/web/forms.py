@@ -47,14 +47,21 @@ class QuestionForm(forms.Form):
     key = forms.SlugField(max_length=40, help_text="Short name used in exports and skip logic, e.g. nps")
     type = forms.ChoiceField(choices=[(t, t.replace("_", " ")) for t in QUESTION_TYPES])
     required = forms.BooleanField(required=False)
-    metric = forms.ChoiceField(choices=[("", "—"), ("nps", "NPS"), ("csat", "CSAT"), ("ces", "CES")],
-                               required=False)
+    metric = forms.ChoiceField(choices=[("", "—"), ("nps", "NPS"), ("csat", "CSAT"), ("ces", "CES")], required=False)
     min_value = forms.FloatField(required=False)
     max_value = forms.FloatField(required=False)
     show_if_question = forms.CharField(required=False, max_length=40)
     show_if_op = forms.ChoiceField(
-        choices=[("eq", "is"), ("ne", "is not"), ("in", "is one of"), ("lte", "≤"), ("gte", "≥"),
-                 ("answered", "is answered")], required=False)
+        choices=[
+            ("eq", "is"),
+            ("ne", "is not"),
+            ("in", "is one of"),
+            ("lte", "≤"),
+            ("gte", "≥"),
+            ("answered", "is answered"),
+        ],
+        required=False,
+    )
     show_if_value = forms.CharField(required=False, max_length=200)
 
     def __init__(self, *args: Any, languages: list[str], default_language: str, **kwargs: Any) -> None:
@@ -63,10 +70,14 @@ class QuestionForm(forms.Form):
         self.default_language = default_language
         for lang in languages:
             self.fields[f"text_{lang}"] = forms.CharField(
-                label=f"Question ({lang})", required=lang == default_language, max_length=500,
-                widget=forms.Textarea(attrs={"rows": 2}))
+                label=f"Question ({lang})",
+                required=lang == default_language,
+                max_length=500,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
             self.fields[f"options_{lang}"] = forms.CharField(
-                label=f"Options ({lang})", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+                label=f"Options ({lang})", required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
 
     def text_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"text_{lang}"], self[f"options_{lang}"]) for lang in self.languages]
@@ -74,10 +85,13 @@ class QuestionForm(forms.Form):
     def question_data(self) -> dict[str, Any]:
         data = self.cleaned_data
         options: list[dict[str, Any]] = []
-        default_lines = [ln.strip() for ln in data.get(f"options_{self.default_language}", "").splitlines()
-                         if ln.strip()]
-        per_lang = {lang: [ln.strip() for ln in data.get(f"options_{lang}", "").splitlines() if ln.strip()]
-                    for lang in self.languages}
+        default_lines = [
+            ln.strip() for ln in data.get(f"options_{self.default_language}", "").splitlines() if ln.strip()
+        ]
+        per_lang = {
+            lang: [ln.strip() for ln in data.get(f"options_{lang}", "").splitlines() if ln.strip()]
+            for lang in self.languages
+        }
         for i, line in enumerate(default_lines):
             value, _, label = line.partition("=")
             value, label = (value.strip(), label.strip()) if label else (_slug(line), line)
@@ -93,22 +107,34 @@ class QuestionForm(forms.Form):
                 value = [v.strip() for v in value.split(",") if v.strip()]
             show_if = {"question": data["show_if_question"], "op": data.get("show_if_op") or "eq", "value": value}
         return {
-            "key": data["key"], "type": data["type"], "required": data.get("required", False),
-            "metric": data.get("metric", ""), "min_value": data.get("min_value"),
-            "max_value": data.get("max_value"), "show_if": show_if, "options": options,
+            "key": data["key"],
+            "type": data["type"],
+            "required": data.get("required", False),
+            "metric": data.get("metric", ""),
+            "min_value": data.get("min_value"),
+            "max_value": data.get("max_value"),
+            "show_if": show_if,
+            "options": options,
             "texts": {lang: data.get(f"text_{lang}", "") for lang in self.languages},
         }
 
     @staticmethod
     def initial_from(question: Any, languages: list[str], default_language: str) -> dict[str, Any]:
         initial: dict[str, Any] = {
-            "key": question.key, "type": question.type, "required": question.required, "metric": question.metric,
-            "min_value": question.min_value, "max_value": question.max_value,
+            "key": question.key,
+            "type": question.type,
+            "required": question.required,
+            "metric": question.metric,
+            "min_value": question.min_value,
+            "max_value": question.max_value,
         }
         if question.show_if:
             value = question.show_if.get("value")
-            initial.update(show_if_question=question.show_if.get("question"), show_if_op=question.show_if.get("op"),
-                           show_if_value=", ".join(value) if isinstance(value, list) else value)
+            initial.update(
+                show_if_question=question.show_if.get("question"),
+                show_if_op=question.show_if.get("op"),
+                show_if_value=", ".join(value) if isinstance(value, list) else value,
+            )
         for lang in languages:
             initial[f"text_{lang}"] = question.texts.get(lang, "")
             lines = []

@@ -46,17 +46,25 @@ def _resolve(kind: str, token: str) -> tuple[SurveyLink, Invitation | None]:
 
 def _message(language: str, key: str, status: int, request: HttpRequest, survey: Survey) -> HttpResponse:
     strings = _strings(language)
-    return render(request, "heed/respond/message.html",
-                  {"strings": strings, "language": language, "text": strings[key], "survey": survey},
-                  status=status)
+    return render(
+        request,
+        "heed/respond/message.html",
+        {"strings": strings, "language": language, "text": strings[key], "survey": survey},
+        status=status,
+    )
 
 
 def _state(request: HttpRequest, token: str, version: SurveyVersion, invitation: Invitation | None) -> dict:
     key = f"heed_respond_{token}"
     state = request.session.get(key)
     if not state or state.get("version_id") is None:
-        state = {"version_id": version.id, "answers": {}, "started_at": timezone.now().isoformat(),
-                 "client_key": f"web-{uuid.uuid4()}", "language": invitation.language if invitation else None}
+        state = {
+            "version_id": version.id,
+            "answers": {},
+            "started_at": timezone.now().isoformat(),
+            "client_key": f"web-{uuid.uuid4()}",
+            "language": invitation.language if invitation else None,
+        }
         request.session[key] = state
     return state
 
@@ -90,9 +98,13 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     if state["version_id"] != version.id:
         version = SurveyVersion.objects.filter(pk=state["version_id"], survey=survey).first() or version
     definition: SurveyDefinition = version_definition(version)
-    language = pick_language(offered=definition.languages, default=definition.default_language,
-                             requested=request.GET.get("lang"), remembered=state.get("language"),
-                             accept_language=request.headers.get("Accept-Language", ""))
+    language = pick_language(
+        offered=definition.languages,
+        default=definition.default_language,
+        requested=request.GET.get("lang"),
+        remembered=state.get("language"),
+        accept_language=request.headers.get("Accept-Language", ""),
+    )
     state["language"] = language
     strings = _strings(language)
     answers: dict[str, Any] = state["answers"]
@@ -107,8 +119,9 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
         if request.POST.get("action") == "back":
             index = max(0, index - 1)
         else:
-            raw: Any = (request.POST.getlist("answer") if question.type == "multiple_choice"
-                        else request.POST.get("answer", ""))
+            raw: Any = (
+                request.POST.getlist("answer") if question.type == "multiple_choice" else request.POST.get("answer", "")
+            )
             try:
                 value = clean_answer(question, raw)
             except AnswerError as exc:
@@ -132,8 +145,14 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     if error is not None:
         current = request.POST.getlist("answer") if question.type == "multiple_choice" else request.POST.get("answer")
     context = {
-        "survey": survey, "definition": definition, "question": question, "index": index,
-        "total": len(shown), "strings": strings, "language": language, "error": error,
+        "survey": survey,
+        "definition": definition,
+        "question": question,
+        "index": index,
+        "total": len(shown),
+        "strings": strings,
+        "language": language,
+        "error": error,
         "text": question.text(language, definition.default_language),
         "options": _option_rows(question, language, definition.default_language),
         "current": current if isinstance(current, list) else _as_input(current),
@@ -147,11 +166,26 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     return render(request, "heed/respond/question.html", context, status=422 if error else 200)
 
 
-def _finish(request: HttpRequest, token: str, link: SurveyLink, invitation: Invitation | None, survey: Survey,
-            version: SurveyVersion, state: dict, language: str) -> HttpResponse:
+def _finish(
+    request: HttpRequest,
+    token: str,
+    link: SurveyLink,
+    invitation: Invitation | None,
+    survey: Survey,
+    version: SurveyVersion,
+    state: dict,
+    language: str,
+) -> HttpResponse:
     submission = Submission(
-        survey=survey, version=version, language=language, channel=link.channel, link=link, invitation=invitation,
-        unit=link.unit, touchpoint=link.touchpoint, client_key=state["client_key"],
+        survey=survey,
+        version=version,
+        language=language,
+        channel=link.channel,
+        link=link,
+        invitation=invitation,
+        unit=link.unit,
+        touchpoint=link.touchpoint,
+        client_key=state["client_key"],
         started_at=dt.datetime.fromisoformat(state["started_at"]),
     )
     try:
@@ -172,6 +206,8 @@ def thanks(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     link, _invitation = _resolve(kind, token)
     language = request.session.get("heed_thanks_language", link.survey.default_language)
     strings = _strings(language)
-    return render(request, "heed/respond/thanks.html",
-                  {"strings": strings, "language": language, "survey": link.survey,
-                   "brand": link.survey.organisation.brand})
+    return render(
+        request,
+        "heed/respond/thanks.html",
+        {"strings": strings, "language": language, "survey": link.survey, "brand": link.survey.organisation.brand},
+    )

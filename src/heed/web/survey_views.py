@@ -60,14 +60,20 @@ def surveys(request: HttpRequest) -> HttpResponse:
 def survey_new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     organisation = user.organisation
-    initial = {"languages": organisation.languages, "default_language": organisation.default_language,
-               "template": request.GET.get("template", "")}
+    initial = {
+        "languages": organisation.languages,
+        "default_language": organisation.default_language,
+        "template": request.GET.get("template", ""),
+    }
     form = SurveyCreateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             survey = survey_create(
-                organisation=organisation, title=form.cleaned_data["title"], created_by=user,
-                languages=form.cleaned_data["languages"], default_language=form.cleaned_data["default_language"],
+                organisation=organisation,
+                title=form.cleaned_data["title"],
+                created_by=user,
+                languages=form.cleaned_data["languages"],
+                default_language=form.cleaned_data["default_language"],
                 template_key=form.cleaned_data["template"],
             )
         except ApplicationError as exc:
@@ -104,19 +110,28 @@ def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
     else:
         if request.GET.get("edit"):
             editing = _question(survey, int(request.GET["edit"]))
-        initial = (QuestionForm.initial_from(editing, survey.languages, survey.default_language)
-                   if editing else {"key": f"q{survey.questions.count() + 1}", "type": "nps"})
+        initial = (
+            QuestionForm.initial_from(editing, survey.languages, survey.default_language)
+            if editing
+            else {"key": f"q{survey.questions.count() + 1}", "type": "nps"}
+        )
         form = _question_form(survey, initial=initial)
-    settings_form = SurveySettingsForm(initial={"title": survey.title, "languages": survey.languages,
-                                                "default_language": survey.default_language})
+    settings_form = SurveySettingsForm(
+        initial={"title": survey.title, "languages": survey.languages, "default_language": survey.default_language}
+    )
     problem = None
     try:
         survey_definition_build(survey=survey)
     except ApplicationError as exc:
         problem = exc.message
     context = {
-        "survey": survey, "questions": survey.questions.all(), "form": form, "editing": editing,
-        "settings_form": settings_form, "problem": problem, "version": survey_latest_version(survey=survey),
+        "survey": survey,
+        "questions": survey.questions.all(),
+        "form": form,
+        "editing": editing,
+        "settings_form": settings_form,
+        "problem": problem,
+        "version": survey_latest_version(survey=survey),
     }
     return render(request, "heed/surveys/edit.html", context, status=status)
 
@@ -179,15 +194,26 @@ def survey_preview(request: HttpRequest, survey_id: int) -> HttpResponse:
         return redirect("survey-edit", survey_id=survey.id)
     items = []
     for question in definition.questions:
-        labels = ([str(i) for i in range(11)] if question.type == "nps"
-                  else [question.option_label(o, language, definition.default_language) for o in question.options])
-        items.append({"question": question, "text": question.text(language, definition.default_language),
-                      "labels": labels})
-    return render(request, "heed/surveys/preview.html", {
-        "survey": survey, "items": items, "language": language, "strings": UI_STRINGS.get(language, {}),
-        "languages": [(c, SUPPORTED_LANGUAGES.get(c, c)) for c in survey.languages],
-        "always_shown": len(visible_questions(definition, {})),
-    })
+        labels = (
+            [str(i) for i in range(11)]
+            if question.type == "nps"
+            else [question.option_label(o, language, definition.default_language) for o in question.options]
+        )
+        items.append(
+            {"question": question, "text": question.text(language, definition.default_language), "labels": labels}
+        )
+    return render(
+        request,
+        "heed/surveys/preview.html",
+        {
+            "survey": survey,
+            "items": items,
+            "language": language,
+            "strings": UI_STRINGS.get(language, {}),
+            "languages": [(c, SUPPORTED_LANGUAGES.get(c, c)) for c in survey.languages],
+            "always_shown": len(visible_questions(definition, {})),
+        },
+    )
 
 
 @designer_required
@@ -198,19 +224,30 @@ def survey_links(request: HttpRequest, survey_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         unit = unit_get(user=user, unit_id=form.cleaned_data["unit"]) if form.cleaned_data["unit"] else None
         try:
-            link_create(survey=survey, channel=form.cleaned_data["channel"], unit=unit,
-                        touchpoint=form.cleaned_data["touchpoint"], name=form.cleaned_data["name"])
+            link_create(
+                survey=survey,
+                channel=form.cleaned_data["channel"],
+                unit=unit,
+                touchpoint=form.cleaned_data["touchpoint"],
+                name=form.cleaned_data["name"],
+            )
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, "Link created.")
         return redirect("survey-links", survey_id=survey.id)
-    links = [(link, link_public_url(link)) for link in link_list(organisation=user.organisation,
-                                                                    survey_id=survey.id)]
-    return render(request, "heed/surveys/links.html", {
-        "survey": survey, "links": links, "form": form, "units": unit_list(user=user),
-        "version": survey_latest_version(survey=survey),
-    })
+    links = [(link, link_public_url(link)) for link in link_list(organisation=user.organisation, survey_id=survey.id)]
+    return render(
+        request,
+        "heed/surveys/links.html",
+        {
+            "survey": survey,
+            "links": links,
+            "form": form,
+            "units": unit_list(user=user),
+            "version": survey_latest_version(survey=survey),
+        },
+    )
 
 
 @designer_required

@@ -30,12 +30,15 @@ class Command(BaseCommand):
 
             demo_delete()
         result = seed_demo(responses=responses, seed=seed, progress=self.stdout.write)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo ready: {result['stores']} stores, {result['responses']} responses."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo ready: {result['stores']} stores, {result['responses']} responses.")
+        )
         self._print_logins()
 
     def _print_logins(self) -> None:
         from heed.demo.seed import DEMO_PASSWORD
 
-        self.stdout.write("Log in at http://127.0.0.1:8000/login/ with password "
-                          f"'{DEMO_PASSWORD}' as one of: analyst, manager.it09, manager.hr, admin")
+        self.stdout.write(
+            "Log in at http://127.0.0.1:8000/login/ with password "
+            f"'{DEMO_PASSWORD}' as one of: analyst, manager.it09, manager.hr, admin"
+        )
