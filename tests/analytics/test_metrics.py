@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from heed.analytics.selectors import metric_rows, metric_summary
 from heed.responses.selectors import ResponseFilters
 from heed.responses.services import Submission, response_submit
-from heed.stats.intervals import mean, nps, proportion
+from heed.stats.intervals import mean, nps_adjusted_wald, proportion
 from heed.surveys.services import survey_create, survey_publish
 
 
@@ -51,7 +51,9 @@ def _expected(rows):
     csat = [r["csat"] for r in rows if r["csat"] is not None]
     ces = [r["ces"] for r in rows if r["ces"] is not None]
     return {
-        "nps": nps(promoters=sum(s >= 9 for s in scores), detractors=sum(s <= 6 for s in scores), n=len(scores)),
+        "nps": nps_adjusted_wald(
+            promoters=sum(s >= 9 for s in scores), detractors=sum(s <= 6 for s in scores), n=len(scores)
+        ),
         "top2": proportion(successes=sum(c >= 4 for c in csat), n=len(csat)),
         "csat_mean": mean(n=len(csat), total=sum(csat), total_sq=sum(c * c for c in csat)),
         "ces_mean": mean(n=len(ces), total=sum(ces), total_sq=sum(c * c for c in ces)),

@@ -569,15 +569,26 @@ def test_metrics_summary_matches_hand_computed_values(scored):
     # 4 promoters (10, 9, 10, 9), 3 passives (8, 7, 8), 3 detractors (3, 6, 0): NPS = 100 * (4 - 3) / 10.
     assert summary["nps"]["value"] == 10.0
     assert summary["nps"]["n"] == 10
-    half = Z95 * math.sqrt((0.4 + 0.3 - 0.1**2) / 10) * 100
-    assert summary["nps"]["low"] == pytest.approx(10.0 - half, abs=0.06)
-    assert summary["nps"]["high"] == pytest.approx(10.0 + half, abs=0.06)
+    # Adjusted-Wald interval: 3/4 added to promoters and detractors, 3 to n, centred on 1 / 13.
+    centre = (4.75 - 3.75) / 13
+    half = Z95 * math.sqrt((4.75 / 13 + 3.75 / 13 - centre**2) / 13)
+    assert summary["nps"]["low"] == pytest.approx(100 * (centre - half), abs=0.06)
+    assert summary["nps"]["high"] == pytest.approx(100 * (centre + half), abs=0.06)
+    assert summary["nps"]["effective_n"] == 10.0
+    assert summary["nps"]["reliability"] == "suppressed"  # fewer than 30 answers
     # CSAT answers 5, 5, 4, 3, 2, 1, 5, 4, 4, 3: six are 4 or 5, the mean is 36 / 10.
     assert summary["csat_top2"]["value"] == 0.6
     assert summary["csat_top2"]["n"] == 10
     assert summary["csat_mean"]["value"] == 3.6
     assert summary["csat_mean"]["low"] < 3.6 < summary["csat_mean"]["high"]
-    assert summary["ces_mean"] == {"value": None, "n": 0, "low": None, "high": None}
+    assert summary["ces_mean"] == {
+        "value": None,
+        "n": 0,
+        "low": None,
+        "high": None,
+        "effective_n": 0.0,
+        "reliability": "suppressed",
+    }
     assert response.json()["group_by"] is None
     assert response.json()["rows"] == []
 
@@ -585,7 +596,14 @@ def test_metrics_summary_matches_hand_computed_values(scored):
 def test_metrics_with_no_responses(world):
     summary = api_client(world.analyst).get("/api/metrics").json()["summary"]
     assert summary["responses"] == 0
-    assert summary["nps"] == {"value": None, "n": 0, "low": None, "high": None}
+    assert summary["nps"] == {
+        "value": None,
+        "n": 0,
+        "low": None,
+        "high": None,
+        "effective_n": 0.0,
+        "reliability": "suppressed",
+    }
 
 
 def test_metrics_by_unit(scored):

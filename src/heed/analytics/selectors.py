@@ -17,7 +17,8 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from heed.accounts.models import Unit, User
 from heed.responses.models import Response
 from heed.responses.selectors import ResponseFilters, response_queryset
-from heed.stats.intervals import Estimate, mean, nps, proportion
+from heed.stats.intervals import Estimate, mean, nps_adjusted_wald, proportion
+from heed.stats.reliability import MEAN_POLICY, NPS_POLICY, SHARE_POLICY, Policy, reliability
 
 Dimension = Literal["unit", "channel", "language", "age_group", "touchpoint", "week", "month"]
 DIMENSIONS: tuple[str, ...] = Dimension.__args__  # type: ignore[attr-defined]
@@ -47,17 +48,32 @@ class MetricRow:
     csat_mean: Estimate
     ces_mean: Estimate
 
+    @property
+    def reliability(self) -> dict[str, str]:
+        """ok / flagged / suppressed for each figure, by the small-sample policy (heed.stats.reliability)."""
+        return {name: _assess(getattr(self, name), policy) for name, (policy, _digits) in _FIGURES.items()}
+
     def as_dict(self) -> dict[str, Any]:
         key = self.key.isoformat() if isinstance(self.key, dt.date | dt.datetime) else self.key
-        return {
-            "key": key,
-            "label": self.label,
-            "responses": self.responses,
-            "nps": self.nps.as_dict(1),
-            "csat_top2": self.csat_top2.as_dict(3),
-            "csat_mean": self.csat_mean.as_dict(2),
-            "ces_mean": self.ces_mean.as_dict(2),
-        }
+        out: dict[str, Any] = {"key": key, "label": self.label, "responses": self.responses}
+        marks = self.reliability
+        for name, (_policy, digits) in _FIGURES.items():
+            estimate: Estimate = getattr(self, name)
+            out[name] = estimate.as_dict(digits) | {"effective_n": float(estimate.n), "reliability": marks[name]}
+        return out
+
+
+_FIGURES: dict[str, tuple[Policy, int]] = {
+    "nps": (NPS_POLICY, 1),
+    "csat_top2": (SHARE_POLICY, 3),
+    "csat_mean": (MEAN_POLICY, 2),
+    "ces_mean": (MEAN_POLICY, 2),
+}
+
+
+def _assess(estimate: Estimate, policy: Policy) -> str:
+    # Unweighted figures: the effective sample size is n (weighting lowers it by Kish's design effect).
+    return reliability(effective_n=estimate.n, low=estimate.low, high=estimate.high, policy=policy).value
 
 
 def _row(key: Any, label: str, agg: dict[str, Any]) -> MetricRow:
@@ -65,7 +81,7 @@ def _row(key: Any, label: str, agg: dict[str, Any]) -> MetricRow:
         key=key,
         label=label,
         responses=agg["responses"],
-        nps=nps(promoters=agg["nps_pro"], detractors=agg["nps_det"], n=agg["nps_n"]),
+        nps=nps_adjusted_wald(promoters=agg["nps_pro"], detractors=agg["nps_det"], n=agg["nps_n"]),
         csat_top2=proportion(successes=agg["csat_top2"], n=agg["csat_n"]),
         csat_mean=mean(n=agg["csat_n"], total=float(agg["csat_sum"] or 0), total_sq=float(agg["csat_sq"] or 0)),
         ces_mean=mean(n=agg["ces_n"], total=float(agg["ces_sum"] or 0), total_sq=float(agg["ces_sq"] or 0)),

@@ -77,8 +77,10 @@ class ErrorOut(Schema):
 class EstimateOut(Schema):
     value: float | None
     n: int
-    low: float | None
-    high: float | None
+    low: float | None = Field(description="lower end of the 95% interval")
+    high: float | None = Field(description="upper end of the 95% interval")
+    effective_n: float = Field(description="effective sample size (Kish); equals n without weights")
+    reliability: str = Field(description="ok, flagged (small sample or wide interval) or suppressed (effective n < 30)")
 
 
 class MetricRowOut(Schema):

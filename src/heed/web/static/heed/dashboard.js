@@ -5,7 +5,10 @@
   if (!node || !canvas || typeof Chart === "undefined") return;
   var rows = JSON.parse(node.textContent);
   var labels = rows.map(function (r) { return r.label; });
-  var pick = function (k) { return rows.map(function (r) { return r.nps[k]; }); };
+  // Suppressed periods (fewer than 30 answers) are left out of the line rather than drawn as noise.
+  var pick = function (k) {
+    return rows.map(function (r) { return r.nps.reliability === "suppressed" ? null : r.nps[k]; });
+  };
   new Chart(canvas, {
     type: "line",
     data: {

@@ -1,0 +1,35 @@
+"""The dashboard marks figures by how sure they are: suppressed below 30 answers, flagged below 60."""
+
+import re
+
+from heed.responses.services import Submission, response_submit
+from tests.conftest import VALID_INTERCEPT, login
+
+
+def _submit(world, count, unit):
+    for i in range(count):
+        answers = VALID_INTERCEPT | {"nps": i % 11, "comment": f"visit {i}"}
+        response_submit(submission=Submission(survey=world.survey, language="en", unit=unit), raw_answers=answers)
+
+
+def _card(html: str, title: str) -> str:
+    match = re.search(r'<div class="card metric (\w*)" data-reliability="\w*">\s*<h2>' + re.escape(title), html)
+    assert match, html
+    return match.group(1)
+
+
+def test_small_samples_are_suppressed_then_flagged_then_shown(world):
+    client = login(world.analyst)
+    _submit(world, 12, world.store_a)
+    html = client.get("/dashboard/").content.decode()
+    assert _card(html, "NPS") == "suppressed"
+    assert "too few answers to show (n = 12; needs 30)" in html
+    assert "n&lt;30" in html  # the per-store table hides the store's figures too
+    _submit(world, 30, world.store_a)
+    html = client.get("/dashboard/").content.decode()
+    assert _card(html, "NPS") == "flagged"
+    assert "read with caution" in html
+    _submit(world, 40, world.store_b)
+    html = client.get("/dashboard/?group_by=channel").content.decode()
+    assert _card(html, "CSAT mean (1–5)") == "ok"
+    assert "95% CI" in html
