@@ -111,3 +111,16 @@ def test_aggregation_runs_in_the_database_in_one_query_per_breakdown(world, scor
         metric_rows(user=world.analyst, dimension="channel")
     selects = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"].upper()]
     assert len(selects) == 1 and "COUNT" in selects[0].upper()
+
+
+def test_groups_are_marked_only_when_they_differ_after_bh_correction(world):
+    tx = survey_create(organisation=world.org, title="tx", created_by=None, template_key="transaction_csat")
+    survey_publish(survey=tx, actor=None)
+    when = dt.datetime(2026, 5, 5, 12, tzinfo=dt.UTC)
+    for i in range(80):  # store A: mostly promoters; store B: mostly detractors; region-less row: mixed
+        _submit(world, tx, unit=world.store_a, when=when, answers={"csat": 5, "nps": 10 if i % 5 else 3})
+        _submit(world, tx, unit=world.store_b, when=when, answers={"csat": 2, "nps": 2 if i % 5 else 9})
+    for i in range(10):
+        _submit(world, tx, unit=None, when=when, answers={"csat": 3, "nps": i})
+    marks = {row.key: row.nps_vs_rest for row in metric_rows(user=world.analyst, dimension="unit")}
+    assert marks == {world.store_a.id: "higher", world.store_b.id: "lower", None: ""}  # n=10 is not tested

@@ -603,6 +603,7 @@ def test_metrics_with_no_responses(world):
         "high": None,
         "effective_n": 0.0,
         "reliability": "suppressed",
+        "vs_rest": "",
     }
 
 

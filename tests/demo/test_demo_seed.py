@@ -51,7 +51,11 @@ def test_demo_comments_come_in_six_languages_and_fit_their_scores(demo):
 @pytest.mark.django_db
 def test_demo_tells_a_story_worse_stores_and_younger_customers(demo):
     analyst = demo.users.get(username="analyst")
-    by_unit = {row.label.split()[0]: row.nps for row in metric_rows(user=analyst, dimension="unit")}
+    rows = metric_rows(user=analyst, dimension="unit")
+    marked = {row.label.split()[0]: row.nps_vs_rest for row in rows if row.nps_vs_rest}
+    assert marked["IT-09"] == marked["BG-03"] == "lower"  # significant after Benjamini-Hochberg
+    assert len(marked) < len(rows) / 2  # most stores are not singled out
+    by_unit = {row.label.split()[0]: row.nps for row in rows}
     worse = {code: by_unit.pop(code) for code in ("IT-09", "BG-03")}
     others_lowest_low = min(e.low for e in by_unit.values() if e.n >= 50)
     assert all(e.high < others_lowest_low for e in worse.values())

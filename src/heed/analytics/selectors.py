@@ -8,7 +8,7 @@ squares); ``heed.stats.intervals`` turns them into estimates. No response is loa
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -17,6 +17,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from heed.accounts.models import Unit, User
 from heed.responses.models import Response
 from heed.responses.selectors import ResponseFilters, response_queryset
+from heed.stats.comparisons import benjamini_hochberg, nps_difference
 from heed.stats.intervals import Estimate, mean, nps_adjusted_wald, proportion
 from heed.stats.reliability import MEAN_POLICY, NPS_POLICY, SHARE_POLICY, Policy, reliability
 
@@ -47,6 +48,8 @@ class MetricRow:
     csat_top2: Estimate
     csat_mean: Estimate
     ces_mean: Estimate
+    nps_counts: tuple[int, int, int] = (0, 0, 0)  # promoters, detractors, n
+    nps_vs_rest: str = ""  # "higher" / "lower" than all other groups together, after BH correction
 
     @property
     def reliability(self) -> dict[str, str]:
@@ -60,6 +63,7 @@ class MetricRow:
         for name, (_policy, digits) in _FIGURES.items():
             estimate: Estimate = getattr(self, name)
             out[name] = estimate.as_dict(digits) | {"effective_n": float(estimate.n), "reliability": marks[name]}
+        out["nps"]["vs_rest"] = self.nps_vs_rest
         return out
 
 
@@ -82,6 +86,7 @@ def _row(key: Any, label: str, agg: dict[str, Any]) -> MetricRow:
         label=label,
         responses=agg["responses"],
         nps=nps_adjusted_wald(promoters=agg["nps_pro"], detractors=agg["nps_det"], n=agg["nps_n"]),
+        nps_counts=(agg["nps_pro"], agg["nps_det"], agg["nps_n"]),
         csat_top2=proportion(successes=agg["csat_top2"], n=agg["csat_n"]),
         csat_mean=mean(n=agg["csat_n"], total=float(agg["csat_sum"] or 0), total_sq=float(agg["csat_sq"] or 0)),
         ces_mean=mean(n=agg["ces_n"], total=float(agg["ces_sum"] or 0), total_sq=float(agg["ces_sq"] or 0)),
@@ -125,4 +130,37 @@ def metric_rows(*, user: User, dimension: str, filters: ResponseFilters | None =
         queryset = queryset.annotate(**{field: expression})
     grouped = list(queryset.order_by().values(field).annotate(**_AGGREGATES).order_by(field))
     labels = _labels(dimension, [g[field] for g in grouped], user)
-    return [_row(g[field], labels.get(g[field], str(g[field])), g) for g in grouped]
+    rows = [_row(g[field], labels.get(g[field], str(g[field])), g) for g in grouped]
+    return rows if dimension in ("week", "month") else _mark_nps_vs_rest(rows)
+
+
+def _mark_nps_vs_rest(rows: list[MetricRow], *, alpha: float = 0.05) -> list[MetricRow]:
+    """Mark groups whose NPS differs from all other groups together, controlling the false
+    discovery rate over the comparisons (Benjamini-Hochberg), so that with forty stores on a
+    page a manager is not shown two "significant" stores by chance. Suppressed groups (n < 30)
+    are not tested."""
+    total_pro = sum(r.nps_counts[0] for r in rows)
+    total_det = sum(r.nps_counts[1] for r in rows)
+    total_n = sum(r.nps_counts[2] for r in rows)
+    tested: list[tuple[int, float, float]] = []
+    for index, row in enumerate(rows):
+        pro, det, n = row.nps_counts
+        if row.reliability["nps"] == "suppressed" or total_n - n < 30:
+            continue
+        diff = nps_difference(
+            promoters_a=pro,
+            detractors_a=det,
+            n_a=n,
+            promoters_b=total_pro - pro,
+            detractors_b=total_det - det,
+            n_b=total_n - n,
+        )
+        tested.append((index, diff.value, diff.p_value))
+    if not tested:
+        return rows
+    _q, significant = benjamini_hochberg([p for _i, _d, p in tested], alpha=alpha)
+    marked = list(rows)
+    for (index, value, _p), hit in zip(tested, significant, strict=True):
+        if hit:
+            marked[index] = replace(rows[index], nps_vs_rest="higher" if value > 0 else "lower")
+    return marked

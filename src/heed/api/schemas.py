@@ -83,11 +83,17 @@ class EstimateOut(Schema):
     reliability: str = Field(description="ok, flagged (small sample or wide interval) or suppressed (effective n < 30)")
 
 
+class NpsEstimateOut(EstimateOut):
+    vs_rest: str = Field(
+        "", description="higher/lower: NPS differs from all other groups together (z test, Benjamini-Hochberg q<0.05)"
+    )
+
+
 class MetricRowOut(Schema):
     key: Any
     label: str
     responses: int
-    nps: EstimateOut
+    nps: NpsEstimateOut
     csat_top2: EstimateOut
     csat_mean: EstimateOut
     ces_mean: EstimateOut
