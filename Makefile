@@ -36,6 +36,10 @@ test: install
 test-postgres: install
 	HEED_DATABASE_URL=$${HEED_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(MAKE) test
 
+## Benchmarks (figures go to docs/benchmarks.md)
+bench: install
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
 lint: install
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
