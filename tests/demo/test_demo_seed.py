@@ -69,3 +69,14 @@ def test_demo_answers_are_valid_for_their_survey_versions(demo):
         raw = {a.question_key: a.value for a in response.answers.all()}
         cleaned = clean_submission(version_definition(response.version), raw)
         assert cleaned.keys() == raw.keys()
+
+
+@pytest.mark.django_db
+def test_demo_managers_see_only_their_units(demo):
+    from heed.analytics.selectors import metric_summary
+
+    store = demo.users.get(username="manager.it09")
+    region = demo.users.get(username="manager.hr")
+    assert {row.label.split()[0] for row in metric_rows(user=store, dimension="unit")} == {"IT-09"}
+    assert {row.label[:3] for row in metric_rows(user=region, dimension="unit")} == {"HR-"}
+    assert metric_summary(user=store).responses < metric_summary(user=region).responses < 8000

@@ -161,46 +161,27 @@ def _build_org(rng: random.Random) -> tuple[Organisation, list[Store]]:
     return organisation, stores
 
 
-def _build_users(organisation: Organisation, stores: list[Store]) -> list[tuple[str, str]]:
-    by_code = {s.unit.code: s.unit for s in stores}
-    user_create(
-        organisation=organisation,
-        username="admin",
-        password=DEMO_PASSWORD,
-        role=Role.ADMIN,
-        email="admin@adriatica.example",
-    )
-    user_create(
-        organisation=organisation,
-        username="analyst",
-        password=DEMO_PASSWORD,
-        role=Role.ANALYST,
-        email="analyst@adriatica.example",
-        first_name="Ana",
-        last_name="Lista",
-    )
-    user_create(
-        organisation=organisation,
-        username="manager.it09",
-        password=DEMO_PASSWORD,
-        role=Role.UNIT_MANAGER,
-        units=[by_code["IT-09"]],
-        first_name="Paolo",
-    )
-    user_create(
-        organisation=organisation,
-        username="manager.hr",
-        password=DEMO_PASSWORD,
-        role=Role.UNIT_MANAGER,
-        units=[by_code["HR-01"].parent],
-        first_name="Maja",
-    )
-    return [
-        ("analyst", "analyst (all stores)"),
-        ("manager.it09", "store manager, Roma EUR only"),
-        ("manager.hr", "regional manager, Croatia"),
-        ("admin", "administrator"),
-    ]
+# username, role, unit code the user is scoped to ("" = none), first name, what they see
+DEMO_USERS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("analyst", Role.ANALYST, "", "Ana", "everything; builds and publishes surveys"),
+    ("manager.it09", Role.UNIT_MANAGER, "IT-09", "Paolo", "only the store Roma EUR"),
+    ("manager.hr", Role.UNIT_MANAGER, "HR-R1", "Maja", "only the Croatian region and its stores"),
+    ("admin", Role.ADMIN, "", "", "everything, plus the Django admin"),
+)
+
+
+def _build_users(organisation: Organisation) -> None:
+    units = {unit.code: unit for unit in organisation.units.all()}
+    for username, role, unit_code, first_name, _sees in DEMO_USERS:
+        user_create(
+            organisation=organisation,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            email=f"{username}@adriatica.example",
+            units=[units[unit_code]] if unit_code else [],
+            first_name=first_name,
+        )
 
 
 def _build_surveys(organisation: Organisation, actor) -> list[DemoSurvey]:
@@ -247,7 +228,7 @@ def seed_demo(
         raise ValueError("The demo organisation already exists (use --reset to recreate it).")
     rng = random.Random(seed)
     organisation, stores = _build_org(rng)
-    logins = _build_users(organisation, stores)
+    _build_users(organisation)
     analyst = organisation.users.get(username="analyst")
     surveys = _build_surveys(organisation, analyst)
     links: dict[tuple[int, int, str], SurveyLink] = {}
@@ -311,7 +292,6 @@ def seed_demo(
         "organisation": organisation,
         "stores": len(stores),
         "responses": made,
-        "logins": logins,
         "password": DEMO_PASSWORD,
     }
 
