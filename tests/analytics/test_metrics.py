@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from heed.analytics.rollups import rollups_refresh
 from heed.analytics.selectors import metric_rows, metric_summary
 from heed.responses.selectors import ResponseFilters
 from heed.responses.services import Submission, response_submit
@@ -107,10 +108,15 @@ def test_filters_narrow_the_numbers(world, scored):
 
 
 def test_aggregation_runs_in_the_database_in_one_query_per_breakdown(world, scored):
+    rollups_refresh()  # what the task does after each commit
     with CaptureQueriesContext(connection) as queries:
         metric_rows(user=world.analyst, dimension="channel")
     selects = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"].upper()]
-    assert len(selects) == 1 and "COUNT" in selects[0].upper()
+    assert len(selects) == 1 and "SUM" in selects[0].upper() and "analytics_dailyrollup" in selects[0]
+    with CaptureQueriesContext(connection) as queries:
+        metric_rows(user=world.analyst, dimension="age_group")  # not in the rollups: read the responses
+    selects = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"].upper()]
+    assert len(selects) == 1 and "COUNT" in selects[0].upper() and "responses_response" in selects[0]
 
 
 def test_groups_are_marked_only_when_they_differ_after_bh_correction(world):

@@ -1,8 +1,10 @@
 """Headline metrics (NPS, CSAT, CES) aggregated in the database, with 95% intervals.
 
 This is the one query path for these numbers: the dashboard and the API both call
-``metric_rows``. The database returns sufficient statistics per group (counts, sums, sums of
-squares); ``heed.stats.intervals`` turns them into estimates. No response is loaded into Python.
+``metric_summary``/``metric_rows``/``metric_grid``. The database returns sufficient statistics
+per group (counts, sums, sums of squares) -- from the daily rollups (``analytics.rollups``) when
+the grouping and filters allow, else from the responses -- and ``heed.stats`` turns them into
+estimates. No response is loaded into Python.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import DateField, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from heed.accounts.models import Unit, User
-from heed.responses.models import Response
-from heed.responses.selectors import ResponseFilters, response_queryset
+from heed.analytics.models import DailyRollup, RollupDirtyDay
+from heed.analytics.rollups import SUFFICIENT_STATISTICS, rollups_refresh
+from heed.responses.selectors import ResponseFilters, response_queryset, scoped_unit_ids
 from heed.stats.comparisons import benjamini_hochberg, nps_difference
 from heed.stats.intervals import Estimate, mean, nps_adjusted_wald, proportion
 from heed.stats.reliability import MEAN_POLICY, NPS_POLICY, SHARE_POLICY, Policy, reliability
@@ -24,19 +27,9 @@ from heed.stats.reliability import MEAN_POLICY, NPS_POLICY, SHARE_POLICY, Policy
 Dimension = Literal["unit", "channel", "language", "age_group", "touchpoint", "week", "month"]
 DIMENSIONS: tuple[str, ...] = Dimension.__args__  # type: ignore[attr-defined]
 
-_AGGREGATES = {
-    "responses": Count("id"),
-    "nps_n": Count("nps_score"),
-    "nps_pro": Count("id", filter=Q(nps_score__gte=9)),
-    "nps_det": Count("id", filter=Q(nps_score__lte=6)),
-    "csat_n": Count("csat_score"),
-    "csat_top2": Count("id", filter=Q(csat_score__gte=4)),
-    "csat_sum": Sum("csat_score"),
-    "csat_sq": Sum(F("csat_score") * F("csat_score")),
-    "ces_n": Count("ces_score"),
-    "ces_sum": Sum("ces_score"),
-    "ces_sq": Sum(F("ces_score") * F("ces_score")),
-}
+# Summing rollup rows gives the same sufficient statistics as aggregating the responses.
+_ROLLUP_SUMS = {name: Sum(name) for name in SUFFICIENT_STATISTICS}
+ROLLUP_DIMENSIONS = {"unit", "channel", "language", "week", "month"}
 
 
 @dataclass(frozen=True)
@@ -93,14 +86,13 @@ def _row(key: Any, label: str, agg: dict[str, Any]) -> MetricRow:
     )
 
 
-def _group_expression(dimension: str) -> tuple[str, Any]:
-    if dimension == "week":
-        return "period", TruncWeek("submitted_at")
-    if dimension == "month":
-        return "period", TruncMonth("submitted_at")
-    if dimension == "unit":
-        return "unit_id", None
-    return dimension, None
+def _group_field(dimension: str, *, on_rollups: bool) -> tuple[str, Any]:
+    """The value to group by: a plain field, or a period computed from the (local) day."""
+    if dimension in ("week", "month"):
+        trunc = TruncWeek if dimension == "week" else TruncMonth
+        source = "day" if on_rollups else "submitted_at"
+        return f"period_{dimension}", trunc(source, output_field=DateField())
+    return ("unit_id" if dimension == "unit" else dimension), None
 
 
 def _labels(dimension: str, keys: list[Any], user: User) -> dict[Any, str]:
@@ -115,23 +107,80 @@ def _labels(dimension: str, keys: list[Any], user: User) -> dict[Any, str]:
     return {k: (k or "(none)") for k in keys}
 
 
+def _uses_rollups(filters: ResponseFilters, dimensions: tuple[str, ...]) -> bool:
+    return set(dimensions) <= ROLLUP_DIMENSIONS and not (filters.touchpoint or filters.age_group)
+
+
+def _rollup_queryset(user: User, filters: ResponseFilters) -> QuerySet[DailyRollup]:
+    """Rollup rows for what ``user`` may see; brought up to date first, so reads are always exact."""
+    if RollupDirtyDay.objects.filter(survey__organisation_id=user.organisation_id).exists():
+        rollups_refresh()
+    rows = DailyRollup.objects.filter(organisation_id=user.organisation_id)
+    units = scoped_unit_ids(user=user, filters=filters)
+    if units is not None:
+        rows = rows.filter(unit_id__in=units)
+    if filters.survey_id is not None:
+        rows = rows.filter(survey_id=filters.survey_id)
+    for name in ("channel", "language"):
+        if value := getattr(filters, name):
+            rows = rows.filter(**{name: value})
+    if filters.date_from is not None:
+        rows = rows.filter(day__gte=filters.date_from)
+    if filters.date_to is not None:
+        rows = rows.filter(day__lte=filters.date_to)
+    return rows
+
+
+def _grouped(user: User, dimensions: tuple[str, ...], filters: ResponseFilters | None) -> tuple[list[dict], list]:
+    """Sufficient statistics per combination of ``dimensions`` (none: one total row), from the
+    daily rollups when the filters allow, else straight from the responses."""
+    filters = filters or ResponseFilters()
+    on_rollups = _uses_rollups(filters, dimensions)
+    queryset: QuerySet = (
+        _rollup_queryset(user, filters) if on_rollups else response_queryset(user=user, filters=filters)
+    )
+    aggregates = _ROLLUP_SUMS if on_rollups else SUFFICIENT_STATISTICS
+    if not dimensions:
+        total = queryset.aggregate(**aggregates)
+        return [{name: total[name] or 0 for name in aggregates}], []
+    fields = []
+    for dimension in dimensions:
+        field, expression = _group_field(dimension, on_rollups=on_rollups)
+        if expression is not None:
+            queryset = queryset.annotate(**{field: expression})
+        fields.append(field)
+    grouped = list(queryset.order_by().values(*fields).annotate(**aggregates).order_by(*fields))
+    return grouped, fields
+
+
 def metric_summary(*, user: User, filters: ResponseFilters | None = None) -> MetricRow:
-    aggregates = response_queryset(user=user, filters=filters).aggregate(**_AGGREGATES)
-    return _row(None, "All", aggregates)
+    (total,), _fields = _grouped(user, (), filters)
+    return _row(None, "All", total)
 
 
 def metric_rows(*, user: User, dimension: str, filters: ResponseFilters | None = None) -> list[MetricRow]:
     """Metrics per value of ``dimension`` (unit, channel, language, age group, week or month)."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
-    queryset: QuerySet[Response] = response_queryset(user=user, filters=filters)
-    field, expression = _group_expression(dimension)
-    if expression is not None:
-        queryset = queryset.annotate(**{field: expression})
-    grouped = list(queryset.order_by().values(field).annotate(**_AGGREGATES).order_by(field))
+    grouped, (field,) = _grouped(user, (dimension,), filters)
     labels = _labels(dimension, [g[field] for g in grouped], user)
     rows = [_row(g[field], labels.get(g[field], str(g[field])), g) for g in grouped]
     return rows if dimension in ("week", "month") else _mark_nps_vs_rest(rows)
+
+
+def metric_grid(
+    *, user: User, dimensions: tuple[str, str], filters: ResponseFilters | None = None
+) -> list[tuple[Any, Any, MetricRow]]:
+    """Metrics per pair of values, e.g. ``("unit", "month")``: NPS with its interval per store per month."""
+    if not set(dimensions) <= set(DIMENSIONS) or len(dimensions) != 2:
+        raise ValueError(f"give two of {', '.join(DIMENSIONS)}")
+    grouped, fields = _grouped(user, dimensions, filters)
+    labels = [_labels(d, [g[f] for g in grouped], user) for d, f in zip(dimensions, fields, strict=True)]
+    out = []
+    for g in grouped:
+        first, second = (labels[i].get(g[f], str(g[f])) for i, f in enumerate(fields))
+        out.append((g[fields[0]], g[fields[1]], _row((g[fields[0]], g[fields[1]]), f"{first} / {second}", g)))
+    return out
 
 
 def _mark_nps_vs_rest(rows: list[MetricRow], *, alpha: float = 0.05) -> list[MetricRow]:

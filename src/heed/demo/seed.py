@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from heed.accounts.models import Organisation, Role, Unit
 from heed.accounts.services import organisation_create, unit_create, user_create
+from heed.analytics.rollups import rollups_rebuild
 from heed.core.channels import Channel
 from heed.demo.comment_bank import COMMENTS, STAFF_PRAISE
 from heed.demo.scenario import (
@@ -288,6 +289,7 @@ def seed_demo(
             progress(f"  {made} responses")
             batch = []
     _flush(batch)
+    rollups_rebuild(organisation_id=organisation.id)
     return {
         "organisation": organisation,
         "stores": len(stores),

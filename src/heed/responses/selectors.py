@@ -32,16 +32,22 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def scoped_unit_ids(*, user: User, filters: ResponseFilters) -> set[int] | None:
+    """Units whose data this read may include (``None``: all units, including none)."""
+    visible = unit_ids_visible_to(user)
+    if filters.unit_id is None:
+        return visible
+    subtree = unit_descendant_ids(organisation=user.organisation, root_ids={filters.unit_id})
+    return subtree if visible is None else subtree & visible
+
+
 def response_queryset(*, user: User, filters: ResponseFilters | None = None) -> QuerySet[Response]:
     """Responses ``user`` may see, narrowed by ``filters``. A unit filter includes units below it."""
     filters = filters or ResponseFilters()
     responses = Response.objects.filter(organisation_id=user.organisation_id)
-    visible = unit_ids_visible_to(user)
-    if visible is not None:
-        responses = responses.filter(unit_id__in=visible)
-    if filters.unit_id is not None:
-        subtree = unit_descendant_ids(organisation=user.organisation, root_ids={filters.unit_id})
-        responses = responses.filter(unit_id__in=subtree)
+    units = scoped_unit_ids(user=user, filters=filters)
+    if units is not None:
+        responses = responses.filter(unit_id__in=units)
     if filters.survey_id is not None:
         responses = responses.filter(survey_id=filters.survey_id)
     for name in ("channel", "language", "touchpoint", "age_group"):

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from heed.accounts.models import Unit, User
+from heed.analytics.rollups import local_day, rollup_days_mark
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError, ConflictError
 from heed.distribution.models import Invitation, SurveyLink
@@ -139,6 +140,7 @@ def response_submit(*, submission: Submission, raw_answers: dict[str, Any]) -> t
             Answer.objects.bulk_create([answer_row(response, key, types[key], value) for key, value in answers.items()])
             if submission.invitation is not None:
                 Invitation.objects.filter(pk=submission.invitation.pk).update(responded_at=submitted_at)
+            rollup_days_mark(survey_id=survey.id, days=[local_day(submitted_at)])
     except IntegrityError:
         if (existing := _existing_for_key(submission)) is not None:
             return existing, False
@@ -146,3 +148,11 @@ def response_submit(*, submission: Submission, raw_answers: dict[str, Any]) -> t
             raise ConflictError("This invitation has already been used.", code="invitation_used") from None
         raise
     return response, True
+
+
+@transaction.atomic
+def response_delete(*, response: Response) -> None:
+    """Delete a response and its answers (e.g. erasure on request); its day's rollups follow."""
+    survey_id, day = response.survey_id, local_day(response.submitted_at)
+    response.delete()
+    rollup_days_mark(survey_id=survey_id, days=[day])

@@ -1,0 +1,242 @@
+"""Key driver analysis: which rating questions move the outcome (NPS or overall satisfaction) the most.
+
+Reads the numeric answers of a survey's scale questions for the responses the caller may see
+(``response_queryset``, so a unit manager's analysis uses their units only) in one query, pivots them
+into a responses x questions matrix in numpy and hands it to the pure functions of
+:mod:`heed.stats.drivers`: LMG importance with bootstrap intervals (the ranking), Johnson's relative
+weights (a cross-check), and the importance-performance quadrant of Martilla & James (1977) that turns
+the ranking into an action list. Adjacent drivers whose intervals overlap are marked as not clearly
+ordered, so nobody ranks on noise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from heed.accounts.models import User
+from heed.core.errors import ApplicationError, NotFoundError
+from heed.responses.models import Answer
+from heed.responses.selectors import ResponseFilters, response_queryset
+from heed.stats.drivers import QUADRANT_ACTIONS, lmg, quadrant, rank_is_clear, relative_weights
+from heed.surveys.definition import SCALE_TYPES, QuestionDef, SurveyDefinition
+from heed.surveys.models import Survey
+from heed.surveys.selectors import survey_get, survey_latest_version, version_definition
+
+MIN_RESPONSES = 30  # the small-sample floor used for every figure Heed shows (heed.stats.reliability)
+MAX_DRIVERS = 30  # beyond EXACT_LIMIT the LMG is sampled; this bounds the cost of a page view
+LEVEL = 0.95
+
+
+@dataclass(frozen=True)
+class DriverSetup:
+    """What a driver analysis of one survey can use: its rating questions, from the latest published version."""
+
+    survey: Survey
+    definition: SurveyDefinition
+    scales: tuple[QuestionDef, ...]
+    default_outcome: str | None
+
+    @property
+    def language(self) -> str:
+        return self.definition.default_language
+
+    def text(self, question: QuestionDef) -> str:
+        return question.text(self.language, self.language)
+
+    def default_drivers(self, outcome: str | None) -> list[str]:
+        return [q.key for q in self.scales if q.key != outcome]
+
+
+def driver_setup(*, user: User, survey_id: int) -> DriverSetup:
+    """The survey's scale questions and the default outcome (the NPS question, else the CSAT one).
+
+    Raises ``NotFoundError`` for a survey outside the user's organisation and ``ApplicationError`` when the
+    survey has no published version.
+    """
+    survey = survey_get(organisation=user.organisation, survey_id=survey_id)
+    if survey is None:
+        raise NotFoundError("No such survey.")
+    version = survey_latest_version(survey=survey)
+    if version is None:
+        raise ApplicationError(
+            "This survey has no published version yet: publish it and collect responses first.", code="not_published"
+        )
+    definition = version_definition(version)
+    scales = tuple(q for q in definition.questions if q.type in SCALE_TYPES)
+    by_metric = {q.metric: q.key for q in scales if q.metric}
+    return DriverSetup(survey, definition, scales, by_metric.get("nps") or by_metric.get("csat"))
+
+
+def _choose(
+    setup: DriverSetup, outcome: str | None, drivers: list[str] | None
+) -> tuple[QuestionDef, list[QuestionDef]]:
+    questions = {q.key: q for q in setup.definition.questions}
+    if outcome is None:
+        outcome = setup.default_outcome
+        if outcome is None:
+            raise ApplicationError(
+                "The survey has no question tagged as NPS or CSAT: choose the outcome question.", code="no_outcome"
+            )
+    wanted = list(dict.fromkeys(drivers)) if drivers else setup.default_drivers(outcome)
+    unknown = [key for key in [outcome, *wanted] if key not in questions]
+    if unknown:
+        raise ApplicationError(
+            f"Unknown question key(s): {', '.join(unknown)}. "
+            f"Rating questions of this survey: {', '.join(q.key for q in setup.scales) or 'none'}.",
+            code="unknown_question",
+        )
+    not_scale = [key for key in [outcome, *wanted] if questions[key].type not in SCALE_TYPES]
+    if not_scale:
+        raise ApplicationError(
+            f"Only rating questions (NPS, CSAT, CES, Likert, rating) can be analysed: {', '.join(not_scale)}.",
+            code="not_a_scale",
+        )
+    if outcome in wanted:
+        if drivers:
+            raise ApplicationError(f"The outcome {outcome} cannot also be a driver.", code="outcome_is_driver")
+        wanted.remove(outcome)
+    if len(wanted) < 2:
+        raise ApplicationError(
+            "A driver analysis needs at least 2 driver questions besides the outcome "
+            f"(got {len(wanted)}: {', '.join(wanted) or 'none'}).",
+            code="too_few_drivers",
+        )
+    if len(wanted) > MAX_DRIVERS:
+        raise ApplicationError(f"Choose at most {MAX_DRIVERS} drivers (got {len(wanted)}).", code="too_many_drivers")
+    return questions[outcome], [questions[key] for key in wanted]
+
+
+def scale_matrix(*, user: User, filters: ResponseFilters, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Response ids and an n x len(keys) matrix of their numeric answers (NaN where a question was not answered).
+
+    One query for all answers of the visible responses; the pivot happens in numpy. Rows are ordered by
+    response id; responses without any of the questions answered are not in the matrix.
+    """
+    responses = response_queryset(user=user, filters=filters)
+    rows = list(
+        Answer.objects.filter(response__in=responses.values("id"), question_key__in=keys, number_value__isnull=False)
+        .order_by()
+        .values_list("response_id", "question_key", "number_value")
+    )
+    if not rows:
+        return np.empty(0, dtype=np.int64), np.empty((0, len(keys)))
+    response_ids, question_keys, values = zip(*rows, strict=True)
+    column = {key: j for j, key in enumerate(keys)}
+    ids, row = np.unique(np.fromiter(response_ids, dtype=np.int64, count=len(rows)), return_inverse=True)
+    matrix = np.full((len(ids), len(keys)), np.nan)
+    matrix[row, [column[k] for k in question_keys]] = np.fromiter(values, dtype=float, count=len(rows))
+    return ids, matrix
+
+
+def _performance(values: np.ndarray, question: QuestionDef) -> tuple[float, float]:
+    """Mean rating and the same on 0-100 (scale minimum 0, maximum 100), so different scales compare."""
+    mean = float(values.mean())
+    low, high = float(question.min), float(question.max)  # scale questions always have min < max
+    return mean, 100.0 * (mean - low) / (high - low)
+
+
+def driver_analysis(
+    *,
+    user: User,
+    survey_id: int,
+    outcome: str | None = None,
+    drivers: list[str] | None = None,
+    filters: ResponseFilters | None = None,
+    bootstrap: int = 200,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Key drivers of ``outcome`` among the survey's rating questions, for the responses ``user`` may see.
+
+    ``outcome`` defaults to the question tagged NPS, else CSAT; ``drivers`` to every other rating question of
+    the latest published version. Drivers come back ranked by LMG importance (Grömping 2006) with percentile
+    bootstrap intervals (``bootstrap`` resamples drawn with ``seed``), Johnson's relative weights, the mean
+    rating rescaled to 0-100 ("performance") and the importance-performance quadrant. ``clear_vs_next`` says
+    whether a driver ranks clearly above the next one (their intervals do not overlap); when it is False the
+    two should be read as tied. Only responses that answered the outcome and every driver are used.
+    """
+    setup = driver_setup(user=user, survey_id=survey_id)
+    outcome_q, driver_qs = _choose(setup, outcome, drivers)
+    filters = (filters or ResponseFilters()).model_copy(update={"survey_id": setup.survey.id})
+    keys = [q.key for q in driver_qs] + [outcome_q.key]
+    _ids, matrix = scale_matrix(user=user, filters=filters, keys=keys)
+    X, y = matrix[:, :-1], matrix[:, -1]
+    complete = ~np.isnan(matrix).any(axis=1)
+    n = int(complete.sum())
+    if n < MIN_RESPONSES:
+        raise ApplicationError(
+            f"Only {n} response{'s' if n != 1 else ''} answered {outcome_q.key} and all {len(driver_qs)} drivers; "
+            f"a driver analysis needs at least {MIN_RESPONSES}. Widen the filters or collect more responses.",
+            code="too_few_responses",
+            extra={"n": n, "required": MIN_RESPONSES},
+        )
+    names = [q.key for q in driver_qs]
+    try:
+        result = lmg(X, y, names=names, bootstrap=bootstrap, level=LEVEL, seed=seed)
+        johnson = relative_weights(X, y, names=names)
+    except ValueError as exc:  # a constant outcome or driver, or collinear drivers
+        raise ApplicationError(f"The drivers cannot be separated: {exc}.", code="not_computable") from None
+
+    performance = [_performance(X[complete, j], q) for j, q in enumerate(driver_qs)]
+    percents = np.array(result.percent)
+    scores = np.array([p for _m, p in performance])
+    labels = quadrant(percents, scores)
+    order = result.ranking()
+    has_intervals = result.low is not None
+    clear = [bool(has_intervals and rank_is_clear(result, order[r], order[r + 1])) for r in range(len(order) - 1)] + [
+        None
+    ]
+
+    ranked = []
+    for rank, j in enumerate(order):
+        question = driver_qs[j]
+        mean, score = performance[j]
+        ranked.append(
+            {
+                "key": question.key,
+                "text": setup.text(question),
+                "type": question.type,
+                "rank": rank + 1,
+                "importance": round(result.importance[j], 4),
+                "low": round(result.low[j], 4) if result.low is not None else None,
+                "high": round(result.high[j], 4) if result.high is not None else None,
+                "percent": round(result.percent[j], 2),
+                "johnson_percent": round(johnson.percent[j], 2),
+                "mean": round(mean, 3),
+                "scale_min": question.min,
+                "scale_max": question.max,
+                "performance": round(score, 1),
+                "quadrant": labels[j],
+                "action": QUADRANT_ACTIONS[labels[j]],
+                "clear_vs_next": clear[rank],
+            }
+        )
+    outcome_mean, outcome_score = _performance(y[complete], outcome_q)
+    return {
+        "survey_id": setup.survey.id,
+        "survey_title": setup.survey.title,
+        "language": setup.language,
+        "outcome": outcome_q.key,
+        "outcome_text": setup.text(outcome_q),
+        "outcome_type": outcome_q.type,
+        "outcome_mean": round(outcome_mean, 3),
+        "outcome_performance": round(outcome_score, 1),
+        "method": result.method,
+        "exact": result.exact,
+        "n": result.n,
+        "n_dropped": result.n_dropped,
+        "r2": round(result.r2, 4),
+        "johnson_r2": round(johnson.r2, 4),
+        "bootstrap": result.bootstrap,
+        "level": result.level,
+        "seed": seed,
+        "importance_split": round(float(percents.mean()), 2),
+        "performance_split": round(float(scores.mean()), 1),
+        "drivers": ranked,
+        "pairs": [
+            {"above": ranked[r]["key"], "below": ranked[r + 1]["key"], "clear": bool(clear[r])}
+            for r in range(len(ranked) - 1)
+        ],
+    }

@@ -1,0 +1,52 @@
+"""Daily rollups of the sufficient statistics behind NPS, CSAT and CES.
+
+One row per (survey, day, unit, channel, language) holds counts and sums, so a dashboard sums a
+few thousand rows instead of scanning millions of responses (the CountStat idea of Zulip's
+analytics). Rows are recomputed per (survey, day) whenever a response of that day is added or
+deleted, so they always equal a full recomputation.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class DailyRollup(models.Model):
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(help_text="local day (HEED_TIME_ZONE) of submitted_at")
+    unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=16)
+    language = models.CharField(max_length=8)
+    responses = models.IntegerField()
+    nps_n = models.IntegerField()
+    nps_pro = models.IntegerField()
+    nps_det = models.IntegerField()
+    csat_n = models.IntegerField()
+    csat_top2 = models.IntegerField()
+    csat_sum = models.BigIntegerField()
+    csat_sq = models.BigIntegerField()
+    ces_n = models.IntegerField()
+    ces_sum = models.BigIntegerField()
+    ces_sq = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "day"], name="rollup_org_day"),
+            models.Index(fields=["survey", "day"], name="rollup_survey_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.day} {self.unit_id} {self.channel} {self.language}"
+
+
+class RollupDirtyDay(models.Model):
+    """A (survey, day) whose rollup rows must be recomputed. Several marks may exist for one day:
+    a refresh deletes only the marks it read, so a response committed during a refresh is never lost."""
+
+    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.day}"

@@ -1,0 +1,109 @@
+"""Keeping daily rollups equal to the responses: mark changed days, recompute them, or rebuild all.
+
+``rollup_days_mark`` is called by the response services in the same transaction as the change;
+after commit a task (in-process by default) runs ``rollups_refresh``, which recomputes every
+marked (survey, day) from the responses and deletes the marks it handled. ``rollups_rebuild``
+recomputes everything (after a bulk import, or to check).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from heed.analytics.models import DailyRollup, RollupDirtyDay
+from heed.responses.models import Response
+
+SUFFICIENT_STATISTICS = {
+    "responses": Count("id"),
+    "nps_n": Count("nps_score"),
+    "nps_pro": Count("id", filter=Q(nps_score__gte=9)),
+    "nps_det": Count("id", filter=Q(nps_score__lte=6)),
+    "csat_n": Count("csat_score"),
+    "csat_top2": Count("id", filter=Q(csat_score__gte=4)),
+    "csat_sum": Sum("csat_score", default=0),
+    "csat_sq": Sum(F("csat_score") * F("csat_score"), default=0),
+    "ces_n": Count("ces_score"),
+    "ces_sum": Sum("ces_score", default=0),
+    "ces_sq": Sum(F("ces_score") * F("ces_score"), default=0),
+}
+KEY_FIELDS = ("unit_id", "channel", "language")
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    return start, end
+
+
+def rollup_days_mark(*, survey_id: int, days: Iterable[dt.date]) -> None:
+    """Mark days as changed; the refresh is scheduled after the surrounding transaction commits."""
+    marks = [RollupDirtyDay(survey_id=survey_id, day=day) for day in set(days)]
+    if not marks:
+        return
+    RollupDirtyDay.objects.bulk_create(marks)
+    from heed.analytics.tasks import rollups_refresh_task
+
+    transaction.on_commit(rollups_refresh_task.delay)
+
+
+def _rows(responses: QuerySet[Response], organisation_id: int, survey_id: int, day: dt.date) -> list[DailyRollup]:
+    grouped = responses.order_by().values(*KEY_FIELDS).annotate(**SUFFICIENT_STATISTICS)
+    return [DailyRollup(organisation_id=organisation_id, survey_id=survey_id, day=day, **g) for g in grouped]
+
+
+@transaction.atomic
+def rollup_day_recompute(*, survey_id: int, day: dt.date) -> int:
+    """Replace the rollup rows of one survey and day by a fresh aggregation. Returns rows written."""
+    start, end = _day_bounds(day)
+    responses = Response.objects.filter(survey_id=survey_id, submitted_at__gte=start, submitted_at__lt=end)
+    DailyRollup.objects.filter(survey_id=survey_id, day=day).delete()
+    organisation_id = responses.values_list("organisation_id", flat=True).first()
+    if organisation_id is None:
+        return 0
+    return len(DailyRollup.objects.bulk_create(_rows(responses, organisation_id, survey_id, day)))
+
+
+def rollups_refresh(*, limit: int = 10_000) -> int:
+    """Recompute every marked (survey, day); returns how many days were recomputed."""
+    marks = list(RollupDirtyDay.objects.order_by("id").values_list("id", "survey_id", "day")[:limit])
+    days = {(survey_id, day) for _id, survey_id, day in marks}
+    for survey_id, day in sorted(days):
+        rollup_day_recompute(survey_id=survey_id, day=day)
+    RollupDirtyDay.objects.filter(id__in=[mark_id for mark_id, _s, _d in marks]).delete()
+    return len(days)
+
+
+@transaction.atomic
+def rollups_rebuild(*, organisation_id: int | None = None, batch_size: int = 5000) -> int:
+    """Recompute all rollups (of one organisation, or all) in one aggregation query."""
+    responses = Response.objects.all()
+    existing = DailyRollup.objects.all()
+    if organisation_id is not None:
+        responses = responses.filter(organisation_id=organisation_id)
+        existing = existing.filter(organisation_id=organisation_id)
+    existing.delete()
+    grouped = (
+        responses.order_by()
+        .annotate(day=TruncDate("submitted_at"))
+        .values("organisation_id", "survey_id", "day", *KEY_FIELDS)
+        .annotate(**SUFFICIENT_STATISTICS)
+    )
+    written = 0
+    batch: list[DailyRollup] = []
+    for row in grouped.iterator(chunk_size=batch_size):
+        batch.append(DailyRollup(**row))
+        if len(batch) >= batch_size:
+            written += len(DailyRollup.objects.bulk_create(batch))
+            batch = []
+    written += len(DailyRollup.objects.bulk_create(batch))
+    return written
