@@ -38,6 +38,7 @@ test-postgres: install
 
 ## Benchmarks (figures go to docs/benchmarks.md)
 bench: install
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 lint: install

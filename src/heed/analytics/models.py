@@ -15,6 +15,8 @@ class DailyRollup(models.Model):
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="+")
     day = models.DateField(help_text="local day (HEED_TIME_ZONE) of submitted_at")
+    week = models.DateField(help_text="Monday of the day's ISO week")
+    month = models.DateField(help_text="first day of the day's month")
     unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=16)
     language = models.CharField(max_length=8)

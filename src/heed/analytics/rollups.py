@@ -56,9 +56,15 @@ def rollup_days_mark(*, survey_id: int, days: Iterable[dt.date]) -> None:
     transaction.on_commit(rollups_refresh_task.delay)
 
 
+def _rollup(**fields) -> DailyRollup:
+    """A rollup row, with the week and month it belongs to stored so periods group by a plain column."""
+    day: dt.date = fields["day"]
+    return DailyRollup(week=day - dt.timedelta(days=day.weekday()), month=day.replace(day=1), **fields)
+
+
 def _rows(responses: QuerySet[Response], organisation_id: int, survey_id: int, day: dt.date) -> list[DailyRollup]:
     grouped = responses.order_by().values(*KEY_FIELDS).annotate(**SUFFICIENT_STATISTICS)
-    return [DailyRollup(organisation_id=organisation_id, survey_id=survey_id, day=day, **g) for g in grouped]
+    return [_rollup(organisation_id=organisation_id, survey_id=survey_id, day=day, **g) for g in grouped]
 
 
 @transaction.atomic
@@ -101,7 +107,7 @@ def rollups_rebuild(*, organisation_id: int | None = None, batch_size: int = 500
     written = 0
     batch: list[DailyRollup] = []
     for row in grouped.iterator(chunk_size=batch_size):
-        batch.append(DailyRollup(**row))
+        batch.append(_rollup(**row))
         if len(batch) >= batch_size:
             written += len(DailyRollup.objects.bulk_create(batch))
             batch = []

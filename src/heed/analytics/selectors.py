@@ -89,9 +89,10 @@ def _row(key: Any, label: str, agg: dict[str, Any]) -> MetricRow:
 def _group_field(dimension: str, *, on_rollups: bool) -> tuple[str, Any]:
     """The value to group by: a plain field, or a period computed from the (local) day."""
     if dimension in ("week", "month"):
+        if on_rollups:
+            return dimension, None
         trunc = TruncWeek if dimension == "week" else TruncMonth
-        source = "day" if on_rollups else "submitted_at"
-        return f"period_{dimension}", trunc(source, output_field=DateField())
+        return f"period_{dimension}", trunc("submitted_at", output_field=DateField())
     return ("unit_id" if dimension == "unit" else dimension), None
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats as _st
+from scipy.special import stdtrit
 
 Z95 = 1.959963984540054
 
@@ -97,5 +97,5 @@ def mean(*, n: int, total: float, total_sq: float) -> Estimate:
     if n == 1:
         return Estimate(m, 1, None, None)
     variance = max(total_sq - n * m * m, 0.0) / (n - 1)
-    half = float(_st.t.ppf(0.975, n - 1)) * math.sqrt(variance / n)
+    half = float(stdtrit(n - 1, 0.975)) * math.sqrt(variance / n)  # Student t quantile (scipy ufunc)
     return Estimate(m, n, m - half, m + half)
