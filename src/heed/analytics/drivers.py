@@ -21,6 +21,7 @@ from heed.core.errors import ApplicationError, NotFoundError
 from heed.responses.models import Answer
 from heed.responses.selectors import ResponseFilters, response_queryset
 from heed.stats.drivers import QUADRANT_ACTIONS, lmg, quadrant, rank_is_clear, relative_weights
+from heed.stats.intervals import mean as mean_interval
 from heed.surveys.definition import SCALE_TYPES, QuestionDef, SurveyDefinition
 from heed.surveys.models import Survey
 from heed.surveys.selectors import survey_get, survey_latest_version, version_definition
@@ -131,11 +132,22 @@ def scale_matrix(*, user: User, filters: ResponseFilters, keys: list[str]) -> tu
     return ids, matrix
 
 
-def _performance(values: np.ndarray, question: QuestionDef) -> tuple[float, float]:
-    """Mean rating and the same on 0-100 (scale minimum 0, maximum 100), so different scales compare."""
-    mean = float(values.mean())
-    low, high = float(question.min), float(question.max)  # scale questions always have min < max
-    return mean, 100.0 * (mean - low) / (high - low)
+@dataclass(frozen=True)
+class _Performance:
+    mean: float
+    score: float  # the mean on 0-100: scale minimum 0, maximum 100, so different scales compare
+    low: float  # 95% interval of the score (Student t)
+    high: float
+
+
+def _performance(values: np.ndarray, question: QuestionDef) -> _Performance:
+    estimate = mean_interval(n=len(values), total=float(values.sum()), total_sq=float(values @ values))
+    bottom, top = float(question.min), float(question.max)  # scale questions always have min < max
+
+    def rescale(value: float | None) -> float:
+        return float("nan") if value is None else 100.0 * (value - bottom) / (top - bottom)
+
+    return _Performance(float(estimate.value), rescale(estimate.value), rescale(estimate.low), rescale(estimate.high))
 
 
 def driver_analysis(
@@ -153,9 +165,11 @@ def driver_analysis(
     ``outcome`` defaults to the question tagged NPS, else CSAT; ``drivers`` to every other rating question of
     the latest published version. Drivers come back ranked by LMG importance (Grömping 2006) with percentile
     bootstrap intervals (``bootstrap`` resamples drawn with ``seed``), Johnson's relative weights, the mean
-    rating rescaled to 0-100 ("performance") and the importance-performance quadrant. ``clear_vs_next`` says
-    whether a driver ranks clearly above the next one (their intervals do not overlap); when it is False the
-    two should be read as tied. Only responses that answered the outcome and every driver are used.
+    rating rescaled to 0-100 ("performance", with a 95% t interval) and the importance-performance quadrant.
+    ``clear_vs_next`` says whether a driver ranks clearly above the next one (their intervals do not overlap);
+    when it is False the two should be read as tied. ``quadrant_clear`` says whether both intervals of a driver
+    lie wholly on one side of the quadrant's cross-hairs; when it is False the quadrant is a borderline call.
+    Only responses that answered the outcome and every driver are used.
     """
     setup = driver_setup(user=user, survey_id=survey_id)
     outcome_q, driver_qs = _choose(setup, outcome, drivers)
@@ -181,18 +195,29 @@ def driver_analysis(
 
     performance = [_performance(X[complete, j], q) for j, q in enumerate(driver_qs)]
     percents = np.array(result.percent)
-    scores = np.array([p for _m, p in performance])
+    scores = np.array([p.score for p in performance])
     labels = quadrant(percents, scores)
     order = result.ranking()
     has_intervals = result.low is not None
-    clear = [bool(has_intervals and rank_is_clear(result, order[r], order[r + 1])) for r in range(len(order) - 1)] + [
-        None
+    clear: list[bool | None] = [
+        has_intervals and rank_is_clear(result, order[r], order[r + 1]) for r in range(len(order) - 1)
+    ]
+    clear.append(None)
+    # A quadrant is only as sure as the side of each cross-hair a driver falls on: does its importance interval lie
+    # wholly above or below the mean importance, and its performance interval above or below the mean performance?
+    importance_split, performance_split = float(np.mean(result.importance)), float(scores.mean())
+    side_clear = [
+        result.low is not None
+        and result.high is not None
+        and (result.low[j] > importance_split or result.high[j] < importance_split)
+        and (performance[j].low > performance_split or performance[j].high < performance_split)
+        for j in range(len(driver_qs))
     ]
 
     ranked = []
     for rank, j in enumerate(order):
         question = driver_qs[j]
-        mean, score = performance[j]
+        perf = performance[j]
         ranked.append(
             {
                 "key": question.key,
@@ -204,16 +229,19 @@ def driver_analysis(
                 "high": round(result.high[j], 4) if result.high is not None else None,
                 "percent": round(result.percent[j], 2),
                 "johnson_percent": round(johnson.percent[j], 2),
-                "mean": round(mean, 3),
+                "mean": round(perf.mean, 3),
                 "scale_min": question.min,
                 "scale_max": question.max,
-                "performance": round(score, 1),
+                "performance": round(perf.score, 1),
+                "performance_low": round(perf.low, 1),
+                "performance_high": round(perf.high, 1),
                 "quadrant": labels[j],
                 "action": QUADRANT_ACTIONS[labels[j]],
+                "quadrant_clear": bool(side_clear[j]),
                 "clear_vs_next": clear[rank],
             }
         )
-    outcome_mean, outcome_score = _performance(y[complete], outcome_q)
+    outcome_perf = _performance(y[complete], outcome_q)
     return {
         "survey_id": setup.survey.id,
         "survey_title": setup.survey.title,
@@ -221,8 +249,8 @@ def driver_analysis(
         "outcome": outcome_q.key,
         "outcome_text": setup.text(outcome_q),
         "outcome_type": outcome_q.type,
-        "outcome_mean": round(outcome_mean, 3),
-        "outcome_performance": round(outcome_score, 1),
+        "outcome_mean": round(outcome_perf.mean, 3),
+        "outcome_performance": round(outcome_perf.score, 1),
         "method": result.method,
         "exact": result.exact,
         "n": result.n,
@@ -233,7 +261,7 @@ def driver_analysis(
         "level": result.level,
         "seed": seed,
         "importance_split": round(float(percents.mean()), 2),
-        "performance_split": round(float(scores.mean()), 1),
+        "performance_split": round(performance_split, 1),
         "drivers": ranked,
         "pairs": [
             {"above": ranked[r]["key"], "below": ranked[r + 1]["key"], "clear": bool(clear[r])}

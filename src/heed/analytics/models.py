@@ -52,3 +52,42 @@ class RollupDirtyDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id} {self.day}"
+
+
+class WeightingScheme(models.Model):
+    """Population targets for one survey; raking turns them into one weight per response."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being computed"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="weighting_schemes")
+    name = models.CharField(max_length=120)
+    targets = models.JSONField(help_text='{"age_group": {"18-24": 0.12, ...}, "gender": {...}}')
+    trim_lower = models.FloatField(null=True, blank=True, help_text="smallest weight, as a multiple of the mean")
+    trim_upper = models.FloatField(null=True, blank=True, help_text="largest weight, as a multiple of the mean")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    diagnostics = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResponseWeight(models.Model):
+    scheme = models.ForeignKey(WeightingScheme, on_delete=models.CASCADE, related_name="weights")
+    response = models.ForeignKey("responses.Response", on_delete=models.CASCADE, related_name="weights")
+    weight = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scheme", "response"], name="one_weight_per_response")]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}: {self.weight:.3f}"

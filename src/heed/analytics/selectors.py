@@ -10,19 +10,27 @@ estimates. No response is loaded into Python.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from django.db.models import DateField, QuerySet, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Case, Count, DateField, F, FloatField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast, TruncMonth, TruncWeek
+from scipy.stats import norm
 
 from heed.accounts.models import Unit, User
-from heed.analytics.models import DailyRollup, RollupDirtyDay
+from heed.analytics.models import DailyRollup, ResponseWeight, RollupDirtyDay, WeightingScheme
 from heed.analytics.rollups import SUFFICIENT_STATISTICS, rollups_refresh
 from heed.responses.selectors import ResponseFilters, response_queryset, scoped_unit_ids
-from heed.stats.comparisons import benjamini_hochberg, nps_difference
+from heed.stats.comparisons import benjamini_hochberg
 from heed.stats.intervals import Estimate, mean, nps_adjusted_wald, proportion
 from heed.stats.reliability import MEAN_POLICY, NPS_POLICY, SHARE_POLICY, Policy, reliability
+from heed.stats.weighting import (
+    WeightedSums,
+    weighted_mean_from_sums,
+    weighted_nps_from_sums,
+    weighted_proportion_from_sums,
+)
 
 Dimension = Literal["unit", "channel", "language", "age_group", "touchpoint", "week", "month"]
 DIMENSIONS: tuple[str, ...] = Dimension.__args__  # type: ignore[attr-defined]
@@ -41,13 +49,22 @@ class MetricRow:
     csat_top2: Estimate
     csat_mean: Estimate
     ces_mean: Estimate
-    nps_counts: tuple[int, int, int] = (0, 0, 0)  # promoters, detractors, n
+    nps_sums: WeightedSums = WeightedSums(0, 0.0, 0.0, 0.0, 0.0, 0.0)  # of y = +1/0/-1, for comparisons
     nps_vs_rest: str = ""  # "higher" / "lower" than all other groups together, after BH correction
+    effective_n: dict[str, float] | None = None  # per figure when weighted (Kish); else each figure's n
+    weighted: bool = False
 
     @property
     def reliability(self) -> dict[str, str]:
         """ok / flagged / suppressed for each figure, by the small-sample policy (heed.stats.reliability)."""
-        return {name: _assess(getattr(self, name), policy) for name, (policy, _digits) in _FIGURES.items()}
+        return {
+            name: reliability(effective_n=self.effective_n_of(name), low=getattr(self, name).low,
+                              high=getattr(self, name).high, policy=policy).value
+            for name, (policy, _digits) in _FIGURES.items()
+        }  # fmt: skip
+
+    def effective_n_of(self, name: str) -> float:
+        return self.effective_n[name] if self.effective_n is not None else float(getattr(self, name).n)
 
     def as_dict(self) -> dict[str, Any]:
         key = self.key.isoformat() if isinstance(self.key, dt.date | dt.datetime) else self.key
@@ -55,8 +72,12 @@ class MetricRow:
         marks = self.reliability
         for name, (_policy, digits) in _FIGURES.items():
             estimate: Estimate = getattr(self, name)
-            out[name] = estimate.as_dict(digits) | {"effective_n": float(estimate.n), "reliability": marks[name]}
+            out[name] = estimate.as_dict(digits) | {
+                "effective_n": round(self.effective_n_of(name), 1),
+                "reliability": marks[name],
+            }
         out["nps"]["vs_rest"] = self.nps_vs_rest
+        out["weighted"] = self.weighted
         return out
 
 
@@ -68,32 +89,85 @@ _FIGURES: dict[str, tuple[Policy, int]] = {
 }
 
 
-def _assess(estimate: Estimate, policy: Policy) -> str:
-    # Unweighted figures: the effective sample size is n (weighting lowers it by Kish's design effect).
-    return reliability(effective_n=estimate.n, low=estimate.low, high=estimate.high, policy=policy).value
-
-
 def _row(key: Any, label: str, agg: dict[str, Any]) -> MetricRow:
     return MetricRow(
         key=key,
         label=label,
         responses=agg["responses"],
         nps=nps_adjusted_wald(promoters=agg["nps_pro"], detractors=agg["nps_det"], n=agg["nps_n"]),
-        nps_counts=(agg["nps_pro"], agg["nps_det"], agg["nps_n"]),
+        nps_sums=WeightedSums(
+            n=agg["nps_n"],
+            sw=agg["nps_n"],
+            sw2=agg["nps_n"],
+            swy=agg["nps_pro"] - agg["nps_det"],
+            sw2y=agg["nps_pro"] - agg["nps_det"],
+            sw2y2=agg["nps_pro"] + agg["nps_det"],
+        ),  # fmt: skip
         csat_top2=proportion(successes=agg["csat_top2"], n=agg["csat_n"]),
         csat_mean=mean(n=agg["csat_n"], total=float(agg["csat_sum"] or 0), total_sq=float(agg["csat_sq"] or 0)),
         ces_mean=mean(n=agg["ces_n"], total=float(agg["ces_sum"] or 0), total_sq=float(agg["ces_sq"] or 0)),
     )
 
 
-def _group_field(dimension: str, *, on_rollups: bool) -> tuple[str, Any]:
+def _sums(agg: dict[str, Any], prefix: str, n_field: str) -> WeightedSums:
+    return WeightedSums(
+        n=agg[n_field], sw=agg[f"{prefix}_sw"] or 0.0, sw2=agg[f"{prefix}_sw2"] or 0.0, swy=agg[f"{prefix}_swy"] or 0.0,
+        sw2y=agg[f"{prefix}_sw2y"] or 0.0, sw2y2=agg[f"{prefix}_sw2y2"] or 0.0,
+    )  # fmt: skip
+
+
+def _weighted_row(key: Any, label: str, agg: dict[str, Any]) -> MetricRow:
+    """A row from weighted sums: linearization intervals, Wilson on Kish's effective n (heed.stats.weighting)."""
+    nps_sums = _sums(agg, "nps", "nps_n")
+    top2_sums = _sums(agg, "top2", "csat_n")
+    estimates = {
+        "nps": weighted_nps_from_sums(nps_sums), "csat_top2": weighted_proportion_from_sums(top2_sums),
+        "csat_mean": weighted_mean_from_sums(_sums(agg, "csat", "csat_n")),
+        "ces_mean": weighted_mean_from_sums(_sums(agg, "ces", "ces_n")),
+    }  # fmt: skip
+    return MetricRow(
+        key=key, label=label, responses=agg["responses"], nps_sums=nps_sums, weighted=True,
+        effective_n={name: e.effective_n for name, e in estimates.items()},
+        **{name: e.estimate for name, e in estimates.items()},
+    )  # fmt: skip
+
+
+def _weighted_sums(prefix: str, value: Any, present: Q) -> dict[str, Any]:
+    """SUMs giving n, sum w, sum w^2, sum w y, sum w^2 y, sum w^2 y^2 for one variable y."""
+    w, w2 = F("weight"), F("weight") * F("weight")
+    return {
+        f"{prefix}_sw": Sum(w, filter=present), f"{prefix}_sw2": Sum(w2, filter=present),
+        f"{prefix}_swy": Sum(w * value, filter=present), f"{prefix}_sw2y": Sum(w2 * value, filter=present),
+        f"{prefix}_sw2y2": Sum(w2 * value * value, filter=present),
+    }  # fmt: skip
+
+
+_NPS_Y = Case(
+    When(response__nps_score__gte=9, then=Value(1.0)), When(response__nps_score__lte=6, then=Value(-1.0)),
+    default=Value(0.0), output_field=FloatField(),
+)  # fmt: skip
+_TOP2_Y = Case(When(response__csat_score__gte=4, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+_WEIGHTED_AGGREGATES = {
+    "responses": Count("id"),
+    "nps_n": Count("response__nps_score"),
+    "csat_n": Count("response__csat_score"),
+    "ces_n": Count("response__ces_score"),
+    **_weighted_sums("nps", _NPS_Y, Q(response__nps_score__isnull=False)),
+    **_weighted_sums("top2", _TOP2_Y, Q(response__csat_score__isnull=False)),
+    **_weighted_sums("csat", Cast("response__csat_score", FloatField()), Q(response__csat_score__isnull=False)),
+    **_weighted_sums("ces", Cast("response__ces_score", FloatField()), Q(response__ces_score__isnull=False)),
+}
+
+
+def _group_field(dimension: str, *, on_rollups: bool, prefix: str = "") -> tuple[str, Any]:
     """The value to group by: a plain field, or a period computed from the (local) day."""
     if dimension in ("week", "month"):
         if on_rollups:
             return dimension, None
         trunc = TruncWeek if dimension == "week" else TruncMonth
-        return f"period_{dimension}", trunc("submitted_at", output_field=DateField())
-    return ("unit_id" if dimension == "unit" else dimension), None
+        return f"period_{dimension}", trunc(f"{prefix}submitted_at", output_field=DateField())
+    field = "unit_id" if dimension == "unit" else dimension
+    return field, (F(f"{prefix}{field}") if prefix else None)
 
 
 def _labels(dimension: str, keys: list[Any], user: User) -> dict[Any, str]:
@@ -132,21 +206,30 @@ def _rollup_queryset(user: User, filters: ResponseFilters) -> QuerySet[DailyRoll
     return rows
 
 
-def _grouped(user: User, dimensions: tuple[str, ...], filters: ResponseFilters | None) -> tuple[list[dict], list]:
-    """Sufficient statistics per combination of ``dimensions`` (none: one total row), from the
-    daily rollups when the filters allow, else straight from the responses."""
+def _grouped(
+    user: User, dimensions: tuple[str, ...], filters: ResponseFilters | None, scheme: WeightingScheme | None = None
+) -> tuple[list[dict], list]:
+    """Sufficient statistics per combination of ``dimensions`` (none: one total row): weighted sums
+    when a weighting scheme is given, else counts from the daily rollups when the filters allow,
+    else straight from the responses."""
     filters = filters or ResponseFilters()
-    on_rollups = _uses_rollups(filters, dimensions)
-    queryset: QuerySet = (
-        _rollup_queryset(user, filters) if on_rollups else response_queryset(user=user, filters=filters)
-    )
-    aggregates = _ROLLUP_SUMS if on_rollups else SUFFICIENT_STATISTICS
+    on_rollups = scheme is None and _uses_rollups(filters, dimensions)
+    prefix = "response__" if scheme is not None else ""
+    if scheme is not None:
+        queryset: QuerySet = ResponseWeight.objects.filter(
+            scheme=scheme, response__in=response_queryset(user=user, filters=filters)
+        )
+        aggregates = _WEIGHTED_AGGREGATES
+    elif on_rollups:
+        queryset, aggregates = _rollup_queryset(user, filters), _ROLLUP_SUMS
+    else:
+        queryset, aggregates = response_queryset(user=user, filters=filters), SUFFICIENT_STATISTICS
     if not dimensions:
         total = queryset.aggregate(**aggregates)
         return [{name: total[name] or 0 for name in aggregates}], []
     fields = []
     for dimension in dimensions:
-        field, expression = _group_field(dimension, on_rollups=on_rollups)
+        field, expression = _group_field(dimension, on_rollups=on_rollups, prefix=prefix)
         if expression is not None:
             queryset = queryset.annotate(**{field: expression})
         fields.append(field)
@@ -154,58 +237,60 @@ def _grouped(user: User, dimensions: tuple[str, ...], filters: ResponseFilters |
     return grouped, fields
 
 
-def metric_summary(*, user: User, filters: ResponseFilters | None = None) -> MetricRow:
-    (total,), _fields = _grouped(user, (), filters)
-    return _row(None, "All", total)
+def metric_summary(
+    *, user: User, filters: ResponseFilters | None = None, scheme: WeightingScheme | None = None
+) -> MetricRow:
+    (total,), _fields = _grouped(user, (), filters, scheme)
+    return (_weighted_row if scheme else _row)(None, "All", total)
 
 
-def metric_rows(*, user: User, dimension: str, filters: ResponseFilters | None = None) -> list[MetricRow]:
+def metric_rows(
+    *, user: User, dimension: str, filters: ResponseFilters | None = None, scheme: WeightingScheme | None = None
+) -> list[MetricRow]:
     """Metrics per value of ``dimension`` (unit, channel, language, age group, week or month)."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
-    grouped, (field,) = _grouped(user, (dimension,), filters)
+    grouped, (field,) = _grouped(user, (dimension,), filters, scheme)
     labels = _labels(dimension, [g[field] for g in grouped], user)
-    rows = [_row(g[field], labels.get(g[field], str(g[field])), g) for g in grouped]
+    build = _weighted_row if scheme else _row
+    rows = [build(g[field], labels.get(g[field], str(g[field])), g) for g in grouped]
     return rows if dimension in ("week", "month") else _mark_nps_vs_rest(rows)
 
 
 def metric_grid(
-    *, user: User, dimensions: tuple[str, str], filters: ResponseFilters | None = None
-) -> list[tuple[Any, Any, MetricRow]]:
+    *, user: User, dimensions: tuple[str, str], filters: ResponseFilters | None = None,
+    scheme: WeightingScheme | None = None,
+) -> list[tuple[Any, Any, MetricRow]]:  # fmt: skip
     """Metrics per pair of values, e.g. ``("unit", "month")``: NPS with its interval per store per month."""
     if not set(dimensions) <= set(DIMENSIONS) or len(dimensions) != 2:
         raise ValueError(f"give two of {', '.join(DIMENSIONS)}")
-    grouped, fields = _grouped(user, dimensions, filters)
+    grouped, fields = _grouped(user, dimensions, filters, scheme)
+    build = _weighted_row if scheme else _row
     labels = [_labels(d, [g[f] for g in grouped], user) for d, f in zip(dimensions, fields, strict=True)]
     out = []
     for g in grouped:
         first, second = (labels[i].get(g[f], str(g[f])) for i, f in enumerate(fields))
-        out.append((g[fields[0]], g[fields[1]], _row((g[fields[0]], g[fields[1]]), f"{first} / {second}", g)))
+        out.append((g[fields[0]], g[fields[1]], build((g[fields[0]], g[fields[1]]), f"{first} / {second}", g)))
     return out
 
 
 def _mark_nps_vs_rest(rows: list[MetricRow], *, alpha: float = 0.05) -> list[MetricRow]:
     """Mark groups whose NPS differs from all other groups together, controlling the false
     discovery rate over the comparisons (Benjamini-Hochberg), so that with forty stores on a
-    page a manager is not shown two "significant" stores by chance. Suppressed groups (n < 30)
-    are not tested."""
-    total_pro = sum(r.nps_counts[0] for r in rows)
-    total_det = sum(r.nps_counts[1] for r in rows)
-    total_n = sum(r.nps_counts[2] for r in rows)
+    page a manager is not shown two "significant" stores by chance. Suppressed groups (effective
+    n < 30) are not tested. The z test uses each side's (linearization) variance, so it is the
+    test of ``heed.stats.comparisons.nps_difference`` unweighted and its weighted analogue."""
+    total = WeightedSums(*(sum(getattr(r.nps_sums, f) for r in rows) for f in WeightedSums.__dataclass_fields__))
     tested: list[tuple[int, float, float]] = []
     for index, row in enumerate(rows):
-        pro, det, n = row.nps_counts
-        if row.reliability["nps"] == "suppressed" or total_n - n < 30:
+        group = row.nps_sums
+        rest = WeightedSums(*(getattr(total, f) - getattr(group, f) for f in WeightedSums.__dataclass_fields__))
+        if row.reliability["nps"] == "suppressed" or rest.n < 30 or rest.sw <= 0:
             continue
-        diff = nps_difference(
-            promoters_a=pro,
-            detractors_a=det,
-            n_a=n,
-            promoters_b=total_pro - pro,
-            detractors_b=total_det - det,
-            n_b=total_n - n,
-        )
-        tested.append((index, diff.value, diff.p_value))
+        diff = group.swy / group.sw - rest.swy / rest.sw
+        se = math.sqrt(group.linearized_variance(group.swy / group.sw) + rest.linearized_variance(rest.swy / rest.sw))
+        p_value = float(2 * norm.sf(abs(diff) / se)) if se > 0 else float(diff == 0)
+        tested.append((index, diff, p_value))
     if not tested:
         return rows
     _q, significant = benjamini_hochberg([p for _i, _d, p in tested], alpha=alpha)

@@ -8,3 +8,12 @@ from heed.analytics.rollups import rollups_refresh
 @shared_task
 def rollups_refresh_task() -> int:
     return rollups_refresh()
+
+
+@shared_task
+def weighting_scheme_compute_task(scheme_id: int) -> str:
+    from heed.analytics.models import WeightingScheme
+    from heed.analytics.weighting import weighting_scheme_compute
+
+    scheme = WeightingScheme.objects.filter(pk=scheme_id).first()
+    return weighting_scheme_compute(scheme=scheme).status if scheme else "missing"

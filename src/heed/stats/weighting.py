@@ -35,7 +35,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats as _st
+from scipy.special import stdtrit
 
 from heed.stats.intervals import Z95, Estimate
 
@@ -328,9 +328,78 @@ def _prepare(values: np.ndarray, weights: np.ndarray, name: str) -> tuple[np.nda
     return y, w
 
 
-def _linearized_variance(y: np.ndarray, w: np.ndarray, m: float) -> float:
-    """Sandwich variance of the ratio mean, without the n/(n-1) factor: sum(w^2 (y-m)^2) / (sum w)^2."""
-    return float(np.dot(w * w, (y - m) ** 2) / w.sum() ** 2)
+@dataclass(frozen=True)
+class WeightedSums:
+    """Sufficient statistics of a weighted variable y: n, sum w, sum w^2, sum w y, sum w^2 y, sum w^2 y^2.
+
+    A database returns these per group with plain SUMs, so weighted figures with honest intervals are
+    computed without loading responses; ``of`` builds them from arrays.
+    """
+
+    n: int
+    sw: float
+    sw2: float
+    swy: float
+    sw2y: float
+    sw2y2: float
+
+    @classmethod
+    def of(cls, y: np.ndarray, w: np.ndarray) -> WeightedSums:
+        w2 = w * w
+        return cls(int(y.shape[0]), float(w.sum()), float(w2.sum()), float(np.dot(w, y)), float(np.dot(w2, y)),
+                   float(np.dot(w2, y * y)))  # fmt: skip
+
+    @property
+    def effective_n(self) -> float:
+        return self.sw * self.sw / self.sw2 if self.sw2 > 0 else 0.0
+
+    @property
+    def design_effect(self) -> float:
+        return self.n * self.sw2 / (self.sw * self.sw) if self.sw > 0 else float("nan")
+
+    def linearized_variance(self, m: float) -> float:
+        """Sandwich variance of the ratio mean without the n/(n-1) factor: sum(w^2 (y-m)^2) / (sum w)^2,
+        expanded as (sum w^2 y^2 - 2 m sum w^2 y + m^2 sum w^2) / (sum w)^2."""
+        return max(self.sw2y2 - 2 * m * self.sw2y + m * m * self.sw2, 0.0) / (self.sw * self.sw)
+
+
+_EMPTY = WeightedEstimate(Estimate(None, 0, None, None), 0.0, float("nan"), None)
+
+
+def weighted_proportion_from_sums(sums: WeightedSums) -> WeightedEstimate:
+    """``weighted_proportion`` from sufficient statistics (y is 0/1)."""
+    if sums.n == 0:
+        return _EMPTY
+    n_eff = sums.effective_n
+    p = min(1.0, max(0.0, sums.swy / sums.sw))
+    z2 = Z95 * Z95
+    centre = (p + z2 / (2 * n_eff)) / (1 + z2 / n_eff)
+    half = (Z95 / (1 + z2 / n_eff)) * math.sqrt(p * (1 - p) / n_eff + z2 / (4 * n_eff * n_eff))
+    estimate = Estimate(p, sums.n, max(0.0, centre - half), min(1.0, centre + half))
+    return WeightedEstimate(estimate, n_eff, sums.design_effect, math.sqrt(p * (1 - p) / n_eff))
+
+
+def weighted_mean_from_sums(sums: WeightedSums) -> WeightedEstimate:
+    """``weighted_mean`` from sufficient statistics."""
+    if sums.n == 0:
+        return _EMPTY
+    m = sums.swy / sums.sw
+    if sums.n == 1:
+        return WeightedEstimate(Estimate(m, 1, None, None), sums.effective_n, sums.design_effect, None)
+    se = math.sqrt(sums.n / (sums.n - 1) * sums.linearized_variance(m))
+    half = float(stdtrit(sums.n - 1, 0.975)) * se
+    return WeightedEstimate(Estimate(m, sums.n, m - half, m + half), sums.effective_n, sums.design_effect, se)
+
+
+def weighted_nps_from_sums(sums: WeightedSums) -> WeightedEstimate:
+    """``weighted_nps`` from sufficient statistics of y = +1 promoter / 0 passive / -1 detractor."""
+    if sums.n == 0:
+        return _EMPTY
+    score = sums.swy / sums.sw
+    se = math.sqrt(sums.linearized_variance(score))
+    half = Z95 * se
+    estimate = Estimate(100 * score, sums.n, 100 * max(-1.0, score - half), 100 * min(1.0, score + half))
+    return WeightedEstimate(estimate, sums.effective_n, sums.design_effect, 100 * se)
 
 
 def weighted_proportion(successes: np.ndarray, weights: np.ndarray) -> WeightedEstimate:
@@ -344,17 +413,7 @@ def weighted_proportion(successes: np.ndarray, weights: np.ndarray) -> WeightedE
     if y.dtype != bool and not np.all(np.isin(y, (0, 1))):
         raise ValueError("successes must be boolean (or 0/1)")
     y, w = _prepare(y.astype(float), weights, "successes")
-    n = y.shape[0]
-    if n == 0:
-        return WeightedEstimate(Estimate(None, 0, None, None), 0.0, float("nan"), None)
-    n_eff = effective_sample_size(w)
-    deff = kish_design_effect(w)
-    p = float(np.dot(w, y) / w.sum())
-    z2 = Z95 * Z95
-    centre = (p + z2 / (2 * n_eff)) / (1 + z2 / n_eff)
-    half = (Z95 / (1 + z2 / n_eff)) * math.sqrt(p * (1 - p) / n_eff + z2 / (4 * n_eff * n_eff))
-    estimate = Estimate(p, n, max(0.0, centre - half), min(1.0, centre + half))
-    return WeightedEstimate(estimate, n_eff, deff, math.sqrt(p * (1 - p) / n_eff))
+    return weighted_proportion_from_sums(WeightedSums.of(y, w))
 
 
 def weighted_mean(values: np.ndarray, weights: np.ndarray) -> WeightedEstimate:
@@ -366,17 +425,7 @@ def weighted_mean(values: np.ndarray, weights: np.ndarray) -> WeightedEstimate:
     With equal weights this is exactly ``heed.stats.intervals.mean``.
     """
     y, w = _prepare(values, weights, "values")
-    n = y.shape[0]
-    if n == 0:
-        return WeightedEstimate(Estimate(None, 0, None, None), 0.0, float("nan"), None)
-    n_eff = effective_sample_size(w)
-    deff = kish_design_effect(w)
-    m = float(np.dot(w, y) / w.sum())
-    if n == 1:
-        return WeightedEstimate(Estimate(m, 1, None, None), n_eff, deff, None)
-    se = math.sqrt(n / (n - 1) * _linearized_variance(y, w, m))
-    half = float(_st.t.ppf(0.975, n - 1)) * se
-    return WeightedEstimate(Estimate(m, n, m - half, m + half), n_eff, deff, se)
+    return weighted_mean_from_sums(WeightedSums.of(y, w))
 
 
 def weighted_nps(scores: np.ndarray, weights: np.ndarray) -> WeightedEstimate:
@@ -395,13 +444,4 @@ def weighted_nps(scores: np.ndarray, weights: np.ndarray) -> WeightedEstimate:
         raise ValueError("scores must lie in 0..10")
     y = np.where(s >= 9, 1.0, np.where(s <= 6, -1.0, 0.0))
     y, w = _prepare(y, weights, "scores")
-    n = y.shape[0]
-    if n == 0:
-        return WeightedEstimate(Estimate(None, 0, None, None), 0.0, float("nan"), None)
-    n_eff = effective_sample_size(w)
-    deff = kish_design_effect(w)
-    score = float(np.dot(w, y) / w.sum())
-    se = math.sqrt(_linearized_variance(y, w, score))
-    half = Z95 * se
-    estimate = Estimate(100 * score, n, 100 * max(-1.0, score - half), 100 * min(1.0, score + half))
-    return WeightedEstimate(estimate, n_eff, deff, 100 * se)
+    return weighted_nps_from_sums(WeightedSums.of(y, w))
