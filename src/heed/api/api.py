@@ -1,15 +1,26 @@
 """The HTTP API (django-ninja). OpenAPI at /api/docs. Handlers are thin: they call selectors/services."""
 
+import datetime as dt
+
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Status
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from heed.accounts import permissions
 from heed.accounts.selectors import unit_get
+from heed.analytics.drivers import driver_analysis
 from heed.analytics.selectors import DIMENSIONS, metric_rows, metric_summary
 from heed.api.auth import AUTH
-from heed.api.schemas import ErrorOut, MetricsOut, ResponseIn, ResponseOut, SurveyDetailOut, SurveySummaryOut
+from heed.api.schemas import (
+    DriverAnalysisOut,
+    ErrorOut,
+    MetricsOut,
+    ResponseIn,
+    ResponseOut,
+    SurveyDetailOut,
+    SurveySummaryOut,
+)
 from heed.core.errors import ApplicationError, ConflictError, NotFoundError
 from heed.responses.selectors import ResponseFilters, response_list
 from heed.responses.services import Submission, response_submit
@@ -150,3 +161,33 @@ def metrics(request: HttpRequest, params: Query[MetricsParamsIn]):
         "group_by": params.group_by,
         "rows": [row.as_dict() for row in rows],
     }
+
+
+class DriversParamsIn(Schema):
+    outcome: str | None = Field(None, description="outcome question key; defaults to the NPS question, else CSAT")
+    drivers: str | None = Field(None, description="comma-separated driver question keys; defaults to all other ratings")
+    unit_id: int | None = None
+    channel: str | None = None
+    language: str | None = None
+    touchpoint: str | None = None
+    age_group: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@api.get(
+    "/surveys/{survey_id}/drivers",
+    response={200: DriverAnalysisOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    tags=["metrics"],
+)
+def survey_drivers(request: HttpRequest, survey_id: int, params: Query[DriversParamsIn]):
+    """Key driver analysis: how much each rating question drives the outcome (LMG share of R² with 95% bootstrap
+    intervals, Johnson's relative weights), each driver's performance on 0-100 and its importance-performance
+    quadrant. Needs at least 30 responses that answered the outcome and every driver."""
+    user = _user(request)
+    permissions.require(permissions.can_view_results(user))
+    drivers = [key.strip() for key in params.drivers.split(",") if key.strip()] if params.drivers else None
+    filters = ResponseFilters(**params.model_dump(exclude={"outcome", "drivers"}))
+    return driver_analysis(
+        user=user, survey_id=survey_id, outcome=params.outcome or None, drivers=drivers, filters=filters
+    )

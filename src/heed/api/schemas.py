@@ -103,3 +103,59 @@ class MetricsOut(Schema):
     summary: MetricRowOut
     group_by: str | None
     rows: list[MetricRowOut]
+
+
+class DriverOut(Schema):
+    key: str = Field(description="question key")
+    text: str = Field(description="question text in the survey's default language")
+    type: str
+    rank: int = Field(description="1 = most important (by LMG)")
+    importance: float = Field(description="LMG share of R²: the outcome variance this driver explains (0-1)")
+    low: float | None = Field(description="lower end of the bootstrap percentile interval of importance")
+    high: float | None = Field(description="upper end of the bootstrap percentile interval of importance")
+    percent: float = Field(description="importance as a share of R² (the drivers add up to 100)")
+    johnson_percent: float = Field(description="Johnson's relative weight as a share of R² (cross-check)")
+    mean: float = Field(description="mean rating of the responses used")
+    scale_min: float
+    scale_max: float
+    performance: float = Field(description="mean rating rescaled to 0-100 (scale minimum = 0, maximum = 100)")
+    performance_low: float = Field(description="lower end of the 95% interval of performance (Student t)")
+    performance_high: float = Field(description="upper end of the 95% interval of performance (Student t)")
+    quadrant: str = Field(description="key weakness, key strength, secondary weakness or secondary strength")
+    action: str = Field(description="fix first, maintain, low priority or possible overkill")
+    quadrant_clear: bool = Field(
+        description="whether both intervals lie wholly on one side of the cross-hairs; false: a borderline quadrant"
+    )
+    clear_vs_next: bool | None = Field(
+        description="whether this driver ranks clearly above the next (intervals do not overlap); null for the last"
+    )
+
+
+class DriverPairOut(Schema):
+    above: str
+    below: str
+    clear: bool = Field(description="false: the two intervals overlap, read the two as tied")
+
+
+class DriverAnalysisOut(Schema):
+    survey_id: int
+    survey_title: str
+    language: str
+    outcome: str = Field(description="key of the outcome question")
+    outcome_text: str
+    outcome_type: str
+    outcome_mean: float
+    outcome_performance: float
+    method: str
+    exact: bool
+    n: int = Field(description="responses used (answered the outcome and every driver)")
+    n_dropped: int = Field(description="responses left out because an answer was missing")
+    r2: float = Field(description="R² of the linear regression of the outcome on all drivers")
+    johnson_r2: float
+    bootstrap: int = Field(description="successful bootstrap replicates behind the intervals")
+    level: float | None
+    seed: int
+    importance_split: float = Field(description="mean importance percent: the quadrant cross-hair")
+    performance_split: float = Field(description="mean performance: the quadrant cross-hair")
+    drivers: list[DriverOut] = Field(description="ranked by importance, most important first")
+    pairs: list[DriverPairOut] = Field(description="each adjacent pair of the ranking and whether its order is clear")

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
 from heed.api.api import api
-from heed.web import dashboard_views, respond, survey_views
+from heed.web import dashboard_views, driver_views, respond, survey_views, weighting_views
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
@@ -17,6 +17,9 @@ urlpatterns = [
     path("surveys/<int:survey_id>/publish/", survey_views.survey_publish_view, name="survey-publish"),
     path("surveys/<int:survey_id>/preview/", survey_views.survey_preview, name="survey-preview"),
     path("surveys/<int:survey_id>/links/", survey_views.survey_links, name="survey-links"),
+    path("surveys/<int:survey_id>/drivers/", driver_views.survey_drivers, name="survey-drivers"),
+    path("surveys/<int:survey_id>/weighting/", weighting_views.survey_weighting, name="survey-weighting"),
+    path("weighting/<int:scheme_id>/recompute/", weighting_views.weighting_recompute, name="weighting-recompute"),
     path("links/<int:link_id>/qr.<str:fmt>", survey_views.link_qr, name="link-qr"),
     re_path(r"^(?P<kind>[si])/(?P<token>[\w-]{8,64})/$", respond.respond, name="respond"),
     re_path(r"^(?P<kind>[si])/(?P<token>[\w-]{8,64})/thanks/$", respond.thanks, name="respond-thanks"),

@@ -1,0 +1,114 @@
+"""The key driver page: which rating questions move NPS or satisfaction, and where to act first."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from heed.accounts.models import User
+from heed.accounts.permissions import can_view_results
+from heed.accounts.selectors import unit_list
+from heed.analytics.drivers import DriverSetup, driver_analysis, driver_setup
+from heed.core.channels import Channel
+from heed.core.errors import ApplicationError, NotFoundError
+from heed.responses.selectors import ResponseFilters
+from heed.stats.drivers import KEY_STRENGTH, KEY_WEAKNESS, QUADRANT_ACTIONS, SECONDARY_STRENGTH, SECONDARY_WEAKNESS
+from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
+from heed.web.access import role_required
+
+QUADRANTS = [
+    (label, QUADRANT_ACTIONS[label], where)
+    for label, where in (
+        (KEY_WEAKNESS, "high importance, low performance"),
+        (KEY_STRENGTH, "high importance, high performance"),
+        (SECONDARY_WEAKNESS, "low importance, low performance"),
+        (SECONDARY_STRENGTH, "low importance, high performance"),
+    )
+]
+
+
+class DriverForm(forms.Form):
+    outcome = forms.ChoiceField(required=False, label="Outcome")
+    drivers = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Drivers")
+    unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
+    language = forms.ChoiceField(choices=[("", "All languages"), *SUPPORTED_LANGUAGES.items()], required=False)
+    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user: User, setup: DriverSetup | None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        scales = [(q.key, f"{setup.text(q)} ({q.key})") for q in setup.scales] if setup else []
+        self.fields["outcome"].choices = scales
+        self.fields["drivers"].choices = scales
+        self.fields["unit"].choices = [("", "All my units")] + [
+            (u.id, f"{u.code} {u.name}") for u in unit_list(user=user)
+        ]
+
+
+@role_required(can_view_results)
+def survey_drivers(request: HttpRequest, survey_id: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        setup = driver_setup(user=user, survey_id=survey_id)
+    except NotFoundError:
+        raise Http404 from None
+    except ApplicationError as exc:
+        form = DriverForm(user=user, setup=None)
+        return render(request, "heed/drivers.html", {"form": form, "error": exc.message, "survey": None}, status=400)
+
+    initial = {"outcome": setup.default_outcome, "drivers": setup.default_drivers(setup.default_outcome)}
+    # Filters carried over from the dashboard (survey, group_by, ...) are ignored; only our fields bind.
+    bound = any(name in request.GET for name in DriverForm.base_fields)
+    params = request.GET.copy()
+    if bound and not params.getlist("drivers"):  # none ticked: all other ratings, and show them ticked
+        params.setlist("drivers", setup.default_drivers(params.get("outcome") or setup.default_outcome))
+    form = DriverForm(params if bound else None, initial=initial, user=user, setup=setup)
+    context: dict = {"form": form, "survey": setup.survey, "quadrants": QUADRANTS, "analysis": None, "error": ""}
+    if bound and not form.is_valid():
+        return render(request, "heed/drivers.html", context, status=422)
+    data = form.cleaned_data if bound else {}
+    filters = ResponseFilters(
+        unit_id=data.get("unit"),
+        channel=data.get("channel") or None,
+        language=data.get("language") or None,
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
+    outcome = data.get("outcome") or setup.default_outcome
+    # Ticking the outcome as a driver too is a slip on this form (the API refuses it): leave it out.
+    drivers = [key for key in data.get("drivers") or [] if key != outcome]
+    try:
+        analysis = driver_analysis(
+            user=user, survey_id=setup.survey.id, outcome=outcome, drivers=drivers or None, filters=filters
+        )
+    except ApplicationError as exc:
+        context["error"] = exc.message
+        return render(request, "heed/drivers.html", context, status=exc.status_code)
+    context["analysis"] = analysis
+    context["rows"] = [  # importance as percentage points of the outcome's variance, for display
+        d
+        | {
+            "explained": 100 * d["importance"],
+            "explained_low": None if d["low"] is None else 100 * d["low"],
+            "explained_high": None if d["high"] is None else 100 * d["high"],
+        }
+        for d in analysis["drivers"]
+    ]
+    context["chart"] = {
+        "importance_split": analysis["importance_split"],
+        "performance_split": analysis["performance_split"],
+        "points": [
+            {
+                "key": d["key"],
+                "text": d["text"],
+                "importance": d["percent"],
+                "performance": d["performance"],
+                "quadrant": d["quadrant"],
+                "clear": d["quadrant_clear"],
+            }
+            for d in analysis["drivers"]
+        ],
+    }
+    return render(request, "heed/drivers.html", context)
