@@ -10,6 +10,7 @@ from heed.accounts.models import User
 from heed.accounts.permissions import can_design_surveys, can_view_results
 from heed.accounts.selectors import unit_list
 from heed.analytics.selectors import metric_rows, metric_summary
+from heed.analytics.weighting import weighting_scheme_get, weighting_scheme_list
 from heed.core.channels import Channel
 from heed.responses.selectors import ResponseFilters, comment_list
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
@@ -34,6 +35,7 @@ class DashboardFilterForm(forms.Form):
     date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     group_by = forms.ChoiceField(choices=GROUPS, required=False)
     trend = forms.ChoiceField(choices=[("month", "Month"), ("week", "Week")], required=False)
+    weighting = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Weighting")
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -42,6 +44,10 @@ class DashboardFilterForm(forms.Form):
         ]
         self.fields["unit"].choices = [("", "All my units")] + [
             (u.id, f"{u.code} {u.name}") for u in unit_list(user=user)
+        ]
+        schemes = weighting_scheme_list(user=user).filter(status="ready").select_related("survey")
+        self.fields["weighting"].choices = [("", "Unweighted")] + [
+            (scheme.id, f"{scheme.name} ({scheme.survey.title})") for scheme in schemes
         ]
 
 
@@ -58,11 +64,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
     )
+    scheme = weighting_scheme_get(user=user, scheme_id=data["weighting"]) if data.get("weighting") else None
+    if scheme is not None and filters.survey_id != scheme.survey_id:
+        filters = filters.model_copy(update={"survey_id": scheme.survey_id})  # weights belong to one survey
     group_by = data.get("group_by") or "unit"
     trend_by = data.get("trend") or "month"
-    summary = metric_summary(user=user, filters=filters)
-    rows = sorted(metric_rows(user=user, dimension=group_by, filters=filters), key=lambda r: r.label)
-    trend = metric_rows(user=user, dimension=trend_by, filters=filters)
+    summary = metric_summary(user=user, filters=filters, scheme=scheme)
+    rows = sorted(metric_rows(user=user, dimension=group_by, filters=filters, scheme=scheme), key=lambda r: r.label)
+    trend = metric_rows(user=user, dimension=trend_by, filters=filters, scheme=scheme)
     context = {
         "form": form,
         "summary": summary,
@@ -72,6 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "trend_by": trend_by,
         "trend_data": [row.as_dict() for row in trend],
         "comments": comment_list(user=user, filters=filters, limit=30),
+        "scheme": scheme,
     }
     return render(request, "heed/dashboard.html", context, status=200 if not form.errors else 422)
 
