@@ -113,3 +113,17 @@ def test_weighted_breakdowns_respect_scope_and_add_up(sample):
     manager = metric_rows(user=sample.manager_a, dimension="unit", scheme=scheme)
     assert [row.key for row in manager] == [sample.store_a.id]
     assert all(row.weighted for row in manager)
+
+
+def test_api_serves_weighted_metrics(sample):
+    from tests.conftest import api_client
+
+    scheme = _scheme(sample)
+    client = api_client(sample.analyst)
+    body = client.get("/api/metrics", {"weighting": scheme.id, "group_by": "unit"}).json()
+    summary = metric_summary(user=sample.analyst, scheme=scheme)
+    assert body["summary"]["weighted"] is True
+    assert body["summary"]["nps"]["value"] == round(summary.nps.value, 1)
+    assert body["summary"]["nps"]["effective_n"] == round(summary.effective_n["nps"], 1)
+    assert sum(row["responses"] for row in body["rows"]) == 100
+    assert client.get("/api/metrics", {"weighting": 999999}).status_code == 404

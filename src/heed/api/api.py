@@ -11,6 +11,7 @@ from heed.accounts import permissions
 from heed.accounts.selectors import unit_get
 from heed.analytics.drivers import driver_analysis
 from heed.analytics.selectors import DIMENSIONS, metric_rows, metric_summary
+from heed.analytics.weighting import weighting_scheme_get
 from heed.api.auth import AUTH
 from heed.api.schemas import (
     DriverAnalysisOut,
@@ -145,19 +146,26 @@ def responses_list(request: HttpRequest, filters: Query[ResponseFilters]):
 
 class MetricsParamsIn(ResponseFilters):
     group_by: str | None = None
+    weighting: int | None = Field(None, description="id of a ready weighting scheme: weighted figures for its survey")
 
 
-@api.get("/metrics", response={200: MetricsOut, 400: ErrorOut, 403: ErrorOut}, tags=["metrics"])
+@api.get("/metrics", response={200: MetricsOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, tags=["metrics"])
 def metrics(request: HttpRequest, params: Query[MetricsParamsIn]):
     """NPS, CSAT (top-2-box and mean) and CES with n and 95% intervals, overall and per group."""
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
     if params.group_by is not None and params.group_by not in DIMENSIONS:
         raise ApplicationError(f"group_by must be one of: {', '.join(DIMENSIONS)}.", code="invalid_group_by")
-    filters = ResponseFilters(**params.model_dump(exclude={"group_by"}))
-    rows = metric_rows(user=user, dimension=params.group_by, filters=filters) if params.group_by else []
+    filters = ResponseFilters(**params.model_dump(exclude={"group_by", "weighting"}))
+    scheme = None
+    if params.weighting is not None:
+        scheme = weighting_scheme_get(user=user, scheme_id=params.weighting)
+        if scheme is None or scheme.status != "ready":
+            raise NotFoundError("No ready weighting scheme with that id.")
+        filters = filters.model_copy(update={"survey_id": scheme.survey_id})
+    rows = metric_rows(user=user, dimension=params.group_by, filters=filters, scheme=scheme) if params.group_by else []
     return {
-        "summary": metric_summary(user=user, filters=filters).as_dict(),
+        "summary": metric_summary(user=user, filters=filters, scheme=scheme).as_dict(),
         "group_by": params.group_by,
         "rows": [row.as_dict() for row in rows],
     }

@@ -97,6 +97,7 @@ class MetricRowOut(Schema):
     csat_top2: EstimateOut
     csat_mean: EstimateOut
     ces_mean: EstimateOut
+    weighted: bool = False
 
 
 class MetricsOut(Schema):
