@@ -80,3 +80,18 @@ def test_demo_managers_see_only_their_units(demo):
     assert {row.label.split()[0] for row in metric_rows(user=store, dimension="unit")} == {"IT-09"}
     assert {row.label[:3] for row in metric_rows(user=region, dimension="unit")} == {"HR-"}
     assert metric_summary(user=store).responses < metric_summary(user=region).responses < 8000
+
+
+@pytest.mark.django_db
+def test_demo_has_a_ready_weighting_scheme_and_a_clear_top_driver(demo):
+    from heed.analytics.drivers import driver_analysis
+    from heed.analytics.models import WeightingScheme
+
+    scheme = WeightingScheme.objects.get(organisation=demo)
+    assert scheme.status == "ready" and scheme.diagnostics["converged"]
+    assert scheme.diagnostics["design_effect"] > 1
+    analyst = demo.users.get(username="analyst")
+    result = driver_analysis(user=analyst, survey_id=scheme.survey_id, bootstrap=30)
+    first, second = result["drivers"][:2]
+    assert (first["key"], second["key"]) == ("staff_behaviour", "merchandise")
+    assert first["clear_vs_next"]

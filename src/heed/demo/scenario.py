@@ -63,6 +63,8 @@ COUNTRIES: tuple[Country, ...] = (
 # Latent satisfaction shifts (in NPS-answer points) that the data is generated from.
 WORSE_STORES = {"IT-09": -2.6, "BG-03": -2.9}  # Roma EUR, Пловдив: clearly worse
 AGE_EFFECT = {"18-24": -1.1, "25-34": -0.5, "35-44": 0.0, "45-54": 0.3, "55-64": 0.6, "65+": 0.9}
+# Intercepts over-sample the young; the shoppers' population (for the demo weighting scheme) is older.
+POPULATION_AGE_SHARES = {"18-24": 0.10, "25-34": 0.17, "35-44": 0.20, "45-54": 0.20, "55-64": 0.18, "65+": 0.15}
 AGE_WEIGHTS = {"18-24": 0.14, "25-34": 0.22, "35-44": 0.22, "45-54": 0.18, "55-64": 0.14, "65+": 0.10}
 COUNTRY_EFFECT = {"IT": 0.0, "HR": 0.3, "BG": -0.2, "EE": 0.2, "IE": 0.4}
 COMMENT_RATE = {"qr": 0.45, "intercept": 0.6, "email": 0.3, "transaction": 0.25, "web": 0.35}

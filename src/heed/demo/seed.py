@@ -18,7 +18,9 @@ from django.utils import timezone
 
 from heed.accounts.models import Organisation, Role, Unit
 from heed.accounts.services import organisation_create, unit_create, user_create
+from heed.analytics.models import WeightingScheme
 from heed.analytics.rollups import rollups_rebuild
+from heed.analytics.weighting import weighting_scheme_compute
 from heed.core.channels import Channel
 from heed.demo.comment_bank import COMMENTS, STAFF_PRAISE
 from heed.demo.scenario import (
@@ -27,6 +29,7 @@ from heed.demo.scenario import (
     COMMENT_RATE,
     COUNTRIES,
     COUNTRY_EFFECT,
+    POPULATION_AGE_SHARES,
     STAFF_NAMES,
     WORSE_STORES,
 )
@@ -82,15 +85,17 @@ def _csat_from(rng: random.Random, latent: float) -> int:
     return _clip(1 + (latent - 1.5) / 2.1 + rng.gauss(0, 0.55), 1, 5)
 
 
+DRIVER_SHIFTS = {"store_experience": 0.0, "merchandise": -0.4, "staff_behaviour": 0.3, "staff_professionalism": 0.1}
+DRIVER_WEIGHTS = {"store_experience": 0.15, "merchandise": 0.3, "staff_behaviour": 0.45, "staff_professionalism": 0.1}
+
+
 def _intercept_answers(rng: random.Random, latent: float, language: str, channel: str) -> dict[str, Any]:
-    nps = _clip(latent, 0, 10)
-    answers: dict[str, Any] = {
-        "store_experience": _csat_from(rng, latent),
-        "merchandise": _csat_from(rng, latent - 0.4),
-        "staff_behaviour": _csat_from(rng, latent + 0.3),
-        "staff_professionalism": _csat_from(rng, latent + 0.1),
-        "nps": nps,
-    }
+    # Each attribute varies around the visit's overall quality; recommending depends most on how the staff
+    # behaved, then on the merchandise, so the key-driver page has a real story to tell.
+    experience = {key: latent + shift + rng.gauss(0, 1.6) for key, shift in DRIVER_SHIFTS.items()}
+    recommend = sum(DRIVER_WEIGHTS[key] * value for key, value in experience.items()) + rng.gauss(0, 0.9)
+    nps = _clip(recommend, 0, 10)
+    answers: dict[str, Any] = {key: _csat_from(rng, value) for key, value in experience.items()} | {"nps": nps}
     bought = rng.random() < 0.35 + 0.05 * nps
     answers["did_buy"] = "yes" if bought else "no"
     if not bought:
@@ -290,6 +295,12 @@ def seed_demo(
             batch = []
     _flush(batch)
     rollups_rebuild(organisation_id=organisation.id)
+    intercept = surveys[0].version.survey
+    scheme = WeightingScheme.objects.create(
+        organisation=organisation, survey=intercept, name="Shoppers by age (census 2025)",
+        targets={"age_group": POPULATION_AGE_SHARES}, created_by=analyst,
+    )  # fmt: skip
+    weighting_scheme_compute(scheme=scheme)
     return {
         "organisation": organisation,
         "stores": len(stores),
