@@ -10,6 +10,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from heed.accounts import permissions
 from heed.accounts.selectors import unit_get
 from heed.analytics.drivers import driver_analysis
+from heed.analytics.engagement import engagement_summary
 from heed.analytics.selectors import DIMENSIONS, metric_rows, metric_summary
 from heed.analytics.weighting import weighting_scheme_get
 from heed.api.auth import AUTH
@@ -199,3 +200,12 @@ def survey_drivers(request: HttpRequest, survey_id: int, params: Query[DriversPa
     return driver_analysis(
         user=user, survey_id=survey_id, outcome=params.outcome or None, drivers=drivers, filters=filters
     )
+
+
+@api.get("/surveys/{survey_id}/engagement", response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+         tags=["metrics"])  # fmt: skip
+def engagement(request: HttpRequest, survey_id: int, filters: Query[ResponseFilters]):
+    """Engagement index (0-100) with its 95% interval, the share fully engaged (>= 80) and Cronbach's alpha."""
+    user = _user(request)
+    permissions.require(permissions.can_view_results(user))
+    return engagement_summary(user=user, survey_id=survey_id, filters=filters)

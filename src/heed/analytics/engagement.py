@@ -1,0 +1,34 @@
+"""Customer-engagement index of a survey that asks the five engagement questions (the template
+``engagement``), per the product brief: satisfaction, buy again, recommend, promise kept, fair solution."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from heed.accounts.models import User
+from heed.analytics.drivers import scale_matrix
+from heed.core.errors import ApplicationError, NotFoundError
+from heed.responses.selectors import ResponseFilters
+from heed.stats.cx_indices import ENGAGEMENT_SCALES, engagement_index
+from heed.surveys.selectors import survey_get, survey_latest_version, version_definition
+
+
+def engagement_summary(*, user: User, survey_id: int, filters: ResponseFilters | None = None) -> dict[str, Any]:
+    survey = survey_get(organisation=user.organisation, survey_id=survey_id)
+    if survey is None:
+        raise NotFoundError("No such survey.")
+    version = survey_latest_version(survey=survey)
+    keys = list(ENGAGEMENT_SCALES)
+    present = {q.key for q in version_definition(version).questions} if version else set()
+    missing = [key for key in keys if key not in present]
+    if missing:
+        raise ApplicationError(
+            f"This survey lacks the engagement question(s) {', '.join(missing)}; start from the engagement template.",
+            code="not_engagement_survey",
+        )
+    scoped = (filters or ResponseFilters()).model_copy(update={"survey_id": survey.id})
+    _ids, matrix = scale_matrix(user=user, filters=scoped, keys=keys)
+    if matrix.shape[0] == 0:
+        raise ApplicationError("No responses to these questions yet.", code="no_responses")
+    result = engagement_index({key: matrix[:, j] for j, key in enumerate(keys)})
+    return {"survey_id": survey.id, "items": keys} | result.as_dict()
