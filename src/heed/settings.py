@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "heed.distribution",
     "heed.responses",
     "heed.analytics",
+    "heed.textanalytics",
     "heed.web",
     "heed.demo",
 ]

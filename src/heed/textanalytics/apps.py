@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TextAnalyticsConfig(AppConfig):
+    name = "heed.textanalytics"
+    label = "textanalytics"

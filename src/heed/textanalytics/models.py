@@ -1,0 +1,109 @@
+"""Text analytics: versioned annotations of customer comments, the theme taxonomy, staff lists and
+the organisation's own sentiment models."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ThemeDefinition(models.Model):
+    """One theme of an organisation's taxonomy: keywords (word prefixes / phrases) per language."""
+
+    class Source(models.TextChoices):
+        DEFAULT = "default", "Starting taxonomy"
+        DISCOVERED = "discovered", "Accepted from discovery"
+        MANUAL = "manual", "Added by an analyst"
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="themes")
+    key = models.SlugField(max_length=60)
+    name = models.CharField(max_length=120)
+    names = models.JSONField(default=dict, help_text="language -> name")
+    keywords = models.JSONField(default=dict, help_text="language -> list of keywords (word prefixes or phrases)")
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.MANUAL)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "key"], name="theme_key_unique_per_org")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffMember(models.Model):
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="staff")
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.CASCADE, related_name="staff")
+    first_name = models.CharField(max_length=60)
+    last_name = models.CharField(max_length=60, blank=True)
+    aliases = models.JSONField(default=list, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["unit", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class SentimentModelVersion(models.Model):
+    """A sentiment model trained on the organisation's own scored feedback (weak labels)."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    version = models.CharField(max_length=80)
+    trained_at = models.DateTimeField(auto_now_add=True)
+    examples = models.PositiveIntegerField()
+    metrics = models.JSONField(default=dict, blank=True)
+    blob = models.BinaryField()
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-trained_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "version"], name="sentiment_version_unique_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class TextAnnotation(models.Model):
+    """What the pipeline read in one open-text answer, with the versions of the models that read it.
+
+    Re-running with the same versions changes nothing; a new model version replaces the row."""
+
+    class Sentiment(models.TextChoices):
+        NEGATIVE = "negative", "Negative"
+        NEUTRAL = "neutral", "Neutral"
+        POSITIVE = "positive", "Positive"
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    answer = models.OneToOneField("responses.Answer", on_delete=models.CASCADE, related_name="annotation")
+    language = models.CharField(max_length=8, help_text="detected language, or 'unknown'")
+    sentiment = models.CharField(max_length=8, choices=Sentiment.choices)
+    sentiment_score = models.FloatField(help_text="-1 (negative) .. 1 (positive)")
+    themes = models.JSONField(default=list)
+    redacted_text = models.TextField(help_text="the text with personal data masked")
+    pii_found = models.PositiveSmallIntegerField(default=0)
+    model_version = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "sentiment"], name="annotation_org_sentiment"),
+            models.Index(fields=["model_version"], name="annotation_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer_id}: {self.sentiment} {self.themes}"
+
+
+class StaffMention(models.Model):
+    annotation = models.ForeignKey(TextAnnotation, on_delete=models.CASCADE, related_name="staff_mentions")
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="mentions")
+    sentiment = models.CharField(max_length=8, choices=TextAnnotation.Sentiment.choices)
+    sentiment_score = models.FloatField()
+    ambiguous = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.staff} ({self.sentiment})"
