@@ -82,7 +82,6 @@ class TextAnnotation(models.Model):
     language = models.CharField(max_length=8, help_text="detected language, or 'unknown'")
     sentiment = models.CharField(max_length=8, choices=Sentiment.choices)
     sentiment_score = models.FloatField(help_text="-1 (negative) .. 1 (positive)")
-    themes = models.JSONField(default=list)
     redacted_text = models.TextField(help_text="the text with personal data masked")
     pii_found = models.PositiveSmallIntegerField(default=0)
     model_version = models.CharField(max_length=200)
@@ -95,7 +94,21 @@ class TextAnnotation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.answer_id}: {self.sentiment} {self.themes}"
+        return f"{self.answer_id}: {self.sentiment}"
+
+
+class AnnotationTheme(models.Model):
+    """A theme found in an annotated comment (a row each, so theme counts aggregate in the database)."""
+
+    annotation = models.ForeignKey(TextAnnotation, on_delete=models.CASCADE, related_name="themes")
+    key = models.SlugField(max_length=60)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["annotation", "key"], name="theme_once_per_annotation")]
+        indexes = [models.Index(fields=["key"], name="annotation_theme_key")]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class StaffMention(models.Model):

@@ -36,7 +36,6 @@ class Migration(migrations.Migration):
                 ('language', models.CharField(help_text="detected language, or 'unknown'", max_length=8)),
                 ('sentiment', models.CharField(choices=[('negative', 'Negative'), ('neutral', 'Neutral'), ('positive', 'Positive')], max_length=8)),
                 ('sentiment_score', models.FloatField(help_text='-1 (negative) .. 1 (positive)')),
-                ('themes', models.JSONField(default=list)),
                 ('redacted_text', models.TextField(help_text='the text with personal data masked')),
                 ('pii_found', models.PositiveSmallIntegerField(default=0)),
                 ('model_version', models.CharField(max_length=200)),
@@ -54,6 +53,14 @@ class Migration(migrations.Migration):
                 ('ambiguous', models.BooleanField(default=False)),
                 ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='textanalytics.staffmember')),
                 ('annotation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff_mentions', to='textanalytics.textannotation')),
+            ],
+        ),
+        migrations.CreateModel(
+            name='AnnotationTheme',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.SlugField(max_length=60)),
+                ('annotation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='themes', to='textanalytics.textannotation')),
             ],
         ),
         migrations.CreateModel(
@@ -97,6 +104,14 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='textannotation',
             index=models.Index(fields=['model_version'], name='annotation_version'),
+        ),
+        migrations.AddIndex(
+            model_name='annotationtheme',
+            index=models.Index(fields=['key'], name='annotation_theme_key'),
+        ),
+        migrations.AddConstraint(
+            model_name='annotationtheme',
+            constraint=models.UniqueConstraint(fields=('annotation', 'key'), name='theme_once_per_annotation'),
         ),
         migrations.AddConstraint(
             model_name='themedefinition',
