@@ -134,6 +134,15 @@ def load(database_url: str, data_dir: str, n: int) -> dict:
     return {"load_s": load_s, "rollup_rebuild_s": time.perf_counter() - started, "rollup_rows": rollup_rows}
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM). Not getrusage: its ru_maxrss survives fork+exec, so a
+    child would report the parent's peak (the parent holds the DuckDB data set)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def query(database_url: str, data_dir: str, runs: int = 9) -> dict:
     _django(database_url, data_dir)
     from heed.accounts.models import User
@@ -147,7 +156,7 @@ def query(database_url: str, data_dir: str, runs: int = 9) -> dict:
         started = time.perf_counter()
         cells = metric_grid(user=user, dimensions=("unit", "month"))
         times.append(time.perf_counter() - started)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = _peak_rss_mb()
     selectors.ROLLUP_DIMENSIONS = set()  # the same query on the raw responses, once, for reference
     started = time.perf_counter()
     raw = metric_grid(user=user, dimensions=("unit", "month"))
@@ -197,7 +206,7 @@ def main() -> None:
     print(
         f"{args.responses:,} responses, {STORES} stores, {DAYS} days; query: NPS with 95% interval per store per month"
     )
-    duck = duckdb_raw(args.responses)
+    duck = duckdb_raw(args.responses)  # its data set is freed on return, before the backends run
     print(f"duckdb (in memory, raw responses): median {duck['median_s']:.3f} s")
     for backend in args.backends.split(","):
         with tempfile.TemporaryDirectory() as data_dir:
