@@ -30,6 +30,7 @@ from heed.surveys.answering import SubmissionError
 from heed.surveys.i18n_strings import UI_STRINGS
 from heed.surveys.models import Survey
 from heed.surveys.selectors import survey_get, survey_latest_version, survey_list
+from heed.textanalytics.selectors import staff_summary, theme_summary
 
 api = NinjaAPI(title="Heed API", version="1", auth=AUTH, urls_namespace="api", docs_url="/docs")
 
@@ -142,7 +143,11 @@ def responses_submit(request: HttpRequest, payload: ResponseIn):
 def responses_list(request: HttpRequest, filters: Query[ResponseFilters]):
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
-    return response_list(user=user, filters=filters).select_related("version")
+    return (
+        response_list(user=user, filters=filters)
+        .select_related("version")
+        .prefetch_related("answers__annotation__themes")
+    )
 
 
 class MetricsParamsIn(ResponseFilters):
@@ -209,3 +214,19 @@ def engagement(request: HttpRequest, survey_id: int, filters: Query[ResponseFilt
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
     return engagement_summary(user=user, survey_id=survey_id, filters=filters)
+
+
+@api.get("/themes", response={200: dict, 403: ErrorOut}, tags=["text analytics"])
+def themes(request: HttpRequest, filters: Query[ResponseFilters]):
+    """What customers talk about: per theme, comments, share, tone, NPS of the writers, share among detractors."""
+    user = _user(request)
+    permissions.require(permissions.can_view_results(user))
+    return theme_summary(user=user, filters=filters)
+
+
+@api.get("/staff-mentions", response={200: list[dict], 403: ErrorOut}, tags=["text analytics"])
+def staff_mentions(request: HttpRequest, filters: Query[ResponseFilters]):
+    """Staff named in feedback, with the tone of the sentences naming them (most praised first)."""
+    user = _user(request)
+    permissions.require(permissions.can_view_results(user))
+    return staff_summary(user=user, filters=filters, limit=100)

@@ -33,10 +33,19 @@ class ResponseIn(Schema):
     submitted_at: dt.datetime | None = None
 
 
+class AnnotationOut(Schema):
+    language: str = Field(description="detected language, or 'unknown'")
+    sentiment: str
+    sentiment_score: float
+    themes: list[str]
+    model_version: str
+
+
 class AnswerOut(Schema):
     question_key: str
     question_type: str
-    value: Any
+    value: Any = Field(description="for open text: as written, or with personal data masked for roles without access")
+    annotation: AnnotationOut | None = None
 
 
 class ResponseOut(Schema):
@@ -61,11 +70,18 @@ class ResponseOut(Schema):
         return obj.version.number
 
     @staticmethod
-    def resolve_answers(obj: Any) -> list[dict[str, Any]]:
+    def resolve_answers(obj: Any, context: Any) -> list[dict[str, Any]]:
+        from heed.textanalytics.selectors import annotation_dict, comment_text
+
+        user = context["request"].auth
         return [
-            {"question_key": a.question_key, "question_type": a.question_type, "value": a.value}
+            {
+                "question_key": a.question_key, "question_type": a.question_type,
+                "value": comment_text(user, a) if a.question_type == "text" else a.value,
+                "annotation": annotation_dict(a),
+            }
             for a in obj.answers.all()
-        ]
+        ]  # fmt: skip
 
 
 class ErrorOut(Schema):

@@ -41,6 +41,7 @@ from heed.surveys.definition import SurveyDefinition
 from heed.surveys.models import SurveyVersion
 from heed.surveys.selectors import version_definition
 from heed.surveys.services import survey_create, survey_publish
+from heed.textanalytics.services import annotations_refresh, sentiment_model_retrain, staff_add
 
 DEMO_SLUG = "adriatica"
 DEMO_PASSWORD = "heed-demo-2026"
@@ -212,6 +213,14 @@ def _build_surveys(organisation: Organisation, actor) -> list[DemoSurvey]:
     return surveys
 
 
+def _add_staff(stores: list[Store]) -> None:
+    """Each store's staff: the first names its comments praise, in its main and second language."""
+    for store in stores:
+        for language in filter(None, (store.language, store.second_language)):
+            for name in STAFF_NAMES[language]:
+                staff_add(unit=store.unit, first_name=name)
+
+
 def _timestamp(rng: random.Random, now: dt.datetime, days: int) -> tuple[dt.datetime, float]:
     age_days = rng.random() * days
     moment = now - dt.timedelta(days=age_days)
@@ -301,6 +310,10 @@ def seed_demo(
         targets={"age_group": POPULATION_AGE_SHARES}, created_by=analyst,
     )  # fmt: skip
     weighting_scheme_compute(scheme=scheme)
+    _add_staff(stores)
+    progress("Reading the comments (language, sentiment, themes, staff, personal data)…")
+    sentiment_model_retrain(organisation=organisation)
+    annotations_refresh(organisation=organisation)
     return {
         "organisation": organisation,
         "stores": len(stores),

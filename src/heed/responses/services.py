@@ -63,6 +63,16 @@ def headline_fields(definition: SurveyDefinition, answers: dict[str, AnswerValue
     return fields
 
 
+def _schedule_text_analysis(organisation_id: int, answers: list[Answer]) -> None:
+    """Comments are read by the text-analytics pipeline after commit (in-process unless a broker is set)."""
+    text_ids = [answer.id for answer in answers if answer.question_type == "text" and answer.text_value]
+    if not text_ids:
+        return
+    from heed.textanalytics.tasks import annotations_refresh_task
+
+    transaction.on_commit(lambda: annotations_refresh_task.delay(organisation_id, text_ids))
+
+
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:
     """Times without a zone are read in the server's time zone (HEED_TIME_ZONE)."""
     if moment is not None and timezone.is_naive(moment):
@@ -137,10 +147,13 @@ def response_submit(*, submission: Submission, raw_answers: dict[str, Any]) -> t
                 **headline_fields(definition, answers),
             )
             types = {q.key: q.type for q in definition.questions}
-            Answer.objects.bulk_create([answer_row(response, key, types[key], value) for key, value in answers.items()])
+            stored = Answer.objects.bulk_create(
+                [answer_row(response, key, types[key], value) for key, value in answers.items()]
+            )
             if submission.invitation is not None:
                 Invitation.objects.filter(pk=submission.invitation.pk).update(responded_at=submitted_at)
             rollup_days_mark(survey_id=survey.id, days=[local_day(submitted_at)])
+            _schedule_text_analysis(response.organisation_id, stored)
     except IntegrityError:
         if (existing := _existing_for_key(submission)) is not None:
             return existing, False

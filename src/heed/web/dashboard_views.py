@@ -15,6 +15,7 @@ from heed.core.channels import Channel
 from heed.responses.selectors import ResponseFilters, comment_list
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.surveys.selectors import survey_list
+from heed.textanalytics.selectors import comment_text, staff_summary, theme_summary
 from heed.web.access import role_required
 
 GROUPS = [
@@ -51,6 +52,15 @@ class DashboardFilterForm(forms.Form):
         ]
 
 
+def _comments(user: User, filters: ResponseFilters) -> list[dict]:
+    answers = (
+        comment_list(user=user, filters=filters, limit=30)
+        .select_related("annotation")
+        .prefetch_related("annotation__themes")
+    )
+    return [{"answer": a, "text": comment_text(user, a), "annotation": getattr(a, "annotation", None)} for a in answers]
+
+
 @role_required(can_view_results)
 def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -80,7 +90,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "trend": trend,
         "trend_by": trend_by,
         "trend_data": [row.as_dict() for row in trend],
-        "comments": comment_list(user=user, filters=filters, limit=30),
+        "comments": _comments(user, filters),
+        "themes": theme_summary(user=user, filters=filters),
+        "staff": staff_summary(user=user, filters=filters, limit=10),
         "scheme": scheme,
     }
     return render(request, "heed/dashboard.html", context, status=200 if not form.errors else 422)

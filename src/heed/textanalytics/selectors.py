@@ -1,0 +1,126 @@
+"""Reads for text analytics: what customers talk about (themes), who they praise (staff), comments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+
+from heed.accounts.models import Role, User
+from heed.responses.selectors import ResponseFilters, response_queryset
+from heed.stats.intervals import nps_adjusted_wald, proportion
+from heed.stats.reliability import NPS_POLICY, reliability
+from heed.textanalytics.models import AnnotationTheme, StaffMention, TextAnnotation, ThemeDefinition
+from heed.textanalytics.pii import redact
+
+_SEES_PERSONAL_DATA = {Role.ADMIN, Role.ANALYST}
+
+
+def can_see_personal_data(user: User) -> bool:
+    """Admins and analysts read comments as written; everyone else reads them with personal data masked."""
+    return user.role in _SEES_PERSONAL_DATA
+
+
+def _annotations(user: User, filters: ResponseFilters | None):
+    responses = response_queryset(user=user, filters=filters).values("id")
+    return TextAnnotation.objects.filter(organisation_id=user.organisation_id, answer__response__in=responses)
+
+
+def theme_summary(*, user: User, filters: ResponseFilters | None = None) -> dict[str, Any]:
+    """Per theme: how many comments mention it, how negative they are, the NPS of those who wrote them,
+    and how often detractors raise it ("what detractors talk about"), sorted by that last figure."""
+    annotations = _annotations(user, filters)
+    totals = annotations.aggregate(
+        comments=Count("id"), detractors=Count("id", filter=Q(answer__response__nps_score__lte=6)),
+        negative=Count("id", filter=Q(sentiment="negative")),
+    )  # fmt: skip
+    grouped = (
+        AnnotationTheme.objects.filter(annotation__in=annotations)
+        .values("key")
+        .annotate(
+            comments=Count("id"), negative=Count("id", filter=Q(annotation__sentiment="negative")),
+            positive=Count("id", filter=Q(annotation__sentiment="positive")),
+            nps_n=Count("annotation__answer__response__nps_score"),
+            promoters=Count("id", filter=Q(annotation__answer__response__nps_score__gte=9)),
+            detractors=Count("id", filter=Q(annotation__answer__response__nps_score__lte=6)),
+        )
+    )  # fmt: skip
+    names = dict(ThemeDefinition.objects.filter(organisation_id=user.organisation_id).values_list("key", "name"))
+    rows = []
+    for g in grouped:
+        score = nps_adjusted_wald(promoters=g["promoters"], detractors=g["detractors"], n=g["nps_n"])
+        rows.append({
+            "key": g["key"], "name": names.get(g["key"], g["key"]), "comments": g["comments"],
+            "share": proportion(successes=g["comments"], n=totals["comments"]).as_dict(3),
+            "negative_share": proportion(successes=g["negative"], n=g["comments"]).as_dict(3),
+            "positive_share": proportion(successes=g["positive"], n=g["comments"]).as_dict(3),
+            "nps": score.as_dict(1) | {"reliability": reliability(effective_n=score.n, low=score.low, high=score.high,
+                                                                policy=NPS_POLICY).value},
+            "among_detractors": proportion(successes=g["detractors"], n=totals["detractors"]).as_dict(3),
+        })  # fmt: skip
+    rows.sort(key=lambda r: (-(r["among_detractors"]["value"] or 0), -r["comments"]))
+    return {"comments": totals["comments"], "detractor_comments": totals["detractors"], "themes": rows}
+
+
+def staff_summary(*, user: User, filters: ResponseFilters | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """Staff named in feedback, with the tone of the sentences that name them (most praised first)."""
+    mentions = StaffMention.objects.filter(annotation__in=_annotations(user, filters), ambiguous=False)
+    grouped = (
+        mentions.values("staff_id", "staff__first_name", "staff__last_name", "staff__unit__code")
+        .annotate(
+            mentions=Count("id"), positive=Count("id", filter=Q(sentiment="positive")),
+            negative=Count("id", filter=Q(sentiment="negative")),
+        )
+        .order_by("-positive", "negative", "staff__first_name")[:limit]
+    )  # fmt: skip
+    return [
+        {"staff_id": g["staff_id"], "name": f"{g['staff__first_name']} {g['staff__last_name']}".strip(),
+         "unit": g["staff__unit__code"], "mentions": g["mentions"], "positive": g["positive"],
+         "negative": g["negative"]}
+        for g in grouped
+    ]  # fmt: skip
+
+
+def comment_text(user: User, answer: Any) -> str:
+    """The comment as this user may read it: as written, or with personal data masked."""
+    if can_see_personal_data(user):
+        return answer.text_value
+    annotation = getattr(answer, "annotation", None)
+    return annotation.redacted_text if annotation is not None else redact(answer.text_value).text
+
+
+def annotation_dict(answer: Any) -> dict[str, Any] | None:
+    annotation = getattr(answer, "annotation", None) if answer.question_type == "text" else None
+    if annotation is None:
+        return None
+    return {
+        "language": annotation.language, "sentiment": annotation.sentiment,
+        "sentiment_score": round(annotation.sentiment_score, 3),
+        "themes": [theme.key for theme in annotation.themes.all()], "model_version": annotation.model_version,
+    }  # fmt: skip
+
+
+def theme_list(*, user: User):
+    return ThemeDefinition.objects.filter(organisation_id=user.organisation_id).order_by("-is_active", "name")
+
+
+def theme_candidates(*, user: User, lang: str, days: int = 90, limit: int = 3000) -> list:
+    """New themes proposed from recent comments in ``lang`` that the active taxonomy does not cover."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from heed.textanalytics.themes import Theme, ThemeMatcher, discover_themes
+
+    since = timezone.now() - dt.timedelta(days=days)
+    texts = list(
+        _annotations(user, ResponseFilters(date_from=since.date()))
+        .filter(language=lang)
+        .order_by("-answer__response__submitted_at")
+        .values_list("redacted_text", flat=True)[:limit]
+    )
+    known = ThemeMatcher([
+        Theme(key=t.key, names=t.names or {"en": t.name}, keywords={k: tuple(v) for k, v in t.keywords.items()})
+        for t in theme_list(user=user).filter(is_active=True)
+    ])  # fmt: skip
+    return discover_themes(texts, lang=lang, known=known) if texts else []

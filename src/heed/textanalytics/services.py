@@ -1,0 +1,212 @@
+"""Writes for text analytics: the taxonomy, staff lists, annotating comments, retraining sentiment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q
+
+from heed.accounts.models import Organisation, Unit
+from heed.core.errors import ApplicationError
+from heed.responses.models import Answer
+from heed.textanalytics.models import (
+    AnnotationTheme,
+    SentimentModelVersion,
+    StaffMember,
+    StaffMention,
+    TextAnnotation,
+    ThemeDefinition,
+)
+from heed.textanalytics.pipeline import CommentResult, Pipeline
+from heed.textanalytics.sentiment import LearnedSentiment, LexiconSentiment, SentimentModel, train_or_none, weak_label
+from heed.textanalytics.staff import StaffMember as StaffRecord
+from heed.textanalytics.themes import DEFAULT_TAXONOMY, Theme
+
+TEXT_TYPES = ("text",)
+
+
+def taxonomy_ensure_default(*, organisation: Organisation) -> int:
+    """Give an organisation the starting taxonomy if it has no themes yet. Returns themes created."""
+    if ThemeDefinition.objects.filter(organisation=organisation).exists():
+        return 0
+    rows = [
+        ThemeDefinition(
+            organisation=organisation, key=theme.key, name=theme.names.get("en", theme.key),
+            names=dict(theme.names), keywords={lang: list(words) for lang, words in theme.keywords.items()},
+            source=ThemeDefinition.Source.DEFAULT,
+        )
+        for theme in DEFAULT_TAXONOMY
+    ]  # fmt: skip
+    return len(ThemeDefinition.objects.bulk_create(rows))
+
+
+def theme_save(
+    *, organisation: Organisation, key: str, name: str, keywords: dict[str, list[str]], source: str
+) -> ThemeDefinition:
+    cleaned = {lang: [w.strip().lower() for w in words if w.strip()] for lang, words in keywords.items()}
+    cleaned = {lang: words for lang, words in cleaned.items() if words}
+    if not cleaned:
+        raise ApplicationError("A theme needs at least one keyword.")
+    if any(len(word) < 3 for words in cleaned.values() for word in words):
+        raise ApplicationError("Keywords need at least 3 letters (they match as word beginnings).")
+    if not key:
+        raise ApplicationError("A theme needs a key (letters, digits and underscores).")
+    theme, _created = ThemeDefinition.objects.update_or_create(
+        organisation=organisation, key=key,
+        defaults={"name": name.strip()[:120] or key, "keywords": cleaned, "source": source, "is_active": True},
+    )  # fmt: skip
+    return theme
+
+
+def _sentiment_model(organisation: Organisation) -> SentimentModel:
+    active = SentimentModelVersion.objects.filter(organisation=organisation, is_active=True).first()
+    if active is None:
+        return LexiconSentiment()
+    return LearnedSentiment.from_bytes(bytes(active.blob))
+
+
+def pipeline_for(*, organisation: Organisation) -> Pipeline:
+    taxonomy_ensure_default(organisation=organisation)
+    themes = [
+        Theme(key=t.key, names=t.names or {"en": t.name}, keywords={k: tuple(v) for k, v in t.keywords.items()})
+        for t in ThemeDefinition.objects.filter(organisation=organisation, is_active=True).order_by("key")
+    ]
+    staff: dict[int | None, list[StaffRecord]] = {}
+    for member in StaffMember.objects.filter(organisation=organisation, is_active=True).order_by("id"):
+        staff.setdefault(member.unit_id, []).append(
+            StaffRecord(
+                id=member.id, first_name=member.first_name, last_name=member.last_name, aliases=tuple(member.aliases)
+            )  # fmt: skip
+        )
+    return Pipeline(
+        languages=organisation.languages or [organisation.default_language],
+        sentiment=_sentiment_model(organisation), themes=themes, staff_by_unit=staff,
+    )  # fmt: skip
+
+
+def _store(organisation: Organisation, answers: list[Answer], results: list[CommentResult], version: str) -> None:
+    with transaction.atomic():
+        TextAnnotation.objects.filter(answer__in=answers).delete()
+        annotations = TextAnnotation.objects.bulk_create(
+            [
+                TextAnnotation(
+                    organisation=organisation, answer=answer, language=r.language, sentiment=r.sentiment.label,
+                    sentiment_score=r.sentiment.score, redacted_text=r.redacted, pii_found=r.pii_found,
+                    model_version=version,
+                )
+                for answer, r in zip(answers, results, strict=True)
+            ]
+        )  # fmt: skip
+        AnnotationTheme.objects.bulk_create(
+            [
+                AnnotationTheme(annotation=a, key=key)
+                for a, r in zip(annotations, results, strict=True)
+                for key in r.themes
+            ]
+        )
+        StaffMention.objects.bulk_create(
+            [
+                StaffMention(
+                    annotation=a,
+                    staff_id=m.staff_id,
+                    sentiment=m.sentiment.label,
+                    sentiment_score=m.sentiment.score,
+                    ambiguous=m.ambiguous,
+                )  # fmt: skip
+                for a, r in zip(annotations, results, strict=True)
+                for m in r.staff
+            ]
+        )
+
+
+def annotations_refresh(
+    *, organisation: Organisation, answer_ids: Iterable[int] | None = None, batch_size: int = 1000
+) -> int:
+    """Annotate the organisation's comments that have no annotation from the current pipeline version.
+
+    Idempotent: a second run with the same models, taxonomy and staff list annotates nothing."""
+    pipeline = pipeline_for(organisation=organisation)
+    pending = (
+        Answer.objects.filter(response__organisation=organisation, question_type__in=TEXT_TYPES)
+        .exclude(text_value="")
+        .filter(Q(annotation__isnull=True) | ~Q(annotation__model_version=pipeline.version))
+        .select_related("response")
+        .order_by("id")
+    )
+    if answer_ids is not None:
+        pending = pending.filter(id__in=list(answer_ids))
+    done = 0
+    while True:
+        batch = list(pending[:batch_size])
+        if not batch:
+            return done
+        results = pipeline.run([a.text_value for a in batch], [a.response.unit_id for a in batch])
+        _store(organisation, batch, results, pipeline.version)
+        done += len(batch)
+
+
+def sentiment_model_retrain(*, organisation: Organisation, activate: bool = True) -> SentimentModelVersion | None:
+    """Train a sentiment model on the organisation's scored comments (weak labels from NPS/CSAT/CES).
+
+    Returns None when there are too few labelled comments (the lexicon stays in use)."""
+    rows = (
+        Answer.objects.filter(response__organisation=organisation, question_type__in=TEXT_TYPES)
+        .exclude(text_value="")
+        .values_list(
+            "text_value",
+            "annotation__language",
+            "response__language",
+            "response__nps_score",
+            "response__csat_score",
+            "response__ces_score",
+        )  # fmt: skip
+    )
+    texts, languages, labels = [], [], []
+    for text, detected, answered_in, nps, csat, ces in rows.iterator(chunk_size=5000):
+        label = weak_label(nps, csat, ces)
+        if label is not None:
+            texts.append(text)
+            languages.append(detected if detected and detected != "unknown" else answered_in)
+            labels.append(label)
+    model = train_or_none(texts, languages, labels)
+    if model is None:
+        return None
+    with transaction.atomic():
+        version, created = SentimentModelVersion.objects.get_or_create(
+            organisation=organisation, version=model.version,
+            defaults={"examples": len(texts), "blob": model.to_bytes(), "is_active": activate},
+        )  # fmt: skip
+        if activate:
+            SentimentModelVersion.objects.filter(organisation=organisation).exclude(pk=version.pk).update(
+                is_active=False
+            )
+            if not created and not version.is_active:
+                SentimentModelVersion.objects.filter(pk=version.pk).update(is_active=True)
+    return version
+
+
+def staff_add(*, unit: Unit, first_name: str, last_name: str = "", aliases: list[str] | None = None) -> StaffMember:
+    if not first_name.strip():
+        raise ApplicationError("A staff member needs a first name.")
+    return StaffMember.objects.create(
+        organisation_id=unit.organisation_id, unit=unit, first_name=first_name.strip(), last_name=last_name.strip(),
+        aliases=[a.strip() for a in aliases or [] if a.strip()],
+    )  # fmt: skip
+
+
+def taxonomy_changed(*, organisation: Organisation) -> None:
+    """The taxonomy decides the pipeline version: re-read the comments after the change commits."""
+    from heed.textanalytics.tasks import annotations_refresh_task
+
+    transaction.on_commit(lambda: annotations_refresh_task.delay(organisation.id))
+
+
+def theme_toggle_active(*, organisation: Organisation, key: str) -> ThemeDefinition | None:
+    theme = ThemeDefinition.objects.filter(organisation=organisation, key=key).first()
+    if theme is None:
+        return None
+    theme.is_active = not theme.is_active
+    theme.save(update_fields=["is_active"])
+    taxonomy_changed(organisation=organisation)
+    return theme

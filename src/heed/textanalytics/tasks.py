@@ -1,0 +1,26 @@
+"""Text-analytics tasks: thin wrappers that fetch by id and call a service."""
+
+from celery import shared_task
+
+from heed.accounts.models import Organisation
+from heed.textanalytics.services import annotations_refresh, sentiment_model_retrain
+
+
+@shared_task
+def annotations_refresh_task(organisation_id: int, answer_ids: list[int] | None = None) -> int:
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return 0
+    return annotations_refresh(organisation=organisation, answer_ids=answer_ids)
+
+
+@shared_task
+def sentiment_model_retrain_task(organisation_id: int) -> str:
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return "missing"
+    version = sentiment_model_retrain(organisation=organisation)
+    if version is None:
+        return "too few labelled comments"
+    annotations_refresh(organisation=organisation)
+    return version.version

@@ -1,0 +1,80 @@
+"""The theme taxonomy: edit themes and their keywords per language, accept newly discovered themes."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from heed.accounts.models import User
+from heed.accounts.permissions import can_design_surveys
+from heed.core.errors import ApplicationError
+from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
+from heed.textanalytics.models import ThemeDefinition
+from heed.textanalytics.selectors import theme_candidates, theme_list
+from heed.textanalytics.services import taxonomy_changed, taxonomy_ensure_default, theme_save, theme_toggle_active
+from heed.web.access import role_required
+
+designer_required = role_required(can_design_surveys)
+
+
+class ThemeForm(forms.Form):
+    key = forms.SlugField(max_length=60, required=False)
+    name = forms.CharField(max_length=120)
+
+    def __init__(self, *args, languages: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.languages = languages
+        for lang in languages:
+            self.fields[f"keywords_{lang}"] = forms.CharField(
+                label=f"Keywords ({lang})", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="comma-separated word beginnings or phrases",
+            )  # fmt: skip
+
+    def keywords(self) -> dict[str, list[str]]:
+        return {lang: self.cleaned_data.get(f"keywords_{lang}", "").split(",") for lang in self.languages}
+
+    def keyword_fields(self) -> list:
+        return [self[f"keywords_{lang}"] for lang in self.languages]
+
+
+def _source(request: HttpRequest) -> str:
+    discovered = request.POST.get("source") == ThemeDefinition.Source.DISCOVERED
+    return ThemeDefinition.Source.DISCOVERED if discovered else ThemeDefinition.Source.MANUAL
+
+
+@designer_required
+def themes(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    organisation = user.organisation
+    taxonomy_ensure_default(organisation=organisation)
+    languages = organisation.languages or [organisation.default_language]
+    form = ThemeForm(request.POST or None, languages=languages)
+    if request.method == "POST" and form.is_valid():
+        key = form.cleaned_data["key"] or slugify(form.cleaned_data["name"]).replace("-", "_")[:60]
+        try:
+            theme_save(organisation=organisation, key=key, name=form.cleaned_data["name"], keywords=form.keywords(),
+                       source=_source(request))  # fmt: skip
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            taxonomy_changed(organisation=organisation)
+            messages.success(request, "Theme saved; comments are being re-read with the new taxonomy.")
+            return redirect("themes")
+    lang = request.GET.get("discover")
+    candidates = theme_candidates(user=user, lang=lang) if lang in languages else None
+    return render(request, "heed/themes.html", {
+        "themes": theme_list(user=user), "form": form, "languages": languages, "discover_lang": lang,
+        "candidates": candidates, "language_names": SUPPORTED_LANGUAGES,
+    }, status=422 if form.errors else 200)  # fmt: skip
+
+
+@designer_required
+@require_POST
+def theme_toggle(request: HttpRequest, key: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    theme_toggle_active(organisation=user.organisation, key=key)
+    return redirect("themes")

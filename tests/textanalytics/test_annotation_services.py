@@ -1,0 +1,85 @@
+"""Annotating comments in the product: versions, idempotence, retraining, summaries, masking by role."""
+
+import pytest
+
+from heed.demo.comment_bank import COMMENTS
+from heed.responses.services import Submission, response_submit
+from heed.textanalytics.models import SentimentModelVersion, StaffMention, TextAnnotation
+from heed.textanalytics.selectors import staff_summary, theme_summary
+from heed.textanalytics.services import annotations_refresh, sentiment_model_retrain, staff_add
+from tests.conftest import login
+
+
+def _comment(world, text, nps, unit=None, language="en"):
+    answers = {"store_experience": 3, "did_buy": "yes", "nps": nps, "comment": text}
+    response_submit(submission=Submission(survey=world.survey, language=language, unit=unit or world.store_a),
+                    raw_answers=answers)  # fmt: skip
+
+
+def test_comments_are_annotated_once_per_pipeline_version(world):
+    _comment(world, "Long queue at the till and the cashier was rude. Call me on +39 333 123 4567", 2)
+    _comment(world, "Commessa gentilissima, negozio pulito e ordinato!", 10, language="it")
+    assert annotations_refresh(organisation=world.org) == 2
+    rude, kind = TextAnnotation.objects.order_by("answer_id")
+    assert (rude.language, rude.sentiment, kind.language, kind.sentiment) == ("en", "negative", "it", "positive")
+    assert {t.key for t in rude.themes.all()} >= {"waiting_time", "staff_friendliness"}
+    assert "[phone]" in rude.redacted_text and "333" not in rude.redacted_text and rude.pii_found == 1
+    assert rude.model_version.startswith("lang=en+hr+it;sent=lexicon-1;")
+    assert annotations_refresh(organisation=world.org) == 0  # idempotent: same versions, nothing to do
+
+
+def test_a_new_sentiment_model_re_annotates_and_staff_are_found(world):
+    staff_add(unit=world.store_a, first_name="Giulia")
+    for sentiment, nps in (("negative", 3), ("neutral", 7), ("positive", 10)):
+        for text in COMMENTS["en"][sentiment] + COMMENTS["it"][sentiment]:
+            _comment(world, text, nps)
+    _comment(world, "Giulia was so patient and kind, thank you!", 10)
+    annotations_refresh(organisation=world.org)
+    assert set(TextAnnotation.objects.values_list("model_version", flat=True)) == {
+        TextAnnotation.objects.first().model_version
+    }
+    version = sentiment_model_retrain(organisation=world.org)
+    assert version is not None and version.is_active and version.version.startswith("learned-")
+    assert version.examples == TextAnnotation.objects.count()
+    assert annotations_refresh(organisation=world.org) == TextAnnotation.objects.count()
+    assert set(TextAnnotation.objects.values_list("model_version", flat=True)) == {
+        TextAnnotation.objects.first().model_version
+    }
+    assert f"sent={version.version}" in TextAnnotation.objects.first().model_version
+    assert sentiment_model_retrain(organisation=world.org).pk == version.pk  # same data, same version
+    assert SentimentModelVersion.objects.count() == 1
+    mention = StaffMention.objects.get()
+    assert (mention.staff.first_name, mention.sentiment) == ("Giulia", "positive")
+    assert staff_summary(user=world.analyst)[0] | {"staff_id": 0} == {
+        "staff_id": 0,
+        "name": "Giulia",
+        "unit": "S1",
+        "mentions": 1,
+        "positive": 1,
+        "negative": 0,
+    }
+
+
+def test_theme_summary_says_what_detractors_talk_about(world):
+    for _ in range(3):
+        _comment(world, "Waited forever in the queue, only one till open.", 2)
+    _comment(world, "Lovely clean store.", 10)
+    annotations_refresh(organisation=world.org)
+    summary = theme_summary(user=world.analyst)
+    assert (summary["comments"], summary["detractor_comments"]) == (4, 3)
+    top = {t["key"]: t for t in summary["themes"][:2]}
+    assert set(top) == {"waiting_time", "checkout"}  # "queue" and "till": raised in every detractor comment
+    assert top["waiting_time"]["among_detractors"]["value"] == pytest.approx(1.0)
+    assert top["waiting_time"]["nps"]["value"] == -100.0 and top["waiting_time"]["nps"]["reliability"] == "suppressed"
+    clean = next(t for t in summary["themes"] if t["key"] == "cleanliness")
+    assert clean["among_detractors"]["value"] == 0.0 and clean["positive_share"]["value"] == 1.0
+
+
+def test_unit_managers_read_comments_with_personal_data_masked(world):
+    _comment(world, "Please call me back on 091 234 5678, the cashier was rude.", 1)
+    annotations_refresh(organisation=world.org)
+    manager_page = login(world.manager_a).get("/dashboard/").content.decode()
+    analyst_page = login(world.analyst).get("/dashboard/").content.decode()
+    assert "[phone]" in manager_page and "091 234 5678" not in manager_page
+    assert "091 234 5678" in analyst_page
+    assert "What customers talk about" in analyst_page and 'id="themes"' in analyst_page
