@@ -9,7 +9,7 @@ register = template.Library()
 def num(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "—"
-    return f"{value:.{int(digits)}f}"
+    return f"{round(value, int(digits)) + 0.0:.{int(digits)}f}"  # + 0.0 turns -0.0 into 0.0: no "-0"
 
 
 @register.filter
