@@ -232,7 +232,7 @@ class LexiconSentiment:
                     continue
                 for i in span:
                     taken[i] = True
-                polar.append((span[0], lex.phrases.get(m.group(0), 0)))
+                polar.append((span[0], lex.phrases[m.group(0)]))
         if lex.negator_re is not None:
             for m in lex.negator_re.finditer(text):
                 span = word_span(m.start(), m.end())
@@ -404,7 +404,8 @@ class LearnedSentiment:
     since satisfied customers usually outnumber the rest). Training examples are sorted before
     fitting, so the same examples in any order give the same model and the same ``version``:
     "learned-" and 12 hex digits of a hash of the examples, the hyperparameters, the seed, the
-    lexicon and the scikit-learn and NumPy versions.
+    lexicon and the scikit-learn and NumPy versions. Should the lexicon change after training,
+    the lexicon features change, and ``version`` gets "+lex" and the new lexicon's fingerprint.
 
     ``to_bytes`` stores the weights and the IDF of the n-gram columns seen in training as a NumPy
     ``.npz`` with a JSON header; ``from_bytes`` reads it with ``allow_pickle=False``, so loading a
@@ -427,7 +428,7 @@ class LearnedSentiment:
         examples: int,
         lexicon_fingerprint: str | None,
     ) -> None:
-        self.version = version
+        self.trained_version = version
         self.params = dict(params)
         self.classes = tuple(classes)
         if set(self.classes) != set(LABELS):
@@ -456,6 +457,10 @@ class LearnedSentiment:
         self._order = [self.classes.index(label) for label in LABELS]
         self._vectorizer = _hashing_vectorizer(self.params)
         self._lexicon = LexiconSentiment() if self.params.get("lexicon_features") else None
+        # Lexicon features come from today's lexicon: if it changed since training, predictions
+        # change too, and so must the version (stored annotations are then recomputed).
+        current = self._lexicon.fingerprint if self._lexicon is not None else None
+        self.version = version if current == lexicon_fingerprint else f"{version}+lex{str(current)[:6]}"
         self._language_index = {lang: i for i, lang in enumerate(self.languages)}
 
     def __repr__(self) -> str:
@@ -626,7 +631,7 @@ class LearnedSentiment:
         header = {
             "format": _FORMAT,
             "format_version": _FORMAT_VERSION,
-            "version": self.version,
+            "version": self.trained_version,
             "params": self.params,
             "classes": list(self.classes),
             "languages": list(self.languages),
