@@ -28,24 +28,46 @@ def test_comments_are_annotated_once_per_pipeline_version(world):
     assert annotations_refresh(organisation=world.org) == 0  # idempotent: same versions, nothing to do
 
 
-def test_a_new_sentiment_model_re_annotates_and_staff_are_found(world):
+def test_a_model_that_learned_the_organisations_own_words_is_activated_and_re_annotates(world):
+    # Sentiment that only this organisation's vocabulary carries: product names the lexicon cannot know.
+    fillers = ["today", "at the mall", "for my son", "after work", "on Sunday", "again", "with friends", "this week"]
+    products = {"zorbo": 10, "krampf": 2, "plimm": 7}
+    for i in range(240):
+        product = list(products)[i % 3]
+        text = f"The {product} {fillers[i % 8]}, visit {i}, {fillers[(i * 5) % 8]}"
+        _comment(world, text, products[product])
+    annotations_refresh(organisation=world.org)
+    version = sentiment_model_retrain(organisation=world.org)
+    assert version.metrics["learned"]["macro_f1"] > 0.9 > 0.5 > version.metrics["lexicon"]["macro_f1"]
+    assert version.is_active
+    assert annotations_refresh(organisation=world.org) == 240  # a new version re-reads every comment
+    assert set(TextAnnotation.objects.values_list("model_version", flat=True)) == {
+        TextAnnotation.objects.first().model_version
+    }
+    assert f"sent={version.version}" in TextAnnotation.objects.first().model_version
+    assert TextAnnotation.objects.filter(answer__text_value__contains="krampf", sentiment="negative").count() > 70
+
+
+def test_a_model_worse_than_the_lexicon_is_kept_but_not_used_and_staff_are_found(world):
     staff_add(unit=world.store_a, first_name="Giulia")
     for sentiment, nps in (("negative", 3), ("neutral", 7), ("positive", 10)):
-        for text in COMMENTS["en"][sentiment] + COMMENTS["it"][sentiment]:
-            _comment(world, text, nps)
+        for language in ("en", "it", "hr"):
+            for text in COMMENTS[language][sentiment]:
+                _comment(world, text, nps, language=language)
     _comment(world, "Giulia was so patient and kind, thank you!", 10)
     annotations_refresh(organisation=world.org)
     assert set(TextAnnotation.objects.values_list("model_version", flat=True)) == {
         TextAnnotation.objects.first().model_version
     }
     version = sentiment_model_retrain(organisation=world.org)
-    assert version is not None and version.is_active and version.version.startswith("learned-")
-    assert version.examples == TextAnnotation.objects.count()
-    assert annotations_refresh(organisation=world.org) == TextAnnotation.objects.count()
-    assert set(TextAnnotation.objects.values_list("model_version", flat=True)) == {
-        TextAnnotation.objects.first().model_version
-    }
-    assert f"sent={version.version}" in TextAnnotation.objects.first().model_version
+    assert version is not None and version.version.startswith("learned-")
+    held_out = version.metrics["held_out"]
+    assert version.examples + held_out == TextAnnotation.objects.count() and held_out > 20
+    # on these general comments the shipped lexicon reads the unseen fifth better: the model is kept, inactive
+    assert version.metrics["learned"]["macro_f1"] < version.metrics["lexicon"]["macro_f1"]
+    assert not version.is_active and not version.metrics["activated"]
+    assert annotations_refresh(organisation=world.org) == 0
+    assert "sent=lexicon-1" in TextAnnotation.objects.first().model_version
     assert sentiment_model_retrain(organisation=world.org).pk == version.pk  # same data, same version
     assert SentimentModelVersion.objects.count() == 1
     mention = StaffMention.objects.get()
@@ -83,3 +105,17 @@ def test_unit_managers_read_comments_with_personal_data_masked(world):
     assert "[phone]" in manager_page and "091 234 5678" not in manager_page
     assert "091 234 5678" in analyst_page
     assert "What customers talk about" in analyst_page and 'id="themes"' in analyst_page
+
+
+def test_retraining_is_due_when_scored_comments_grow(world, monkeypatch):
+    from heed.textanalytics import services
+
+    monkeypatch.setattr(services, "RETRAIN_MINIMUM", 6)
+    for i in range(5):
+        _comment(world, f"Visit number {i}, the queue was long", 3)
+    assert not services.sentiment_model_retrain_due(organisation=world.org)  # 5 < minimum
+    _comment(world, "Lovely staff", 10)
+    assert services.sentiment_model_retrain_due(organisation=world.org)
+    SentimentModelVersion.objects.create(organisation=world.org, version="learned-x", examples=5, blob=b"",
+                                         metrics={"held_out": 1}, is_active=False)  # fmt: skip
+    assert not services.sentiment_model_retrain_due(organisation=world.org)  # 6 scored, 6 seen

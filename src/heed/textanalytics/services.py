@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -19,7 +20,14 @@ from heed.textanalytics.models import (
     ThemeDefinition,
 )
 from heed.textanalytics.pipeline import CommentResult, Pipeline
-from heed.textanalytics.sentiment import LearnedSentiment, LexiconSentiment, SentimentModel, train_or_none, weak_label
+from heed.textanalytics.sentiment import (
+    LearnedSentiment,
+    LexiconSentiment,
+    SentimentModel,
+    evaluate,
+    train_or_none,
+    weak_label,
+)
 from heed.textanalytics.staff import StaffMember as StaffRecord
 from heed.textanalytics.themes import DEFAULT_TAXONOMY, Theme
 
@@ -146,10 +154,38 @@ def annotations_refresh(
         done += len(batch)
 
 
-def sentiment_model_retrain(*, organisation: Organisation, activate: bool = True) -> SentimentModelVersion | None:
+RETRAIN_GROWTH = 1.25  # retrain when the scored comments grew by a quarter since the last model
+RETRAIN_MINIMUM = 250
+
+
+def sentiment_model_retrain_due(*, organisation: Organisation) -> bool:
+    """Whether enough new scored comments arrived to train the sentiment model again."""
+    scored = (
+        Answer.objects.filter(response__organisation=organisation, question_type__in=TEXT_TYPES)
+        .exclude(text_value="")
+        .filter(
+            Q(response__nps_score__isnull=False)
+            | Q(response__csat_score__isnull=False)
+            | Q(response__ces_score__isnull=False)
+        )  # fmt: skip
+        .count()
+    )
+    last = SentimentModelVersion.objects.filter(organisation=organisation).order_by("-trained_at").first()
+    seen = (last.examples + last.metrics.get("held_out", 0)) if last else 0
+    return scored >= RETRAIN_MINIMUM and scored >= RETRAIN_GROWTH * seen
+
+
+def _held_out(text: str) -> bool:
+    """A stable 1-in-5 split by the text itself, so a repeated comment never sits on both sides."""
+    return hashlib.sha256(text.encode()).digest()[0] % 5 == 0
+
+
+def sentiment_model_retrain(*, organisation: Organisation) -> SentimentModelVersion | None:
     """Train a sentiment model on the organisation's scored comments (weak labels from NPS/CSAT/CES).
 
-    Returns None when there are too few labelled comments (the lexicon stays in use)."""
+    The model learns from four fifths of the labelled comments and is compared with the shipped lexicon
+    on the fifth it did not see; it becomes the active model only if it reads that fifth better. Either
+    way the version and its figures are stored. Returns None when there are too few labelled comments."""
     rows = (
         Answer.objects.filter(response__organisation=organisation, question_type__in=TEXT_TYPES)
         .exclude(text_value="")
@@ -162,27 +198,35 @@ def sentiment_model_retrain(*, organisation: Organisation, activate: bool = True
             "response__ces_score",
         )  # fmt: skip
     )
-    texts, languages, labels = [], [], []
+    train: list[tuple[str, str, str]] = []
+    test: list[dict] = []
     for text, detected, answered_in, nps, csat, ces in rows.iterator(chunk_size=5000):
         label = weak_label(nps, csat, ces)
         if label is not None:
-            texts.append(text)
-            languages.append(detected if detected and detected != "unknown" else answered_in)
-            labels.append(label)
-    model = train_or_none(texts, languages, labels)
-    if model is None:
+            language = detected if detected and detected != "unknown" else answered_in
+            if _held_out(text):
+                test.append({"text": text, "lang": language, "label": label})
+            else:
+                train.append((text, language, label))
+    model = train_or_none([t for t, _, _ in train], [lang for _, lang, _ in train], [lab for *_, lab in train])
+    if model is None or not test:
         return None
+    learned = evaluate(model, test)["all"]
+    lexicon = evaluate(LexiconSentiment(), test)["all"]
+    better = learned["macro_f1"] > lexicon["macro_f1"]
+    metrics = {
+        "held_out": len(test), "learned": {k: learned[k] for k in ("accuracy", "macro_f1")},
+        "lexicon": {k: lexicon[k] for k in ("accuracy", "macro_f1")}, "activated": better,
+    }  # fmt: skip
     with transaction.atomic():
-        version, created = SentimentModelVersion.objects.get_or_create(
+        version, _created = SentimentModelVersion.objects.update_or_create(
             organisation=organisation, version=model.version,
-            defaults={"examples": len(texts), "blob": model.to_bytes(), "is_active": activate},
+            defaults={"examples": len(train), "blob": model.to_bytes(), "metrics": metrics, "is_active": better},
         )  # fmt: skip
-        if activate:
+        if better:
             SentimentModelVersion.objects.filter(organisation=organisation).exclude(pk=version.pk).update(
                 is_active=False
             )
-            if not created and not version.is_active:
-                SentimentModelVersion.objects.filter(pk=version.pk).update(is_active=True)
     return version
 
 

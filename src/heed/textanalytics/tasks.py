@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from heed.accounts.models import Organisation
-from heed.textanalytics.services import annotations_refresh, sentiment_model_retrain
+from heed.textanalytics.services import annotations_refresh, sentiment_model_retrain, sentiment_model_retrain_due
 
 
 @shared_task
@@ -11,7 +11,10 @@ def annotations_refresh_task(organisation_id: int, answer_ids: list[int] | None 
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None:
         return 0
-    return annotations_refresh(organisation=organisation, answer_ids=answer_ids)
+    done = annotations_refresh(organisation=organisation, answer_ids=answer_ids)
+    if sentiment_model_retrain_due(organisation=organisation):
+        sentiment_model_retrain_task.delay(organisation_id)
+    return done
 
 
 @shared_task
