@@ -119,3 +119,21 @@ def test_retraining_is_due_when_scored_comments_grow(world, monkeypatch):
     SentimentModelVersion.objects.create(organisation=world.org, version="learned-x", examples=5, blob=b"",
                                          metrics={"held_out": 1}, is_active=False)  # fmt: skip
     assert not services.sentiment_model_retrain_due(organisation=world.org)  # 6 scored, 6 seen
+
+
+def test_the_api_shows_annotations_and_masks_personal_data_by_role(world):
+    from tests.conftest import api_client
+
+    _comment(world, "Ana at the till was lovely, write me at ana.k@example.com", 10)
+    annotations_refresh(organisation=world.org)
+    as_manager = api_client(world.manager_a).get("/api/responses").json()["items"][0]
+    as_analyst = api_client(world.analyst).get("/api/responses").json()["items"][0]
+    comment = next(a for a in as_manager["answers"] if a["question_key"] == "comment")
+    assert comment["value"] == "Ana at the till was lovely, write me at [email]"
+    assert comment["annotation"]["language"] == "en" and comment["annotation"]["sentiment"] == "positive"
+    assert "checkout" in comment["annotation"]["themes"] and comment["annotation"]["model_version"]
+    assert next(a for a in as_analyst["answers"] if a["question_key"] == "comment")["value"].endswith(
+        "ana.k@example.com"
+    )
+    themes = api_client(world.analyst).get("/api/themes").json()
+    assert themes["comments"] == 1 and {t["key"] for t in themes["themes"]} >= {"checkout"}
