@@ -156,6 +156,9 @@ EMAIL_BACKEND = (
 )
 DEFAULT_FROM_EMAIL = os.environ.get("HEED_EMAIL_FROM", "Heed <heed@localhost>")
 
+# --- Text analytics: a local transformer sentiment model replaces the built-in ones when set -----
+SENTIMENT_TRANSFORMER_PATH = os.environ.get("HEED_SENTIMENT_TRANSFORMER_PATH", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -137,3 +137,12 @@ def test_the_api_shows_annotations_and_masks_personal_data_by_role(world):
     )
     themes = api_client(world.analyst).get("/api/themes").json()
     assert themes["comments"] == 1 and {t["key"] for t in themes["themes"]} >= {"checkout"}
+
+
+def test_a_configured_transformer_model_that_is_missing_fails_clearly(world, settings, tmp_path):
+    from heed.textanalytics import services
+
+    settings.SENTIMENT_TRANSFORMER_PATH = str(tmp_path / "no-model-here")
+    services._transformer.cache_clear()
+    with pytest.raises(RuntimeError, match="no-model-here"):
+        services.pipeline_for(organisation=world.org)

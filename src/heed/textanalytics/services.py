@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
@@ -24,6 +26,7 @@ from heed.textanalytics.sentiment import (
     LearnedSentiment,
     LexiconSentiment,
     SentimentModel,
+    TransformerSentiment,
     evaluate,
     train_or_none,
     weak_label,
@@ -68,10 +71,17 @@ def theme_save(
 
 
 def _sentiment_model(organisation: Organisation) -> SentimentModel:
+    if settings.SENTIMENT_TRANSFORMER_PATH:  # a local model the operator installed; never downloaded
+        return _transformer(settings.SENTIMENT_TRANSFORMER_PATH)
     active = SentimentModelVersion.objects.filter(organisation=organisation, is_active=True).first()
     if active is None:
         return LexiconSentiment()
     return LearnedSentiment.from_bytes(bytes(active.blob))
+
+
+@functools.lru_cache(maxsize=2)
+def _transformer(path: str) -> SentimentModel:
+    return TransformerSentiment(path)
 
 
 def pipeline_for(*, organisation: Organisation) -> Pipeline:
