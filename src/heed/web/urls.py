@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
 from heed.api.api import api
-from heed.web import dashboard_views, driver_views, respond, survey_views, theme_views, weighting_views
+from heed.web import dashboard_views, driver_views, respond, survey_views, theme_views, token_views, weighting_views
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
@@ -20,6 +20,8 @@ urlpatterns = [
     path("surveys/<int:survey_id>/drivers/", driver_views.survey_drivers, name="survey-drivers"),
     path("surveys/<int:survey_id>/weighting/", weighting_views.survey_weighting, name="survey-weighting"),
     path("weighting/<int:scheme_id>/recompute/", weighting_views.weighting_recompute, name="weighting-recompute"),
+    path("account/tokens/", token_views.tokens, name="tokens"),
+    path("account/tokens/<int:token_id>/revoke/", token_views.token_revoke, name="token-revoke"),
     path("themes/", theme_views.themes, name="themes"),
     path("themes/<slug:key>/toggle/", theme_views.theme_toggle, name="theme-toggle"),
     path("links/<int:link_id>/qr.<str:fmt>", survey_views.link_qr, name="link-qr"),
