@@ -146,3 +146,18 @@ def test_a_configured_transformer_model_that_is_missing_fails_clearly(world, set
     services._transformer.cache_clear()
     with pytest.raises(RuntimeError, match="no-model-here"):
         services.pipeline_for(organisation=world.org)
+
+
+def test_theme_nps_counts_each_respondent_once(world):
+    from heed.surveys.services import question_add, survey_publish
+
+    question_add(survey=world.survey, data={"key": "more", "type": "text", "texts": {"en": "Anything else?"}})
+    survey_publish(survey=world.survey, actor=None)
+    answers = {"store_experience": 1, "did_buy": "yes", "nps": 2, "comment": "Huge queue", "more": "The queue again"}
+    response_submit(submission=Submission(survey=world.survey, language="en", unit=world.store_a),
+                    raw_answers=answers)  # fmt: skip
+    _comment(world, "Short queue today, fine", 10)
+    annotations_refresh(organisation=world.org)
+    waiting = next(t for t in theme_summary(user=world.analyst)["themes"] if t["key"] == "waiting_time")
+    assert waiting["comments"] == 3
+    assert (waiting["nps"]["n"], waiting["nps"]["value"]) == (2, 0.0)  # one detractor, one promoter

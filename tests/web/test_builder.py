@@ -95,3 +95,10 @@ def test_only_designers_reach_the_builder(world):
     assert login(world.manager_a).get("/surveys/").status_code == 403
     assert login(world.interviewer).get(f"/surveys/{world.survey.id}/edit/").status_code == 403
     assert Client().get("/surveys/")["Location"] == "/login/?next=/surveys/"
+
+
+def test_bad_question_ids_are_not_found_not_errors(world):
+    client = login(world.analyst)
+    edit = f"/surveys/{world.survey.id}/edit/"
+    assert client.get(f"{edit}?edit=abc").status_code == 404
+    assert client.post(edit, {"form": "question", "question_id": "abc", "key": "x", "type": "text"}).status_code == 404

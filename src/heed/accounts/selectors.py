@@ -23,11 +23,17 @@ def unit_descendant_ids(*, organisation: Organisation, root_ids: set[int]) -> se
 
 
 def unit_ids_visible_to(user: User) -> set[int] | None:
-    """Unit ids whose data ``user`` may see; ``None`` means every unit of the organisation."""
+    """Unit ids whose data ``user`` may see; ``None`` means every unit of the organisation.
+
+    Worked out once per user object (one request, one task) and kept on it: a dashboard asks many times."""
     if user.role in _UNSCOPED_ROLES:
         return None
-    assigned = set(user.units.values_list("id", flat=True))
-    return unit_descendant_ids(organisation=user.organisation, root_ids=assigned)
+    cached = getattr(user, "_heed_visible_units", None)
+    if cached is None:
+        assigned = set(user.units.values_list("id", flat=True))
+        cached = frozenset(unit_descendant_ids(organisation=user.organisation, root_ids=assigned))
+        user._heed_visible_units = cached  # type: ignore[attr-defined]
+    return set(cached)
 
 
 def unit_list(*, user: User) -> QuerySet[Unit]:

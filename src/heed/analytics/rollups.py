@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from heed.analytics.models import DailyRollup, RollupDirtyDay
 from heed.responses.models import Response
+from heed.responses.selectors import day_start
+from heed.surveys.models import Survey
 
 SUFFICIENT_STATISTICS = {
     "responses": Count("id"),
@@ -40,9 +42,7 @@ def local_day(moment: dt.datetime) -> dt.date:
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
-    return start, end
+    return day_start(day), day_start(day + dt.timedelta(days=1))
 
 
 def rollup_days_mark(*, survey_id: int, days: Iterable[dt.date]) -> None:
@@ -70,6 +70,9 @@ def _rows(responses: QuerySet[Response], organisation_id: int, survey_id: int, d
 @transaction.atomic
 def rollup_day_recompute(*, survey_id: int, day: dt.date) -> int:
     """Replace the rollup rows of one survey and day by a fresh aggregation. Returns rows written."""
+    # Two refreshes of the same survey must not interleave their delete and insert (PostgreSQL's READ
+    # COMMITTED would let both inserts land): lock the survey row first, as survey_publish does.
+    Survey.objects.select_for_update().filter(pk=survey_id).first()
     start, end = _day_bounds(day)
     responses = Response.objects.filter(survey_id=survey_id, submitted_at__gte=start, submitted_at__lt=end)
     DailyRollup.objects.filter(survey_id=survey_id, day=day).delete()
@@ -79,9 +82,12 @@ def rollup_day_recompute(*, survey_id: int, day: dt.date) -> int:
     return len(DailyRollup.objects.bulk_create(_rows(responses, organisation_id, survey_id, day)))
 
 
-def rollups_refresh(*, limit: int = 10_000) -> int:
-    """Recompute every marked (survey, day); returns how many days were recomputed."""
-    marks = list(RollupDirtyDay.objects.order_by("id").values_list("id", "survey_id", "day")[:limit])
+def rollups_refresh(*, organisation_id: int | None = None, limit: int = 10_000) -> int:
+    """Recompute every marked (survey, day), of one organisation or all; returns the days recomputed."""
+    marks_qs = RollupDirtyDay.objects.order_by("id")
+    if organisation_id is not None:
+        marks_qs = marks_qs.filter(survey__organisation_id=organisation_id)
+    marks = list(marks_qs.values_list("id", "survey_id", "day")[:limit])
     days = {(survey_id, day) for _id, survey_id, day in marks}
     for survey_id, day in sorted(days):
         rollup_day_recompute(survey_id=survey_id, day=day)

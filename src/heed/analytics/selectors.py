@@ -189,7 +189,7 @@ def _uses_rollups(filters: ResponseFilters, dimensions: tuple[str, ...]) -> bool
 def _rollup_queryset(user: User, filters: ResponseFilters) -> QuerySet[DailyRollup]:
     """Rollup rows for what ``user`` may see; brought up to date first, so reads are always exact."""
     if RollupDirtyDay.objects.filter(survey__organisation_id=user.organisation_id).exists():
-        rollups_refresh()
+        rollups_refresh(organisation_id=user.organisation_id)
     rows = DailyRollup.objects.filter(organisation_id=user.organisation_id)
     units = scoped_unit_ids(user=user, filters=filters)
     if units is not None:

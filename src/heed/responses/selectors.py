@@ -28,7 +28,8 @@ class ResponseFilters(BaseModel):
     date_to: dt.date | None = None
 
 
-def _day_start(day: dt.date) -> dt.datetime:
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight of ``day`` in the configured time zone (HEED_TIME_ZONE); the rollups use the same days."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
@@ -54,9 +55,9 @@ def response_queryset(*, user: User, filters: ResponseFilters | None = None) -> 
         if value := getattr(filters, name):
             responses = responses.filter(**{name: value})
     if filters.date_from is not None:
-        responses = responses.filter(submitted_at__gte=_day_start(filters.date_from))
+        responses = responses.filter(submitted_at__gte=day_start(filters.date_from))
     if filters.date_to is not None:
-        responses = responses.filter(submitted_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
+        responses = responses.filter(submitted_at__lt=day_start(filters.date_to + dt.timedelta(days=1)))
     return responses
 
 

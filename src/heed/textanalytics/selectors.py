@@ -40,9 +40,13 @@ def theme_summary(*, user: User, filters: ResponseFilters | None = None) -> dict
         .annotate(
             comments=Count("id"), negative=Count("id", filter=Q(annotation__sentiment="negative")),
             positive=Count("id", filter=Q(annotation__sentiment="positive")),
-            nps_n=Count("annotation__answer__response__nps_score"),
-            promoters=Count("id", filter=Q(annotation__answer__response__nps_score__gte=9)),
-            detractors=Count("id", filter=Q(annotation__answer__response__nps_score__lte=6)),
+            # respondents, not comments: one person raising a theme in two answers counts once
+            nps_n=Count("annotation__answer__response", distinct=True,
+                        filter=Q(annotation__answer__response__nps_score__isnull=False)),
+            promoters=Count("annotation__answer__response", distinct=True,
+                            filter=Q(annotation__answer__response__nps_score__gte=9)),
+            detractors=Count("annotation__answer__response", distinct=True,
+                             filter=Q(annotation__answer__response__nps_score__lte=6)),
         )
     )  # fmt: skip
     names = dict(ThemeDefinition.objects.filter(organisation_id=user.organisation_id).values_list("key", "name"))

@@ -42,8 +42,11 @@ def _survey(request: HttpRequest, survey_id: int) -> Survey:
     return survey
 
 
-def _question(survey: Survey, question_id: int) -> Question:
-    question = survey.questions.filter(id=question_id).first()
+def _question(survey: Survey, question_id: int | str) -> Question:
+    try:
+        question = survey.questions.filter(id=int(question_id)).first()
+    except (TypeError, ValueError):
+        raise Http404 from None
     if question is None:
         raise Http404
     return question
@@ -93,7 +96,7 @@ def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
     editing = None
     status = 200
     if request.method == "POST" and request.POST.get("form") == "question":
-        editing = _question(survey, int(request.POST["question_id"])) if request.POST.get("question_id") else None
+        editing = _question(survey, request.POST["question_id"]) if request.POST.get("question_id") else None
         form = _question_form(survey, request.POST)
         if form.is_valid():
             try:
@@ -109,7 +112,7 @@ def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
         status = 422
     else:
         if request.GET.get("edit"):
-            editing = _question(survey, int(request.GET["edit"]))
+            editing = _question(survey, request.GET["edit"])
         initial = (
             QuestionForm.initial_from(editing, survey.languages, survey.default_language)
             if editing
