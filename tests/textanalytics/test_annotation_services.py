@@ -116,9 +116,11 @@ def test_retraining_is_due_when_scored_comments_grow(world, monkeypatch):
     assert not services.sentiment_model_retrain_due(organisation=world.org)  # 5 < minimum
     _comment(world, "Lovely staff", 10)
     assert services.sentiment_model_retrain_due(organisation=world.org)
-    SentimentModelVersion.objects.create(organisation=world.org, version="learned-x", examples=5, blob=b"",
-                                         metrics={"held_out": 1}, is_active=False)  # fmt: skip
+    assert services.sentiment_model_retrain(organisation=world.org) is None  # too few: recorded as an attempt
     assert not services.sentiment_model_retrain_due(organisation=world.org)  # 6 scored, 6 seen
+    for i in range(2):
+        _comment(world, f"Nice visit {i}", 9)
+    assert services.sentiment_model_retrain_due(organisation=world.org)  # 8 >= 1.25 * 6
 
 
 def test_the_api_shows_annotations_and_masks_personal_data_by_role(world):

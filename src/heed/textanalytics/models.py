@@ -67,6 +67,28 @@ class SentimentModelVersion(models.Model):
         return self.version
 
 
+class SentimentTrainingRun(models.Model):
+    """Every retraining attempt, including those that kept the lexicon or had too few labelled comments,
+    so the next attempt waits until enough new scored comments arrived."""
+
+    class Outcome(models.TextChoices):
+        ACTIVATED = "activated", "New model in use"
+        KEPT = "kept", "Lexicon read the held-out comments better"
+        TOO_FEW = "too_few", "Too few labelled comments"
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    scored_comments = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    model = models.ForeignKey(SentimentModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d} {self.outcome}"
+
+
 class TextAnnotation(models.Model):
     """What the pipeline read in one open-text answer, with the versions of the models that read it.
 

@@ -16,6 +16,7 @@ from heed.responses.models import Answer
 from heed.textanalytics.models import (
     AnnotationTheme,
     SentimentModelVersion,
+    SentimentTrainingRun,
     StaffMember,
     StaffMention,
     TextAnnotation,
@@ -168,9 +169,8 @@ RETRAIN_GROWTH = 1.25  # retrain when the scored comments grew by a quarter sinc
 RETRAIN_MINIMUM = 250
 
 
-def sentiment_model_retrain_due(*, organisation: Organisation) -> bool:
-    """Whether enough new scored comments arrived to train the sentiment model again."""
-    scored = (
+def _scored_comments(organisation: Organisation):
+    return (
         Answer.objects.filter(response__organisation=organisation, question_type__in=TEXT_TYPES)
         .exclude(text_value="")
         .filter(
@@ -178,10 +178,14 @@ def sentiment_model_retrain_due(*, organisation: Organisation) -> bool:
             | Q(response__csat_score__isnull=False)
             | Q(response__ces_score__isnull=False)
         )  # fmt: skip
-        .count()
     )
-    last = SentimentModelVersion.objects.filter(organisation=organisation).order_by("-trained_at").first()
-    seen = (last.examples + last.metrics.get("held_out", 0)) if last else 0
+
+
+def sentiment_model_retrain_due(*, organisation: Organisation) -> bool:
+    """Whether enough new scored comments arrived since the last training attempt (whatever its outcome)."""
+    scored = _scored_comments(organisation).count()
+    last = SentimentTrainingRun.objects.filter(organisation=organisation).first()
+    seen = last.scored_comments if last else 0
     return scored >= RETRAIN_MINIMUM and scored >= RETRAIN_GROWTH * seen
 
 
@@ -196,18 +200,10 @@ def sentiment_model_retrain(*, organisation: Organisation) -> SentimentModelVers
     The model learns from four fifths of the labelled comments and is compared with the shipped lexicon
     on the fifth it did not see; it becomes the active model only if it reads that fifth better. Either
     way the version and its figures are stored. Returns None when there are too few labelled comments."""
-    rows = (
-        Answer.objects.filter(response__organisation=organisation, question_type__in=TEXT_TYPES)
-        .exclude(text_value="")
-        .values_list(
-            "text_value",
-            "annotation__language",
-            "response__language",
-            "response__nps_score",
-            "response__csat_score",
-            "response__ces_score",
-        )  # fmt: skip
-    )
+    scored = _scored_comments(organisation)
+    scored_count = scored.count()
+    rows = scored.values_list("text_value", "annotation__language", "response__language", "response__nps_score",
+                              "response__csat_score", "response__ces_score")  # fmt: skip
     train: list[tuple[str, str, str]] = []
     test: list[dict] = []
     for text, detected, answered_in, nps, csat, ces in rows.iterator(chunk_size=5000):
@@ -220,6 +216,8 @@ def sentiment_model_retrain(*, organisation: Organisation) -> SentimentModelVers
                 train.append((text, language, label))
     model = train_or_none([t for t, _, _ in train], [lang for _, lang, _ in train], [lab for *_, lab in train])
     if model is None or not test:
+        SentimentTrainingRun.objects.create(organisation=organisation, scored_comments=scored_count,
+                                            outcome=SentimentTrainingRun.Outcome.TOO_FEW)  # fmt: skip
         return None
     learned = evaluate(model, test)["all"]
     lexicon = evaluate(LexiconSentiment(), test)["all"]
@@ -237,6 +235,9 @@ def sentiment_model_retrain(*, organisation: Organisation) -> SentimentModelVers
             SentimentModelVersion.objects.filter(organisation=organisation).exclude(pk=version.pk).update(
                 is_active=False
             )
+        outcome = SentimentTrainingRun.Outcome.ACTIVATED if better else SentimentTrainingRun.Outcome.KEPT
+        SentimentTrainingRun.objects.create(organisation=organisation, scored_comments=scored_count,
+                                            outcome=outcome, model=version)  # fmt: skip
     return version
 
 
