@@ -62,3 +62,14 @@ def test_small_sample_policy():
     assert reliability(effective_n=45, low=0, high=1) is Reliability.FLAGGED
     assert reliability(effective_n=500, low=10, high=60, policy=NPS_POLICY) is Reliability.FLAGGED
     assert reliability(effective_n=500, low=10, high=30, policy=NPS_POLICY) is Reliability.OK
+
+
+def test_difference_from_sums_is_the_nps_test_for_unit_weights():
+    from heed.stats.comparisons import mean_difference_from_sums
+    from heed.stats.weighting import WeightedSums
+
+    a = WeightedSums(n=200, sw=200, sw2=200, swy=60 - 20, sw2y=60 - 20, sw2y2=60 + 20)
+    b = WeightedSums(n=200, sw=200, sw2=200, swy=50 - 50, sw2y=50 - 50, sw2y2=50 + 50)
+    diff, p_value = mean_difference_from_sums(a, b)
+    expected = nps_difference(promoters_a=60, detractors_a=20, n_a=200, promoters_b=50, detractors_b=50, n_b=200)
+    assert 100 * diff == pytest.approx(expected.value) and p_value == pytest.approx(expected.p_value)

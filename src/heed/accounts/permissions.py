@@ -22,6 +22,11 @@ def can_submit_responses(user: User) -> bool:
     return user.is_authenticated and user.role in _SUBMITTERS
 
 
+def can_see_personal_data(user: User) -> bool:
+    """Admins and analysts read comments as written; everyone else reads them with personal data masked."""
+    return user.is_authenticated and user.role in _DESIGNERS
+
+
 def require(allowed: bool, message: str = "Your role does not allow this.") -> None:
     if not allowed:
         raise PermissionDeniedError(message)

@@ -10,19 +10,17 @@ estimates. No response is loaded into Python.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from django.db.models import Case, Count, DateField, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
-from scipy.stats import norm
 
 from heed.accounts.models import Unit, User
 from heed.analytics.models import DailyRollup, ResponseWeight, RollupDirtyDay, WeightingScheme
 from heed.analytics.rollups import SUFFICIENT_STATISTICS, rollups_refresh
 from heed.responses.selectors import ResponseFilters, response_queryset, scoped_unit_ids
-from heed.stats.comparisons import benjamini_hochberg
+from heed.stats.comparisons import benjamini_hochberg, mean_difference_from_sums
 from heed.stats.intervals import Estimate, mean, nps_adjusted_wald, proportion
 from heed.stats.reliability import MEAN_POLICY, NPS_POLICY, SHARE_POLICY, Policy, reliability
 from heed.stats.weighting import (
@@ -287,9 +285,7 @@ def _mark_nps_vs_rest(rows: list[MetricRow], *, alpha: float = 0.05) -> list[Met
         rest = WeightedSums(*(getattr(total, f) - getattr(group, f) for f in WeightedSums.__dataclass_fields__))
         if row.reliability["nps"] == "suppressed" or rest.n < 30 or rest.sw <= 0:
             continue
-        diff = group.swy / group.sw - rest.swy / rest.sw
-        se = math.sqrt(group.linearized_variance(group.swy / group.sw) + rest.linearized_variance(rest.swy / rest.sw))
-        p_value = float(2 * norm.sf(abs(diff) / se)) if se > 0 else float(diff == 0)
+        diff, p_value = mean_difference_from_sums(group, rest)
         tested.append((index, diff, p_value))
     if not tested:
         return rows

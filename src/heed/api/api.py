@@ -8,7 +8,7 @@ from ninja.errors import AuthenticationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from heed.accounts import permissions
-from heed.accounts.selectors import unit_get
+from heed.accounts.selectors import unit_get, unit_ids_visible_to
 from heed.analytics.drivers import driver_analysis
 from heed.analytics.engagement import engagement_summary
 from heed.analytics.selectors import DIMENSIONS, metric_rows, metric_summary
@@ -118,7 +118,7 @@ def responses_submit(request: HttpRequest, payload: ResponseIn):
         unit = unit_get(user=user, unit_id=payload.unit_id)
         if unit is None:
             raise NotFoundError("No such unit (or it is outside your scope).")
-    elif user.role in ("unit_manager", "interviewer", "agent"):
+    elif unit_ids_visible_to(user) is not None:  # scoped roles answer for one of their units
         raise ApplicationError("Give the unit_id of one of your units.", code="unit_required")
     submission = Submission(
         survey=survey,

@@ -20,6 +20,7 @@ import numpy as np
 from scipy import stats as _st
 
 from heed.stats.intervals import Z95, nps_variance
+from heed.stats.weighting import WeightedSums
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,20 @@ def nps_difference(
         nps_variance(promoters=promoters_a, detractors=detractors_a, n=n_a)
         + nps_variance(promoters=promoters_b, detractors=detractors_b, n=n_b)
     )
-    p_value = float(2 * _st.norm.sf(abs(diff) / se)) if se > 0 else float(diff == 0)
-    return Difference(100 * diff, 100 * (diff - Z95 * se), 100 * (diff + Z95 * se), p_value)
+    return Difference(100 * diff, 100 * (diff - Z95 * se), 100 * (diff + Z95 * se), _two_sided_p(diff, se))
+
+
+def _two_sided_p(diff: float, se: float) -> float:
+    return float(2 * _st.norm.sf(abs(diff) / se)) if se > 0 else float(diff == 0)
+
+
+def mean_difference_from_sums(a: WeightedSums, b: WeightedSums) -> tuple[float, float]:
+    """Difference of two independent (weighted) means of y, from their sufficient statistics, and the
+    two-sided z-test p-value with each side's linearization variance. For y = +1/0/-1 and unit weights
+    this is exactly the NPS test of :func:`nps_difference` (on the -1..1 scale)."""
+    mean_a, mean_b = a.swy / a.sw, b.swy / b.sw
+    se = math.sqrt(a.linearized_variance(mean_a) + b.linearized_variance(mean_b))
+    return mean_a - mean_b, _two_sided_p(mean_a - mean_b, se)
 
 
 def benjamini_hochberg(p_values: list[float] | np.ndarray, *, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:

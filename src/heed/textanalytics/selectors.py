@@ -6,19 +6,13 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from heed.accounts.models import Role, User
+from heed.accounts.models import User
+from heed.accounts.permissions import can_see_personal_data
 from heed.responses.selectors import ResponseFilters, response_queryset
 from heed.stats.intervals import nps_adjusted_wald, proportion
 from heed.stats.reliability import NPS_POLICY, reliability
 from heed.textanalytics.models import AnnotationTheme, StaffMention, TextAnnotation, ThemeDefinition
 from heed.textanalytics.pii import redact
-
-_SEES_PERSONAL_DATA = {Role.ADMIN, Role.ANALYST}
-
-
-def can_see_personal_data(user: User) -> bool:
-    """Admins and analysts read comments as written; everyone else reads them with personal data masked."""
-    return user.role in _SEES_PERSONAL_DATA
 
 
 def _annotations(user: User, filters: ResponseFilters | None):

@@ -68,6 +68,7 @@ def theme_save(
         organisation=organisation, key=key,
         defaults={"name": name.strip()[:120] or key, "keywords": cleaned, "source": source, "is_active": True},
     )  # fmt: skip
+    taxonomy_changed(organisation=organisation)
     return theme
 
 

@@ -15,7 +15,7 @@ from heed.core.errors import ApplicationError
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.textanalytics.models import ThemeDefinition
 from heed.textanalytics.selectors import theme_candidates, theme_list
-from heed.textanalytics.services import taxonomy_changed, taxonomy_ensure_default, theme_save, theme_toggle_active
+from heed.textanalytics.services import taxonomy_ensure_default, theme_save, theme_toggle_active
 from heed.web.access import role_required
 
 designer_required = role_required(can_design_surveys)
@@ -61,7 +61,6 @@ def themes(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            taxonomy_changed(organisation=organisation)
             messages.success(request, "Theme saved; comments are being re-read with the new taxonomy.")
             return redirect("themes")
     lang = request.GET.get("discover")
