@@ -48,6 +48,7 @@ def test_api_errors_are_clear(world):
     few = client.get(url)
     assert few.status_code == 400
     assert few.json()["code"] == "too_few_responses" and "Only 10 responses" in few.json()["detail"]
+    assert (few.json()["n"], few.json()["required"]) == (10, 30)  # the figures travel with the message
     unknown = client.get(url, {"drivers": "merchandise,bogus"})
     assert unknown.status_code == 400 and unknown.json()["code"] == "unknown_question"
     assert "bogus" in unknown.json()["detail"]

@@ -41,6 +41,11 @@ def test_analyst_uploads_margins_and_the_dashboard_shows_weighted_figures(world,
     assert nps.search(weighted).group(1) == "0"  # half women (all promoters), half men (all detractors)
     assert "Weighted by <strong>Customer base</strong>" in weighted
     assert "(effective 45)" in weighted
+    assert "carries no weight" not in weighted
+    response_submit(submission=Submission(survey=world.survey, language="en", unit=world.store_a),
+                    raw_answers={"store_experience": 4, "did_buy": "yes", "nps": 9, "gender": "female"})  # fmt: skip
+    weighted = client.get(f"/dashboard/?survey={world.survey.id}&weighting={scheme.id}").content.decode()
+    assert "1 response in view carries no weight" in weighted
 
 
 def test_bad_margins_are_explained(world):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from heed.accounts.models import Organisation, Role, Unit, User
+from heed.accounts.models import ApiToken, Organisation, Role, Unit, User
 
 _UNSCOPED_ROLES = {Role.ADMIN, Role.ANALYST}
 
@@ -46,3 +46,7 @@ def unit_list(*, user: User) -> QuerySet[Unit]:
 
 def unit_get(*, user: User, unit_id: int) -> Unit | None:
     return unit_list(user=user).filter(id=unit_id).first()
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at")

@@ -95,6 +95,8 @@ def _hash_key(key: str) -> str:
 
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token and return it with its plain key, which is shown once and never stored."""
+    if user.organisation_id is None:
+        raise ApplicationError("Only members of an organisation can have API tokens.")
     key = "heed_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=key[5 : 5 + TOKEN_PREFIX_LEN], key_hash=_hash_key(key))
     return token, key

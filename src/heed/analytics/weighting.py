@@ -140,3 +140,12 @@ def weighting_scheme_list(*, user: User, survey_id: int | None = None):
 
 def weighting_scheme_get(*, user: User, scheme_id: int) -> WeightingScheme | None:
     return weighting_scheme_list(user=user).filter(id=scheme_id).first()
+
+
+def weighting_unweighted_count(*, user: User, scheme: WeightingScheme, filters=None) -> int:
+    """Responses in view that the scheme gives no weight: unknown weighting variables, or submitted after
+    the weights were computed (recompute to include them)."""
+    from heed.responses.selectors import ResponseFilters, response_queryset
+
+    scoped = (filters or ResponseFilters()).model_copy(update={"survey_id": scheme.survey_id})
+    return response_queryset(user=user, filters=scoped).exclude(weights__scheme=scheme).count()

@@ -37,7 +37,7 @@ api = NinjaAPI(title="Heed API", version="1", auth=AUTH, urls_namespace="api", d
 
 @api.exception_handler(ApplicationError)
 def _application_error(request: HttpRequest, exc: ApplicationError):
-    return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=exc.status_code)
+    return api.create_response(request, {"detail": exc.message, "code": exc.code, **exc.extra}, status=exc.status_code)
 
 
 @api.exception_handler(SubmissionError)

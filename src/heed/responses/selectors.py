@@ -61,10 +61,6 @@ def response_queryset(*, user: User, filters: ResponseFilters | None = None) -> 
     return responses
 
 
-def response_get(*, user: User, response_id: int) -> Response | None:
-    return response_queryset(user=user).filter(id=response_id).first()
-
-
 def response_list(*, user: User, filters: ResponseFilters | None = None) -> QuerySet[Response]:
     return (
         response_queryset(user=user, filters=filters)

@@ -10,7 +10,7 @@ from heed.accounts.models import User
 from heed.accounts.permissions import can_design_surveys, can_view_results
 from heed.accounts.selectors import unit_list
 from heed.analytics.selectors import metric_rows, metric_summary
-from heed.analytics.weighting import weighting_scheme_get, weighting_scheme_list
+from heed.analytics.weighting import weighting_scheme_get, weighting_scheme_list, weighting_unweighted_count
 from heed.core.channels import Channel
 from heed.responses.selectors import ResponseFilters, comment_list
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
@@ -94,6 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "themes": theme_summary(user=user, filters=filters),
         "staff": staff_summary(user=user, filters=filters, limit=10),
         "scheme": scheme,
+        "unweighted": weighting_unweighted_count(user=user, scheme=scheme, filters=filters) if scheme else 0,
     }
     return render(request, "heed/dashboard.html", context, status=200 if not form.errors else 422)
 

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from heed.accounts.models import User
 from heed.accounts.services import api_token_create
+from heed.core.errors import ApplicationError
 
 
 class Command(BaseCommand):
@@ -14,8 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("name")
 
     def handle(self, *args, username: str, name: str, **options):
-        user = User.objects.filter(username=username, organisation__isnull=False).first()
+        user = User.objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"No user {username!r} in an organisation.")
-        _token, key = api_token_create(user=user, name=name)
+            raise CommandError(f"No user {username!r}.")
+        try:
+            _token, key = api_token_create(user=user, name=name)
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from None
         self.stdout.write(key)
