@@ -81,9 +81,22 @@ def weighting_scheme_create(
         targets=targets, trim_lower=trim[0] if trim else None, trim_upper=trim[1] if trim else None,
         created_by=created_by,
     )  # fmt: skip
+    _schedule_compute(scheme)
+    return scheme
+
+
+def _schedule_compute(scheme: WeightingScheme) -> None:
     from heed.analytics.tasks import weighting_scheme_compute_task
 
     transaction.on_commit(lambda: weighting_scheme_compute_task.delay(scheme.id))
+
+
+@transaction.atomic
+def weighting_scheme_recompute(*, scheme: WeightingScheme) -> WeightingScheme:
+    """Weigh the survey's responses again (e.g. to include those submitted since), after commit."""
+    scheme.status = WeightingScheme.Status.PENDING
+    scheme.save(update_fields=["status"])
+    _schedule_compute(scheme)
     return scheme
 
 

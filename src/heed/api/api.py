@@ -66,16 +66,16 @@ def _user(request: HttpRequest):
 
 
 def _survey_out(survey: Survey, *, with_definition: bool = False) -> dict:
-    version = survey_latest_version(survey=survey)
     out = {
         "id": survey.id,
         "title": survey.title,
         "status": survey.status,
         "default_language": survey.default_language,
         "languages": survey.languages,
-        "latest_version": version.number if version else None,
+        "latest_version": survey.latest_version_number,  # annotated by survey_list
     }
     if with_definition:
+        version = survey_latest_version(survey=survey)
         out["definition"] = version.definition if version else None
     return out
 

@@ -36,6 +36,12 @@ def link_create(
     )
 
 
+def link_ensure_default(*, survey: Survey) -> SurveyLink:
+    """A survey's first link: a plain web link, so a freshly published survey can be shared at once."""
+    existing = SurveyLink.objects.filter(survey=survey).order_by("created_at").first()
+    return existing or link_create(survey=survey, name="Web link")
+
+
 def link_public_url(link: SurveyLink) -> str:
     return f"{settings.BASE_URL}/s/{link.token}/"
 

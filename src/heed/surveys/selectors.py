@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from heed.accounts.models import Organisation
 from heed.surveys.definition import SurveyDefinition
@@ -10,7 +10,12 @@ from heed.surveys.models import Survey, SurveyVersion
 
 
 def survey_list(*, organisation: Organisation) -> QuerySet[Survey]:
-    return Survey.objects.filter(organisation=organisation).order_by("-created_at")
+    """The organisation's surveys, each with ``latest_version_number`` (None before the first publish)."""
+    return (
+        Survey.objects.filter(organisation=organisation)
+        .annotate(latest_version_number=Max("versions__number"))
+        .order_by("-created_at")
+    )
 
 
 def survey_get(*, organisation: Organisation, survey_id: int) -> Survey | None:

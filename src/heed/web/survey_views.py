@@ -13,7 +13,7 @@ from heed.accounts.selectors import unit_get, unit_list
 from heed.core.errors import ApplicationError
 from heed.distribution.qr import qr_png, qr_svg
 from heed.distribution.selectors import link_get, link_list
-from heed.distribution.services import link_create, link_public_url
+from heed.distribution.services import link_create, link_ensure_default, link_public_url
 from heed.surveys.answering import visible_questions
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES, UI_STRINGS
 from heed.surveys.models import Question, Survey
@@ -55,7 +55,7 @@ def _question(survey: Survey, question_id: int | str) -> Question:
 @designer_required
 def surveys(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    rows = [(s, survey_latest_version(survey=s)) for s in survey_list(organisation=user.organisation)]
+    rows = survey_list(organisation=user.organisation)
     return render(request, "heed/surveys/list.html", {"rows": rows, "templates": TEMPLATES.values()})
 
 
@@ -181,8 +181,7 @@ def survey_publish_view(request: HttpRequest, survey_id: int) -> HttpResponse:
         messages.error(request, f"Not published: {exc.message}")
         return redirect("survey-edit", survey_id=survey.id)
     messages.success(request, f"Published version {version.number}.")
-    if not link_list(organisation=survey.organisation, survey_id=survey.id).exists():
-        link_create(survey=survey, name="Web link")
+    link_ensure_default(survey=survey)
     return redirect("survey-links", survey_id=survey.id)
 
 

@@ -16,6 +16,7 @@ from heed.analytics.weighting import (
     weighting_scheme_create,
     weighting_scheme_get,
     weighting_scheme_list,
+    weighting_scheme_recompute,
 )
 from heed.core.errors import ApplicationError
 from heed.surveys.selectors import survey_get
@@ -76,11 +77,9 @@ def survey_weighting(request: HttpRequest, survey_id: int) -> HttpResponse:
 @designer_required
 @require_POST
 def weighting_recompute(request: HttpRequest, scheme_id: int) -> HttpResponse:
-    from heed.analytics.tasks import weighting_scheme_compute_task
-
     scheme = weighting_scheme_get(user=request.user, scheme_id=scheme_id)  # type: ignore[arg-type]
     if scheme is None:
         raise Http404
-    weighting_scheme_compute_task.delay(scheme.id)
+    weighting_scheme_recompute(scheme=scheme)
     messages.success(request, f"Recomputing the weights of {scheme.name}.")
     return redirect("survey-weighting", survey_id=scheme.survey_id)
