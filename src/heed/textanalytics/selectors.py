@@ -13,6 +13,7 @@ from heed.stats.intervals import nps_adjusted_wald, proportion
 from heed.stats.reliability import NPS_POLICY, reliability
 from heed.textanalytics.models import AnnotationTheme, StaffMention, TextAnnotation, ThemeDefinition
 from heed.textanalytics.pii import redact
+from heed.textanalytics.themes import Theme
 
 
 def _annotations(user: User, filters: ResponseFilters | None):
@@ -98,6 +99,14 @@ def annotation_dict(answer: Any) -> dict[str, Any] | None:
     }  # fmt: skip
 
 
+def active_themes(*, organisation_id: int) -> list[Theme]:
+    """The organisation's active taxonomy as matcher themes (keyword lists per language)."""
+    return [
+        Theme(key=t.key, names=t.names or {"en": t.name}, keywords={k: tuple(v) for k, v in t.keywords.items()})
+        for t in ThemeDefinition.objects.filter(organisation_id=organisation_id, is_active=True).order_by("key")
+    ]
+
+
 def theme_list(*, user: User):
     return ThemeDefinition.objects.filter(organisation_id=user.organisation_id).order_by("-is_active", "name")
 
@@ -108,7 +117,7 @@ def theme_candidates(*, user: User, lang: str, days: int = 90, limit: int = 3000
 
     from django.utils import timezone
 
-    from heed.textanalytics.themes import Theme, ThemeMatcher, discover_themes
+    from heed.textanalytics.themes import ThemeMatcher, discover_themes
 
     since = timezone.now() - dt.timedelta(days=days)
     texts = list(
@@ -117,8 +126,5 @@ def theme_candidates(*, user: User, lang: str, days: int = 90, limit: int = 3000
         .order_by("-answer__response__submitted_at")
         .values_list("redacted_text", flat=True)[:limit]
     )
-    known = ThemeMatcher([
-        Theme(key=t.key, names=t.names or {"en": t.name}, keywords={k: tuple(v) for k, v in t.keywords.items()})
-        for t in theme_list(user=user).filter(is_active=True)
-    ])  # fmt: skip
+    known = ThemeMatcher(active_themes(organisation_id=user.organisation_id))
     return discover_themes(texts, lang=lang, known=known) if texts else []

@@ -23,6 +23,7 @@ from heed.textanalytics.models import (
     ThemeDefinition,
 )
 from heed.textanalytics.pipeline import CommentResult, Pipeline
+from heed.textanalytics.selectors import active_themes
 from heed.textanalytics.sentiment import (
     LearnedSentiment,
     LexiconSentiment,
@@ -33,7 +34,7 @@ from heed.textanalytics.sentiment import (
     weak_label,
 )
 from heed.textanalytics.staff import StaffMember as StaffRecord
-from heed.textanalytics.themes import DEFAULT_TAXONOMY, Theme
+from heed.textanalytics.themes import DEFAULT_TAXONOMY
 
 TEXT_TYPES = ("text",)
 
@@ -88,10 +89,7 @@ def _transformer(path: str) -> SentimentModel:
 
 def pipeline_for(*, organisation: Organisation) -> Pipeline:
     taxonomy_ensure_default(organisation=organisation)
-    themes = [
-        Theme(key=t.key, names=t.names or {"en": t.name}, keywords={k: tuple(v) for k, v in t.keywords.items()})
-        for t in ThemeDefinition.objects.filter(organisation=organisation, is_active=True).order_by("key")
-    ]
+    themes = active_themes(organisation_id=organisation.id)
     staff: dict[int | None, list[StaffRecord]] = {}
     for member in StaffMember.objects.filter(organisation=organisation, is_active=True).order_by("id"):
         staff.setdefault(member.unit_id, []).append(
