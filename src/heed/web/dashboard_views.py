@@ -8,15 +8,13 @@ from django.shortcuts import redirect, render
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_design_surveys, can_view_results
-from heed.accounts.selectors import unit_list
 from heed.analytics.selectors import metric_rows, metric_summary
 from heed.analytics.weighting import weighting_scheme_get, weighting_scheme_list, weighting_unweighted_count
-from heed.core.channels import Channel
 from heed.responses.selectors import ResponseFilters, comment_list
-from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.surveys.selectors import survey_list
 from heed.textanalytics.selectors import comment_text, staff_summary, theme_summary
 from heed.web.access import role_required
+from heed.web.forms import ResponseFilterForm
 
 GROUPS = [
     ("unit", "Unit"),
@@ -27,24 +25,17 @@ GROUPS = [
 ]
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(ResponseFilterForm):
     survey = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
-    language = forms.ChoiceField(choices=[("", "All languages"), *SUPPORTED_LANGUAGES.items()], required=False)
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     group_by = forms.ChoiceField(choices=GROUPS, required=False)
     trend = forms.ChoiceField(choices=[("month", "Month"), ("week", "Week")], required=False)
     weighting = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Weighting")
+    field_order = ["survey", "unit", "channel", "language", "date_from", "date_to", "group_by", "trend", "weighting"]
 
     def __init__(self, *args, user: User, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["survey"].choices = [("", "All surveys")] + [
             (s.id, s.title) for s in survey_list(organisation=user.organisation)
-        ]
-        self.fields["unit"].choices = [("", "All my units")] + [
-            (u.id, f"{u.code} {u.name}") for u in unit_list(user=user)
         ]
         schemes = weighting_scheme_list(user=user).filter(status="ready").select_related("survey")
         self.fields["weighting"].choices = [("", "Unweighted")] + [
@@ -66,14 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = DashboardFilterForm(request.GET or None, user=user)
     data = form.cleaned_data if form.is_valid() else {}
-    filters = ResponseFilters(
-        survey_id=data.get("survey"),
-        unit_id=data.get("unit"),
-        channel=data.get("channel") or None,
-        language=data.get("language") or None,
-        date_from=data.get("date_from"),
-        date_to=data.get("date_to"),
-    )
+    filters = form.response_filters(survey_id=data.get("survey"))
     scheme = weighting_scheme_get(user=user, scheme_id=data["weighting"]) if data.get("weighting") else None
     if scheme is not None and filters.survey_id != scheme.survey_id:
         filters = filters.model_copy(update={"survey_id": scheme.survey_id})  # weights belong to one survey

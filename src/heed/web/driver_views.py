@@ -8,14 +8,11 @@ from django.shortcuts import render
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_view_results
-from heed.accounts.selectors import unit_list
 from heed.analytics.drivers import DriverSetup, driver_analysis, driver_setup
-from heed.core.channels import Channel
 from heed.core.errors import ApplicationError, NotFoundError
-from heed.responses.selectors import ResponseFilters
 from heed.stats.drivers import KEY_STRENGTH, KEY_WEAKNESS, QUADRANT_ACTIONS, SECONDARY_STRENGTH, SECONDARY_WEAKNESS
-from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.web.access import role_required
+from heed.web.forms import ResponseFilterForm
 
 QUADRANTS = [
     (label, QUADRANT_ACTIONS[label], where)
@@ -28,23 +25,16 @@ QUADRANTS = [
 ]
 
 
-class DriverForm(forms.Form):
+class DriverForm(ResponseFilterForm):
     outcome = forms.ChoiceField(required=False, label="Outcome")
     drivers = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Drivers")
-    unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
-    language = forms.ChoiceField(choices=[("", "All languages"), *SUPPORTED_LANGUAGES.items()], required=False)
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    field_order = ["outcome", "drivers", "unit", "channel", "language", "date_from", "date_to"]
 
     def __init__(self, *args, user: User, setup: DriverSetup | None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         scales = [(q.key, f"{setup.text(q)} ({q.key})") for q in setup.scales] if setup else []
         self.fields["outcome"].choices = scales
         self.fields["drivers"].choices = scales
-        self.fields["unit"].choices = [("", "All my units")] + [
-            (u.id, f"{u.code} {u.name}") for u in unit_list(user=user)
-        ]
 
 
 @role_required(can_view_results)
@@ -69,13 +59,7 @@ def survey_drivers(request: HttpRequest, survey_id: int) -> HttpResponse:
     if bound and not form.is_valid():
         return render(request, "heed/drivers.html", context, status=422)
     data = form.cleaned_data if bound else {}
-    filters = ResponseFilters(
-        unit_id=data.get("unit"),
-        channel=data.get("channel") or None,
-        language=data.get("language") or None,
-        date_from=data.get("date_from"),
-        date_to=data.get("date_to"),
-    )
+    filters = form.response_filters()
     outcome = data.get("outcome") or setup.default_outcome
     # Ticking the outcome as a driver too is a slip on this form (the API refuses it): leave it out.
     drivers = [key for key in data.get("drivers") or [] if key != outcome]

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from heed.core.channels import Channel
+from heed.responses.selectors import ResponseFilters
 from heed.surveys.definition import QUESTION_TYPES
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.surveys.templates_library import TEMPLATES
@@ -150,3 +151,29 @@ class LinkForm(forms.Form):
     channel = forms.ChoiceField(choices=Channel.choices)
     unit = forms.IntegerField(required=False)
     touchpoint = forms.CharField(max_length=60, required=False)
+
+
+class ResponseFilterForm(forms.Form):
+    """Unit, channel, language and dates: the filters every results page shares (read with GET)."""
+
+    unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
+    language = forms.ChoiceField(choices=[("", "All languages"), *LANGUAGE_CHOICES], required=False)
+    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from heed.accounts.selectors import unit_list
+
+        self.fields["unit"].choices = [("", "All my units")] + [
+            (u.id, f"{u.code} {u.name}") for u in unit_list(user=user)
+        ]
+
+    def response_filters(self, **extra: Any) -> ResponseFilters:
+        """The filters as chosen (none when the form is unbound or invalid), plus ``extra`` fields."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return ResponseFilters(
+            unit_id=data.get("unit"), channel=data.get("channel") or None, language=data.get("language") or None,
+            date_from=data.get("date_from"), date_to=data.get("date_to"), **extra,
+        )  # fmt: skip
