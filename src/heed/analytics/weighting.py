@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from heed.accounts.models import User
 from heed.analytics.models import ResponseWeight, WeightingScheme
-from heed.core.errors import ApplicationError
+from heed.core.errors import ApplicationError, NotFoundError
 from heed.responses.models import Response
 from heed.stats.weighting import rake
 from heed.surveys.models import Survey
@@ -152,7 +152,7 @@ def weighting_scheme_list(*, user: User, survey_id: int | None = None):
 
 
 def weighting_scheme_get(*, user: User, scheme_id: int) -> WeightingScheme | None:
-    return weighting_scheme_list(user=user).filter(id=scheme_id).first()
+    return weighting_scheme_list(user=user).select_related("survey").filter(id=scheme_id).first()
 
 
 def weighting_unweighted_count(*, user: User, scheme: WeightingScheme, filters=None) -> int:
@@ -162,3 +162,31 @@ def weighting_unweighted_count(*, user: User, scheme: WeightingScheme, filters=N
 
     scoped = (filters or ResponseFilters()).model_copy(update={"survey_id": scheme.survey_id})
     return response_queryset(user=user, filters=scoped).exclude(weights__scheme=scheme).count()
+
+
+def weighting_scheme_for_survey(*, user: User, scheme_id: int, survey_id: int | None) -> WeightingScheme:
+    """The ready scheme ``scheme_id`` for figures of ``survey_id`` (``None``: the scheme's own survey).
+
+    A scheme belongs to one survey: asking for another survey's figures with it raises ``ApplicationError``
+    with code ``weighting_survey_mismatch`` (400), never a silent swap of the survey. An id outside the
+    organisation raises ``NotFoundError`` (404); a scheme still being computed or failed raises
+    ``ApplicationError`` with code ``weighting_not_ready`` (400).
+    """
+    scheme = weighting_scheme_get(user=user, scheme_id=scheme_id)
+    if scheme is None:
+        raise NotFoundError("No weighting scheme with that id.")
+    if survey_id is not None and survey_id != scheme.survey_id:
+        raise ApplicationError(
+            f"The weighting scheme “{scheme.name}” belongs to the survey “{scheme.survey.title}” "
+            f"(id {scheme.survey_id}), not to survey {survey_id}: weights of one survey cannot weigh another. "
+            "Choose a scheme of this survey, or leave the survey out to use the scheme's own.",
+            code="weighting_survey_mismatch",
+            extra={"survey_id": survey_id, "weighting_survey_id": scheme.survey_id},
+        )
+    if scheme.status != WeightingScheme.Status.READY:
+        raise ApplicationError(
+            f"The weighting scheme “{scheme.name}” is {scheme.get_status_display().lower()}, not ready.",
+            code="weighting_not_ready",
+            extra={"status": scheme.status},
+        )
+    return scheme

@@ -12,7 +12,7 @@ from heed.accounts.selectors import unit_get, unit_ids_visible_to
 from heed.analytics.drivers import driver_analysis
 from heed.analytics.engagement import engagement_summary
 from heed.analytics.selectors import DIMENSIONS, metric_rows, metric_summary
-from heed.analytics.weighting import weighting_scheme_get
+from heed.analytics.weighting import weighting_scheme_for_survey
 from heed.api.auth import AUTH
 from heed.api.schemas import (
     DriverAnalysisOut,
@@ -152,7 +152,12 @@ def responses_list(request: HttpRequest, filters: Query[ResponseFilters]):
 
 class MetricsParamsIn(ResponseFilters):
     group_by: str | None = None
-    weighting: int | None = Field(None, description="id of a ready weighting scheme: weighted figures for its survey")
+    weighting: int | None = Field(
+        None,
+        description="id of a ready weighting scheme of the survey: weighted figures. A scheme belongs to one survey: "
+        "with another survey_id the answer is 400 weighting_survey_mismatch; without survey_id the scheme's survey "
+        "is used (and named in `weighting`).",
+    )
 
 
 @api.get("/metrics", response={200: MetricsOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, tags=["metrics"])
@@ -163,14 +168,18 @@ def metrics(request: HttpRequest, params: Query[MetricsParamsIn]):
     if params.group_by is not None and params.group_by not in DIMENSIONS:
         raise ApplicationError(f"group_by must be one of: {', '.join(DIMENSIONS)}.", code="invalid_group_by")
     filters = ResponseFilters(**params.model_dump(exclude={"group_by", "weighting"}))
-    scheme = None
+    scheme, weighting = None, None
     if params.weighting is not None:
-        scheme = weighting_scheme_get(user=user, scheme_id=params.weighting)
-        if scheme is None or scheme.status != "ready":
-            raise NotFoundError("No ready weighting scheme with that id.")
+        scheme = weighting_scheme_for_survey(user=user, scheme_id=params.weighting, survey_id=params.survey_id)
         filters = filters.model_copy(update={"survey_id": scheme.survey_id})
+        weighting = {
+            "id": scheme.id, "name": scheme.name, "survey_id": scheme.survey_id, "survey_title": scheme.survey.title,
+            "survey_from_weighting": params.survey_id is None,
+        }  # fmt: skip
     rows = metric_rows(user=user, dimension=params.group_by, filters=filters, scheme=scheme) if params.group_by else []
     return {
+        "survey_id": filters.survey_id,
+        "weighting": weighting,
         "summary": metric_summary(user=user, filters=filters, scheme=scheme).as_dict(),
         "group_by": params.group_by,
         "rows": [row.as_dict() for row in rows],

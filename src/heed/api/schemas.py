@@ -116,7 +116,17 @@ class MetricRowOut(Schema):
     weighted: bool = False
 
 
+class WeightingUsedOut(Schema):
+    id: int
+    name: str
+    survey_id: int = Field(description="the survey the scheme belongs to; the figures are of this survey")
+    survey_title: str
+    survey_from_weighting: bool = Field(description="true: no survey_id was given, so the scheme's survey was used")
+
+
 class MetricsOut(Schema):
+    survey_id: int | None = Field(description="the survey the figures are of (null: every survey in view)")
+    weighting: WeightingUsedOut | None = Field(description="the weighting scheme applied, if any")
     summary: MetricRowOut
     group_by: str | None
     rows: list[MetricRowOut]

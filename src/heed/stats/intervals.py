@@ -9,6 +9,18 @@ References
   detractors before the Wald formula; Rocks (2016) found it the best-covering simple method, and
   Lewis & Sauro (2021), "Evaluating NPS Confidence Intervals with Real-World Data", MeasuringU,
   confirmed it on real data.
+* An interval that excludes its own point estimate: the adjusted-Wald interval is centred on the
+  adjusted estimate, which is pulled towards 0, so for small n and an extreme NPS it can exclude the
+  plain NPS that is shown (n = 1, one promoter: NPS 100, interval [-48.5, 98.5]). Heed reports the
+  plain NPS and widens the interval to the smallest one holding both the adjusted-Wald interval and
+  the point estimate (``contain``). A superset of a confidence set covers the parameter at least as
+  often, so the coverage found by Rocks (2016) and Lewis & Sauro (2021) still holds (Casella, G. &
+  Berger, R. L. (2002), *Statistical Inference*, 2nd ed., section 9.3: a confidence set's coverage
+  is the probability it contains the parameter, monotone under inclusion). Wilson and t intervals
+  always contain their estimate in exact arithmetic (Wilson's is the set of p the score test does
+  not reject, and p-hat has score 0; t intervals are symmetric); ``contain`` only removes floating
+  point round-off at p-hat = 0 or 1 (a property test found 256/256 giving a high end of 1 - 1e-16).
+  Figures suppressed by the small-sample policy carry no interval at all (``Estimate.without_interval``).
 * Proportions: Wilson, E. B. (1927), "Probable inference, the law of succession, and statistical
   inference", *JASA* 22, 209-212; same as ``scipy.stats.binomtest(...).proportion_ci('wilson')``.
 * Means: Student's t interval, mean ± t_{0.975, n-1} s / sqrt(n); same as
@@ -40,6 +52,16 @@ class Estimate:
 
         return {"value": r(self.value), "n": self.n, "low": r(self.low), "high": r(self.high)}
 
+    def without_interval(self) -> Estimate:
+        """The same value and n with no interval: for figures the small-sample policy suppresses."""
+        return Estimate(self.value, self.n, None, None)
+
+    def contain(self) -> Estimate:
+        """The interval widened, if needed, to hold the value: [min(low, value), max(high, value)]."""
+        if self.value is None or self.low is None or self.high is None:
+            return self
+        return Estimate(self.value, self.n, min(self.low, self.value), max(self.high, self.value))
+
 
 def nps(*, promoters: int, detractors: int, n: int) -> Estimate:
     """NPS on the -100..100 scale with a Wald 95% interval (clipped to the scale)."""
@@ -62,7 +84,8 @@ def nps_adjusted_wald(*, promoters: int, detractors: int, n: int) -> Estimate:
     """NPS (-100..100) with the adjusted-Wald 95% interval, safe for small samples.
 
     The point estimate is the plain NPS; the interval is centred on the adjusted NPS
-    (promoters + 3/4 - detractors - 3/4) / (n + 3), so it never collapses to a point.
+    (promoters + 3/4 - detractors - 3/4) / (n + 3), so it never collapses to a point, and is then
+    widened to hold the point estimate when it does not (``Estimate.contain``; see the module notes).
     """
     if n <= 0:
         return Estimate(None, 0, None, None)
@@ -73,7 +96,7 @@ def nps_adjusted_wald(*, promoters: int, detractors: int, n: int) -> Estimate:
     half = Z95 * math.sqrt(nps_variance(promoters=pro, detractors=det, n=size))
     return Estimate(
         100 * (promoters - detractors) / n, n, 100 * max(-1.0, centre - half), 100 * min(1.0, centre + half)
-    )
+    ).contain()
 
 
 def proportion(*, successes: int, n: int) -> Estimate:
@@ -86,7 +109,7 @@ def proportion(*, successes: int, n: int) -> Estimate:
     z2 = Z95 * Z95
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = (Z95 / (1 + z2 / n)) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
-    return Estimate(p, n, max(0.0, centre - half), min(1.0, centre + half))
+    return Estimate(p, n, max(0.0, centre - half), min(1.0, centre + half)).contain()  # round-off at p = 0 or 1
 
 
 def mean(*, n: int, total: float, total_sq: float) -> Estimate:

@@ -375,7 +375,7 @@ def weighted_proportion_from_sums(sums: WeightedSums) -> WeightedEstimate:
     z2 = Z95 * Z95
     centre = (p + z2 / (2 * n_eff)) / (1 + z2 / n_eff)
     half = (Z95 / (1 + z2 / n_eff)) * math.sqrt(p * (1 - p) / n_eff + z2 / (4 * n_eff * n_eff))
-    estimate = Estimate(p, sums.n, max(0.0, centre - half), min(1.0, centre + half))
+    estimate = Estimate(p, sums.n, max(0.0, centre - half), min(1.0, centre + half)).contain()  # round-off
     return WeightedEstimate(estimate, n_eff, sums.design_effect, math.sqrt(p * (1 - p) / n_eff))
 
 
@@ -398,7 +398,7 @@ def weighted_nps_from_sums(sums: WeightedSums) -> WeightedEstimate:
     score = sums.swy / sums.sw
     se = math.sqrt(sums.linearized_variance(score))
     half = Z95 * se
-    estimate = Estimate(100 * score, sums.n, 100 * max(-1.0, score - half), 100 * min(1.0, score + half))
+    estimate = Estimate(100 * score, sums.n, 100 * max(-1.0, score - half), 100 * min(1.0, score + half)).contain()
     return WeightedEstimate(estimate, sums.effective_n, sums.design_effect, 100 * se)
 
 

@@ -48,13 +48,15 @@ def theme_summary(*, user: User, filters: ResponseFilters | None = None) -> dict
     rows = []
     for g in grouped:
         score = nps_adjusted_wald(promoters=g["promoters"], detractors=g["detractors"], n=g["nps_n"])
+        mark = reliability(effective_n=score.n, low=score.low, high=score.high, policy=NPS_POLICY).value
+        if mark == "suppressed":  # a suppressed figure carries no interval
+            score = score.without_interval()
         rows.append({
             "key": g["key"], "name": names.get(g["key"], g["key"]), "comments": g["comments"],
             "share": proportion(successes=g["comments"], n=totals["comments"]).as_dict(3),
             "negative_share": proportion(successes=g["negative"], n=g["comments"]).as_dict(3),
             "positive_share": proportion(successes=g["positive"], n=g["comments"]).as_dict(3),
-            "nps": score.as_dict(1) | {"reliability": reliability(effective_n=score.n, low=score.low, high=score.high,
-                                                                policy=NPS_POLICY).value},
+            "nps": score.as_dict(1) | {"reliability": mark},
             "among_detractors": proportion(successes=g["detractors"], n=totals["detractors"]).as_dict(3),
         })  # fmt: skip
     rows.sort(key=lambda r: (-(r["among_detractors"]["value"] or 0), -r["comments"]))

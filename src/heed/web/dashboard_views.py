@@ -9,7 +9,12 @@ from django.shortcuts import redirect, render
 from heed.accounts.models import User
 from heed.accounts.permissions import can_design_surveys, can_view_results
 from heed.analytics.selectors import metric_rows, metric_summary
-from heed.analytics.weighting import weighting_scheme_get, weighting_scheme_list, weighting_unweighted_count
+from heed.analytics.weighting import (
+    weighting_scheme_for_survey,
+    weighting_scheme_list,
+    weighting_unweighted_count,
+)
+from heed.core.errors import ApplicationError
 from heed.responses.selectors import ResponseFilters, comment_list
 from heed.surveys.selectors import survey_list
 from heed.textanalytics.selectors import comment_text, staff_summary, theme_summary
@@ -37,10 +42,23 @@ class DashboardFilterForm(ResponseFilterForm):
         self.fields["survey"].choices = [("", "All surveys")] + [
             (s.id, s.title) for s in survey_list(organisation=user.organisation)
         ]
-        schemes = weighting_scheme_list(user=user).filter(status="ready").select_related("survey")
-        self.fields["weighting"].choices = [("", "Unweighted")] + [
-            (scheme.id, f"{scheme.name} ({scheme.survey.title})") for scheme in schemes
+        schemes = list(weighting_scheme_list(user=user).filter(status="ready").select_related("survey"))
+        # Any ready scheme of the organisation parses, so that a scheme of another survey is refused with a clear
+        # message (weighting_scheme_for_survey) rather than "not a valid choice"; the picker offers only the
+        # selected survey's schemes (all, labelled with their survey, when no survey is selected).
+        self.fields["weighting"].choices = [("", "Unweighted")] + [(s.id, s.name) for s in schemes]
+        selected = self._selected_survey()
+        offered = [s for s in schemes if selected is None or s.survey_id == selected]
+        self.fields["weighting"].widget.choices = [("", "Unweighted")] + [
+            (s.id, s.name if selected is not None else f"{s.name} ({s.survey.title})") for s in offered
         ]
+
+    def _selected_survey(self) -> int | None:
+        raw = self.data.get("survey") if self.is_bound else None
+        try:
+            return int(raw) if raw else None
+        except (TypeError, ValueError):
+            return None
 
 
 def _comments(user: User, filters: ResponseFilters) -> list[dict]:
@@ -57,10 +75,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = DashboardFilterForm(request.GET or None, user=user)
     data = form.cleaned_data if form.is_valid() else {}
-    filters = form.response_filters(survey_id=data.get("survey"))
-    scheme = weighting_scheme_get(user=user, scheme_id=data["weighting"]) if data.get("weighting") else None
-    if scheme is not None and filters.survey_id != scheme.survey_id:
-        filters = filters.model_copy(update={"survey_id": scheme.survey_id})  # weights belong to one survey
+    scheme, survey_from_weighting = None, False
+    if data.get("weighting"):
+        try:
+            scheme = weighting_scheme_for_survey(user=user, scheme_id=data["weighting"], survey_id=data.get("survey"))
+        except ApplicationError as exc:  # e.g. another survey's scheme: refuse, never swap the survey silently
+            return render(request, "heed/dashboard_refused.html", {"form": form, "error": exc.message},
+                          status=exc.status_code)  # fmt: skip
+        if data.get("survey") is None:  # the scheme's survey is used, and the page says so
+            survey_from_weighting = True
+            params = request.GET.copy()
+            params["survey"] = str(scheme.survey_id)
+            form = DashboardFilterForm(params, user=user)
+            data = form.cleaned_data if form.is_valid() else data | {"survey": scheme.survey_id}
+    filters = form.response_filters(survey_id=scheme.survey_id if scheme else data.get("survey"))
     group_by = data.get("group_by") or "unit"
     trend_by = data.get("trend") or "month"
     summary = metric_summary(user=user, filters=filters, scheme=scheme)
@@ -78,6 +106,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "themes": theme_summary(user=user, filters=filters),
         "staff": staff_summary(user=user, filters=filters, limit=10),
         "scheme": scheme,
+        "survey_from_weighting": survey_from_weighting,
         "unweighted": weighting_unweighted_count(user=user, scheme=scheme, filters=filters) if scheme else 0,
     }
     return render(request, "heed/dashboard.html", context, status=200 if not form.errors else 422)
