@@ -68,6 +68,15 @@ class WeightingScheme(models.Model):
     targets = models.JSONField(help_text='{"age_group": {"18-24": 0.12, ...}, "gender": {...}}')
     trim_lower = models.FloatField(null=True, blank=True, help_text="smallest weight, as a multiple of the mean")
     trim_upper = models.FloatField(null=True, blank=True, help_text="largest weight, as a multiple of the mean")
+
+    class Unmatched(models.TextChoices):
+        KEEP = "keep", "Keep them at their share of the sample"
+        EXCLUDE = "exclude", "Leave them out of weighted figures"
+
+    unmatched = models.CharField(
+        max_length=8, choices=Unmatched.choices, default=Unmatched.EXCLUDE,
+        help_text="what raking does with respondents in a category without a target share (or no answer)",
+    )  # fmt: skip
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     diagnostics = models.JSONField(default=dict, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)

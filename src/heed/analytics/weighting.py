@@ -2,8 +2,12 @@
 
 The CSV has three columns, ``variable,category,share`` (shares as fractions or percentages), e.g.
 ``age_group,18-24,0.12``. Variables are respondent fields: age_group, gender, region, language,
-channel, and unit (by unit code). Respondents with an unknown value for a weighting variable
-cannot be weighted; they are left out of weighted figures and counted in the diagnostics.
+channel, and unit (by unit code). Categories the survey cannot produce (not an answer option of any
+published version, not a language, channel or unit code) are refused by name when the file is read.
+Respondents in a category without a target (e.g. gender "other" against female/male margins) or without an
+answer are either kept at their share of the sample or left out of weighted figures, as the analyst chose
+(``WeightingScheme.unmatched``; ``heed.stats.weighting.targets_for_sample``); the diagnostics say which was
+done, for which categories and how many respondents.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from heed.accounts.models import User
 from heed.analytics.models import ResponseWeight, WeightingScheme
 from heed.core.errors import ApplicationError, NotFoundError
 from heed.responses.models import Response
-from heed.stats.weighting import rake
+from heed.stats.weighting import UNMATCHED_POLICIES, rake, targets_for_sample
 from heed.surveys.models import Survey
 
 WEIGHTING_VARIABLES = {
@@ -28,10 +32,15 @@ WEIGHTING_VARIABLES = {
     "channel": "channel", "unit": "unit__code",
 }  # fmt: skip
 MAX_CSV_BYTES = 200_000
+NO_ANSWER = "(no answer)"  # the category of respondents who did not answer a weighting variable
 
 
-def targets_from_csv(text: str) -> dict[str, dict[str, float]]:
-    """Parse ``variable,category,share`` rows; percentages (a variable summing to ~100) are accepted."""
+def targets_from_csv(text: str, *, known: dict[str, list[str]] | None = None) -> dict[str, dict[str, float]]:
+    """Parse ``variable,category,share`` rows; percentages (a variable summing to ~100) are accepted.
+
+    With ``known`` (``weighting_categories`` of the survey), a variable the survey never asks and categories it
+    cannot produce are refused by name before the shares are checked. Raises ``ApplicationError`` (400).
+    """
     if len(text.encode()) > MAX_CSV_BYTES:
         raise ApplicationError("The margins file is too large (at most 200 kB).")
     targets: dict[str, dict[str, float]] = defaultdict(dict)
@@ -58,31 +67,118 @@ def targets_from_csv(text: str) -> dict[str, dict[str, float]]:
         targets[variable][category] = value
     if not targets:
         raise ApplicationError("The margins file has no rows.")
+    if known is not None:
+        _check_categories(targets, known)
     for variable, shares in targets.items():
         total = sum(shares.values())
         if abs(total - 100) < 0.5:
             targets[variable] = {k: v / 100 for k, v in shares.items()}
         elif abs(total - 1) > 0.005:
-            raise ApplicationError(f"The shares of {variable} add up to {total:g}, not 1 (or 100%).")
+            raise ApplicationError(
+                f"The shares of {variable} ({', '.join(shares)}) add up to {total:g}, not 1 (or 100%)."
+            )
         else:
             targets[variable] = {k: v / total for k, v in shares.items()}
     return dict(targets)
 
 
+def weighting_categories(*, survey: Survey) -> dict[str, list[str]]:
+    """The categories each weighting variable can take in ``survey``'s responses.
+
+    Age group, gender and region: the option values of that question in every published version (none: the
+    survey never asks it); language: the survey's languages; channel: Heed's channels; unit: the organisation's
+    unit codes.
+    """
+    from heed.accounts.models import Unit
+    from heed.core.channels import Channel
+    from heed.surveys.definition import SurveyDefinition
+
+    known: dict[str, list[str]] = {"age_group": [], "gender": [], "region": []}
+    for definition in survey.versions.order_by("number").values_list("definition", flat=True):
+        for question in SurveyDefinition.model_validate(definition).questions:
+            if question.type in known:
+                known[question.type] += [o.value for o in question.options if o.value not in known[question.type]]
+    known["language"] = list(survey.languages)
+    known["channel"] = list(Channel.values)
+    known["unit"] = list(Unit.objects.filter(organisation_id=survey.organisation_id).values_list("code", flat=True))
+    return known
+
+
+def _check_categories(targets: dict[str, dict[str, float]], known: dict[str, list[str]]) -> None:
+    problems = []
+    for variable, shares in targets.items():
+        allowed = known.get(variable, [])
+        if not allowed:
+            problems.append(f"this survey never asks for {variable}, so no response has one")
+            continue
+        unknown = [category for category in shares if category not in allowed]
+        if unknown:
+            problems.append(
+                f"{variable} has no category {', '.join(repr(c) for c in unknown)} in this survey "
+                f"(its categories: {', '.join(allowed)})"
+            )
+    if problems:
+        raise ApplicationError("Unknown in the margins file: " + "; ".join(problems) + ".", code="unknown_category")
+
+
+def _check_policy(unmatched: str) -> None:
+    if unmatched not in UNMATCHED_POLICIES:
+        raise ApplicationError(f"Choose one of {', '.join(UNMATCHED_POLICIES)} for categories without a target.")
+
+
 @transaction.atomic
 def weighting_scheme_create(
     *, survey: Survey, name: str, targets: dict[str, dict[str, float]], created_by: User | None,
-    trim: tuple[float, float] | None = None,
+    trim: tuple[float, float] | None = None, unmatched: str = WeightingScheme.Unmatched.EXCLUDE,
 ) -> WeightingScheme:  # fmt: skip
-    if trim is not None and not (0 < trim[0] < 1 < trim[1]):
-        raise ApplicationError("Trimming bounds must satisfy 0 < lower < 1 < upper (multiples of the mean weight).")
+    """A new scheme for ``survey``; its weights are computed after commit. Raises ``ApplicationError`` for bad
+    trimming bounds or an unknown ``unmatched`` policy (keep / exclude)."""
+    _check_trim(trim)
+    _check_policy(unmatched)
     scheme = WeightingScheme.objects.create(
         organisation_id=survey.organisation_id, survey=survey, name=name.strip()[:120] or "Weights",
         targets=targets, trim_lower=trim[0] if trim else None, trim_upper=trim[1] if trim else None,
-        created_by=created_by,
+        unmatched=unmatched, created_by=created_by,
     )  # fmt: skip
     _schedule_compute(scheme)
     return scheme
+
+
+def _check_trim(trim: tuple[float, float] | None) -> None:
+    if trim is not None and not (0 < trim[0] < 1 < trim[1]):
+        raise ApplicationError("Trimming bounds must satisfy 0 < lower < 1 < upper (multiples of the mean weight).")
+
+
+@transaction.atomic
+def weighting_scheme_replace(
+    *, scheme: WeightingScheme, name: str, targets: dict[str, dict[str, float]],
+    trim: tuple[float, float] | None = None, unmatched: str = WeightingScheme.Unmatched.EXCLUDE,
+) -> WeightingScheme:  # fmt: skip
+    """Give ``scheme`` new margins and settings (same id, so dashboard links keep working) and weigh again after
+    commit; the old weights are dropped at once, so no figure mixes old weights with new targets."""
+    _check_trim(trim)
+    _check_policy(unmatched)
+    scheme = WeightingScheme.objects.select_for_update().get(pk=scheme.pk)
+    ResponseWeight.objects.filter(scheme=scheme).delete()
+    scheme.name = name.strip()[:120] or scheme.name
+    scheme.targets = targets
+    scheme.trim_lower, scheme.trim_upper = (trim[0], trim[1]) if trim else (None, None)
+    scheme.unmatched = unmatched
+    scheme.status = WeightingScheme.Status.PENDING
+    scheme.diagnostics = {}
+    scheme.computed_at = None
+    scheme.save()
+    _schedule_compute(scheme)
+    return scheme
+
+
+@transaction.atomic
+def weighting_scheme_delete(*, scheme: WeightingScheme) -> None:
+    """Delete ``scheme`` and its weights (in batches, so a large survey does not build one huge statement)."""
+    weights = ResponseWeight.objects.filter(scheme=scheme)
+    while ids := list(weights.values_list("id", flat=True)[:10_000]):
+        ResponseWeight.objects.filter(id__in=ids).delete()
+    scheme.delete()
 
 
 def _schedule_compute(scheme: WeightingScheme) -> None:
@@ -101,7 +197,13 @@ def weighting_scheme_recompute(*, scheme: WeightingScheme) -> WeightingScheme:
 
 
 def weighting_scheme_compute(*, scheme: WeightingScheme) -> WeightingScheme:
-    """Rake the survey's responses to the scheme's targets and store one weight per response."""
+    """Rake the survey's responses to the scheme's targets and store one weight per response.
+
+    Respondents in a category without a target share, or without an answer (shown as ``(no answer)``), are kept
+    at their share of the sample or left without weight, as ``scheme.unmatched`` says
+    (``heed.stats.weighting.targets_for_sample``). A scheme that cannot be raked is stored as failed with the
+    reason in ``diagnostics["error"]``; it never raises.
+    """
     variables = list(scheme.targets)
     rows = list(
         Response.objects.filter(survey_id=scheme.survey_id).values_list(
@@ -109,23 +211,35 @@ def weighting_scheme_compute(*, scheme: WeightingScheme) -> WeightingScheme:
         )
     )
     ids = np.array([row[0] for row in rows], dtype=np.int64)
-    columns = {v: np.array([row[i + 1] or "" for row in rows], dtype=object) for i, v in enumerate(variables)}
-    known = np.ones(len(rows), dtype=bool)
-    for values in columns.values():
-        known &= values != ""
-    diagnostics: dict = {"responses": len(rows), "weighted": int(known.sum()), "unknown": int((~known).sum())}
+    columns = {v: np.array([row[i + 1] or NO_ANSWER for row in rows], dtype=object) for i, v in enumerate(variables)}
+    diagnostics: dict = {"responses": len(rows)}
     try:
+        if not rows:
+            raise ValueError("the survey has no responses to weight yet")
+        known, targets, report = targets_for_sample(columns, scheme.targets, unmatched=scheme.unmatched)
+        diagnostics |= {"weighted": int(known.sum()), "unknown": int((~known).sum()), "unmatched": {
+            "policy": report.policy, "respondents": report.respondents,
+            "categories": {v: {str(c): k for c, k in cats.items()} for v, cats in report.categories.items()},
+            "held_shares": {v: {str(c): round(x, 6) for c, x in h.items()} for v, h in report.held_shares.items()},
+        }}  # fmt: skip
+        if not known.any():
+            raise ValueError("no respondent has a category with a target share in every variable")
         result = rake(
-            {v: values[known] for v, values in columns.items()}, scheme.targets,
+            {v: values[known] for v, values in columns.items()}, targets,
             trim=(scheme.trim_lower, scheme.trim_upper) if scheme.trim_upper else None,
         )  # fmt: skip
     except ValueError as error:
-        scheme.status = WeightingScheme.Status.FAILED
-        scheme.diagnostics = diagnostics | {"error": str(error)}
-        scheme.computed_at = timezone.now()
-        scheme.save(update_fields=["status", "diagnostics", "computed_at"])
+        with transaction.atomic():
+            ResponseWeight.objects.filter(scheme=scheme).delete()
+            scheme.status = WeightingScheme.Status.FAILED
+            scheme.diagnostics = diagnostics | {"error": str(error)}
+            scheme.computed_at = timezone.now()
+            scheme.save(update_fields=["status", "diagnostics", "computed_at"])
         return scheme
     with transaction.atomic():
+        current = WeightingScheme.objects.select_for_update().filter(pk=scheme.pk).first()
+        if current is None or (current.targets, current.unmatched) != (scheme.targets, scheme.unmatched):
+            return current or scheme  # deleted or replaced meanwhile: the replacement's own computation writes
         ResponseWeight.objects.filter(scheme=scheme).delete()
         ResponseWeight.objects.bulk_create(
             [ResponseWeight(scheme=scheme, response_id=int(i), weight=float(w))

@@ -12,6 +12,15 @@ References
   SAS Global Forum, paper 247-2009. Trim-then-rescale after every raking sweep is the ``cap`` of R
   ``anesrake`` (Pasek) and ``weightipy`` (``Rim(cap=...)``); the rescale spreads the trimmed-off weight
   over the untrimmed weights in proportion to their size, as R ``survey::trimWeights`` does.
+* Respondents in a category the targets do not name (e.g. gender "other" or "prefer not to say" against
+  census margins for female/male only): either they are *excluded* (no weight; weighted figures speak for the
+  population the targets describe), or they are *kept* at their base-weight share and the targets of the
+  named categories are scaled to the rest, 1 - (held share). Holding a residual category at its sample
+  share is what DeBell, M. & Krosnick, J. A. (2009), "Computing weights for American National Election
+  Study survey data", ANES Technical Report nes012427, sec. 5, and Kolenikov, S. (2014), "Calibrating survey
+  data using iterative proportional fitting (raking)", *Stata Journal* 14(1), 22-59 (``ipfraking``'s
+  handling of categories absent from the control totals), do when no population figure exists for it: raking
+  then leaves that group's weighted share where the design put it and corrects only what the targets know.
 * Post-stratification: Holt, D. & Smith, T. M. F. (1979), "Post stratification", *JRSS A* 142(1), 33-46.
 * Design effect and effective sample size of unequal weights: Kish, L. (1965), *Survey Sampling*,
   Wiley: deff = n sum(w^2) / (sum w)^2 and n_eff = (sum w)^2 / sum(w^2).
@@ -42,7 +51,10 @@ from heed.stats.intervals import Z95, Estimate
 SHARE_TOLERANCE = 1e-6
 
 __all__ = [
+    "UNMATCHED_POLICIES",
     "RakeResult",
+    "UnmatchedReport",
+    "targets_for_sample",
     "WeightedEstimate",
     "effective_sample_size",
     "kish_design_effect",
@@ -266,6 +278,77 @@ def rake(
         for name, codes, _, labels in margins
     }
     return RakeResult(w, iterations, converged, margin_error(w), achieved_shares)
+
+
+UNMATCHED_POLICIES = ("keep", "exclude")
+
+
+@dataclass(frozen=True)
+class UnmatchedReport:
+    """What was done with respondents whose category has no target.
+
+    ``categories`` maps each variable to ``{category: respondents}`` for the categories without a target;
+    ``respondents`` counts respondents in at least one of them; ``held_shares`` (policy ``keep``) gives the
+    share each such category is held at (its base-weight share of the sample).
+    """
+
+    policy: str
+    categories: dict[str, dict[Hashable, int]]
+    respondents: int
+    held_shares: dict[str, dict[Hashable, float]] = field(default_factory=dict)
+
+
+def targets_for_sample(
+    samples: Mapping[str, np.ndarray],
+    targets: Mapping[str, Mapping[Hashable, float]],
+    *,
+    unmatched: str,
+    base_weights: np.ndarray | None = None,
+) -> tuple[np.ndarray, dict[str, dict[Hashable, float]], UnmatchedReport]:
+    """Decide what raking does with sample categories that have no target share.
+
+    ``samples`` and ``targets`` are as for :func:`rake` (shares of each variable sum to 1). Returns a boolean
+    mask of the respondents to rake, the targets to rake them to, and an :class:`UnmatchedReport`.
+
+    * ``unmatched="exclude"``: respondents with any category without a target are masked out (they get no
+      weight); the others are raked to ``targets`` as given.
+    * ``unmatched="keep"``: everyone is raked; each category without a target is held at its base-weight share
+      s_u of the sample, and the named categories' shares are multiplied by 1 - sum(s_u) (DeBell & Krosnick
+      2009; Kolenikov 2014; see the module notes). With no such category this returns ``targets`` unchanged.
+
+    Raises ``ValueError`` for an unknown policy, mismatched variables, or when the kept categories alone make up
+    the whole sample of a variable (nothing left to weight to the targets).
+    """
+    if unmatched not in UNMATCHED_POLICIES:
+        raise ValueError(f"unmatched must be one of {UNMATCHED_POLICIES}, got {unmatched!r}")
+    if set(samples) != set(targets):
+        raise ValueError("samples and targets must name the same variables")
+    arrays = {name: np.asarray(values, dtype=object) for name, values in samples.items()}
+    n = next(iter(arrays.values())).shape[0] if arrays else 0
+    w = _as_weights(base_weights, n, "base_weights")
+    mask = np.ones(n, dtype=bool)
+    categories: dict[str, dict[Hashable, int]] = {}
+    held: dict[str, dict[Hashable, float]] = {}
+    adjusted: dict[str, dict[Hashable, float]] = {name: dict(shares) for name, shares in targets.items()}
+    for name, values in arrays.items():
+        named = np.array([value in targets[name] for value in values], dtype=bool)
+        if named.all():
+            continue
+        labels, counts = np.unique(values[~named], return_counts=True)
+        categories[name] = {label: int(count) for label, count in zip(labels.tolist(), counts.tolist(), strict=True)}
+        mask &= named
+        if unmatched == "keep":
+            total = float(w.sum())
+            shares = {label: float(w[values == label].sum()) / total for label in categories[name]}
+            rest = 1.0 - sum(shares.values())
+            if rest <= 0:
+                raise ValueError(f"{name!r}: no respondent is in a category with a target share")
+            held[name] = shares
+            adjusted[name] = {c: float(share) * rest for c, share in targets[name].items()} | shares
+    respondents = int((~mask).sum())
+    if unmatched == "keep":
+        mask = np.ones(n, dtype=bool)
+    return mask, adjusted, UnmatchedReport(unmatched, categories, respondents, held)
 
 
 def post_stratify(

@@ -20,6 +20,7 @@ urlpatterns = [
     path("surveys/<int:survey_id>/drivers/", driver_views.survey_drivers, name="survey-drivers"),
     path("surveys/<int:survey_id>/weighting/", weighting_views.survey_weighting, name="survey-weighting"),
     path("weighting/<int:scheme_id>/recompute/", weighting_views.weighting_recompute, name="weighting-recompute"),
+    path("weighting/<int:scheme_id>/delete/", weighting_views.weighting_delete, name="weighting-delete"),
     path("account/tokens/", token_views.tokens, name="tokens"),
     path("account/tokens/<int:token_id>/revoke/", token_views.token_revoke, name="token-revoke"),
     path("themes/", theme_views.themes, name="themes"),

@@ -10,13 +10,17 @@ from django.views.decorators.http import require_POST
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_design_surveys
+from heed.analytics.models import WeightingScheme
 from heed.analytics.weighting import (
     WEIGHTING_VARIABLES,
     targets_from_csv,
+    weighting_categories,
     weighting_scheme_create,
+    weighting_scheme_delete,
     weighting_scheme_get,
     weighting_scheme_list,
     weighting_scheme_recompute,
+    weighting_scheme_replace,
 )
 from heed.core.errors import ApplicationError
 from heed.surveys.selectors import survey_get
@@ -34,6 +38,15 @@ class SchemeForm(forms.Form):
     margins_file = forms.FileField(required=False, help_text="or upload the same as a CSV file")
     trim_lower = forms.FloatField(required=False, min_value=0.01, max_value=0.99)
     trim_upper = forms.FloatField(required=False, min_value=1.01, max_value=100)
+    unmatched = forms.ChoiceField(
+        choices=WeightingScheme.Unmatched.choices, initial=WeightingScheme.Unmatched.EXCLUDE, required=False,
+        widget=forms.RadioSelect, label="Respondents in a category without a target (e.g. “other”) or no answer",
+    )  # fmt: skip
+    replace = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Replace scheme")
+
+    def __init__(self, *args, schemes: list[WeightingScheme], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["replace"].choices = [("", "— no, save as a new scheme —")] + [(s.id, s.name) for s in schemes]
 
     def margins_text(self) -> str:
         upload = self.cleaned_data.get("margins_file")
@@ -49,37 +62,79 @@ class SchemeForm(forms.Form):
 
 @designer_required
 def survey_weighting(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """List the survey's schemes with their diagnostics; POST creates or replaces one (then redirects)."""
     user: User = request.user  # type: ignore[assignment]
     survey = survey_get(organisation=user.organisation, survey_id=survey_id)
     if survey is None:
         raise Http404
-    form = SchemeForm(request.POST or None, request.FILES or None)
+    schemes = list(weighting_scheme_list(user=user, survey_id=survey.id))
+    form = SchemeForm(request.POST or None, request.FILES or None, schemes=schemes)
     status = 200
     if request.method == "POST" and form.is_valid():
-        lower, upper = form.cleaned_data.get("trim_lower"), form.cleaned_data.get("trim_upper")
+        data = form.cleaned_data
+        lower, upper = data.get("trim_lower"), data.get("trim_upper")
+        trim = (lower, upper) if lower and upper else None
+        unmatched = data.get("unmatched") or WeightingScheme.Unmatched.EXCLUDE
         try:
-            targets = targets_from_csv(form.margins_text())
-            weighting_scheme_create(survey=survey, name=form.cleaned_data["name"], targets=targets,
-                                    created_by=user, trim=(lower, upper) if lower and upper else None)  # fmt: skip
+            targets = targets_from_csv(form.margins_text(), known=weighting_categories(survey=survey))
+            if data.get("replace"):
+                scheme = next(s for s in schemes if s.id == data["replace"])
+                weighting_scheme_replace(scheme=scheme, name=data["name"], targets=targets, trim=trim,
+                                         unmatched=unmatched)  # fmt: skip
+                done = f"Weighting scheme {scheme.name} replaced; weights are being computed."
+            else:
+                weighting_scheme_create(survey=survey, name=data["name"], targets=targets, created_by=user,
+                                        trim=trim, unmatched=unmatched)  # fmt: skip
+                done = "Weighting scheme saved; weights are being computed."
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Weighting scheme saved; weights are being computed.")
+            messages.success(request, done)
             return redirect("survey-weighting", survey_id=survey.id)
     if form.errors:
         status = 422
     return render(request, "heed/surveys/weighting.html", {
-        "survey": survey, "form": form, "schemes": weighting_scheme_list(user=user, survey_id=survey.id),
-        "variables": list(WEIGHTING_VARIABLES),
+        "survey": survey, "form": form, "schemes": [_row(s) for s in schemes], "variables": list(WEIGHTING_VARIABLES),
     }, status=status)  # fmt: skip
+
+
+def _row(scheme: WeightingScheme) -> dict:
+    """A scheme with its diagnostics read defensively: a failed or old scheme lacks most of them."""
+    d = scheme.diagnostics if isinstance(scheme.diagnostics, dict) else {}
+    unmatched = d.get("unmatched") if isinstance(d.get("unmatched"), dict) else {}
+    categories = unmatched.get("categories") if isinstance(unmatched.get("categories"), dict) else {}
+    return {
+        "scheme": scheme, "d": d, "error": d.get("error") or "",
+        "unmatched_policy": scheme.get_unmatched_display(),
+        "unmatched_respondents": unmatched.get("respondents", 0),
+        "unmatched_categories": [
+            (variable, ", ".join(f"{c} ({n})" for c, n in cats.items())) for variable, cats in categories.items()
+            if isinstance(cats, dict)
+        ],
+    }  # fmt: skip
+
+
+def _scheme_or_404(request: HttpRequest, scheme_id: int) -> WeightingScheme:
+    scheme = weighting_scheme_get(user=request.user, scheme_id=scheme_id)  # type: ignore[arg-type]
+    if scheme is None:
+        raise Http404
+    return scheme
 
 
 @designer_required
 @require_POST
 def weighting_recompute(request: HttpRequest, scheme_id: int) -> HttpResponse:
-    scheme = weighting_scheme_get(user=request.user, scheme_id=scheme_id)  # type: ignore[arg-type]
-    if scheme is None:
-        raise Http404
+    scheme = _scheme_or_404(request, scheme_id)
     weighting_scheme_recompute(scheme=scheme)
     messages.success(request, f"Recomputing the weights of {scheme.name}.")
     return redirect("survey-weighting", survey_id=scheme.survey_id)
+
+
+@designer_required
+@require_POST
+def weighting_delete(request: HttpRequest, scheme_id: int) -> HttpResponse:
+    scheme = _scheme_or_404(request, scheme_id)
+    survey_id, name = scheme.survey_id, scheme.name
+    weighting_scheme_delete(scheme=scheme)
+    messages.success(request, f"Weighting scheme {name} deleted.")
+    return redirect("survey-weighting", survey_id=survey_id)
