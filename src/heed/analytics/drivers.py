@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.db.models import Q
 
 from heed.accounts.models import User
 from heed.core.errors import ApplicationError, NotFoundError
@@ -23,8 +24,8 @@ from heed.responses.selectors import ResponseFilters, response_queryset
 from heed.stats.drivers import QUADRANT_ACTIONS, lmg, quadrant, rank_is_clear, relative_weights
 from heed.stats.intervals import mean as mean_interval
 from heed.surveys.definition import SCALE_TYPES, QuestionDef, SurveyDefinition
-from heed.surveys.models import Survey
-from heed.surveys.selectors import survey_get, survey_latest_version, version_definition
+from heed.surveys.models import Survey, SurveyVersion
+from heed.surveys.selectors import VersionPooling, question_versions, survey_get, survey_version_get, version_definition
 
 MIN_RESPONSES = 30  # the small-sample floor used for every figure Heed shows (heed.stats.reliability)
 MAX_DRIVERS = 30  # beyond EXACT_LIMIT the LMG is sampled; this bounds the cost of a page view
@@ -39,6 +40,7 @@ class DriverSetup:
     definition: SurveyDefinition
     scales: tuple[QuestionDef, ...]
     default_outcome: str | None
+    version: SurveyVersion | None = None  # the version analysed: its questions' meaning decides what is pooled
 
     @property
     def language(self) -> str:
@@ -51,24 +53,25 @@ class DriverSetup:
         return [q.key for q in self.scales if q.key != outcome]
 
 
-def driver_setup(*, user: User, survey_id: int) -> DriverSetup:
-    """The survey's scale questions and the default outcome (the NPS question, else the CSAT one).
+def driver_setup(*, user: User, survey_id: int, version: int | None = None) -> DriverSetup:
+    """The scale questions of version ``version`` (default: the latest) and the default outcome (the NPS question,
+    else the CSAT one).
 
-    Raises ``NotFoundError`` for a survey outside the user's organisation and ``ApplicationError`` when the
-    survey has no published version.
+    Raises ``NotFoundError`` for a survey outside the user's organisation or a version it never published, and
+    ``ApplicationError`` when the survey has no published version.
     """
     survey = survey_get(organisation=user.organisation, survey_id=survey_id)
     if survey is None:
         raise NotFoundError("No such survey.")
-    version = survey_latest_version(survey=survey)
-    if version is None:
+    chosen = survey_version_get(survey=survey, number=version)
+    if chosen is None:
         raise ApplicationError(
             "This survey has no published version yet: publish it and collect responses first.", code="not_published"
         )
-    definition = version_definition(version)
+    definition = version_definition(chosen)
     scales = tuple(q for q in definition.questions if q.type in SCALE_TYPES)
     by_metric = {q.metric: q.key for q in scales if q.metric}
-    return DriverSetup(survey, definition, scales, by_metric.get("nps") or by_metric.get("csat"))
+    return DriverSetup(survey, definition, scales, by_metric.get("nps") or by_metric.get("csat"), chosen)
 
 
 def _choose(
@@ -110,18 +113,26 @@ def _choose(
     return questions[outcome], [questions[key] for key in wanted]
 
 
-def scale_matrix(*, user: User, filters: ResponseFilters, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def scale_matrix(
+    *, user: User, filters: ResponseFilters, keys: list[str], versions: dict[str, VersionPooling] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Response ids and an n x len(keys) matrix of their numeric answers (NaN where a question was not answered).
 
-    One query for all answers of the visible responses; the pivot happens in numpy. Rows are ordered by
-    response id; responses without any of the questions answered are not in the matrix.
+    With ``versions`` (``heed.surveys.selectors.question_versions``), a question's answers are read only from the
+    versions whose meaning of it equals the analysed version's; elsewhere its cell is NaN. One query for all
+    answers of the visible responses; the pivot happens in numpy. Rows are ordered by response id; responses
+    without any of the questions answered are not in the matrix.
     """
     responses = response_queryset(user=user, filters=filters)
-    rows = list(
-        Answer.objects.filter(response__in=responses.values("id"), question_key__in=keys, number_value__isnull=False)
-        .order_by()
-        .values_list("response_id", "question_key", "number_value")
+    answers = Answer.objects.filter(
+        response__in=responses.values("id"), question_key__in=keys, number_value__isnull=False
     )
+    if versions is not None:
+        comparable = Q(pk__in=[])
+        for key in keys:
+            comparable |= Q(question_key=key, response__version_id__in=sorted(versions[key].version_ids))
+        answers = answers.filter(comparable)
+    rows = list(answers.order_by().values_list("response_id", "question_key", "number_value"))
     if not rows:
         return np.empty(0, dtype=np.int64), np.empty((0, len(keys)))
     response_ids, question_keys, values = zip(*rows, strict=True)
@@ -130,6 +141,19 @@ def scale_matrix(*, user: User, filters: ResponseFilters, keys: list[str]) -> tu
     matrix = np.full((len(ids), len(keys)), np.nan)
     matrix[row, [column[k] for k in question_keys]] = np.fromiter(values, dtype=float, count=len(rows))
     return ids, matrix
+
+
+def versions_summary(pooling: dict[str, VersionPooling], version: SurveyVersion | None) -> dict[str, Any]:
+    """Which versions an analysis of these questions pooled: ``pooled`` holds the versions in which every question
+    means what it means in the analysed version (answers of other versions are read only for the questions that
+    kept their meaning), ``questions`` the detail per question with the versions left out and why."""
+    per_question = list(pooling.values())
+    common = set.intersection(*(set(p.pooled) for p in per_question)) if per_question else set()
+    return {
+        "analysed": version.number if version else None,
+        "pooled": sorted(common),
+        "questions": [p.as_dict() for p in per_question],
+    }
 
 
 @dataclass(frozen=True)
@@ -159,6 +183,7 @@ def driver_analysis(
     filters: ResponseFilters | None = None,
     bootstrap: int = 200,
     seed: int = 0,
+    version: int | None = None,
 ) -> dict[str, Any]:
     """Key drivers of ``outcome`` among the survey's rating questions, for the responses ``user`` may see.
 
@@ -169,13 +194,17 @@ def driver_analysis(
     ``clear_vs_next`` says whether a driver ranks clearly above the next one (their intervals do not overlap);
     when it is False the two should be read as tied. ``quadrant_clear`` says whether both intervals of a driver
     lie wholly on one side of the quadrant's cross-hairs; when it is False the quadrant is a borderline call.
-    Only responses that answered the outcome and every driver are used.
+    Only responses that answered the outcome and every driver are used, and a question's answers only from the
+    published versions where it means what it means in ``version`` (default: the latest; same type, scale and
+    options, ``heed.surveys.selectors.question_versions``); ``versions`` in the result names the versions pooled
+    and those left out, with the reason.
     """
-    setup = driver_setup(user=user, survey_id=survey_id)
+    setup = driver_setup(user=user, survey_id=survey_id, version=version)
     outcome_q, driver_qs = _choose(setup, outcome, drivers)
     filters = (filters or ResponseFilters()).model_copy(update={"survey_id": setup.survey.id})
     keys = [q.key for q in driver_qs] + [outcome_q.key]
-    _ids, matrix = scale_matrix(user=user, filters=filters, keys=keys)
+    pooling = question_versions(survey=setup.survey, keys=keys, version=setup.version)
+    _ids, matrix = scale_matrix(user=user, filters=filters, keys=keys, versions=pooling)
     X, y = matrix[:, :-1], matrix[:, -1]
     complete = ~np.isnan(matrix).any(axis=1)
     n = int(complete.sum())
@@ -184,7 +213,7 @@ def driver_analysis(
             f"Only {n} response{'s' if n != 1 else ''} answered {outcome_q.key} and all {len(driver_qs)} drivers; "
             f"a driver analysis needs at least {MIN_RESPONSES}. Widen the filters or collect more responses.",
             code="too_few_responses",
-            extra={"n": n, "required": MIN_RESPONSES},
+            extra={"n": n, "required": MIN_RESPONSES, "versions": versions_summary(pooling, setup.version)},
         )
     names = [q.key for q in driver_qs]
     try:
@@ -262,6 +291,7 @@ def driver_analysis(
         "seed": seed,
         "importance_split": round(float(percents.mean()), 2),
         "performance_split": round(performance_split, 1),
+        "versions": versions_summary(pooling, setup.version),
         "drivers": ranked,
         "pairs": [
             {"above": ranked[r]["key"], "below": ranked[r + 1]["key"], "clear": bool(clear[r])}

@@ -6,20 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from heed.accounts.models import User
-from heed.analytics.drivers import scale_matrix
+from heed.analytics.drivers import scale_matrix, versions_summary
 from heed.core.errors import ApplicationError, NotFoundError
 from heed.responses.selectors import ResponseFilters
 from heed.stats.cx_indices import ENGAGEMENT_SCALES, engagement_index
-from heed.surveys.selectors import survey_get, survey_latest_version, version_definition
+from heed.surveys.selectors import question_versions, survey_get, survey_version_get, version_definition
 
 
-def engagement_summary(*, user: User, survey_id: int, filters: ResponseFilters | None = None) -> dict[str, Any]:
+def engagement_summary(
+    *, user: User, survey_id: int, filters: ResponseFilters | None = None, version: int | None = None
+) -> dict[str, Any]:
+    """The engagement index of the responses in view. Each item's answers are read only from the published versions
+    where it means what it means in ``version`` (default: the latest); ``versions`` says which were pooled."""
     survey = survey_get(organisation=user.organisation, survey_id=survey_id)
     if survey is None:
         raise NotFoundError("No such survey.")
-    version = survey_latest_version(survey=survey)
+    chosen = survey_version_get(survey=survey, number=version)
     keys = list(ENGAGEMENT_SCALES)
-    present = {q.key for q in version_definition(version).questions} if version else set()
+    present = {q.key for q in version_definition(chosen).questions} if chosen else set()
     missing = [key for key in keys if key not in present]
     if missing:
         raise ApplicationError(
@@ -27,8 +31,9 @@ def engagement_summary(*, user: User, survey_id: int, filters: ResponseFilters |
             code="not_engagement_survey",
         )
     scoped = (filters or ResponseFilters()).model_copy(update={"survey_id": survey.id})
-    _ids, matrix = scale_matrix(user=user, filters=scoped, keys=keys)
+    pooling = question_versions(survey=survey, keys=keys, version=chosen)
+    _ids, matrix = scale_matrix(user=user, filters=scoped, keys=keys, versions=pooling)
     if matrix.shape[0] == 0:
         raise ApplicationError("No responses to these questions yet.", code="no_responses")
     result = engagement_index({key: matrix[:, j] for j, key in enumerate(keys)})
-    return {"survey_id": survey.id, "items": keys} | result.as_dict()
+    return {"survey_id": survey.id, "items": keys} | result.as_dict() | {"versions": versions_summary(pooling, chosen)}

@@ -29,6 +29,8 @@ from heed.stats.weighting import (
     weighted_nps_from_sums,
     weighted_proportion_from_sums,
 )
+from heed.surveys.definition import METRICS
+from heed.surveys.selectors import VersionPooling, metric_versions_by_survey
 
 Dimension = Literal["unit", "channel", "language", "age_group", "touchpoint", "week", "month"]
 DIMENSIONS: tuple[str, ...] = Dimension.__args__  # type: ignore[attr-defined]
@@ -147,16 +149,109 @@ _NPS_Y = Case(
     default=Value(0.0), output_field=FloatField(),
 )  # fmt: skip
 _TOP2_Y = Case(When(response__csat_score__gte=4, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
-_WEIGHTED_AGGREGATES = {
-    "responses": Count("id"),
-    "nps_n": Count("response__nps_score"),
-    "csat_n": Count("response__csat_score"),
-    "ces_n": Count("response__ces_score"),
-    **_weighted_sums("nps", _NPS_Y, Q(response__nps_score__isnull=False)),
-    **_weighted_sums("top2", _TOP2_Y, Q(response__csat_score__isnull=False)),
-    **_weighted_sums("csat", Cast("response__csat_score", FloatField()), Q(response__csat_score__isnull=False)),
-    **_weighted_sums("ces", Cast("response__ces_score", FloatField()), Q(response__ces_score__isnull=False)),
-}
+
+
+def _only(excluded: dict[str, frozenset[int]], metric: str, prefix: str, condition: Q | None = None) -> Q | None:
+    """``condition`` restricted to responses whose version's ``metric`` means what the analysed version's does."""
+    if excluded.get(metric):
+        comparable = ~Q(**{f"{prefix}version_id__in": sorted(excluded[metric])})
+        return comparable if condition is None else condition & comparable
+    return condition
+
+
+def _weighted_aggregates(excluded: dict[str, frozenset[int]]) -> dict[str, Any]:
+    def present(metric: str) -> Q:
+        return _only(excluded, metric, "response__", Q(**{f"response__{metric}_score__isnull": False}))  # type: ignore[return-value]
+
+    return {
+        "responses": Count("id"),
+        "nps_n": Count("response__nps_score", filter=present("nps")),
+        "csat_n": Count("response__csat_score", filter=present("csat")),
+        "ces_n": Count("response__ces_score", filter=present("ces")),
+        **_weighted_sums("nps", _NPS_Y, present("nps")),
+        **_weighted_sums("top2", _TOP2_Y, present("csat")),
+        **_weighted_sums("csat", Cast("response__csat_score", FloatField()), present("csat")),
+        **_weighted_sums("ces", Cast("response__ces_score", FloatField()), present("ces")),
+    }
+
+
+def _response_statistics(excluded: dict[str, frozenset[int]]) -> dict[str, Any]:
+    """``SUFFICIENT_STATISTICS`` of the responses, each metric read only from its comparable versions."""
+    if not any(excluded.values()):
+        return SUFFICIENT_STATISTICS
+
+    def only(metric: str, condition: Q | None = None) -> Q | None:
+        return _only(excluded, metric, "", condition)
+
+    return {
+        "responses": Count("id"),
+        "nps_n": Count("nps_score", filter=only("nps")),
+        "nps_pro": Count("id", filter=only("nps", Q(nps_score__gte=9))),
+        "nps_det": Count("id", filter=only("nps", Q(nps_score__lte=6))),
+        "csat_n": Count("csat_score", filter=only("csat")),
+        "csat_top2": Count("id", filter=only("csat", Q(csat_score__gte=4))),
+        "csat_sum": Sum("csat_score", default=0, filter=only("csat")),
+        "csat_sq": Sum(F("csat_score") * F("csat_score"), default=0, filter=only("csat")),
+        "ces_n": Count("ces_score", filter=only("ces")),
+        "ces_sum": Sum("ces_score", default=0, filter=only("ces")),
+        "ces_sq": Sum(F("ces_score") * F("ces_score"), default=0, filter=only("ces")),
+    }
+
+
+@dataclass(frozen=True)
+class HeadlinePooling:
+    """Which versions of each survey in view the headline metrics pool (``metric_versions_by_survey``)."""
+
+    surveys: dict[int, tuple[str, dict[str, VersionPooling]]]
+
+    @property
+    def excluded(self) -> dict[str, frozenset[int]]:
+        """Per metric, the ids of versions whose score means something else than in the analysed version."""
+        return {
+            metric: frozenset().union(*(poolings[metric].excluded_ids for _title, poolings in self.surveys.values()))
+            for metric in METRICS
+        }
+
+    def as_list(self) -> list[dict[str, Any]]:
+        return [
+            {"survey_id": sid, "survey_title": title, "metrics": [p.as_dict() for p in poolings.values()]}
+            for sid, (title, poolings) in sorted(self.surveys.items())
+        ]
+
+    def notes(self) -> list[str]:
+        """One sentence per survey and metric that leaves versions out, for pages."""
+        out = []
+        for _sid, (title, poolings) in sorted(self.surveys.items()):
+            for metric, p in poolings.items():
+                left_out = [f"v{number} ({reason})" for number, reason in p.excluded if reason != "not asked"]
+                if left_out:
+                    out.append(
+                        f"{title}: {metric.upper()} pools v{', v'.join(map(str, p.pooled))} (as in v{p.reference}); "
+                        f"left out {', '.join(left_out)}."
+                    )
+        return out
+
+    def versions(self) -> dict[int, list[int]]:
+        """Per survey, the version numbers any headline metric pools."""
+        return {
+            sid: sorted({n for p in poolings.values() for n in p.pooled})
+            for sid, (_t, poolings) in self.surveys.items()
+        }
+
+
+def headline_pooling(
+    *, user: User, filters: ResponseFilters | None = None, version: int | None = None
+) -> HeadlinePooling:
+    """The versions the headline metrics may pool for the surveys in view (one survey with ``filters.survey_id``);
+    ``version`` (with a survey) sets the version analysed, else each survey's latest."""
+    filters = filters or ResponseFilters()
+    if version is not None and filters.survey_id is None:
+        from heed.core.errors import ApplicationError
+
+        raise ApplicationError("Give survey_id with version.", code="version_needs_survey")
+    return HeadlinePooling(
+        metric_versions_by_survey(organisation_id=user.organisation_id, survey_id=filters.survey_id, version=version)
+    )
 
 
 def _group_field(dimension: str, *, on_rollups: bool, prefix: str = "") -> tuple[str, Any]:
@@ -207,23 +302,27 @@ def _rollup_queryset(user: User, filters: ResponseFilters) -> QuerySet[DailyRoll
 
 
 def _grouped(
-    user: User, dimensions: tuple[str, ...], filters: ResponseFilters | None, scheme: WeightingScheme | None = None
-) -> tuple[list[dict], list]:
+    user: User, dimensions: tuple[str, ...], filters: ResponseFilters | None, scheme: WeightingScheme | None = None,
+    pooling: HeadlinePooling | None = None,
+) -> tuple[list[dict], list]:  # fmt: skip
     """Sufficient statistics per combination of ``dimensions`` (none: one total row): weighted sums
     when a weighting scheme is given, else counts from the daily rollups when the filters allow,
-    else straight from the responses."""
+    else straight from the responses. Each metric reads only the versions ``pooling`` allows (whose score
+    means what it means in the analysed version); rollups, kept per survey, serve only when no version
+    is left out."""
     filters = filters or ResponseFilters()
-    on_rollups = scheme is None and _uses_rollups(filters, dimensions)
+    excluded = (pooling or headline_pooling(user=user, filters=filters)).excluded
+    on_rollups = scheme is None and _uses_rollups(filters, dimensions) and not any(excluded.values())
     prefix = "response__" if scheme is not None else ""
     if scheme is not None:
         queryset: QuerySet = ResponseWeight.objects.filter(
             scheme=scheme, response__in=response_queryset(user=user, filters=filters)
         )
-        aggregates = _WEIGHTED_AGGREGATES
+        aggregates = _weighted_aggregates(excluded)
     elif on_rollups:
         queryset, aggregates = _rollup_queryset(user, filters), _ROLLUP_SUMS
     else:
-        queryset, aggregates = response_queryset(user=user, filters=filters), SUFFICIENT_STATISTICS
+        queryset, aggregates = response_queryset(user=user, filters=filters), _response_statistics(excluded)
     if not dimensions:
         total = queryset.aggregate(**aggregates)
         return [{name: total[name] or 0 for name in aggregates}], []
@@ -238,19 +337,23 @@ def _grouped(
 
 
 def metric_summary(
-    *, user: User, filters: ResponseFilters | None = None, scheme: WeightingScheme | None = None
-) -> MetricRow:
-    (total,), _fields = _grouped(user, (), filters, scheme)
+    *, user: User, filters: ResponseFilters | None = None, scheme: WeightingScheme | None = None,
+    pooling: HeadlinePooling | None = None,
+) -> MetricRow:  # fmt: skip
+    """Headline metrics of the responses in view; ``pooling`` (default: ``headline_pooling``) says which versions
+    each metric may read."""
+    (total,), _fields = _grouped(user, (), filters, scheme, pooling)
     return (_weighted_row if scheme else _row)(None, "All", total)
 
 
 def metric_rows(
-    *, user: User, dimension: str, filters: ResponseFilters | None = None, scheme: WeightingScheme | None = None
-) -> list[MetricRow]:
+    *, user: User, dimension: str, filters: ResponseFilters | None = None, scheme: WeightingScheme | None = None,
+    pooling: HeadlinePooling | None = None,
+) -> list[MetricRow]:  # fmt: skip
     """Metrics per value of ``dimension`` (unit, channel, language, age group, week or month)."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
-    grouped, (field,) = _grouped(user, (dimension,), filters, scheme)
+    grouped, (field,) = _grouped(user, (dimension,), filters, scheme, pooling)
     labels = _labels(dimension, [g[field] for g in grouped], user)
     build = _weighted_row if scheme else _row
     rows = [build(g[field], labels.get(g[field], str(g[field])), g) for g in grouped]
@@ -259,12 +362,12 @@ def metric_rows(
 
 def metric_grid(
     *, user: User, dimensions: tuple[str, str], filters: ResponseFilters | None = None,
-    scheme: WeightingScheme | None = None,
+    scheme: WeightingScheme | None = None, pooling: HeadlinePooling | None = None,
 ) -> list[tuple[Any, Any, MetricRow]]:  # fmt: skip
     """Metrics per pair of values, e.g. ``("unit", "month")``: NPS with its interval per store per month."""
     if not set(dimensions) <= set(DIMENSIONS) or len(dimensions) != 2:
         raise ValueError(f"give two of {', '.join(DIMENSIONS)}")
-    grouped, fields = _grouped(user, dimensions, filters, scheme)
+    grouped, fields = _grouped(user, dimensions, filters, scheme, pooling)
     build = _weighted_row if scheme else _row
     labels = [_labels(d, [g[f] for g in grouped], user) for d, f in zip(dimensions, fields, strict=True)]
     out = []

@@ -11,7 +11,7 @@ from heed.accounts import permissions
 from heed.accounts.selectors import unit_get, unit_ids_visible_to
 from heed.analytics.drivers import driver_analysis
 from heed.analytics.engagement import engagement_summary
-from heed.analytics.selectors import DIMENSIONS, metric_rows, metric_summary
+from heed.analytics.selectors import DIMENSIONS, headline_pooling, metric_rows, metric_summary
 from heed.analytics.weighting import weighting_scheme_for_survey
 from heed.api.auth import AUTH
 from heed.api.schemas import (
@@ -152,6 +152,9 @@ def responses_list(request: HttpRequest, filters: Query[ResponseFilters]):
 
 class MetricsParamsIn(ResponseFilters):
     group_by: str | None = None
+    version: int | None = Field(
+        None, description="with survey_id: the version whose metric questions are analysed (default the latest)"
+    )
     weighting: int | None = Field(
         None,
         description="id of a ready weighting scheme of the survey: weighted figures. A scheme belongs to one survey: "
@@ -167,7 +170,7 @@ def metrics(request: HttpRequest, params: Query[MetricsParamsIn]):
     permissions.require(permissions.can_view_results(user))
     if params.group_by is not None and params.group_by not in DIMENSIONS:
         raise ApplicationError(f"group_by must be one of: {', '.join(DIMENSIONS)}.", code="invalid_group_by")
-    filters = ResponseFilters(**params.model_dump(exclude={"group_by", "weighting"}))
+    filters = ResponseFilters(**params.model_dump(exclude={"group_by", "weighting", "version"}))
     scheme, weighting = None, None
     if params.weighting is not None:
         scheme = weighting_scheme_for_survey(user=user, scheme_id=params.weighting, survey_id=params.survey_id)
@@ -176,13 +179,19 @@ def metrics(request: HttpRequest, params: Query[MetricsParamsIn]):
             "id": scheme.id, "name": scheme.name, "survey_id": scheme.survey_id, "survey_title": scheme.survey.title,
             "survey_from_weighting": params.survey_id is None,
         }  # fmt: skip
-    rows = metric_rows(user=user, dimension=params.group_by, filters=filters, scheme=scheme) if params.group_by else []
+    pooling = headline_pooling(user=user, filters=filters, version=params.version)
+    rows = (
+        metric_rows(user=user, dimension=params.group_by, filters=filters, scheme=scheme, pooling=pooling)
+        if params.group_by
+        else []
+    )
     return {
         "survey_id": filters.survey_id,
         "weighting": weighting,
-        "summary": metric_summary(user=user, filters=filters, scheme=scheme).as_dict(),
+        "summary": metric_summary(user=user, filters=filters, scheme=scheme, pooling=pooling).as_dict(),
         "group_by": params.group_by,
         "rows": [row.as_dict() for row in rows],
+        "versions": pooling.as_list(),
     }
 
 
@@ -196,6 +205,7 @@ class DriversParamsIn(Schema):
     age_group: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    version: int | None = Field(None, description="the version analysed (default the latest); see `versions`")
 
 
 @api.get(
@@ -210,19 +220,26 @@ def survey_drivers(request: HttpRequest, survey_id: int, params: Query[DriversPa
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
     drivers = [key.strip() for key in params.drivers.split(",") if key.strip()] if params.drivers else None
-    filters = ResponseFilters(**params.model_dump(exclude={"outcome", "drivers"}))
+    filters = ResponseFilters(**params.model_dump(exclude={"outcome", "drivers", "version"}))
     return driver_analysis(
-        user=user, survey_id=survey_id, outcome=params.outcome or None, drivers=drivers, filters=filters
-    )
+        user=user, survey_id=survey_id, outcome=params.outcome or None, drivers=drivers, filters=filters,
+        version=params.version,
+    )  # fmt: skip
+
+
+class EngagementParamsIn(ResponseFilters):
+    version: int | None = Field(None, description="the version analysed (default the latest); see `versions`")
 
 
 @api.get("/surveys/{survey_id}/engagement", response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
          tags=["metrics"])  # fmt: skip
-def engagement(request: HttpRequest, survey_id: int, filters: Query[ResponseFilters]):
-    """Engagement index (0-100) with its 95% interval, the share fully engaged (>= 80) and Cronbach's alpha."""
+def engagement(request: HttpRequest, survey_id: int, params: Query[EngagementParamsIn]):
+    """Engagement index (0-100) with its 95% interval, the share fully engaged (>= 80) and Cronbach's alpha.
+    Each item is read only from the versions where it means what it means in the analysed version (``versions``)."""
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
-    return engagement_summary(user=user, survey_id=survey_id, filters=filters)
+    filters = ResponseFilters(**params.model_dump(exclude={"version"}))
+    return engagement_summary(user=user, survey_id=survey_id, filters=filters, version=params.version)
 
 
 @api.get("/themes", response={200: dict, 403: ErrorOut}, tags=["text analytics"])

@@ -116,6 +116,30 @@ class MetricRowOut(Schema):
     weighted: bool = False
 
 
+class VersionLeftOutOut(Schema):
+    version: int
+    reason: str = Field(description='why its answers mean something else, e.g. "scale 1–10, not 1–5", or "not asked"')
+
+
+class VersionPoolingOut(Schema):
+    key: str = Field(description="question key, or the headline metric (nps, csat, ces)")
+    reference_version: int | None = Field(description="the version whose meaning of the question is analysed")
+    pooled: list[int] = Field(description="versions whose answers were read together")
+    excluded: list[VersionLeftOutOut] = Field(description="versions left out, with the reason")
+
+
+class SurveyVersionsOut(Schema):
+    survey_id: int
+    survey_title: str
+    metrics: list[VersionPoolingOut] = Field(description="per headline metric, the versions pooled and left out")
+
+
+class AnalysisVersionsOut(Schema):
+    analysed: int | None = Field(description="the version analysed (default the latest)")
+    pooled: list[int] = Field(description="versions in which every question used means what it means in `analysed`")
+    questions: list[VersionPoolingOut]
+
+
 class WeightingUsedOut(Schema):
     id: int
     name: str
@@ -130,6 +154,10 @@ class MetricsOut(Schema):
     summary: MetricRowOut
     group_by: str | None
     rows: list[MetricRowOut]
+    versions: list[SurveyVersionsOut] = Field(
+        description="per survey in view, the versions each headline metric pooled: a version whose metric question "
+        "changed type or scale is left out (and named here)"
+    )
 
 
 class DriverOut(Schema):
@@ -184,5 +212,9 @@ class DriverAnalysisOut(Schema):
     seed: int
     importance_split: float = Field(description="mean importance percent: the quadrant cross-hair")
     performance_split: float = Field(description="mean performance: the quadrant cross-hair")
+    versions: AnalysisVersionsOut = Field(
+        description="versions pooled: each question's answers are read only where it means what it means in the "
+        "analysed version (type, scale, options)"
+    )
     drivers: list[DriverOut] = Field(description="ranked by importance, most important first")
     pairs: list[DriverPairOut] = Field(description="each adjacent pair of the ranking and whether its order is clear")

@@ -124,3 +124,37 @@ class SurveyDefinition(BaseModel):
 
     def question(self, key: str) -> QuestionDef | None:
         return next((q for q in self.questions if q.key == key), None)
+
+
+def _scale(question: QuestionDef) -> str:
+    def fmt(x: float | None) -> str:
+        return "?" if x is None else f"{x:g}"
+
+    return f"{fmt(question.min)}–{fmt(question.max)}"
+
+
+def meaning_difference(reference: QuestionDef, other: QuestionDef | None) -> str | None:
+    """Why answers to ``other`` do not mean what answers to ``reference`` mean, or ``None`` when they do.
+
+    Two versions of a question mean the same when their type, their scale (min and max) and their options' keys
+    are equal; wording, labels, required-ness and skip logic do not change what a stored answer means. The
+    reason reads like "scale 1–10, not 1–5" (the other version's, then the reference's) and is safe to show.
+    """
+    if other is None:
+        return "not asked"
+    reasons = []
+    same_scale = (other.min, other.max) == (reference.min, reference.max)
+    if other.type != reference.type:
+        reasons.append(f"type {other.type}, not {reference.type}")
+    elif not same_scale and other.type in SCALE_TYPES | {"number"}:
+        reasons.append(f"scale {_scale(other)}, not {_scale(reference)}")
+    mine, theirs = {o.value for o in reference.options}, {o.value for o in other.options}
+    if mine != theirs:
+        changes = [f"+{v}" for v in sorted(theirs - mine)] + [f"−{v}" for v in sorted(mine - theirs)]
+        reasons.append(f"options differ ({', '.join(changes)})")
+    return "; ".join(reasons) or None
+
+
+def metric_question(definition: SurveyDefinition, metric: str) -> QuestionDef | None:
+    """The question carrying the headline ``metric`` (nps, csat or ces) in ``definition``, if any."""
+    return next((q for q in definition.questions if q.metric == metric), None)

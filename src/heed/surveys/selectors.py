@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Max, QuerySet
 
 from heed.accounts.models import Organisation
-from heed.surveys.definition import SurveyDefinition
+from heed.core.errors import NotFoundError
+from heed.surveys.definition import METRICS, QuestionDef, SurveyDefinition, meaning_difference, metric_question
 from heed.surveys.models import Survey, SurveyVersion
 
 
@@ -29,3 +32,111 @@ def survey_latest_version(*, survey: Survey) -> SurveyVersion | None:
 def version_definition(version: SurveyVersion) -> SurveyDefinition:
     """The parsed definition of a published version."""
     return SurveyDefinition.model_validate(version.definition)
+
+
+def survey_version_get(*, survey: Survey, number: int | None) -> SurveyVersion | None:
+    """Version ``number`` of ``survey``, or the latest when ``number`` is None. Raises ``NotFoundError`` (404) for a
+    number the survey never published."""
+    if number is None:
+        return survey_latest_version(survey=survey)
+    version = survey.versions.filter(number=number).first()
+    if version is None:
+        raise NotFoundError(f"This survey has no published version {number}.")
+    return version
+
+
+@dataclass(frozen=True)
+class VersionPooling:
+    """Which published versions' answers to one question (or headline metric) may be read together.
+
+    ``reference`` is the version whose meaning is analysed; ``pooled`` the version numbers whose answers mean the
+    same (it included); ``excluded`` the other versions with the reason, e.g. ``(1, "scale 1–10, not 1–5")``.
+    ``version_ids`` are the database ids of the pooled versions, for filtering answers.
+    """
+
+    key: str
+    reference: int | None
+    pooled: tuple[int, ...]
+    excluded: tuple[tuple[int, str], ...]
+    version_ids: frozenset[int]
+    excluded_ids: frozenset[int]
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key, "reference_version": self.reference, "pooled": list(self.pooled),
+            "excluded": [{"version": number, "reason": reason} for number, reason in self.excluded],
+        }  # fmt: skip
+
+
+def _versions(survey: Survey, up_to: int | None) -> list[tuple[SurveyVersion, SurveyDefinition]]:
+    versions = survey.versions.order_by("number")
+    if up_to is not None:
+        versions = versions.filter(number__lte=up_to)
+    return [(v, version_definition(v)) for v in versions]
+
+
+def _pooling(key: str, found: list[tuple[SurveyVersion, QuestionDef | None]], reference: int | None) -> VersionPooling:
+    anchor = next((q for v, q in found if v.number == reference), None)
+    pooled, excluded, ids, excluded_ids = [], [], set(), set()
+    for version, question in found:
+        reason = "not asked" if anchor is None else meaning_difference(anchor, question)
+        if reason is None:
+            pooled.append(version.number)
+            ids.add(version.id)
+        else:
+            excluded.append((version.number, reason))
+            if question is not None:  # a version that did not ask it holds no answers to leave out
+                excluded_ids.add(version.id)
+    return VersionPooling(key, reference, tuple(pooled), tuple(excluded), frozenset(ids), frozenset(excluded_ids))
+
+
+def question_versions(
+    *, survey: Survey, keys: list[str], version: SurveyVersion | None = None
+) -> dict[str, VersionPooling]:
+    """For each question key, the versions (up to ``version``, default the latest) whose answers mean what they
+    mean in ``version``: same type, scale and options' keys (``heed.surveys.definition.meaning_difference``).
+
+    Every analysis that pools answers across versions reads a question's answers only from its ``version_ids``
+    and says which versions it pooled and which it left out; exports can use the same selector.
+    """
+    version = version or survey_latest_version(survey=survey)
+    history = _versions(survey, version.number if version else None)
+    return {key: _pooling(key, [(v, d.question(key)) for v, d in history], version.number if version else None)
+            for key in keys}  # fmt: skip
+
+
+def metric_versions(*, survey: Survey, version: SurveyVersion | None = None) -> dict[str, VersionPooling]:
+    """For each headline metric (NPS, CSAT, CES), the versions whose copied score (``Response.nps_score``, ...)
+    means what it means in the reference: the latest version up to ``version`` (default the latest) that carries
+    the metric. A version's score means the same when the question carrying the metric has the same type and
+    scale (``meaning_difference``); versions without that metric hold no score and are listed as "not asked"."""
+    version = version or survey_latest_version(survey=survey)
+    return _metric_pooling(_versions(survey, version.number if version else None))
+
+
+def _metric_pooling(history: list[tuple[SurveyVersion, SurveyDefinition]]) -> dict[str, VersionPooling]:
+    out = {}
+    for metric in METRICS:
+        found = [(v, metric_question(d, metric)) for v, d in history]
+        carrying = [v.number for v, q in found if q is not None]
+        reference = carrying[-1] if carrying else (history[-1][0].number if history else None)
+        out[metric] = _pooling(metric, found, reference)
+    return out
+
+
+def metric_versions_by_survey(
+    *, organisation_id: int, survey_id: int | None = None, version: int | None = None
+) -> dict[int, tuple[str, dict[str, VersionPooling]]]:
+    """``metric_versions`` of every survey of the organisation (or one), in one query:
+    ``{survey id: (title, {metric: VersionPooling})}``. ``version`` (with ``survey_id``) sets the reference."""
+    versions = SurveyVersion.objects.filter(survey__organisation_id=organisation_id).select_related("survey")
+    if survey_id is not None:
+        versions = versions.filter(survey_id=survey_id)
+        if version is not None:
+            if not versions.filter(number=version).exists():
+                raise NotFoundError(f"This survey has no published version {version}.")
+            versions = versions.filter(number__lte=version)
+    histories: dict[int, list[tuple[SurveyVersion, SurveyDefinition]]] = {}
+    for v in versions.order_by("survey_id", "number"):
+        histories.setdefault(v.survey_id, []).append((v, version_definition(v)))
+    return {sid: (history[0][0].survey.title, _metric_pooling(history)) for sid, history in histories.items()}

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_design_surveys, can_view_results
-from heed.analytics.selectors import metric_rows, metric_summary
+from heed.analytics.selectors import headline_pooling, metric_rows, metric_summary
 from heed.analytics.weighting import (
     weighting_scheme_for_survey,
     weighting_scheme_list,
@@ -91,9 +91,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     filters = form.response_filters(survey_id=scheme.survey_id if scheme else data.get("survey"))
     group_by = data.get("group_by") or "unit"
     trend_by = data.get("trend") or "month"
-    summary = metric_summary(user=user, filters=filters, scheme=scheme)
-    rows = sorted(metric_rows(user=user, dimension=group_by, filters=filters, scheme=scheme), key=lambda r: r.label)
-    trend = metric_rows(user=user, dimension=trend_by, filters=filters, scheme=scheme)
+    pooling = headline_pooling(user=user, filters=filters)  # once for the cards, the breakdown and the trend
+    summary = metric_summary(user=user, filters=filters, scheme=scheme, pooling=pooling)
+    rows = sorted(
+        metric_rows(user=user, dimension=group_by, filters=filters, scheme=scheme, pooling=pooling),
+        key=lambda r: r.label,
+    )
+    trend = metric_rows(user=user, dimension=trend_by, filters=filters, scheme=scheme, pooling=pooling)
     context = {
         "form": form,
         "summary": summary,
@@ -107,6 +111,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "staff": staff_summary(user=user, filters=filters, limit=10),
         "scheme": scheme,
         "survey_from_weighting": survey_from_weighting,
+        "pooled_versions": pooling.versions().get(filters.survey_id) if filters.survey_id else None,
+        "version_notes": pooling.notes(),
         "unweighted": weighting_unweighted_count(user=user, scheme=scheme, filters=filters) if scheme else 0,
     }
     return render(request, "heed/dashboard.html", context, status=200 if not form.errors else 422)

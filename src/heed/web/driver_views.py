@@ -69,6 +69,7 @@ def survey_drivers(request: HttpRequest, survey_id: int) -> HttpResponse:
         )
     except ApplicationError as exc:
         context["error"] = exc.message
+        context["error_versions"] = exc.extra.get("versions")
         return render(request, "heed/drivers.html", context, status=exc.status_code)
     context["analysis"] = analysis
     context["rows"] = [  # importance as percentage points of the outcome's variance, for display
