@@ -24,9 +24,15 @@ def _annotations(user: User, filters: ResponseFilters | None):
 def theme_summary(*, user: User, filters: ResponseFilters | None = None) -> dict[str, Any]:
     """Per theme: how many comments mention it, how negative they are, the NPS of those who wrote them,
     and how often detractors raise it ("what detractors talk about"), sorted by that last figure."""
+    from heed.analytics.selectors import headline_pooling
+
     annotations = _annotations(user, filters)
+    # NPS read only from versions whose NPS question means what it means in the version analysed (issue 7, pt 3)
+    excluded = sorted(headline_pooling(user=user, filters=filters).excluded["nps"])
+    same = ~Q(answer__response__version_id__in=excluded) if excluded else Q()
+    same_theme = ~Q(annotation__answer__response__version_id__in=excluded) if excluded else Q()
     totals = annotations.aggregate(
-        comments=Count("id"), detractors=Count("id", filter=Q(answer__response__nps_score__lte=6)),
+        comments=Count("id"), detractors=Count("id", filter=Q(answer__response__nps_score__lte=6) & same),
         negative=Count("id", filter=Q(sentiment="negative")),
     )  # fmt: skip
     grouped = (
@@ -37,11 +43,11 @@ def theme_summary(*, user: User, filters: ResponseFilters | None = None) -> dict
             positive=Count("id", filter=Q(annotation__sentiment="positive")),
             # respondents, not comments: one person raising a theme in two answers counts once
             nps_n=Count("annotation__answer__response", distinct=True,
-                        filter=Q(annotation__answer__response__nps_score__isnull=False)),
+                        filter=Q(annotation__answer__response__nps_score__isnull=False) & same_theme),
             promoters=Count("annotation__answer__response", distinct=True,
-                            filter=Q(annotation__answer__response__nps_score__gte=9)),
+                            filter=Q(annotation__answer__response__nps_score__gte=9) & same_theme),
             detractors=Count("annotation__answer__response", distinct=True,
-                             filter=Q(annotation__answer__response__nps_score__lte=6)),
+                             filter=Q(annotation__answer__response__nps_score__lte=6) & same_theme),
         )
     )  # fmt: skip
     names = dict(ThemeDefinition.objects.filter(organisation_id=user.organisation_id).values_list("key", "name"))
