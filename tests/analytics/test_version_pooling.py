@@ -93,6 +93,9 @@ def test_drivers_page_names_the_versions(speed_survey):
     world, survey = speed_survey
     html = login(world.analyst).get(f"/surveys/{survey.id}/drivers/?outcome=nps").content.decode()
     assert 'id="versions-note"' in html and "v1 left out for speed: scale 1–10, not 1–5" in html
+    first = login(world.analyst).get(f"/surveys/{survey.id}/drivers/?outcome=nps&version=1").content.decode()
+    assert "Survey version pooled: v1 (as asked in v1)." in first and 'id="drivers-n">40<' in first
+    assert login(world.analyst).get(f"/surveys/{survey.id}/drivers/?version=7").status_code == 404
 
 
 def test_selector_for_reuse(speed_survey):

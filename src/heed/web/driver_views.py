@@ -28,20 +28,32 @@ QUADRANTS = [
 class DriverForm(ResponseFilterForm):
     outcome = forms.ChoiceField(required=False, label="Outcome")
     drivers = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Drivers")
-    field_order = ["outcome", "drivers", "unit", "channel", "language", "date_from", "date_to"]
+    version = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Survey version")
+    field_order = ["outcome", "drivers", "version", "unit", "channel", "language", "date_from", "date_to"]
 
     def __init__(self, *args, user: User, setup: DriverSetup | None, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
         scales = [(q.key, f"{setup.text(q)} ({q.key})") for q in setup.scales] if setup else []
         self.fields["outcome"].choices = scales
         self.fields["drivers"].choices = scales
+        numbers = list(setup.survey.versions.order_by("-number").values_list("number", flat=True)) if setup else []
+        self.fields["version"].choices = [("", f"Latest (v{numbers[0]})" if numbers else "Latest")] + [
+            (n, f"v{n}") for n in numbers
+        ]
+
+
+def _version(request: HttpRequest) -> int | None:
+    """The ``version`` asked for (its questions decide what the analysis offers and pools); a bad value is left to
+    the form, which reports it."""
+    raw = request.GET.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 9 else None
 
 
 @role_required(can_view_results)
 def survey_drivers(request: HttpRequest, survey_id: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     try:
-        setup = driver_setup(user=user, survey_id=survey_id)
+        setup = driver_setup(user=user, survey_id=survey_id, version=_version(request))
     except NotFoundError:
         raise Http404 from None
     except ApplicationError as exc:
@@ -65,8 +77,9 @@ def survey_drivers(request: HttpRequest, survey_id: int) -> HttpResponse:
     drivers = [key for key in data.get("drivers") or [] if key != outcome]
     try:
         analysis = driver_analysis(
-            user=user, survey_id=setup.survey.id, outcome=outcome, drivers=drivers or None, filters=filters
-        )
+            user=user, survey_id=setup.survey.id, outcome=outcome, drivers=drivers or None, filters=filters,
+            version=setup.version.number if setup.version and data.get("version") else None,
+        )  # fmt: skip
     except ApplicationError as exc:
         context["error"] = exc.message
         context["error_versions"] = exc.extra.get("versions")
