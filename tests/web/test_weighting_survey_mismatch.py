@@ -108,3 +108,10 @@ def test_weighting_picker_offers_only_the_selected_surveys_ready_schemes(two_sur
 def _picker(html: str) -> list[str]:
     select = re.search(r'<select name="weighting"[^>]*>(.*?)</select>', html, re.S).group(1)
     return re.findall(r"<option[^>]*>[^<]*</option>", select)
+
+
+def test_dashboard_refuses_a_scheme_that_is_not_ready(two_surveys):
+    world, second, scheme = two_surveys
+    WeightingScheme.objects.filter(pk=scheme.pk).update(status="failed")
+    page = login(world.analyst).get(f"/dashboard/?survey={second.id}&weighting={scheme.id}")
+    assert page.status_code == 400 and "is failed, not ready" in page.content.decode()

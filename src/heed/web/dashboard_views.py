@@ -42,13 +42,13 @@ class DashboardFilterForm(ResponseFilterForm):
         self.fields["survey"].choices = [("", "All surveys")] + [
             (s.id, s.title) for s in survey_list(organisation=user.organisation)
         ]
-        schemes = list(weighting_scheme_list(user=user).filter(status="ready").select_related("survey"))
-        # Any ready scheme of the organisation parses, so that a scheme of another survey is refused with a clear
-        # message (weighting_scheme_for_survey) rather than "not a valid choice"; the picker offers only the
-        # selected survey's schemes (all, labelled with their survey, when no survey is selected).
+        schemes = list(weighting_scheme_list(user=user).select_related("survey"))
+        # Any scheme of the organisation parses, so that another survey's scheme (or one not ready) is refused with
+        # a clear message (weighting_scheme_for_survey) rather than "not a valid choice"; the picker offers only
+        # the selected survey's ready schemes (all ready ones, labelled with their survey, when none is selected).
         self.fields["weighting"].choices = [("", "Unweighted")] + [(s.id, s.name) for s in schemes]
         selected = self._selected_survey()
-        offered = [s for s in schemes if selected is None or s.survey_id == selected]
+        offered = [s for s in schemes if s.status == "ready" and (selected is None or s.survey_id == selected)]
         self.fields["weighting"].widget.choices = [("", "Unweighted")] + [
             (s.id, s.name if selected is not None else f"{s.name} ({s.survey.title})") for s in offered
         ]
