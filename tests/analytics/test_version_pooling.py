@@ -85,6 +85,11 @@ def test_drivers_of_the_first_version_read_only_the_first(speed_survey):
     assert 9 <= speed["mean"] <= 10 and speed["scale_max"] == 10
     missing = api_client(world.analyst).get(f"/api/surveys/{survey.id}/drivers?outcome=nps&version=9")
     assert missing.status_code == 404
+    speed_v1 = next(q for q in body["versions"]["questions"] if q["key"] == "speed")
+    assert speed_v1["excluded"] == [{"version": 2, "reason": "scale 1–5, not 1–10"}]  # later versions are compared too
+    metrics = api_client(world.analyst).get(f"/api/metrics?survey_id={survey.id}&version=1").json()
+    nps = next(m for m in metrics["versions"][0]["metrics"] if m["key"] == "nps")
+    assert nps["reference_version"] == 1 and nps["pooled"] == [1, 2] and metrics["summary"]["nps"]["n"] == 80
 
 
 def test_drivers_page_names_the_versions(speed_survey):
@@ -200,3 +205,12 @@ def test_engagement_reads_each_item_from_comparable_versions(world):
     columns["eng_fair"] = [nan] * 3 + [row[4] for row in second]  # v1's answers are not read
     expected = engagement_index(columns)
     assert body["index"]["value"] == pytest.approx(expected.index.estimate.value, abs=1e-3)
+
+
+def test_metrics_version_parameter_is_checked(world):
+    client = api_client(world.analyst)
+    answer = client.get("/api/metrics?version=1")
+    assert answer.status_code == 400 and answer.json()["code"] == "version_needs_survey"
+    assert client.get(f"/api/metrics?survey_id={world.survey.id}&version=5").status_code == 404
+    body = client.get(f"/api/metrics?survey_id={world.survey.id}&version=1").json()
+    assert [m["reference_version"] for m in body["versions"][0]["metrics"]] == [1, 1, 1]

@@ -68,11 +68,9 @@ class VersionPooling:
         }  # fmt: skip
 
 
-def _versions(survey: Survey, up_to: int | None) -> list[tuple[SurveyVersion, SurveyDefinition]]:
-    versions = survey.versions.order_by("number")
-    if up_to is not None:
-        versions = versions.filter(number__lte=up_to)
-    return [(v, version_definition(v)) for v in versions]
+def _versions(survey: Survey) -> list[tuple[SurveyVersion, SurveyDefinition]]:
+    """Every published version with its definition: earlier and later ones are compared with the reference."""
+    return [(v, version_definition(v)) for v in survey.versions.order_by("number")]
 
 
 def _pooling(key: str, found: list[tuple[SurveyVersion, QuestionDef | None]], reference: int | None) -> VersionPooling:
@@ -100,7 +98,7 @@ def question_versions(
     and says which versions it pooled and which it left out; exports can use the same selector.
     """
     version = version or survey_latest_version(survey=survey)
-    history = _versions(survey, version.number if version else None)
+    history = _versions(survey)
     return {key: _pooling(key, [(v, d.question(key)) for v, d in history], version.number if version else None)
             for key in keys}  # fmt: skip
 
@@ -111,15 +109,21 @@ def metric_versions(*, survey: Survey, version: SurveyVersion | None = None) -> 
     the metric. A version's score means the same when the question carrying the metric has the same type and
     scale (``meaning_difference``); versions without that metric hold no score and are listed as "not asked"."""
     version = version or survey_latest_version(survey=survey)
-    return _metric_pooling(_versions(survey, version.number if version else None))
+    return _metric_pooling(_versions(survey), version.number if version else None)
 
 
-def _metric_pooling(history: list[tuple[SurveyVersion, SurveyDefinition]]) -> dict[str, VersionPooling]:
+def _metric_pooling(
+    history: list[tuple[SurveyVersion, SurveyDefinition]], analysed: int | None = None
+) -> dict[str, VersionPooling]:
+    """Per metric: the reference is the analysed version (default the latest) if it carries the metric, else the
+    latest version before it that does, else the latest that does at all; every version is compared with it."""
     out = {}
+    analysed = analysed if analysed is not None else (history[-1][0].number if history else None)
     for metric in METRICS:
         found = [(v, metric_question(d, metric)) for v, d in history]
         carrying = [v.number for v, q in found if q is not None]
-        reference = carrying[-1] if carrying else (history[-1][0].number if history else None)
+        earlier = [n for n in carrying if analysed is None or n <= analysed]
+        reference = (earlier or carrying or [analysed])[-1]
         out[metric] = _pooling(metric, found, reference)
     return out
 
@@ -132,11 +136,9 @@ def metric_versions_by_survey(
     versions = SurveyVersion.objects.filter(survey__organisation_id=organisation_id).select_related("survey")
     if survey_id is not None:
         versions = versions.filter(survey_id=survey_id)
-        if version is not None:
-            if not versions.filter(number=version).exists():
-                raise NotFoundError(f"This survey has no published version {version}.")
-            versions = versions.filter(number__lte=version)
+        if version is not None and not versions.filter(number=version).exists():
+            raise NotFoundError(f"This survey has no published version {version}.")
     histories: dict[int, list[tuple[SurveyVersion, SurveyDefinition]]] = {}
     for v in versions.order_by("survey_id", "number"):
         histories.setdefault(v.survey_id, []).append((v, version_definition(v)))
-    return {sid: (history[0][0].survey.title, _metric_pooling(history)) for sid, history in histories.items()}
+    return {sid: (history[0][0].survey.title, _metric_pooling(history, version)) for sid, history in histories.items()}
