@@ -153,8 +153,9 @@ def responses_list(request: HttpRequest, filters: Query[ResponseFilters]):
 class MetricsParamsIn(ResponseFilters):
     group_by: str | None = None
     version: int | None = Field(
-        None, description="with survey_id: the version whose metric questions are analysed (default the latest)"
-    )
+        None, ge=1, le=2_147_483_647,
+        description="with survey_id: the version whose metric questions are analysed (default the latest)",
+    )  # fmt: skip
     weighting: int | None = Field(
         None,
         description="id of a ready weighting scheme of the survey: weighted figures. A scheme belongs to one survey: "
@@ -205,7 +206,9 @@ class DriversParamsIn(Schema):
     age_group: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    version: int | None = Field(None, description="the version analysed (default the latest); see `versions`")
+    version: int | None = Field(
+        None, ge=1, le=2_147_483_647, description="the version analysed (default the latest); see `versions`"
+    )
 
 
 @api.get(
@@ -228,7 +231,9 @@ def survey_drivers(request: HttpRequest, survey_id: int, params: Query[DriversPa
 
 
 class EngagementParamsIn(ResponseFilters):
-    version: int | None = Field(None, description="the version analysed (default the latest); see `versions`")
+    version: int | None = Field(
+        None, ge=1, le=2_147_483_647, description="the version analysed (default the latest); see `versions`"
+    )
 
 
 @api.get("/surveys/{survey_id}/engagement", response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
