@@ -284,6 +284,7 @@ def survey_links(request: HttpRequest, survey_id: int) -> HttpResponse:
         else:
             messages.success(request, "Link created.")
         return redirect("survey-links", survey_id=survey.id)
+    status = 422 if form.errors else 200
     links = [(link, link_public_url(link)) for link in link_list(organisation=user.organisation, survey_id=survey.id)]
     return render(
         request,
@@ -295,6 +296,7 @@ def survey_links(request: HttpRequest, survey_id: int) -> HttpResponse:
             "units": unit_list(user=user),
             "version": survey_latest_version(survey=survey),
         },
+        status=status,
     )
 
 
