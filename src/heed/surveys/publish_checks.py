@@ -73,17 +73,16 @@ def _text_problems(q: DraftQuestion, languages: Sequence[str]) -> list[PublishPr
     missing = [lang for lang in languages if not str((q.texts or {}).get(lang) or "").strip()]
     if missing:
         problems.append(PublishProblem(f"Question {q.key} has no text in {_language_list(missing)}.", q.key))
+    unlabelled: dict[tuple[str, ...], list[str]] = {}
     for option in q.options or []:
         labels = option.get("labels") or {}
         missing = [lang for lang in languages if not str(labels.get(lang) or "").strip()]
         if missing:
-            what = "scale label" if q.type in SCALE_TYPES else "option"
-            problems.append(
-                PublishProblem(
-                    f"Question {q.key}: {what} “{option.get('value')}” has no label in {_language_list(missing)}.",
-                    q.key,
-                )
-            )
+            unlabelled.setdefault(tuple(missing), []).append(f"“{option.get('value')}”")
+    for missing, values in unlabelled.items():
+        what = "scale label" if q.type in SCALE_TYPES else "option"
+        subject = f"{what} {values[0]} has" if len(values) == 1 else f"{what}s {', '.join(values)} have"
+        problems.append(PublishProblem(f"Question {q.key}: {subject} no label in {_language_list(missing)}.", q.key))
     return problems
 
 
