@@ -144,6 +144,10 @@ CELERY_TASK_ALWAYS_EAGER = not BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Periodic work (run by the scheduler next to the worker). Each entry: a task name and how often.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "clear-expired-sessions": {"task": "heed.core.sessions_clear_expired", "schedule": 6 * 3600.0},
+}
 
 # --- Mail: SMTP when a host is given, else printed to the console ---------------------------
 EMAIL_HOST = os.environ.get("HEED_SMTP_HOST", "")

@@ -209,7 +209,10 @@ def test_surveys_list(world):
 
 
 def test_survey_detail_has_the_latest_versions_definition(world):
-    question_add(survey=world.survey, data={"key": "extra", "type": "text", "texts": {"en": "Anything else?"}})
+    question_add(
+        survey=world.survey,
+        data={"key": "extra", "type": "text", "texts": {"en": "Anything else?", "it": "Altro?", "hr": "Još nešto?"}},
+    )
     survey_publish(survey=world.survey, actor=world.analyst)
     response = api_client(world.analyst).get(f"/api/surveys/{world.survey.id}")
     assert response.status_code == 200

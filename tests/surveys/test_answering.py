@@ -78,7 +78,8 @@ def test_choices_numbers_dates_and_text():
         clean_answer(d.question("why"), ["price", "colour"])
     with pytest.raises(AnswerError):
         clean_answer(d.question("did_buy"), "maybe")
-    assert clean_answer(d.question("visits"), "2,5") == 2.5
+    assert clean_answer(d.question("visits"), "2.5") == 2.5
+    assert clean_answer(d.question("visits"), "2,5", language="it") == 2.5
     with pytest.raises(AnswerError):
         clean_answer(d.question("visits"), "101")
     assert clean_answer(d.question("when"), "2026-03-01") == "2026-03-01"

@@ -82,7 +82,7 @@ def test_editing_the_draft_never_changes_a_published_version_or_its_answers(worl
             "type": "nps",
             "required": True,
             "metric": "nps",
-            "texts": {"en": "Changed wording?", "it": "Nuovo testo?"},
+            "texts": {"en": "Changed wording?", "it": "Nuovo testo?", "hr": "Novi tekst?"},
         },
     )
     question_delete(question=world.survey.questions.get(key="comment"))
@@ -112,7 +112,7 @@ def test_question_rules_are_enforced_with_clear_messages(world):
         question_add(survey=survey, data={"key": "1 bad", "type": "text", "texts": {"en": "x"}})
     with pytest.raises(ApplicationError, match="needs options"):
         question_add(survey=survey, data={"key": "pick", "type": "single_choice", "texts": {"en": "x"}})
-    first = question_add(survey=survey, data={"key": "q1", "type": "csat", "texts": {"en": "Happy?"}, "metric": "csat"})
+    first = question_add(survey=survey, data={"key": "q1", "type": "csat", "texts": {"en": "Happy?", "it": "Felice?"}})
     assert [o["value"] for o in first.options] == ["1", "2", "3", "4", "5"]  # standard labels filled in
     assert first.options[0]["labels"]["it"]
     with pytest.raises(ApplicationError, match="already uses the key"):
@@ -122,7 +122,7 @@ def test_question_rules_are_enforced_with_clear_messages(world):
         data={
             "key": "q2",
             "type": "text",
-            "texts": {"en": "Why?"},
+            "texts": {"en": "Why?", "it": "Perché?"},
             "show_if": {"question": "q1", "op": "lte", "value": 2},
         },
     )
@@ -130,7 +130,7 @@ def test_question_rules_are_enforced_with_clear_messages(world):
         question_delete(question=first)
     question_move(question=second, offset=-1)
     assert list(survey.questions.values_list("key", flat=True)) == ["q2", "q1"]
-    with pytest.raises(ApplicationError, match="must come earlier"):
+    with pytest.raises(ApplicationError, match="q2 is shown depending on q1, which comes after it"):
         survey_publish(survey=survey, actor=world.analyst)
     question_move(question=second, offset=1)
     assert survey_publish(survey=survey, actor=world.analyst).number == 1

@@ -153,7 +153,10 @@ def test_a_configured_transformer_model_that_is_missing_fails_clearly(world, set
 def test_theme_nps_counts_each_respondent_once(world):
     from heed.surveys.services import question_add, survey_publish
 
-    question_add(survey=world.survey, data={"key": "more", "type": "text", "texts": {"en": "Anything else?"}})
+    question_add(
+        survey=world.survey,
+        data={"key": "more", "type": "text", "texts": {"en": "Anything else?", "it": "Altro?", "hr": "Još?"}},
+    )
     survey_publish(survey=world.survey, actor=None)
     answers = {"store_experience": 1, "did_buy": "yes", "nps": 2, "comment": "Huge queue", "more": "The queue again"}
     response_submit(submission=Submission(survey=world.survey, language="en", unit=world.store_a),

@@ -100,7 +100,12 @@ def test_page_escapes_question_text_and_reports_too_few_responses(world):
     evil = 'Staff <b onmouseover="x()">kind</b> & "helpful"'
     question_update(
         question=question,
-        data={"key": question.key, "type": question.type, "texts": {"en": evil}, "metric": question.metric},
+        data={
+            "key": question.key,
+            "type": question.type,
+            "texts": {**question.texts, "en": evil},
+            "metric": question.metric,
+        },
     )
     survey_publish(survey=world.survey, actor=world.analyst)
     client = login(world.analyst)

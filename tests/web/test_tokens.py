@@ -12,7 +12,9 @@ from tests.conftest import login
 
 def test_create_use_and_revoke_a_token_from_the_page(world):
     client = login(world.manager_a)
-    page = client.post("/account/tokens/", {"name": "till system"}).content.decode()
+    created = client.post("/account/tokens/", {"name": "till system"})
+    assert created.status_code == 302 and created["Location"] == "/account/tokens/"
+    page = client.get(created["Location"]).content.decode()
     key = re.search(r'<code id="new-key">(heed_[\w-]+)</code>', page).group(1)
     token = ApiToken.objects.get(user=world.manager_a)
     assert key not in client.get("/account/tokens/").content.decode()  # shown once

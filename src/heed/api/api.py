@@ -14,6 +14,7 @@ from heed.analytics.engagement import engagement_summary
 from heed.analytics.selectors import DIMENSIONS, headline_pooling, metric_rows, metric_summary
 from heed.analytics.weighting import weighting_scheme_for_survey
 from heed.api.auth import AUTH
+from heed.api.publishing import router as publishing_router
 from heed.api.schemas import (
     DriverAnalysisOut,
     ErrorOut,
@@ -261,3 +262,6 @@ def staff_mentions(request: HttpRequest, filters: Query[ResponseFilters]):
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
     return staff_summary(user=user, filters=filters, limit=100)
+
+
+api.add_router("/surveys", publishing_router)

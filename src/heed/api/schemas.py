@@ -23,7 +23,12 @@ class SurveyDetailOut(SurveySummaryOut):
 
 class ResponseIn(Schema):
     survey_id: int
-    answers: dict[str, Any] = Field(description="question key -> answer (number, text, option value or list)")
+    answers: dict[str, Any] = Field(
+        description="question key -> answer. Ratings and numbers: a JSON number, or a string of plain digits with "
+        'optional sign and \'.\' decimals ("12000", "12.5"; "12,000" is refused as ambiguous); booleans are '
+        "not numbers. Text: a string. Single choice, age group, gender, region: one option value (string). "
+        'Multiple choice: a list of option values. Date: "YYYY-MM-DD".'
+    )
     language: str | None = Field(None, description="defaults to the survey's default language")
     channel: str = "api"
     unit_id: int | None = None

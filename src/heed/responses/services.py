@@ -16,7 +16,7 @@ from heed.core.errors import ApplicationError, ConflictError
 from heed.distribution.models import Invitation, SurveyLink
 from heed.responses.models import Answer, Response
 from heed.surveys.answering import AnswerValue, clean_submission
-from heed.surveys.definition import SCALE_TYPES, SurveyDefinition
+from heed.surveys.definition import DEMOGRAPHIC_TYPES, SurveyDefinition
 from heed.surveys.models import Survey, SurveyVersion
 from heed.surveys.selectors import survey_latest_version, version_definition
 
@@ -51,14 +51,15 @@ def answer_row(response: Response, key: str, qtype: str, value: AnswerValue) -> 
 
 
 def headline_fields(definition: SurveyDefinition, answers: dict[str, AnswerValue]) -> dict[str, Any]:
+    """The columns copied onto a response: ``nps_score``/``csat_score``/``ces_score`` from the
+    question each metric maps to (``SurveyDefinition.metric_keys``), and age group, gender, region."""
     fields: dict[str, Any] = {}
+    for metric, key in definition.metric_keys().items():
+        if (value := answers.get(key)) is not None:
+            fields[f"{metric}_score"] = int(value)  # type: ignore[arg-type]
     for question in definition.questions:
         value = answers.get(question.key)
-        if value is None:
-            continue
-        if question.metric and question.type in SCALE_TYPES:
-            fields[f"{question.metric}_score"] = int(value)  # type: ignore[arg-type]
-        elif question.type in {"age_group", "gender", "region"} and question.type not in fields:
+        if value is not None and question.type in DEMOGRAPHIC_TYPES and question.type not in fields:
             fields[question.type] = str(value)[:60]
     return fields
 

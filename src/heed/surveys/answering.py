@@ -7,11 +7,11 @@ respondent page can say it in the respondent's language, and the API can say it 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from heed.surveys.definition import CHOICE_TYPES, SCALE_TYPES, QuestionDef, SurveyDefinition
+from heed.surveys.numbers import NumberError, parse_localised_number, parse_plain_number
 
 AnswerValue = float | str | list[str]
 
@@ -26,14 +26,15 @@ def _is_blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip()) or (isinstance(raw, list) and not raw)
 
 
-def _number(raw: Any, question: QuestionDef, *, integer: bool) -> float:
-    if isinstance(raw, bool | list):
-        raise AnswerError("invalid_number")
+def _number(raw: Any, question: QuestionDef, *, integer: bool, language: str | None) -> float:
     try:
-        value = float(str(raw).strip().replace(",", ".")) if isinstance(raw, str) else float(raw)
-    except (TypeError, ValueError):
-        raise AnswerError("invalid_number") from None
-    if not math.isfinite(value) or (integer and value != int(value)):
+        if language is not None and isinstance(raw, str):
+            value = parse_localised_number(raw, language)
+        else:
+            value = parse_plain_number(raw)
+    except NumberError as error:
+        raise AnswerError(error.key) from None
+    if integer and value != int(value):
         raise AnswerError("invalid_number")
     low, high = question.min, question.max
     if (low is not None and value < low) or (high is not None and value > high):
@@ -47,35 +48,46 @@ def _fmt(value: float | None) -> str:
     return str(int(value)) if value == int(value) else str(value)
 
 
-def clean_answer(question: QuestionDef, raw: Any) -> AnswerValue | None:
-    """Return the stored form of ``raw`` for ``question`` (None if unanswered) or raise AnswerError."""
+def clean_answer(question: QuestionDef, raw: Any, *, language: str | None = None) -> AnswerValue | None:
+    """Return the stored form of ``raw`` for ``question`` (None if unanswered) or raise AnswerError.
+
+    Accepted JSON types: rating scales and numbers take a number or a numeric string (plain digits
+    and ``.`` decimals; with ``language`` given, as that language writes numbers, see
+    ``heed.surveys.numbers``); single choices and demographics take one option value (a string);
+    multiple choice takes a list of option values; dates take an ISO 8601 date string; text takes
+    a string. Anything else raises ``AnswerError`` naming what was expected.
+    """
     if _is_blank(raw):
         if question.required:
             raise AnswerError("required")
         return None
     allowed = {option.value for option in question.options}
     if question.type in SCALE_TYPES:
-        return _number(raw, question, integer=True)
+        return _number(raw, question, integer=True, language=language)
     if question.type == "number":
-        return _number(raw, question, integer=False)
+        return _number(raw, question, integer=False, language=language)
     if question.type == "multiple_choice":
-        values = raw if isinstance(raw, list) else [raw]
-        values = [str(v) for v in values]
-        if not set(values) <= allowed:
+        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+            raise AnswerError("expected_choices")
+        if not set(raw) <= allowed:
             raise AnswerError("invalid_choice")
-        return [option.value for option in question.options if option.value in values]
+        return [option.value for option in question.options if option.value in raw]
     if question.type in CHOICE_TYPES:
-        if isinstance(raw, list) or str(raw) not in allowed:
+        if not isinstance(raw, str):
+            raise AnswerError("expected_choice")
+        if raw not in allowed:
             raise AnswerError("invalid_choice")
-        return str(raw)
+        return raw
     if question.type == "date":
+        if not isinstance(raw, str):
+            raise AnswerError("invalid_date")
         try:
-            return dt.date.fromisoformat(str(raw).strip()).isoformat()
+            return dt.date.fromisoformat(raw.strip()).isoformat()
         except ValueError:
             raise AnswerError("invalid_date") from None
-    text = str(raw).strip() if not isinstance(raw, list) else ""
-    if not text:
-        raise AnswerError("invalid_choice")
+    if not isinstance(raw, str):
+        raise AnswerError("expected_text")
+    text = raw.strip()
     if len(text) > question.max_length:
         raise AnswerError("too_long", {"max": question.max_length})
     return text

@@ -7,6 +7,7 @@ built from the draft's ``Question`` rows at publish time and stored as JSON on t
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Literal
 
@@ -32,10 +33,25 @@ SCALE_TYPES = {"nps", "csat", "ces", "likert", "rating"}
 CHOICE_TYPES = {"single_choice", "multiple_choice", "age_group", "gender", "region"}
 DEMOGRAPHIC_TYPES = {"age_group", "gender", "region"}
 METRICS = ("nps", "csat", "ces")
+METRIC_NONE = "none"
+"""A draft question's ``metric`` is "" (decided by its type), ``none`` (counts as no metric) or a metric."""
 FIXED_SCALES: dict[str, tuple[int, int]] = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7), "likert": (1, 5)}
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 Operator = Literal["eq", "ne", "in", "not_in", "lte", "gte", "answered"]
+
+
+def resolve_metric(question_type: str, chosen: str) -> str:
+    """The headline metric a question counts for: an explicit choice, else its type (nps/csat/ces).
+
+    ``chosen`` is the draft's setting: "" lets the type decide, ``none`` opts out (e.g. a second NPS
+    question), a metric name chooses it. Returns "" when the question counts for no metric.
+    """
+    if chosen == METRIC_NONE:
+        return ""
+    if chosen:
+        return chosen
+    return question_type if question_type in METRICS else ""
 
 
 class Option(BaseModel):
@@ -91,6 +107,15 @@ class QuestionDef(BaseModel):
     def option_label(self, option: Option, language: str, fallback: str) -> str:
         return option.labels.get(language) or option.labels.get(fallback) or option.value
 
+    def choices(self, language: str, fallback: str) -> list[tuple[str, str]]:
+        """``(value, label)`` of each button a respondent can press: the options, or for a rating
+        scale without option labels its whole points from min to max (0–10 for NPS)."""
+        if self.options and self.type != "nps":
+            return [(o.value, self.option_label(o, language, fallback)) for o in self.options]
+        if self.type in SCALE_TYPES and self.min is not None and self.max is not None:
+            return [(str(point), str(point)) for point in range(math.ceil(self.min), math.floor(self.max) + 1)]
+        return []
+
 
 class SurveyDefinition(BaseModel):
     title: str
@@ -125,6 +150,9 @@ class SurveyDefinition(BaseModel):
     def question(self, key: str) -> QuestionDef | None:
         return next((q for q in self.questions if q.key == key), None)
 
+    def metric_keys(self) -> dict[str, str]:
+        """``{metric: question key}`` for each headline metric (NPS, CSAT, CES) the version counts."""
+        return {q.metric: q.key for q in self.questions if q.metric}
 
 def _scale(question: QuestionDef) -> str:
     def fmt(x: float | None) -> str:

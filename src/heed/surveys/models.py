@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from heed.surveys.definition import QUESTION_TYPES
+from heed.surveys.definition import QUESTION_TYPES, resolve_metric
 
 
 class Survey(models.Model):
@@ -54,6 +54,11 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def effective_metric(self) -> str:
+        """The headline metric this question counts for once published ("" for none)."""
+        return resolve_metric(self.type, self.metric)
 
 
 class SurveyVersion(models.Model):

@@ -9,10 +9,19 @@ from django.db.models import Max
 from pydantic import ValidationError
 
 from heed.accounts.models import Organisation, User
-from heed.core.errors import ApplicationError
-from heed.surveys.definition import FIXED_SCALES, Condition, QuestionDef, SurveyDefinition
+from heed.core.errors import ApplicationError, ConflictError
+from heed.surveys.definition import (
+    FIXED_SCALES,
+    METRIC_NONE,
+    METRICS,
+    Condition,
+    QuestionDef,
+    SurveyDefinition,
+    resolve_metric,
+)
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.surveys.models import Question, Survey, SurveyVersion
+from heed.surveys.publish_checks import METRIC_NAMES, PublishProblem, publish_problems
 from heed.surveys.templates_library import TEMPLATES, default_options, template_questions
 
 
@@ -76,7 +85,7 @@ def _question_def(question: Question) -> QuestionDef:
         options=question.options,
         min=question.min_value,
         max=question.max_value,
-        metric=question.metric,
+        metric=resolve_metric(question.type, question.metric),
         show_if=Condition(**question.show_if) if question.show_if else None,
     )
 
@@ -108,6 +117,9 @@ def _question_fields(survey: Survey, data: dict[str, Any]) -> dict[str, Any]:
         for lang, text in (data.get("texts") or {}).items()
         if lang in survey.languages and text and text.strip()
     }
+    metric = data.get("metric") or ""
+    if metric not in ("", METRIC_NONE, *METRICS):
+        raise ApplicationError(f"Unknown headline metric {metric!r}: use nps, csat, ces, none or leave it empty.")
     fields = {
         "key": (data.get("key") or "").strip(),
         "type": qtype,
@@ -116,7 +128,7 @@ def _question_fields(survey: Survey, data: dict[str, Any]) -> dict[str, Any]:
         "options": options,
         "min_value": low,
         "max_value": high,
-        "metric": data.get("metric") or "",
+        "metric": metric,
         "show_if": data.get("show_if") or None,
     }
     try:
@@ -173,14 +185,38 @@ def question_move(*, question: Question, offset: int) -> None:
             Question.objects.filter(pk=item.pk).update(position=position)
 
 
+class SurveyNotReadyError(ApplicationError):
+    """Publishing was refused; ``extra["problems"]`` lists each blocking problem (422)."""
+
+    status_code = 422
+
+
+def survey_publish_check(*, survey: Survey) -> list[PublishProblem]:
+    """Every problem of the draft (blocking ones and warnings), see ``publish_checks``."""
+    return publish_problems(languages=survey.languages, questions=list(survey.questions.all()))
+
+
 @transaction.atomic
 def survey_publish(*, survey: Survey, actor: User | None) -> SurveyVersion:
-    """Freeze the draft into a new immutable version; answers keep pointing at their version."""
+    """Check the draft, then freeze it into a new immutable version; answers keep pointing at theirs.
+
+    Raises ``SurveyNotReadyError`` (422, code ``survey_not_ready``, ``problems``: a list of
+    ``{"question", "message", "blocking"}``) when the draft has blocking problems, and
+    ``ConflictError`` (409, code ``unchanged``) when nothing changed since the last version.
+    """
     Survey.objects.select_for_update().filter(pk=survey.pk).first()  # serialise concurrent publishes
+    blocking = [problem for problem in survey_publish_check(survey=survey) if problem.blocking]
+    if blocking:
+        count = f"{len(blocking)} problem{'s' if len(blocking) > 1 else ''}"
+        raise SurveyNotReadyError(
+            f"The survey cannot be published yet: {count} to fix. " + " ".join(problem.message for problem in blocking),
+            code="survey_not_ready",
+            extra={"problems": [problem.as_dict() for problem in blocking]},
+        )
     definition = survey_definition_build(survey=survey)
     latest = survey.versions.order_by("-number").first()
     if latest is not None and latest.definition == definition.model_dump(mode="json"):
-        raise ApplicationError("Nothing changed since the last published version.", code="unchanged")
+        raise ConflictError("Nothing changed since the last published version.", code="unchanged")
     version = SurveyVersion.objects.create(
         survey=survey,
         number=(latest.number + 1) if latest else 1,
@@ -189,6 +225,43 @@ def survey_publish(*, survey: Survey, actor: User | None) -> SurveyVersion:
     )
     survey.status = Survey.Status.PUBLISHED
     survey.save(update_fields=["status", "updated_at"])
+    return version
+
+
+@transaction.atomic
+def version_metrics_set(*, version: SurveyVersion, mapping: dict[str, str | None]) -> SurveyVersion:
+    """Correct which question of a published version each headline metric reads.
+
+    ``mapping`` is ``{metric: question key or None}`` for the metrics to change (others keep theirs).
+    The metric mapping is the one part of a frozen version that may change: it decides how answers
+    are summarised, not what respondents saw or answered. The question must be of the metric's type
+    (an NPS question for NPS). Raises ApplicationError (code ``invalid_metric_mapping``). Recomputing
+    the responses' scores is ``responses.headlines.version_headlines_rederive``.
+    """
+    version = SurveyVersion.objects.select_for_update().get(pk=version.pk)
+    definition = SurveyDefinition.model_validate(version.definition)
+    for metric, key in mapping.items():
+        if metric not in METRICS:
+            raise ApplicationError(f"Unknown headline metric {metric!r}.", code="invalid_metric_mapping")
+        if key is not None:
+            question = definition.question(key)
+            if question is None or question.type != metric:
+                raise ApplicationError(
+                    f"{METRIC_NAMES[metric]} can only be read from an {metric} question of version "
+                    f"{version.number}; {key!r} is not one.",
+                    code="invalid_metric_mapping",
+                )
+        for question in definition.questions:
+            if question.metric == metric and question.key != key:
+                question.metric = ""
+            elif question.key == key:
+                question.metric = metric  # type: ignore[assignment]
+    try:
+        checked = SurveyDefinition.model_validate(definition.model_dump(mode="json"))
+    except ValidationError as error:
+        raise ApplicationError(_validation_message(error), code="invalid_metric_mapping") from None
+    version.definition = checked.model_dump(mode="json")
+    version.save(update_fields=["definition"])
     return version
 
 

@@ -86,9 +86,9 @@ TEMPLATES: dict[str, Template] = {
             "Experience in the store, merchandise, staff, and whether the visitor bought (and why not).",
             (
                 TemplateQuestion("store_experience", "csat", "store_experience", required=True, metric="csat"),
-                TemplateQuestion("merchandise", "csat", "merchandise"),
-                TemplateQuestion("staff_behaviour", "csat", "staff_behaviour"),
-                TemplateQuestion("staff_professionalism", "csat", "staff_professionalism"),
+                TemplateQuestion("merchandise", "csat", "merchandise", metric="none"),
+                TemplateQuestion("staff_behaviour", "csat", "staff_behaviour", metric="none"),
+                TemplateQuestion("staff_professionalism", "csat", "staff_professionalism", metric="none"),
                 TemplateQuestion(
                     "did_buy",
                     "single_choice",

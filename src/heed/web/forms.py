@@ -48,7 +48,11 @@ class QuestionForm(forms.Form):
     key = forms.SlugField(max_length=40, help_text="Short name used in exports and skip logic, e.g. nps")
     type = forms.ChoiceField(choices=[(t, t.replace("_", " ")) for t in QUESTION_TYPES])
     required = forms.BooleanField(required=False)
-    metric = forms.ChoiceField(choices=[("", "—"), ("nps", "NPS"), ("csat", "CSAT"), ("ces", "CES")], required=False)
+    metric = forms.ChoiceField(
+        choices=[("", "By question type"), ("none", "None"), ("nps", "NPS"), ("csat", "CSAT"), ("ces", "CES")],
+        required=False,
+        help_text="An NPS, CSAT or CES question counts for its metric unless you choose None (e.g. a second one).",
+    )
     min_value = forms.FloatField(required=False)
     max_value = forms.FloatField(required=False)
     show_if_question = forms.CharField(required=False, max_length=40)

@@ -1,8 +1,14 @@
 """Respondent pages: one question per screen, works without JavaScript, in the respondent's language.
 
-Progress lives in the session (answers so far, the version being answered, when it started); the
-response is stored only at the end through ``response_submit`` with a per-session idempotency key,
-so a double click or a reload of the last step never stores it twice.
+No server session exists until the respondent answers: a first visit only reads (the time the page
+was first shown travels in a signed hidden field), so 200 visits store no session rows. From the
+first answer on, progress lives in the session (answers so far, the version being answered, when it
+started). The response is stored only at the end through ``response_submit`` with a per-session
+idempotency key, and the session then remembers that it finished: any later visit or post of any
+step of the same link or invitation (Back on the thank-you page and Submit, a re-POST of the last
+step) shows the thank-you page again instead of starting a second response. On the interviewer
+intercept channel, where one tablet collects many responses, the thank-you page offers to start a
+new one. Expired sessions are deleted by ``heed.core.tasks.sessions_clear_expired_task``.
 """
 
 from __future__ import annotations
@@ -11,11 +17,13 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from heed.core.channels import Channel
 from heed.core.errors import ApplicationError
 from heed.distribution.models import Invitation, SurveyLink
 from heed.distribution.selectors import invitation_get_public, link_get_public
@@ -25,6 +33,7 @@ from heed.surveys.definition import QuestionDef, SurveyDefinition
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES, UI_STRINGS
 from heed.surveys.language import pick_language
 from heed.surveys.models import Survey, SurveyVersion
+from heed.surveys.numbers import format_localised_number
 from heed.surveys.selectors import survey_latest_version, version_definition
 
 
@@ -54,39 +63,77 @@ def _message(language: str, key: str, status: int, request: HttpRequest, survey:
     )
 
 
+_STARTED_SALT = "heed.respond.started"
+_STARTED_MAX_AGE = 7 * 24 * 3600
+
+
+def _key(token: str) -> str:
+    return f"heed_respond_{token}"
+
+
+def _started_at(request: HttpRequest) -> str:
+    """When the respondent first saw the survey: the signed hidden field, else now."""
+    try:
+        started = signing.loads(request.POST.get("started", ""), salt=_STARTED_SALT, max_age=_STARTED_MAX_AGE)
+        dt.datetime.fromisoformat(started)
+    except (signing.BadSignature, TypeError, ValueError):
+        return timezone.now().isoformat()
+    return started
+
+
 def _state(request: HttpRequest, token: str, version: SurveyVersion, invitation: Invitation | None) -> dict:
-    key = f"heed_respond_{token}"
-    state = request.session.get(key)
-    if not state or state.get("version_id") is None:
-        state = {
-            "version_id": version.id,
-            "answers": {},
-            "started_at": timezone.now().isoformat(),
-            "client_key": f"web-{uuid.uuid4()}",
-            "language": invitation.language if invitation else None,
-        }
-        request.session[key] = state
-    return state
+    """The respondent's progress. Read from the session if an answer was given; otherwise a fresh state
+    that is not stored (``_keep`` stores it once there is something to keep)."""
+    state = request.session.get(_key(token))
+    if state and state.get("version_id") is not None:
+        return state
+    return {
+        "version_id": version.id,
+        "answers": {},
+        "started_at": _started_at(request),
+        "client_key": f"web-{uuid.uuid4()}",
+        "language": invitation.language if invitation else None,
+    }
+
+
+def _keep(request: HttpRequest, token: str, state: dict) -> None:
+    request.session[_key(token)] = state
+    request.session.modified = True
+
+
+def _finished(request: HttpRequest, token: str) -> dict | None:
+    state = request.session.get(_key(token))
+    return state if state and state.get("finished") else None
+
+
+def _can_restart(link: SurveyLink, invitation: Invitation | None) -> bool:
+    """One device, many respondents: only an interviewer's intercept link offers a new response."""
+    return invitation is None and link.channel == Channel.INTERCEPT
 
 
 def _option_rows(question: QuestionDef, language: str, fallback: str) -> list[dict[str, str]]:
-    if question.type == "nps":
-        return [{"value": str(i), "label": str(i)} for i in range(11)]
-    if question.options:
-        return [{"value": o.value, "label": question.option_label(o, language, fallback)} for o in question.options]
-    return []
+    return [{"value": value, "label": label} for value, label in question.choices(language, fallback)]
 
 
-def _as_input(value: Any) -> Any:
-    if isinstance(value, float) and value == int(value):
-        return str(int(value))
+def _as_input(value: Any, question: QuestionDef, language: str) -> Any:
+    if isinstance(value, float):
+        return format_localised_number(value, language) if question.type == "number" else _plain(value)
     return value
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
 
 
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     link, invitation = _resolve(kind, token)
     survey = link.survey
+    if _finished(request, token) is not None:
+        if request.method == "POST" and request.POST.get("action") == "restart" and _can_restart(link, invitation):
+            request.session.pop(_key(token), None)
+            return redirect(request.path)
+        return redirect("respond-thanks", kind=kind, token=token)
     version = survey_latest_version(survey=survey)
     fallback = survey.default_language
     if survey.status != Survey.Status.PUBLISHED or version is None:
@@ -101,11 +148,14 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     language = pick_language(
         offered=definition.languages,
         default=definition.default_language,
-        requested=request.GET.get("lang"),
+        requested=request.GET.get("lang") or request.POST.get("lang"),
         remembered=state.get("language"),
         accept_language=request.headers.get("Accept-Language", ""),
     )
-    state["language"] = language
+    if state.get("language") != language:
+        state["language"] = language
+        if _key(token) in request.session:
+            _keep(request, token, state)
     strings = _strings(language)
     answers: dict[str, Any] = state["answers"]
     shown = visible_questions(definition, answers)
@@ -117,29 +167,25 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     if request.method == "POST":
         question = shown[index]
         if request.POST.get("action") == "back":
-            index = max(0, index - 1)
+            return redirect(f"{request.path}?q={max(0, index - 1)}")
+        raw: Any = (
+            request.POST.getlist("answer") if question.type == "multiple_choice" else request.POST.get("answer", "")
+        )
+        try:
+            value = clean_answer(question, raw, language=language)
+        except AnswerError as exc:
+            error = strings[exc.key].format(**exc.params)
         else:
-            raw: Any = (
-                request.POST.getlist("answer") if question.type == "multiple_choice" else request.POST.get("answer", "")
-            )
-            try:
-                value = clean_answer(question, raw)
-            except AnswerError as exc:
-                error = strings[exc.key].format(**exc.params)
+            if value is None:
+                answers.pop(question.key, None)
             else:
-                if value is None:
-                    answers.pop(question.key, None)
-                else:
-                    answers[question.key] = value
-                shown = visible_questions(definition, answers)
-                position = next((i for i, q in enumerate(shown) if q.key == question.key), index)
-                if position + 1 >= len(shown):
-                    return _finish(request, token, link, invitation, survey, version, state, language)
-                index = position + 1
-        request.session.modified = True
-        if error is None:
-            return redirect(f"{request.path}?q={index}")
-    request.session.modified = True
+                answers[question.key] = value
+            shown = visible_questions(definition, answers)
+            position = next((i for i, q in enumerate(shown) if q.key == question.key), index)
+            if position + 1 >= len(shown):
+                return _finish(request, token, link, invitation, survey, version, state, language)
+            _keep(request, token, state)
+            return redirect(f"{request.path}?q={position + 1}")
     question = shown[index]
     current = answers.get(question.key)
     if error is not None:
@@ -155,13 +201,14 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
         "error": error,
         "text": question.text(language, definition.default_language),
         "options": _option_rows(question, language, definition.default_language),
-        "current": current if isinstance(current, list) else _as_input(current),
+        "current": current if isinstance(current, list) else _as_input(current, question, language),
         "current_list": current if isinstance(current, list) else [],
         "progress": strings["progress"].format(current=index + 1, total=len(shown)),
         "percent": int(100 * index / max(len(shown), 1)),
         "languages": [(code, SUPPORTED_LANGUAGES.get(code, code)) for code in definition.languages],
         "is_last": index + 1 >= len(shown),
         "brand": survey.organisation.brand,
+        "started": signing.dumps(state["started_at"], salt=_STARTED_SALT),
     }
     return render(request, "heed/respond/question.html", context, status=422 if error else 200)
 
@@ -192,22 +239,28 @@ def _finish(
         response_submit(submission=submission, raw_answers=state["answers"])
     except SubmissionError:
         state["answers"] = {}
-        request.session.modified = True
+        _keep(request, token, state)
         return redirect(f"{request.path}?q=0")
     except ApplicationError as exc:
         key = "already_answered" if exc.code == "invitation_used" else "survey_closed"
         return _message(language, key, 409, request, survey)
-    request.session.pop(f"heed_respond_{token}", None)
-    request.session["heed_thanks_language"] = language
+    _keep(request, token, {"finished": True, "language": language})
     return redirect("respond-thanks", kind="i" if invitation else "s", token=token)
 
 
 def thanks(request: HttpRequest, kind: str, token: str) -> HttpResponse:
-    link, _invitation = _resolve(kind, token)
-    language = request.session.get("heed_thanks_language", link.survey.default_language)
+    link, invitation = _resolve(kind, token)
+    finished = _finished(request, token) or {}
+    language = finished.get("language") or link.survey.default_language
     strings = _strings(language)
     return render(
         request,
         "heed/respond/thanks.html",
-        {"strings": strings, "language": language, "survey": link.survey, "brand": link.survey.organisation.brand},
+        {
+            "strings": strings,
+            "language": language,
+            "survey": link.survey,
+            "brand": link.survey.organisation.brand,
+            "restart": bool(finished) and _can_restart(link, invitation),
+        },
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,11 +16,15 @@ from heed.core.errors import ApplicationError
 from heed.distribution.qr import qr_png, qr_svg
 from heed.distribution.selectors import link_get, link_list
 from heed.distribution.services import link_create, link_ensure_default, link_public_url
+from heed.responses.headlines import version_metrics_correct
 from heed.surveys.answering import visible_questions
+from heed.surveys.definition import METRICS
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES, UI_STRINGS
 from heed.surveys.models import Question, Survey
-from heed.surveys.selectors import survey_get, survey_latest_version, survey_list
+from heed.surveys.publish_checks import METRIC_NAMES
+from heed.surveys.selectors import survey_get, survey_latest_version, survey_list, version_definition
 from heed.surveys.services import (
+    SurveyNotReadyError,
     question_add,
     question_delete,
     question_move,
@@ -26,6 +32,7 @@ from heed.surveys.services import (
     survey_create,
     survey_definition_build,
     survey_publish,
+    survey_publish_check,
     survey_update,
 )
 from heed.surveys.templates_library import TEMPLATES
@@ -122,21 +129,61 @@ def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
     settings_form = SurveySettingsForm(
         initial={"title": survey.title, "languages": survey.languages, "default_language": survey.default_language}
     )
-    problem = None
-    try:
-        survey_definition_build(survey=survey)
-    except ApplicationError as exc:
-        problem = exc.message
+    problems = survey_publish_check(survey=survey)
     context = {
         "survey": survey,
         "questions": survey.questions.all(),
         "form": form,
         "editing": editing,
         "settings_form": settings_form,
-        "problem": problem,
+        "blocking": [p for p in problems if p.blocking],
+        "advice": [p for p in problems if not p.blocking],
         "version": survey_latest_version(survey=survey),
+        "version_metrics": _version_metric_rows(survey),
     }
     return render(request, "heed/surveys/edit.html", context, status=status)
+
+
+def _version_metric_rows(survey: Survey) -> list[dict[str, Any]]:
+    """Per published version with NPS/CSAT/CES questions: which question each metric reads, and the choices."""
+    rows = []
+    for version in survey.versions.all():
+        definition = version_definition(version)
+        current = definition.metric_keys()
+        metrics, unread = [], []
+        for metric in METRICS:
+            keys = [q.key for q in definition.questions if q.type == metric]
+            if not keys:
+                continue
+            chosen = current.get(metric)
+            if chosen is None:
+                unread.append(f"{', '.join(keys)} ({METRIC_NAMES[metric]})")
+            suggested = chosen or (keys[0] if len(keys) == 1 else None)
+            metrics.append(
+                {"name": metric, "label": METRIC_NAMES[metric], "current": chosen,
+                 "options": [(key, key == suggested) for key in keys]}
+            )  # fmt: skip
+        if metrics:
+            rows.append({"version": version, "metrics": metrics, "unread": unread})
+    return rows
+
+
+@designer_required
+@require_POST
+def version_metrics(request: HttpRequest, survey_id: int, number: int) -> HttpResponse:
+    """Correct which question each headline metric reads in a published version, then re-derive its responses."""
+    survey = _survey(request, survey_id)
+    version = survey.versions.filter(number=number).first()
+    if version is None:
+        raise Http404
+    mapping = {metric: request.POST.get(metric) or None for metric in METRICS if metric in request.POST}
+    try:
+        count = version_metrics_correct(version=version, mapping=mapping)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Version {number}: headline metrics saved; {count} responses recomputed.")
+    return redirect("survey-edit", survey_id=survey.id)
 
 
 @designer_required
@@ -177,6 +224,9 @@ def survey_publish_view(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = _survey(request, survey_id)
     try:
         version = survey_publish(survey=survey, actor=request.user)  # type: ignore[arg-type]
+    except SurveyNotReadyError:
+        messages.error(request, "Not published: fix the problems listed under “Not ready to publish”.")
+        return redirect("survey-edit", survey_id=survey.id)
     except ApplicationError as exc:
         messages.error(request, f"Not published: {exc.message}")
         return redirect("survey-edit", survey_id=survey.id)
@@ -196,11 +246,7 @@ def survey_preview(request: HttpRequest, survey_id: int) -> HttpResponse:
         return redirect("survey-edit", survey_id=survey.id)
     items = []
     for question in definition.questions:
-        labels = (
-            [str(i) for i in range(11)]
-            if question.type == "nps"
-            else [question.option_label(o, language, definition.default_language) for o in question.options]
-        )
+        labels = [label for _value, label in question.choices(language, definition.default_language)]
         items.append(
             {"question": question, "text": question.text(language, definition.default_language), "labels": labels}
         )
@@ -238,6 +284,7 @@ def survey_links(request: HttpRequest, survey_id: int) -> HttpResponse:
         else:
             messages.success(request, "Link created.")
         return redirect("survey-links", survey_id=survey.id)
+    status = 422 if form.errors else 200
     links = [(link, link_public_url(link)) for link in link_list(organisation=user.organisation, survey_id=survey.id)]
     return render(
         request,
@@ -249,6 +296,7 @@ def survey_links(request: HttpRequest, survey_id: int) -> HttpResponse:
             "units": unit_list(user=user),
             "version": survey_latest_version(survey=survey),
         },
+        status=status,
     )
 
 

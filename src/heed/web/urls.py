@@ -15,6 +15,9 @@ urlpatterns = [
     path("surveys/<int:survey_id>/settings/", survey_views.survey_settings, name="survey-settings"),
     path("surveys/<int:survey_id>/questions/<int:question_id>/", survey_views.question_action, name="question-action"),
     path("surveys/<int:survey_id>/publish/", survey_views.survey_publish_view, name="survey-publish"),
+    path(
+        "surveys/<int:survey_id>/versions/<int:number>/metrics/", survey_views.version_metrics, name="version-metrics"
+    ),
     path("surveys/<int:survey_id>/preview/", survey_views.survey_preview, name="survey-preview"),
     path("surveys/<int:survey_id>/links/", survey_views.survey_links, name="survey-links"),
     path("surveys/<int:survey_id>/drivers/", driver_views.survey_drivers, name="survey-drivers"),

@@ -1,0 +1,219 @@
+"""What stops a draft from being published, in plain words naming the question (no Django here).
+
+``publish_problems`` reads the draft's questions (anything with the attributes of
+``surveys.models.Question``) and returns every problem at once, so the analyst fixes them in one
+go instead of one per publish attempt. Blocking problems stop ``survey_publish``; the others are
+shown as warnings.
+
+Headline metric rule (issue 7, point 2). A question of type NPS, CSAT or CES counts for that metric
+unless the analyst chose otherwise ("Headline metric": none, for a second NPS-type question). It
+is blocking when the survey has NPS/CSAT/CES questions but none counts (the dashboard would say
+"no answers" for answers it holds), or when two questions count for the same metric. A survey
+with no NPS/CSAT/CES question at all is allowed with a warning: engagement (Likert) surveys and
+research questionnaires are legitimate and have no headline score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from heed.surveys.definition import (
+    CHOICE_TYPES,
+    FIXED_SCALES,
+    KEY_RE,
+    METRIC_NONE,
+    METRICS,
+    SCALE_TYPES,
+    resolve_metric,
+)
+from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
+
+MAX_SCALE_POINTS = 11
+"""A rating is shown as one button per point; more than 0–10 cannot be answered on a phone."""
+
+METRIC_NAMES = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}
+_VALUE_OPS = {"eq", "ne", "in", "not_in"}
+
+
+class DraftQuestion(Protocol):
+    key: str
+    type: str
+    texts: dict[str, str]
+    options: list[dict[str, Any]]
+    min_value: float | None
+    max_value: float | None
+    metric: str
+    show_if: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class PublishProblem:
+    """``question`` is the key of the question concerned (None for the survey as a whole)."""
+
+    message: str
+    question: str | None = None
+    blocking: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"question": self.question, "message": self.message, "blocking": self.blocking}
+
+
+def _language_list(codes: Sequence[str]) -> str:
+    return ", ".join(f"{SUPPORTED_LANGUAGES.get(code, code)} ({code})" for code in codes)
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def _text_problems(q: DraftQuestion, languages: Sequence[str]) -> list[PublishProblem]:
+    problems = []
+    missing = [lang for lang in languages if not str((q.texts or {}).get(lang) or "").strip()]
+    if missing:
+        problems.append(PublishProblem(f"Question {q.key} has no text in {_language_list(missing)}.", q.key))
+    unlabelled: dict[tuple[str, ...], list[str]] = {}
+    for option in q.options or []:
+        labels = option.get("labels") or {}
+        missing = [lang for lang in languages if not str(labels.get(lang) or "").strip()]
+        if missing:
+            unlabelled.setdefault(tuple(missing), []).append(f"“{option.get('value')}”")
+    for missing, values in unlabelled.items():
+        what = "scale label" if q.type in SCALE_TYPES else "option"
+        subject = f"{what} {values[0]} has" if len(values) == 1 else f"{what}s {', '.join(values)} have"
+        problems.append(PublishProblem(f"Question {q.key}: {subject} no label in {_language_list(missing)}.", q.key))
+    return problems
+
+
+def _scale_problems(q: DraftQuestion) -> list[PublishProblem]:
+    if q.type in CHOICE_TYPES and not q.options:
+        return [PublishProblem(f"Question {q.key} is a choice question without options; add at least two.", q.key)]
+    if q.type == "number" and q.min_value is not None and q.max_value is not None and q.min_value > q.max_value:
+        return [PublishProblem(f"Question {q.key} has a minimum above its maximum.", q.key)]
+    if q.type not in SCALE_TYPES:
+        return []
+    low, high = FIXED_SCALES.get(q.type, (q.min_value, q.max_value))
+    if low is None or high is None:
+        message = f"Question {q.key} is a rating without a scale: give it a minimum and a maximum."
+        return [PublishProblem(message, q.key)]
+    if low != int(low) or high != int(high) or low >= high:
+        return [
+            PublishProblem(
+                f"Question {q.key} has no scale a respondent can answer ({_fmt(low)} to {_fmt(high)}): "
+                "use whole numbers with the minimum below the maximum, e.g. 1 to 5.",
+                q.key,
+            )
+        ]
+    if high - low + 1 > MAX_SCALE_POINTS:
+        return [
+            PublishProblem(
+                f"Question {q.key} has {int(high - low + 1)} points ({_fmt(low)} to {_fmt(high)}); a rating shows "
+                f"one button per point, so use at most {MAX_SCALE_POINTS} (e.g. 0 to 10).",
+                q.key,
+            )
+        ]
+    points = {str(p) for p in range(int(low), int(high) + 1)}
+    strays = [str(o.get("value")) for o in q.options or [] if str(o.get("value")) not in points]
+    if strays:
+        return [
+            PublishProblem(
+                f"Question {q.key} is rated {_fmt(low)} to {_fmt(high)}, but its options "
+                f"{', '.join(f'“{v}”' for v in strays)} are not points of that scale: write them as "
+                f"“{int(low)} = label”.",
+                q.key,
+            )
+        ]
+    return []
+
+
+def _skip_problems(q: DraftQuestion, earlier: dict[str, DraftQuestion], keys: set[str]) -> list[PublishProblem]:
+    condition = q.show_if
+    if not condition:
+        return []
+    target = str(condition.get("question") or "")
+    if target == q.key:
+        message = f"Question {q.key} is shown depending on its own answer; pick an earlier question."
+        return [PublishProblem(message, q.key)]
+    if target not in keys:
+        return [PublishProblem(f"Question {q.key} is shown depending on “{target}”, which is not a question of "
+                               "this survey.", q.key)]  # fmt: skip
+    if target not in earlier:
+        return [PublishProblem(f"Question {q.key} is shown depending on {target}, which comes after it; skip logic "
+                               "can only look at earlier questions (move one of them).", q.key)]  # fmt: skip
+    source, op, value = earlier[target], condition.get("op"), condition.get("value")
+    if op in _VALUE_OPS and source.options:
+        allowed = {str(o.get("value")) for o in source.options}
+        wanted = [str(v) for v in (value if isinstance(value, list) else [value])]
+        unknown = [v for v in wanted if v not in allowed]
+        if unknown:
+            return [PublishProblem(f"Question {q.key} is shown if {target} is {', '.join(unknown)}, which is not an "
+                                   f"option of {target} ({', '.join(sorted(allowed))}).", q.key)]  # fmt: skip
+    if op in ("lte", "gte"):
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            return [PublishProblem(f"Question {q.key} compares {target} with “{value}”, which is not a number.", q.key)]
+    return []
+
+
+def _metric_problems(questions: Sequence[DraftQuestion]) -> list[PublishProblem]:
+    problems: list[PublishProblem] = []
+    counted: dict[str, list[str]] = {metric: [] for metric in METRICS}
+    for q in questions:
+        if q.metric and q.metric not in (METRIC_NONE, *METRICS):
+            problems.append(PublishProblem(f"Question {q.key} has an unknown headline metric “{q.metric}”.", q.key))
+            continue
+        metric = resolve_metric(q.type, q.metric)
+        if metric and metric != q.type:
+            problems.append(
+                PublishProblem(
+                    f"Question {q.key} is a {q.type} question and cannot count as {METRIC_NAMES[metric]}.", q.key
+                )
+            )
+        elif metric:
+            counted[metric].append(q.key)
+    for metric, keys in counted.items():
+        if len(keys) > 1:
+            problems.append(
+                PublishProblem(
+                    f"Questions {' and '.join(keys)} all count as {METRIC_NAMES[metric]}; a survey has one "
+                    f"{METRIC_NAMES[metric]}. Set “Headline metric” to “None” on all but one.",
+                    keys[1],
+                )
+            )
+    metric_type = [q.key for q in questions if q.type in METRICS]
+    if metric_type and not any(counted.values()):
+        problems.append(
+            PublishProblem(
+                f"Questions {', '.join(metric_type)} are NPS/CSAT/CES questions but none counts as a headline "
+                "metric, so the dashboard would show no score: set “Headline metric” on one of them.",
+                metric_type[0],
+            )
+        )
+    elif not metric_type:
+        problems.append(
+            PublishProblem(
+                "No question counts as NPS, CSAT or CES: the dashboard will show response counts, ratings and "
+                "comments, but no headline score.",
+                blocking=False,
+            )
+        )
+    return problems
+
+
+def publish_problems(*, languages: Sequence[str], questions: Sequence[DraftQuestion]) -> list[PublishProblem]:
+    """Every problem of a draft, in question order, then survey-wide ones. Empty when it can be published."""
+    if not questions:
+        return [PublishProblem("The survey has no questions yet: add at least one.")]
+    problems: list[PublishProblem] = []
+    keys = {q.key for q in questions}
+    earlier: dict[str, DraftQuestion] = {}
+    for q in questions:
+        if not KEY_RE.match(q.key or ""):
+            problems.append(PublishProblem(f"Question “{q.key}” needs a key of a-z, 0-9 and _ (at most 40).", q.key))
+        problems += _text_problems(q, languages)
+        problems += _scale_problems(q)
+        problems += _skip_problems(q, earlier, keys)
+        earlier[q.key] = q
+    return problems + _metric_problems(questions)

@@ -1,0 +1,143 @@
+"""Every page form that changes something answers its POST with a redirect (POST/redirect/GET).
+
+So a reload after a successful POST re-reads the page instead of sending the form again: it never
+creates a second token, survey, question, link, weighting scheme or theme. Each form has a row in
+``FORMS``; ``test_every_page_is_classified`` fails when a new page appears that is neither a tested
+form nor a read-only page, so the rule covers forms added later too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from heed.accounts.models import ApiToken
+from heed.analytics.models import WeightingScheme
+from heed.distribution.models import SurveyLink
+from heed.responses.services import Submission, response_submit
+from heed.surveys.models import Question, Survey, SurveyVersion
+from heed.textanalytics.models import ThemeDefinition
+from tests.conftest import VALID_INTERCEPT, World, login
+
+READ_ONLY_PAGES = {
+    "home", "dashboard", "surveys", "survey-preview", "survey-drivers", "link-qr", "respond-thanks",
+}  # fmt: skip
+OUTSIDE_THIS_RULE = {"login", "logout", "respond"}  # Django's auth views; respondent flow tested below
+
+
+@dataclass(frozen=True)
+class Form:
+    url_name: str
+    url: Callable[[World], str]
+    data: Callable[[World], dict[str, Any]]
+    count: Callable[[World], int]
+    grows: bool = True
+
+
+def _question_data(world: World) -> dict[str, Any]:
+    return {"form": "question", "key": "visit_reason", "type": "text",
+            "text_en": "Why did you come?", "text_it": "Perché?", "text_hr": "Zašto?"}  # fmt: skip
+
+
+FORMS = [
+    Form("tokens", lambda w: "/account/tokens/", lambda w: {"name": "till"},
+         lambda w: ApiToken.objects.filter(user=w.analyst).count()),
+    Form("survey-new", lambda w: "/surveys/new/",
+         lambda w: {"title": "Returns", "languages": ["en"], "default_language": "en", "template": "ces"},
+         lambda w: Survey.objects.count()),
+    Form("survey-edit", lambda w: f"/surveys/{w.survey.id}/edit/", _question_data,
+         lambda w: Question.objects.filter(survey=w.survey).count()),
+    Form("survey-settings", lambda w: f"/surveys/{w.survey.id}/settings/",
+         lambda w: {"title": "Store visit 2", "languages": ["en", "it", "hr"], "default_language": "en"},
+         lambda w: Survey.objects.filter(title="Store visit 2").count()),
+    Form("question-action",
+         lambda w: f"/surveys/{w.survey.id}/questions/{w.survey.questions.get(key='gender').id}/",
+         lambda w: {"action": "up"}, lambda w: w.survey.questions.get(key="gender").position, grows=False),
+    Form("survey-publish", lambda w: f"/surveys/{w.survey.id}/publish/", lambda w: {},
+         lambda w: SurveyVersion.objects.filter(survey=w.survey).count(), grows=False),
+    Form("version-metrics", lambda w: f"/surveys/{w.survey.id}/versions/1/metrics/", lambda w: {"nps": "nps"},
+         lambda w: SurveyVersion.objects.filter(survey=w.survey).count(), grows=False),
+    Form("survey-links", lambda w: f"/surveys/{w.survey.id}/links/",
+         lambda w: {"name": "Till", "channel": "web", "touchpoint": "till"},
+         lambda w: SurveyLink.objects.filter(survey=w.survey).count()),
+    Form("survey-weighting", lambda w: f"/surveys/{w.survey.id}/weighting/",
+         lambda w: {"name": "Age", "margins": "age_group,18-24,0.5\nage_group,25-34,0.5"},
+         lambda w: WeightingScheme.objects.filter(survey=w.survey).count()),
+    Form("weighting-recompute",
+         lambda w: f"/weighting/{WeightingScheme.objects.filter(survey=w.survey).first().id}/recompute/",
+         lambda w: {}, lambda w: WeightingScheme.objects.count(), grows=False),
+    Form("token-revoke", lambda w: f"/account/tokens/{ApiToken.objects.filter(user=w.analyst).first().id}/revoke/",
+         lambda w: {}, lambda w: ApiToken.objects.filter(revoked_at__isnull=False).count()),
+    Form("themes", lambda w: "/themes/", lambda w: {"name": "Queues", "keywords_en": "queue"},
+         lambda w: ThemeDefinition.objects.filter(organisation=w.org).count()),
+    Form("theme-toggle", lambda w: "/themes/parking/toggle/", lambda w: {},
+         lambda w: ThemeDefinition.objects.filter(organisation=w.org, is_active=False).count()),
+]  # fmt: skip
+
+
+def _url_names(patterns: list, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if not str(pattern.pattern).startswith(("api", "admin")):  # the API; Django's admin (PRG itself)
+                names |= _url_names(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(pattern.name)
+    return names
+
+
+def test_every_page_is_classified():
+    pages = _url_names(get_resolver().url_patterns)
+    tested = {form.url_name for form in FORMS}
+    unclassified = pages - tested - READ_ONLY_PAGES - OUTSIDE_THIS_RULE
+    assert not unclassified, (
+        f"add these pages to FORMS (with a POST/redirect/GET test) or READ_ONLY_PAGES: {unclassified}"
+    )
+
+
+def _prepare(world: World, client: Client) -> None:
+    """Things some forms act on: responses to weight, a token, a weighting scheme, a theme switched on."""
+    for age_group in ("18-24", "25-34", "18-24", "25-34"):
+        response_submit(
+            submission=Submission(survey=world.survey, language="en"),
+            raw_answers={**VALID_INTERCEPT, "age_group": age_group},
+        )
+    client.post("/account/tokens/", {"name": "old"})
+    client.post(
+        f"/surveys/{world.survey.id}/weighting/", {"name": "Old", "margins": "age_group,18-24,0.4\nage_group,25-34,0.6"}
+    )
+    client.post("/themes/", {"name": "Parking", "keywords_en": "parking"})
+    client.post(f"/surveys/{world.survey.id}/edit/", {**_question_data(world), "key": "extra"})
+
+
+@pytest.mark.parametrize("form", FORMS, ids=[form.url_name for form in FORMS])
+def test_a_form_answers_with_a_redirect_and_a_reload_changes_nothing(
+    world, form: Form, django_capture_on_commit_callbacks
+):
+    client = login(world.analyst)
+    with django_capture_on_commit_callbacks(execute=True):  # background work (weights) done as after commit
+        _prepare(world, client)
+    before = form.count(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = client.post(form.url(world), form.data(world))
+    assert posted.status_code in (302, 303), posted.content.decode()[:2000]
+    after = form.count(world)
+    if form.grows:
+        assert after == before + 1
+    for _reload in range(2):
+        page = client.get(posted["Location"])
+        assert page.status_code == 200
+        assert form.count(world) == after
+
+
+def test_a_failed_form_is_shown_again_with_its_errors_and_creates_nothing(world):
+    client = login(world.analyst)
+    count = SurveyLink.objects.count()
+    page = client.post(f"/surveys/{world.survey.id}/links/", {"channel": "carrier-pigeon"})
+    assert page.status_code == 422 and 'role="alert"' in page.content.decode()
+    assert SurveyLink.objects.count() == count
