@@ -154,6 +154,7 @@ class SurveyDefinition(BaseModel):
         """``{metric: question key}`` for each headline metric (NPS, CSAT, CES) the version counts."""
         return {q.metric: q.key for q in self.questions if q.metric}
 
+
 def _scale(question: QuestionDef) -> str:
     def fmt(x: float | None) -> str:
         return "?" if x is None else f"{x:g}"
