@@ -32,6 +32,7 @@ def staff(request: HttpRequest) -> HttpResponse:
     unit_id = _unit_filter(request)
     status = 200
     if request.method == "POST":
+        status = 400
         form = StaffForm(request.POST, units=open_unit_list(user=admin))
         if form.is_valid():
             data = form.cleaned_data
@@ -40,10 +41,10 @@ def staff(request: HttpRequest) -> HttpResponse:
                                    aliases=form.alias_list(), actor=admin)  # fmt: skip
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
+                status = exc.status_code
             else:
                 messages.success(request, f"{member.first_name} {member.last_name} added to {member.unit}.")
                 return redirect(f"{request.path}?unit={member.unit_id}")
-        status = 400
     else:
         form = StaffForm(units=open_unit_list(user=admin), initial={"unit": unit_id})
     context = {"members": staff_list(user=admin, unit_id=unit_id), "form": form, "units": unit_list(user=admin),
@@ -64,6 +65,7 @@ def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
     member = _managed_member(request, staff_id)
     units = (open_unit_list(user=admin) | unit_list(user=admin).filter(id=member.unit_id)).distinct()
     if request.method == "POST":
+        status = 400
         form = StaffForm(request.POST, units=units)
         if form.is_valid():
             data = form.cleaned_data
@@ -72,10 +74,10 @@ def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
                              last_name=data["last_name"], aliases=form.alias_list())  # fmt: skip
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
+                status = exc.status_code
             else:
                 messages.success(request, f"{member.first_name} {member.last_name} saved.")
                 return redirect(f"/organisation/staff/?unit={member.unit_id}")
-        status = 400
     else:
         initial = {"first_name": member.first_name, "last_name": member.last_name, "unit": member.unit_id,
                    "aliases": ", ".join(member.aliases)}  # fmt: skip

@@ -40,6 +40,7 @@ def units(request: HttpRequest) -> HttpResponse:
     admin: User = request.user  # type: ignore[assignment]
     status = 200
     if request.method == "POST":
+        status = 400
         form = UnitCreateForm(request.POST, parents=_regions(admin))
         if form.is_valid():
             data = form.cleaned_data
@@ -49,10 +50,10 @@ def units(request: HttpRequest) -> HttpResponse:
                                    actor=admin)  # fmt: skip
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
+                status = exc.status_code
             else:
                 messages.success(request, f"{unit} added.")
                 return redirect("org-units")
-        status = 400
     else:
         form = UnitCreateForm(parents=_regions(admin))
     rows = _tree(list(unit_list(user=admin)))
@@ -72,16 +73,17 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = _managed_unit(request, unit_id)
     parents = _regions(admin).exclude(id=unit.id)
     if request.method == "POST":
+        status = 400
         form = UnitEditForm(request.POST, parents=parents)
         if form.is_valid():
             try:
                 unit_update(actor=admin, unit=unit, name=form.cleaned_data["name"], parent=form.cleaned_data["parent"])
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
+                status = exc.status_code
             else:
                 messages.success(request, f"{unit} saved.")
                 return redirect("org-units")
-        status = 400
     else:
         form = UnitEditForm(initial={"name": unit.name, "parent": unit.parent_id}, parents=parents)
         status = 200

@@ -65,6 +65,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     user = _managed_user(request, user_id)
     units = open_unit_list(user=admin) | user.units.all()
     if request.method == "POST":
+        status = 400
         form = UserEditForm(request.POST, units=units.distinct())
         if form.is_valid():
             try:
@@ -72,10 +73,10 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
                 user_update(actor=admin, user=user, role=data["role"], units=list(data["units"]))
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
+                status = exc.status_code
             else:
                 messages.success(request, f"{user.username} updated.")
                 return redirect("org-users")
-        status = 400
     else:
         form = UserEditForm(initial={"role": user.role, "units": list(user.units.all())}, units=units.distinct())
         status = 200
