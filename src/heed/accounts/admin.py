@@ -2,9 +2,14 @@
 (through the services, recorded in the audit log); tokens are created and revoked on the Tokens page."""
 
 from django.contrib import admin
+from django.contrib.auth.models import Group
 
 from heed.accounts.models import ApiToken, Organisation, Unit, User
 from heed.core.admin import ReadOnlyAdmin
+
+# Heed's permissions come from roles, not groups: the Group admin would be a write path that means nothing.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
 
 
 @admin.register(User)
