@@ -76,12 +76,12 @@ def locked_usernames(*, usernames: list[str]) -> set[str]:
 
     from axes.models import AccessAttempt
     from django.conf import settings
+    from django.db.models import Sum
     from django.utils import timezone
 
-    attempts = AccessAttempt.objects.filter(
-        username__in=usernames, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
-    )
+    attempts = AccessAttempt.objects.filter(username__in=usernames)
     cooloff = settings.AXES_COOLOFF_TIME
     if cooloff is not None:
         attempts = attempts.filter(attempt_time__gte=timezone.now() - dt.timedelta(hours=float(cooloff)))
-    return set(attempts.values_list("username", flat=True))
+    totals = attempts.values("username").annotate(failures=Sum("failures_since_start"))
+    return {row["username"] for row in totals if row["failures"] >= settings.AXES_FAILURE_LIMIT}
