@@ -275,3 +275,17 @@ def test_audit_log_page_lists_and_filters_only_this_organisation(world, admin, o
 def test_navigation_shows_organisation_only_to_admins(world, admin):
     assert b'href="/organisation/"' in login(admin).get("/surveys/").content
     assert b'href="/organisation/"' not in login(world.analyst).get("/surveys/").content
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/organisation/users/99999999999999999999/",
+        "/organisation/units/9223372036854775808/",
+        "/organisation/staff/99999999999999999999/",
+        "/organisation/staff/?unit=99999999999999999999",
+        "/organisation/staff/?unit=abc",
+    ],
+)
+def test_out_of_range_ids_are_404_not_500(world, admin, path):
+    assert login(admin).get(path).status_code == 404
