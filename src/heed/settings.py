@@ -8,10 +8,12 @@ in-process, so a laptop needs no other service.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -191,7 +193,9 @@ AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False  # unlocking is a Heed service (users page, `heed unlock_user`), recorded in the audit log
 
 # --- API: failed token authentications allowed per client address before 429 (count/period) ---------
-API_TOKEN_FAILURE_RATE = os.environ.get("HEED_API_TOKEN_FAILURE_RATE", "30/10min")
+API_TOKEN_FAILURE_RATE = os.environ.get("HEED_API_TOKEN_FAILURE_RATE", "30/10min").strip()
+if not re.fullmatch(r"[1-9]\d*/\d*(s|sec|m|min|h|hour|d|day)", API_TOKEN_FAILURE_RATE):
+    raise ImproperlyConfigured("HEED_API_TOKEN_FAILURE_RATE must look like 30/10min (count/period; s, min, h or d).")
 
 # --- Cache (API throttling and anything shared between processes): Redis when given, else the database --
 _CACHE_URL = os.environ.get("HEED_CACHE_URL") or os.environ.get("HEED_REDIS_URL", "")
