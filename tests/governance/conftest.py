@@ -11,6 +11,7 @@ from heed.accounts.services import organisation_create, unit_create, user_create
 from heed.textanalytics.models import StaffMember
 from heed.textanalytics.services import staff_add
 from tests.conftest import PASSWORD
+from tests.integration.test_celery_worker import smtp_inbox  # noqa: F401 (a real SMTP server on loopback)
 
 
 @dataclass

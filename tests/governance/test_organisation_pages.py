@@ -58,13 +58,16 @@ def test_admin_invites_a_user_who_sets_a_password_once(world, admin, client, dja
     assert b"no longer works" in client.get(path, follow=True).content
 
 
-def test_invitation_is_emailed_when_smtp_is_set(world, admin, settings, django_capture_on_commit_callbacks):
-    settings.EMAIL_HOST = "127.0.0.1"  # the backend stays locmem in tests; the switch is EMAIL_HOST
+def test_invitation_is_emailed_through_a_real_smtp_server(world, admin, smtp_inbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         login(admin).post("/organisation/", {"username": "emil", "email": "emil@acme.example", "role": Role.ANALYST})
-    [message] = mail.outbox
-    assert message.to == ["emil@acme.example"]
-    assert "/account/set-password/" in message.body and "emil" in message.body
+    [(recipients, message)] = smtp_inbox.wait_for(1, timeout=10)
+    assert recipients == ["emil@acme.example"]
+    body = message.get_content()
+    assert "/account/set-password/" in body and "emil" in body
+    link = re.search(r"(http://\S+/account/set-password/\S+/)", body).group(1)
+    page = login(world.analyst).get(link.removeprefix("http://127.0.0.1:8000"), follow=True)
+    assert b"Choose your password" in page.content
 
 
 def test_invite_errors_are_shown_and_nothing_is_created(world, admin):

@@ -318,11 +318,16 @@ def staff_update(
 
 @transaction.atomic
 def staff_set_active(*, actor, member: StaffMember, active: bool) -> StaffMember:
-    """Take a staff member off the list (past mentions are kept) or put them back. Recorded in the audit log."""
+    """Take a staff member off the list (past mentions are kept) or put them back (not on a closed unit's
+    list: ApplicationError). Recorded in the audit log."""
     from heed.governance.services import audit_record
 
     if active == member.is_active:
         return member
+    if active:
+        from heed.accounts.services import unit_require_open
+
+        unit_require_open(member.unit)
     before = staff_snapshot(member)
     member.is_active = active
     member.save(update_fields=["is_active"])

@@ -91,6 +91,10 @@ def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
 def staff_active(request: HttpRequest, staff_id: int) -> HttpResponse:
     member = _managed_member(request, staff_id)
     active = request.POST.get("active") == "1"
-    staff_set_active(actor=request.user, member=member, active=active)
-    messages.success(request, f"{member.first_name} {'is back on' if active else 'was taken off'} the list.")
+    try:
+        staff_set_active(actor=request.user, member=member, active=active)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{member.first_name} {'is back on' if active else 'was taken off'} the list.")
     return redirect("org-staff-member", staff_id=member.id)
