@@ -97,8 +97,10 @@ def test_admin_changes_role_and_units_with_before_and_after(world, admin):
 def test_deactivated_user_cannot_log_in_or_use_a_token_and_can_come_back(world, admin):
     browser = login(admin)
     api = api_client(world.analyst)
+    session = login(world.analyst)
     assert api.get("/api/surveys").status_code == 200
     assert browser.post(f"/organisation/users/{world.analyst.id}/active/", {"active": "0"}).status_code == 302
+    assert session.get("/dashboard/")["Location"].startswith("/login/")  # an open session ends too
     world.analyst.refresh_from_db()
     assert not world.analyst.is_active
     assert api.get("/api/surveys").status_code == 401
@@ -264,6 +266,7 @@ def test_audit_log_page_lists_and_filters_only_this_organisation(world, admin, o
 
     page = _table(browser.get("/organisation/audit/"))
     assert "Unit added" in page and "R9 Islands" in page and "User deactivated" in page
+    assert "<b>active</b>: yes → no" in page  # values in words, not Python
     assert "Far West" not in page and "Olga" not in page
     only_units = _table(browser.get("/organisation/audit/", {"action": "unit.created", "actor": "root-of-acme"}))
     assert "R9 Islands" in only_units and "User deactivated" not in only_units

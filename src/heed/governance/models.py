@@ -35,11 +35,22 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_label}"
 
-    def changes(self) -> list[tuple[str, object, object]]:
-        """(field, before, after) for every field whose value differs, in a stable order."""
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(field, before, after) as words for every field whose value differs, in a stable order."""
         fields = sorted(set(self.before) | set(self.after))
         return [
-            (field, self.before.get(field), self.after.get(field))
+            (field, _shown(self.before.get(field)), _shown(self.after.get(field)))
             for field in fields
             if self.before.get(field) != self.after.get(field)
         ]
+
+
+def _shown(value: object) -> str:
+    """A snapshot value as people read it: lists joined, yes/no, a dash for nothing."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
