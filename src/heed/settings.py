@@ -203,7 +203,11 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
         if _CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "heed_cache"}
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "heed_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},  # one entry per throttled address; culled beyond this
+        }
     )
 }
 
