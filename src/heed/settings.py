@@ -8,10 +8,12 @@ in-process, so a laptop needs no other service.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -49,7 +51,7 @@ CSRF_TRUSTED_ORIGINS = _env_list("HEED_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:
 BASE_URL = os.environ.get("HEED_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "heed.core.admin.HeedAdminConfig",  # the Django admin, for superusers only (see heed.core.admin)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,8 +64,11 @@ INSTALLED_APPS = [
     "heed.responses",
     "heed.analytics",
     "heed.textanalytics",
+    "heed.governance",
     "heed.web",
     "heed.demo",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lock-out into the "too many attempts" page
 ]
 
 ROOT_URLCONF = "heed.urls"
@@ -131,10 +138,78 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
+# --- Deployment security: all off for a laptop on http://127.0.0.1, switched on behind HTTPS ------------
+# HEED_HTTPS=true turns on the SSL redirect, secure cookies and HSTS at once; each has its own switch too.
+HTTPS = _env_bool("HEED_HTTPS", False)
+SECURE_SSL_REDIRECT = _env_bool("HEED_SSL_REDIRECT", HTTPS)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("HEED_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = _env_bool("HEED_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(os.environ.get("HEED_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("HEED_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = _env_bool("HEED_HSTS_PRELOAD", False)
+# Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto (never without one: clients could fake it).
+if _env_bool("HEED_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies append to X-Forwarded-For; 0 = use the connection's address (REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = int(os.environ.get("HEED_TRUSTED_PROXY_COUNT", "0"))
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts, styles, images only from Heed itself; pages have no inline
+# script (charts read their data from <script type="application/json"> and run static files).
+_CSP_SELF = "'self'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_CSP_SELF],
+        "script-src": [_CSP_SELF],
+        "style-src": [_CSP_SELF],
+        "img-src": [_CSP_SELF, "data:"],
+        "font-src": [_CSP_SELF],
+        "connect-src": [_CSP_SELF],
+        "object-src": ["'none'"],
+        "base-uri": [_CSP_SELF],
+        "form-action": [_CSP_SELF],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if not _env_bool("HEED_CSP", True):
+    CONTENT_SECURITY_POLICY = None
+
+# --- Login brute-force protection (django-axes): lock an account, and an address, after repeated failures --
+AUTHENTICATION_BACKENDS = [
+    "heed.accounts.auth_backends.LockoutBackend",  # django-axes' check, first
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = _env_bool("HEED_LOGIN_LOCKOUT", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("HEED_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("HEED_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "heed.web.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "heed.core.client_ip.client_ip"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # unlocking is a Heed service (users page, `heed unlock_user`), recorded in the audit log
+
+# --- API: failed token authentications allowed per client address before 429 (count/period) ---------
+API_TOKEN_FAILURE_RATE = os.environ.get("HEED_API_TOKEN_FAILURE_RATE", "30/10min").strip()
+if not re.fullmatch(r"[1-9]\d*/\d*(s|sec|m|min|h|hour|d|day)", API_TOKEN_FAILURE_RATE):
+    raise ImproperlyConfigured("HEED_API_TOKEN_FAILURE_RATE must look like 30/10min (count/period; s, min, h or d).")
+
+# --- Cache (API throttling and anything shared between processes): Redis when given, else the database --
+_CACHE_URL = os.environ.get("HEED_CACHE_URL") or os.environ.get("HEED_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "heed_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},  # one entry per throttled address; culled beyond this
+        }
+    )
+}
 
 # --- Tasks: Celery runs tasks in-process unless a broker is configured ----------------------
 BROKER_URL = os.environ.get("HEED_BROKER_URL", "")

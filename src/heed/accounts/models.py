@@ -31,6 +31,9 @@ class Unit(models.Model):
     code = models.CharField(max_length=40)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
     language = models.CharField(max_length=8, blank=True)
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="A closed unit keeps its history but takes no new responses or links."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="unit_code_unique_per_org")]
@@ -38,6 +41,10 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class Role(models.TextChoices):

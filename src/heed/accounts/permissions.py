@@ -27,6 +27,11 @@ def can_see_personal_data(user: User) -> bool:
     return user.is_authenticated and user.role in _DESIGNERS
 
 
+def can_manage_organisation(user: User) -> bool:
+    """Admins manage their organisation's users, units, staff lists and read its audit log."""
+    return user.is_authenticated and bool(getattr(user, "organisation_id", None)) and user.role == Role.ADMIN
+
+
 def require(allowed: bool, message: str = "Your role does not allow this.") -> None:
     if not allowed:
         raise PermissionDeniedError(message)

@@ -50,3 +50,38 @@ def unit_get(*, user: User, unit_id: int) -> Unit | None:
 
 def api_token_list(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def organisation_user_list(*, user: User) -> QuerySet[User]:
+    """Every user of ``user``'s organisation (admins only; raises PermissionDeniedError otherwise)."""
+    from heed.accounts.permissions import can_manage_organisation, require
+
+    require(can_manage_organisation(user), "Only administrators manage users.")
+    return User.objects.filter(organisation_id=user.organisation_id).prefetch_related("units").order_by("username")
+
+
+def organisation_user_get(*, user: User, user_id: int) -> User | None:
+    """A user of the admin's own organisation, or ``None`` (another organisation's user is never found)."""
+    return organisation_user_list(user=user).filter(id=user_id).first()
+
+
+def open_unit_list(*, user: User) -> QuerySet[Unit]:
+    """The units ``user`` sees that are open (for new links, staff and users); closed ones keep history only."""
+    return unit_list(user=user).filter(closed_at__isnull=True)
+
+
+def locked_usernames(*, usernames: list[str]) -> set[str]:
+    """Which of ``usernames`` are locked out of logging in now (django-axes' failed attempts)."""
+    import datetime as dt
+
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    attempts = AccessAttempt.objects.filter(username__in=usernames)
+    cooloff = settings.AXES_COOLOFF_TIME
+    if cooloff is not None:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - dt.timedelta(hours=float(cooloff)))
+    totals = attempts.values("username").annotate(failures=Sum("failures_since_start"))
+    return {row["username"] for row in totals if row["failures"] >= settings.AXES_FAILURE_LIMIT}

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from heed.accounts.models import ApiToken, Organisation, Role, Unit, User
-from heed.core.errors import ApplicationError
+from heed.core.errors import ApplicationError, ConflictError
+from heed.governance.services import audit_record
 
 TOKEN_PREFIX_LEN = 8
 
@@ -34,22 +41,107 @@ def unit_create(
     parent: Unit | None = None,
     country: str = "",
     language: str = "",
+    actor: User | None = None,
 ) -> Unit:
-    if parent is not None and parent.organisation_id != organisation.id:
+    """Add a unit. Raises ApplicationError for a parent of another organisation or of the wrong kind,
+    a closed parent, or a code already used in the organisation. Recorded in the audit log."""
+    name, code = name.strip(), code.strip()
+    if kind not in Unit.Kind.values:
+        raise ApplicationError(f"Unknown kind of unit {kind!r}.")
+    if not name or not code:
+        raise ApplicationError("A unit needs a name and a code.")
+    _check_parent(organisation=organisation, kind=kind, parent=parent)
+    if Unit.objects.filter(organisation=organisation, code=code).exists():
+        raise ConflictError(f"The code {code} is already used by another unit.", code="unit_code_used")
+    with transaction.atomic():
+        unit = Unit.objects.create(
+            organisation=organisation,
+            kind=kind,
+            name=name,
+            code=code,
+            parent=parent,
+            country=country.upper(),
+            language=language,
+        )
+        audit_record(organisation=organisation, actor=actor, action="unit.created", target_type="unit",
+                     target_id=unit.id, target_label=str(unit), after=unit_snapshot(unit))  # fmt: skip
+    return unit
+
+
+def unit_snapshot(unit: Unit) -> dict[str, Any]:
+    """What the audit log keeps of a unit: the values people read."""
+    return {
+        "name": unit.name,
+        "code": unit.code,
+        "kind": unit.get_kind_display(),
+        "parent": str(unit.parent) if unit.parent_id else "",
+        "closed": unit.is_closed,
+    }
+
+
+def _check_parent(*, organisation: Organisation, kind: str, parent: Unit | None) -> None:
+    if parent is None:
+        return
+    if parent.organisation_id != organisation.id:
         raise ApplicationError("The parent unit belongs to another organisation.")
-    if kind != Unit.Kind.REGION and parent is not None and parent.kind != Unit.Kind.REGION:
+    if kind != Unit.Kind.REGION and parent.kind != Unit.Kind.REGION:
         raise ApplicationError("Stores and departments sit under a region.")
-    if kind == Unit.Kind.REGION and parent is not None and parent.kind != Unit.Kind.REGION:
+    if kind == Unit.Kind.REGION and parent.kind != Unit.Kind.REGION:
         raise ApplicationError("A region can only sit under another region.")
-    return Unit.objects.create(
-        organisation=organisation,
-        kind=kind,
-        name=name,
-        code=code,
-        parent=parent,
-        country=country.upper(),
-        language=language,
-    )
+    if parent.is_closed:
+        raise ApplicationError(f"The parent unit {parent} is closed.", code="unit_closed")
+
+
+@transaction.atomic
+def unit_update(*, actor: User, unit: Unit, name: str, parent: Unit | None) -> Unit:
+    """Rename a unit or move it under another parent (``None``: to the top).
+
+    Raises ApplicationError for an empty name, a parent of the wrong kind or organisation, and a move
+    under the unit itself or one of its descendants (a cycle). Recorded in the audit log."""
+    name = name.strip()
+    if not name:
+        raise ApplicationError("A unit needs a name.")
+    _check_parent(organisation=unit.organisation, kind=unit.kind, parent=parent)
+    if parent is not None:
+        from heed.accounts.selectors import unit_descendant_ids
+
+        if parent.id in unit_descendant_ids(organisation=unit.organisation, root_ids={unit.id}):
+            raise ApplicationError(f"{parent} lies inside {unit}: a unit cannot move under itself.", code="unit_cycle")
+    before = unit_snapshot(unit)
+    unit.name, unit.parent = name, parent
+    after = unit_snapshot(unit)
+    if after != before:
+        unit.save(update_fields=["name", "parent"])
+        audit_record(organisation=unit.organisation_id, actor=actor, action="unit.changed", target_type="unit",
+                     target_id=unit.id, target_label=str(unit), before=before, after=after)  # fmt: skip
+    return unit
+
+
+@transaction.atomic
+def unit_set_closed(*, actor: User, unit: Unit, closed: bool) -> Unit:
+    """Close a unit (it keeps its history, takes no new responses or links) or reopen it.
+
+    Raises ApplicationError when closing a unit with open units below it, or reopening one whose parent
+    is closed. Recorded in the audit log."""
+    if closed == unit.is_closed:
+        return unit
+    if closed and Unit.objects.filter(parent=unit, closed_at__isnull=True).exists():
+        raise ApplicationError(f"Close the units under {unit} first.", code="unit_has_open_children")
+    if not closed and unit.parent_id and unit.parent.is_closed:
+        raise ApplicationError(f"Reopen {unit.parent} first.", code="unit_closed")
+    before = unit_snapshot(unit)
+    unit.closed_at = timezone.now() if closed else None
+    unit.save(update_fields=["closed_at"])
+    audit_record(organisation=unit.organisation_id, actor=actor, action="unit.closed" if closed else "unit.reopened",
+                 target_type="unit", target_id=unit.id, target_label=str(unit), before=before,
+                 after=unit_snapshot(unit))  # fmt: skip
+    return unit
+
+
+def unit_require_open(unit: Unit | None) -> None:
+    """Raise ApplicationError(code="unit_closed") if ``unit`` is closed: no new responses or links there."""
+    if unit is not None and unit.is_closed:
+        raise ApplicationError(f"{unit.name} is closed and takes no new responses or links.", code="unit_closed")
 
 
 @transaction.atomic
@@ -63,22 +155,25 @@ def user_create(
     units: list[Unit] | None = None,
     first_name: str = "",
     last_name: str = "",
+    actor: User | None = None,
 ) -> User:
-    if role not in Role.values:
-        raise ApplicationError(f"Unknown role {role!r}.")
+    """Create a user of ``organisation`` (no password: unusable until set). Raises ApplicationError for an
+    unknown role, a unit manager without units, a unit of another organisation; ConflictError for a taken
+    username. Recorded in the audit log ("user.invited" when an ``actor`` made it, else "user.created")."""
     units = units or []
-    if role == Role.UNIT_MANAGER and not units:
-        raise ApplicationError("A unit manager needs at least one unit.")
-    if any(unit.organisation_id != organisation.id for unit in units):
-        raise ApplicationError("A unit belongs to another organisation.")
+    _check_role_units(organisation=organisation, role=role, units=units)
+    username = username.strip()
+    if not username:
+        raise ApplicationError("A user needs a username.")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ConflictError(f"The username {username} is taken.", code="username_taken")
     user = User(
         organisation=organisation,
         username=username,
-        email=email,
+        email=email.strip(),
         role=role,
         first_name=first_name,
         last_name=last_name,
-        is_staff=role == Role.ADMIN,
     )
     if password:
         user.set_password(password)
@@ -86,7 +181,141 @@ def user_create(
         user.set_unusable_password()
     user.save()
     user.units.set(units)
+    audit_record(organisation=organisation, actor=actor, action="user.invited" if actor else "user.created",
+                 target_type="user", target_id=user.id, target_label=user.username,
+                 after=user_snapshot(user))  # fmt: skip
     return user
+
+
+def _check_role_units(*, organisation: Organisation, role: str, units: list[Unit]) -> None:
+    if role not in Role.values:
+        raise ApplicationError(f"Unknown role {role!r}.")
+    if role == Role.UNIT_MANAGER and not units:
+        raise ApplicationError("A unit manager needs at least one unit.")
+    if any(unit.organisation_id != organisation.id for unit in units):
+        raise ApplicationError("A unit belongs to another organisation.")
+
+
+def user_snapshot(user: User) -> dict[str, Any]:
+    """What the audit log keeps of a user: role name, unit labels, e-mail, active."""
+    return {
+        "role": user.get_role_display(),
+        "units": sorted(str(unit) for unit in user.units.all()),
+        "email": user.email,
+        "active": user.is_active,
+    }
+
+
+def user_set_password_url(user: User) -> str:
+    """A one-time link to choose a password (Django's password-reset token: it stops working once the
+    password is set, and after ``PASSWORD_RESET_TIMEOUT`` seconds, 3 days by default)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.BASE_URL + reverse("set-password", kwargs={"uidb64": uid, "token": token})
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    actor: User,
+    username: str,
+    email: str,
+    role: str,
+    units: list[Unit] | None = None,
+    first_name: str = "",
+    last_name: str = "",
+) -> tuple[User, str]:
+    """Create a user in ``actor``'s organisation without a password and return it with a one-time
+    set-password link (shown once to the admin; e-mailed after commit when SMTP is configured).
+
+    Raises ApplicationError for an unknown role, a unit manager without units, a unit of another
+    organisation; ConflictError for a taken username. Recorded in the audit log."""
+    assert actor.organisation is not None
+    user = user_create(organisation=actor.organisation, username=username, password=None, role=role, email=email,
+                       units=units, first_name=first_name.strip(), last_name=last_name.strip(),
+                       actor=actor)  # fmt: skip
+    if settings.EMAIL_HOST and user.email:
+        from heed.accounts.tasks import user_invitation_email_task
+
+        transaction.on_commit(lambda: user_invitation_email_task.delay(user.id))
+    return user, user_set_password_url(user)
+
+
+def user_invitation_email_send(*, user: User) -> None:
+    """E-mail ``user`` a fresh set-password link (plain text, English: the team's working language)."""
+    from django.core.mail import send_mail
+
+    organisation = user.organisation.name if user.organisation else "Heed"
+    send_mail(
+        subject=f"You have been invited to Heed ({organisation})",
+        message=(
+            f"Hello {user.first_name or user.username},\n\n"
+            f"you now have a Heed account at {organisation} with the username {user.username}.\n"
+            f"Choose your password here (the link works once, for 3 days):\n\n{user_set_password_url(user)}\n"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def _other_active_admins(user: User) -> bool:
+    return (
+        User.objects.filter(organisation_id=user.organisation_id, role=Role.ADMIN, is_active=True)
+        .exclude(pk=user.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, role: str, units: list[Unit]) -> User:
+    """Change a user's role and units. Raises ApplicationError for the rules of ``user_create`` and when
+    it would leave the organisation without an active admin. Recorded in the audit log."""
+    _check_role_units(organisation=user.organisation, role=role, units=units)
+    if user.role == Role.ADMIN and role != Role.ADMIN and not _other_active_admins(user):
+        raise ApplicationError("The organisation needs at least one active administrator.", code="last_admin")
+    before = user_snapshot(user)
+    user.role = role
+    user.save(update_fields=["role"])
+    user.units.set(units)
+    after = user_snapshot(user)
+    if after != before:
+        audit_record(organisation=user.organisation_id, actor=actor, action="user.changed", target_type="user",
+                     target_id=user.id, target_label=user.username, before=before, after=after)  # fmt: skip
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    """Deactivate (no login, no API token works, data and history kept) or reactivate a user.
+
+    Raises ApplicationError when an admin deactivates themselves or the last active admin. Recorded in
+    the audit log."""
+    if active == user.is_active:
+        return user
+    if not active and user.pk == actor.pk:
+        raise ApplicationError("You cannot deactivate yourself.", code="self_deactivation")
+    if not active and user.role == Role.ADMIN and not _other_active_admins(user):
+        raise ApplicationError("The organisation needs at least one active administrator.", code="last_admin")
+    before = user_snapshot(user)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit_record(organisation=user.organisation_id, actor=actor,
+                 action="user.reactivated" if active else "user.deactivated", target_type="user",
+                 target_id=user.id, target_label=user.username, before=before, after=user_snapshot(user))  # fmt: skip
+    return user
+
+
+def user_login_unlock(*, actor: User | None, user: User) -> int:
+    """Lift a login lock-out (django-axes) on ``user``'s account; returns the number of failed attempts
+    cleared. Recorded in the audit log when there was something to clear."""
+    from axes.utils import reset
+
+    cleared = reset(username=user.username)
+    if cleared and user.organisation_id:
+        audit_record(organisation=user.organisation_id, actor=actor, action="user.unlocked", target_type="user",
+                     target_id=user.id, target_label=user.username, before={"locked": True},
+                     after={"locked": False})  # fmt: skip
+    return cleared
 
 
 def _hash_key(key: str) -> str:

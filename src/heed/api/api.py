@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Field, NinjaAPI, Query, Schema, Status
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, Throttled
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from heed.accounts import permissions
@@ -13,7 +13,7 @@ from heed.analytics.drivers import driver_analysis
 from heed.analytics.engagement import engagement_summary
 from heed.analytics.selectors import DIMENSIONS, headline_pooling, metric_rows, metric_summary
 from heed.analytics.weighting import weighting_scheme_for_survey
-from heed.api.auth import AUTH
+from heed.api.auth import AUTH, throttled_response
 from heed.api.publishing import router as publishing_router
 from heed.api.schemas import (
     DriverAnalysisOut,
@@ -60,6 +60,11 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError):
         {"detail": "Send a valid API token: 'Authorization: Bearer heed_…'.", "code": "unauthenticated"},
         status=401,
     )
+
+
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled):
+    return throttled_response(api, request, exc)
 
 
 def _user(request: HttpRequest):

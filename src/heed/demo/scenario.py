@@ -61,7 +61,7 @@ COUNTRIES: tuple[Country, ...] = (
 )
 
 # Latent satisfaction shifts (in NPS-answer points) that the data is generated from.
-WORSE_STORES = {"IT-09": -2.6, "BG-03": -2.9}  # Roma EUR, Пловдив: clearly worse
+WORSE_STORES = {"IT-09": -2.6, "BG-03": -2.9}  # IT-09 Firenze, BG-03 Пловдив: clearly worse
 AGE_EFFECT = {"18-24": -1.1, "25-34": -0.5, "35-44": 0.0, "45-54": 0.3, "55-64": 0.6, "65+": 0.9}
 # Intercepts over-sample the young; the shoppers' population (for the demo weighting scheme) is older.
 POPULATION_AGE_SHARES = {"18-24": 0.10, "25-34": 0.17, "35-44": 0.20, "45-54": 0.20, "55-64": 0.18, "65+": 0.15}

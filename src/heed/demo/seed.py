@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from heed.accounts.models import Organisation, Role, Unit
+from heed.accounts.models import Organisation, Unit
 from heed.accounts.services import organisation_create, unit_create, user_create
 from heed.analytics.models import WeightingScheme
 from heed.analytics.rollups import rollups_rebuild
@@ -33,6 +33,7 @@ from heed.demo.scenario import (
     STAFF_NAMES,
     WORSE_STORES,
 )
+from heed.demo.users import DEMO_USERS
 from heed.distribution.models import SurveyLink
 from heed.distribution.services import link_create
 from heed.responses.models import Answer, Response
@@ -168,18 +169,9 @@ def _build_org(rng: random.Random) -> tuple[Organisation, list[Store]]:
     return organisation, stores
 
 
-# username, role, unit code the user is scoped to ("" = none), first name, what they see
-DEMO_USERS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("analyst", Role.ANALYST, "", "Ana", "everything; builds and publishes surveys"),
-    ("manager.it09", Role.UNIT_MANAGER, "IT-09", "Paolo", "only the store Roma EUR"),
-    ("manager.hr", Role.UNIT_MANAGER, "HR-R1", "Maja", "only the Croatian region and its stores"),
-    ("admin", Role.ADMIN, "", "", "everything, plus the Django admin"),
-)
-
-
 def _build_users(organisation: Organisation) -> None:
     units = {unit.code: unit for unit in organisation.units.all()}
-    for username, role, unit_code, first_name, _sees in DEMO_USERS:
+    for username, role, unit_code, first_name in DEMO_USERS:
         user_create(
             organisation=organisation,
             username=username,

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from heed.accounts.models import Unit
+from heed.accounts.services import unit_require_open
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError
 from heed.distribution.models import Invitation, SurveyLink
@@ -25,6 +26,7 @@ def link_create(
         raise ApplicationError(f"Unknown channel {channel!r}.")
     if unit is not None and unit.organisation_id != survey.organisation_id:
         raise ApplicationError("The unit belongs to another organisation.")
+    unit_require_open(unit)
     return SurveyLink.objects.create(
         organisation_id=survey.organisation_id,
         survey=survey,

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from heed.accounts.models import Unit, User
+from heed.accounts.services import unit_require_open
 from heed.analytics.rollups import local_day, rollup_days_mark
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError, ConflictError
@@ -118,6 +119,7 @@ def response_submit(*, submission: Submission, raw_answers: dict[str, Any]) -> t
         raise ApplicationError(f"Unknown channel {submission.channel!r}.", code="invalid_channel")
     if submission.unit is not None and submission.unit.organisation_id != survey.organisation_id:
         raise ApplicationError("Unknown unit.", code="invalid_unit")
+    unit_require_open(submission.unit)
     if (existing := _existing_for_key(submission)) is not None:
         return existing, False
     answers = clean_submission(definition, raw_answers)
@@ -165,8 +167,16 @@ def response_submit(*, submission: Submission, raw_answers: dict[str, Any]) -> t
 
 
 @transaction.atomic
-def response_delete(*, response: Response) -> None:
-    """Delete a response and its answers (e.g. erasure on request); its day's rollups follow."""
+def response_delete(*, response: Response, actor: User | None = None) -> None:
+    """Delete a response and its answers (e.g. erasure on request); its day's rollups follow (the day is
+    marked in this transaction and recomputed after commit). Recorded in the audit log without content."""
+    from heed.governance.services import audit_record
+
     survey_id, day = response.survey_id, local_day(response.submitted_at)
+    snapshot = {"survey": response.survey_id, "submitted_at": response.submitted_at.isoformat(),
+                "unit": response.unit_id, "channel": response.channel}  # fmt: skip
+    response_id, organisation_id = response.id, response.organisation_id
     response.delete()
     rollup_days_mark(survey_id=survey_id, days=[day])
+    audit_record(organisation=organisation_id, actor=actor, action="response.deleted", target_type="response",
+                 target_id=response_id, target_label=f"Response {response_id}", before=snapshot)  # fmt: skip

@@ -1,38 +1,35 @@
+"""Operator's read-only view: staff lists are kept on the Organisation pages, themes on the Themes page,
+annotations and sentiment models are machine output (textanalytics.services)."""
+
 from django.contrib import admin
 
+from heed.core.admin import ReadOnlyAdmin
 from heed.textanalytics.models import SentimentModelVersion, StaffMember, TextAnnotation, ThemeDefinition
 
 
 @admin.register(StaffMember)
-class StaffMemberAdmin(admin.ModelAdmin):
+class StaffMemberAdmin(ReadOnlyAdmin):
     list_display = ("first_name", "last_name", "unit", "is_active")
     list_filter = ("is_active", "organisation")
     search_fields = ("first_name", "last_name")
 
 
 @admin.register(ThemeDefinition)
-class ThemeDefinitionAdmin(admin.ModelAdmin):
+class ThemeDefinitionAdmin(ReadOnlyAdmin):
     list_display = ("name", "key", "source", "is_active", "organisation")
     list_filter = ("source", "is_active")
 
 
 @admin.register(SentimentModelVersion)
-class SentimentModelVersionAdmin(admin.ModelAdmin):
+class SentimentModelVersionAdmin(ReadOnlyAdmin):
     list_display = ("version", "organisation", "trained_at", "examples", "is_active")
     exclude = ("blob",)
-    readonly_fields = ("version", "examples", "metrics", "trained_at")
 
 
 @admin.register(TextAnnotation)
-class TextAnnotationAdmin(admin.ModelAdmin):
-    """Annotations are machine output: read-only here, shown with personal data masked."""
+class TextAnnotationAdmin(ReadOnlyAdmin):
+    """Shown with personal data masked (the stored text is the redacted one)."""
 
     list_display = ("answer_id", "language", "sentiment", "model_version")
     list_filter = ("language", "sentiment")
     exclude = ("answer",)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_add_permission(self, request) -> bool:
-        return False

@@ -11,7 +11,7 @@ from heed.accounts.permissions import can_see_personal_data
 from heed.responses.selectors import ResponseFilters, response_queryset
 from heed.stats.intervals import nps_adjusted_wald, proportion
 from heed.stats.reliability import NPS_POLICY, reliability
-from heed.textanalytics.models import AnnotationTheme, StaffMention, TextAnnotation, ThemeDefinition
+from heed.textanalytics.models import AnnotationTheme, StaffMember, StaffMention, TextAnnotation, ThemeDefinition
 from heed.textanalytics.pii import redact
 from heed.textanalytics.themes import Theme
 
@@ -136,3 +136,16 @@ def theme_candidates(*, user: User, lang: str, days: int = 90, limit: int = 3000
     )
     known = ThemeMatcher(active_themes(organisation_id=user.organisation_id))
     return discover_themes(texts, lang=lang, known=known) if texts else []
+
+
+def staff_list(*, user: User, unit_id: int | None = None):
+    """The staff lists of ``user``'s organisation (optionally one unit), active first, with their unit."""
+    members = StaffMember.objects.filter(organisation_id=user.organisation_id).select_related("unit")
+    if unit_id is not None:
+        members = members.filter(unit_id=unit_id)
+    return members.order_by("unit__code", "-is_active", "first_name", "last_name", "id")
+
+
+def staff_get(*, user: User, staff_id: int) -> StaffMember | None:
+    """A staff member of ``user``'s organisation, or ``None`` (another organisation's is never found)."""
+    return staff_list(user=user).filter(id=staff_id).first()

@@ -240,13 +240,103 @@ def sentiment_model_retrain(*, organisation: Organisation) -> SentimentModelVers
     return version
 
 
-def staff_add(*, unit: Unit, first_name: str, last_name: str = "", aliases: list[str] | None = None) -> StaffMember:
-    if not first_name.strip():
+def staff_snapshot(member: StaffMember) -> dict:
+    """What the audit log keeps of a staff member."""
+    return {
+        "name": f"{member.first_name} {member.last_name}".strip(),
+        "aliases": list(member.aliases),
+        "unit": str(member.unit),
+        "on the list": member.is_active,
+    }
+
+
+def _staff_clean(first_name: str, last_name: str, aliases: list[str] | None) -> tuple[str, str, list[str]]:
+    first_name, last_name = first_name.strip(), last_name.strip()
+    if not first_name:
         raise ApplicationError("A staff member needs a first name.")
-    return StaffMember.objects.create(
-        organisation_id=unit.organisation_id, unit=unit, first_name=first_name.strip(), last_name=last_name.strip(),
-        aliases=[a.strip() for a in aliases or [] if a.strip()],
-    )  # fmt: skip
+    if len(first_name) > 60 or len(last_name) > 60:
+        raise ApplicationError("Names are limited to 60 characters.")
+    return first_name, last_name, [a.strip()[:60] for a in aliases or [] if a.strip()]
+
+
+def _staff_list_changed(organisation_id: int) -> None:
+    """The staff list is part of the pipeline's version: comments are re-read after the change commits."""
+    from heed.textanalytics.tasks import annotations_refresh_task
+
+    transaction.on_commit(lambda: annotations_refresh_task.delay(organisation_id))
+
+
+@transaction.atomic
+def staff_add(
+    *, unit: Unit, first_name: str, last_name: str = "", aliases: list[str] | None = None, actor=None
+) -> StaffMember:
+    """Put a member of staff on ``unit``'s list (names as written; inflections are found by the pipeline).
+
+    Raises ApplicationError for an empty or over-long name or a closed unit. Recorded in the audit log."""
+    from heed.accounts.services import unit_require_open
+    from heed.governance.services import audit_record
+
+    first_name, last_name, aliases = _staff_clean(first_name, last_name, aliases)
+    unit_require_open(unit)
+    member = StaffMember.objects.create(organisation_id=unit.organisation_id, unit=unit, first_name=first_name,
+                                        last_name=last_name, aliases=aliases)  # fmt: skip
+    audit_record(organisation=unit.organisation_id, actor=actor, action="staff.added", target_type="staff_member",
+                 target_id=member.id, target_label=staff_snapshot(member)["name"],
+                 after=staff_snapshot(member))  # fmt: skip
+    if actor is not None:
+        _staff_list_changed(unit.organisation_id)
+    return member
+
+
+@transaction.atomic
+def staff_update(
+    *, actor, member: StaffMember, unit: Unit, first_name: str, last_name: str = "", aliases: list[str] | None = None
+) -> StaffMember:
+    """Rename a staff member, change their aliases or move them to another unit of the organisation.
+
+    Raises ApplicationError as ``staff_add`` does, and for a unit of another organisation."""
+    from heed.governance.services import audit_record
+
+    first_name, last_name, aliases = _staff_clean(first_name, last_name, aliases)
+    if unit.organisation_id != member.organisation_id:
+        raise ApplicationError("The unit belongs to another organisation.")
+    if unit.id != member.unit_id:
+        from heed.accounts.services import unit_require_open
+
+        unit_require_open(unit)
+    before = staff_snapshot(member)
+    member.first_name, member.last_name, member.aliases, member.unit = first_name, last_name, aliases, unit
+    after = staff_snapshot(member)
+    if after != before:
+        member.save(update_fields=["first_name", "last_name", "aliases", "unit"])
+        audit_record(organisation=member.organisation_id, actor=actor, action="staff.changed",
+                     target_type="staff_member", target_id=member.id, target_label=after["name"], before=before,
+                     after=after)  # fmt: skip
+        _staff_list_changed(member.organisation_id)
+    return member
+
+
+@transaction.atomic
+def staff_set_active(*, actor, member: StaffMember, active: bool) -> StaffMember:
+    """Take a staff member off the list (past mentions are kept) or put them back (not on a closed unit's
+    list: ApplicationError). Recorded in the audit log."""
+    from heed.governance.services import audit_record
+
+    if active == member.is_active:
+        return member
+    if active:
+        from heed.accounts.services import unit_require_open
+
+        unit_require_open(member.unit)
+    before = staff_snapshot(member)
+    member.is_active = active
+    member.save(update_fields=["is_active"])
+    audit_record(organisation=member.organisation_id, actor=actor,
+                 action="staff.reactivated" if active else "staff.deactivated", target_type="staff_member",
+                 target_id=member.id, target_label=before["name"], before=before,
+                 after=staff_snapshot(member))  # fmt: skip
+    _staff_list_changed(member.organisation_id)
+    return member
 
 
 def taxonomy_changed(*, organisation: Organisation) -> None:

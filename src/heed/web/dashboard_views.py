@@ -126,4 +126,4 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard")
     if can_design_surveys(user):  # type: ignore[arg-type]
         return redirect("surveys")
-    return redirect("admin:index") if user.is_staff else render(request, "heed/no_access.html", status=403)
+    return redirect("admin:index") if user.is_superuser else render(request, "heed/no_access.html", status=403)

@@ -136,7 +136,8 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
         return redirect("respond-thanks", kind=kind, token=token)
     version = survey_latest_version(survey=survey)
     fallback = survey.default_language
-    if survey.status != Survey.Status.PUBLISHED or version is None:
+    closed_unit = link.unit is not None and link.unit.is_closed  # a closed store takes no new responses
+    if survey.status != Survey.Status.PUBLISHED or version is None or closed_unit:
         return _message(fallback, "survey_closed", 410, request, survey)
     if invitation is not None and invitation.responded_at is not None:
         return _message(invitation.language or fallback, "already_answered", 409, request, survey)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_design_surveys
-from heed.accounts.selectors import unit_get, unit_list
+from heed.accounts.selectors import open_unit_list, unit_get
 from heed.core.errors import ApplicationError
 from heed.distribution.qr import qr_png, qr_svg
 from heed.distribution.selectors import link_get, link_list
@@ -293,7 +293,7 @@ def survey_links(request: HttpRequest, survey_id: int) -> HttpResponse:
             "survey": survey,
             "links": links,
             "form": form,
-            "units": unit_list(user=user),
+            "units": open_unit_list(user=user),  # closed units take no new links
             "version": survey_latest_version(survey=survey),
         },
         status=status,

@@ -2,12 +2,47 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
 from heed.api.api import api
-from heed.web import dashboard_views, driver_views, respond, survey_views, theme_views, token_views, weighting_views
+from heed.web import (
+    audit_views,
+    dashboard_views,
+    driver_views,
+    org_staff_views,
+    org_unit_views,
+    org_user_views,
+    respond,
+    survey_views,
+    theme_views,
+    token_views,
+    weighting_views,
+)
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="heed/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="heed/set_password.html", success_url="/account/set-password/done/"
+        ),
+        name="set-password",
+    ),
+    path(
+        "account/set-password/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="heed/set_password_done.html"),
+        name="set-password-done",
+    ),
+    path("organisation/", org_user_views.users, name="org-users"),
+    path("organisation/users/<int:user_id>/", org_user_views.user_edit, name="org-user"),
+    path("organisation/users/<int:user_id>/active/", org_user_views.user_active, name="org-user-active"),
+    path("organisation/users/<int:user_id>/unlock/", org_user_views.user_unlock, name="org-user-unlock"),
+    path("organisation/units/", org_unit_views.units, name="org-units"),
+    path("organisation/units/<int:unit_id>/", org_unit_views.unit_edit, name="org-unit"),
+    path("organisation/units/<int:unit_id>/closed/", org_unit_views.unit_closed, name="org-unit-closed"),
+    path("organisation/staff/", org_staff_views.staff, name="org-staff"),
+    path("organisation/staff/<int:staff_id>/", org_staff_views.staff_edit, name="org-staff-member"),
+    path("organisation/staff/<int:staff_id>/active/", org_staff_views.staff_active, name="org-staff-active"),
+    path("organisation/audit/", audit_views.audit_log, name="org-audit"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("surveys/", survey_views.surveys, name="surveys"),
     path("surveys/new/", survey_views.survey_new, name="survey-new"),

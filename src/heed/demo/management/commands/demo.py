@@ -36,8 +36,9 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_logins(self) -> None:
-        from heed.demo.seed import DEMO_PASSWORD, DEMO_USERS
+        from heed.demo.seed import DEMO_PASSWORD
+        from heed.demo.users import demo_user_rows
 
         self.stdout.write(f"Log in at http://127.0.0.1:8000/login/ with password '{DEMO_PASSWORD}' as:")
-        for username, _role, _unit, _name, sees in DEMO_USERS:
+        for username, sees in demo_user_rows():
             self.stdout.write(f"  {username:<14} {sees}")

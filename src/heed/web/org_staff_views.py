@@ -1,0 +1,100 @@
+"""Organisation pages for admins: the staff list of each unit, whose names the comment analysis looks for."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from heed.accounts.models import User
+from heed.accounts.selectors import open_unit_list, unit_get, unit_list
+from heed.core.errors import ApplicationError
+from heed.textanalytics.models import StaffMember
+from heed.textanalytics.selectors import staff_get, staff_list
+from heed.textanalytics.services import staff_add, staff_set_active, staff_update
+from heed.web.org_forms import StaffForm
+from heed.web.org_user_views import admin_only
+
+
+def _unit_filter(request: HttpRequest) -> int | None:
+    raw = request.GET.get("unit", "")
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 18 or unit_get(user=request.user, unit_id=int(raw)) is None:  # type: ignore[arg-type]
+        raise Http404("No such unit in your organisation.")
+    return int(raw)
+
+
+@admin_only
+def staff(request: HttpRequest) -> HttpResponse:
+    admin: User = request.user  # type: ignore[assignment]
+    unit_id = _unit_filter(request)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        form = StaffForm(request.POST, units=open_unit_list(user=admin))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                member = staff_add(unit=data["unit"], first_name=data["first_name"], last_name=data["last_name"],
+                                   aliases=form.alias_list(), actor=admin)  # fmt: skip
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, f"{member.first_name} {member.last_name} added to {member.unit}.")
+                return redirect(f"{request.path}?unit={member.unit_id}")
+    else:
+        form = StaffForm(units=open_unit_list(user=admin), initial={"unit": unit_id})
+    context = {"members": staff_list(user=admin, unit_id=unit_id), "form": form, "units": unit_list(user=admin),
+               "unit_id": unit_id}  # fmt: skip
+    return render(request, "heed/org/staff.html", context, status=status)
+
+
+def _managed_member(request: HttpRequest, staff_id: int) -> StaffMember:
+    member = staff_get(user=request.user, staff_id=staff_id)  # type: ignore[arg-type]
+    if member is None:
+        raise Http404("No such staff member in your organisation.")
+    return member
+
+
+@admin_only
+def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
+    admin: User = request.user  # type: ignore[assignment]
+    member = _managed_member(request, staff_id)
+    units = (open_unit_list(user=admin) | unit_list(user=admin).filter(id=member.unit_id)).distinct()
+    if request.method == "POST":
+        status = 400
+        form = StaffForm(request.POST, units=units)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                staff_update(actor=admin, member=member, unit=data["unit"], first_name=data["first_name"],
+                             last_name=data["last_name"], aliases=form.alias_list())  # fmt: skip
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, f"{member.first_name} {member.last_name} saved.")
+                return redirect(f"/organisation/staff/?unit={member.unit_id}")
+    else:
+        initial = {"first_name": member.first_name, "last_name": member.last_name, "unit": member.unit_id,
+                   "aliases": ", ".join(member.aliases)}  # fmt: skip
+        form = StaffForm(initial=initial, units=units)
+        status = 200
+    return render(request, "heed/org/staff_edit.html", {"member": member, "form": form}, status=status)
+
+
+@admin_only
+@require_POST
+def staff_active(request: HttpRequest, staff_id: int) -> HttpResponse:
+    member = _managed_member(request, staff_id)
+    active = request.POST.get("active") == "1"
+    try:
+        staff_set_active(actor=request.user, member=member, active=active)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{member.first_name} {'is back on' if active else 'was taken off'} the list.")
+    return redirect("org-staff-member", staff_id=member.id)
