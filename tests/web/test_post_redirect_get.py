@@ -16,18 +16,19 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from heed.accounts.models import ApiToken
+from heed.accounts.models import ApiToken, Role, Unit, User
 from heed.analytics.models import WeightingScheme
 from heed.distribution.models import SurveyLink
 from heed.responses.services import Submission, response_submit
 from heed.surveys.models import Question, Survey, SurveyVersion
-from heed.textanalytics.models import ThemeDefinition
+from heed.textanalytics.models import StaffMember, ThemeDefinition
 from tests.conftest import VALID_INTERCEPT, World, login
 
 READ_ONLY_PAGES = {
     "home", "dashboard", "surveys", "survey-preview", "survey-drivers", "link-qr", "respond-thanks",
+    "org-audit", "set-password-done",
 }  # fmt: skip
-OUTSIDE_THIS_RULE = {"login", "logout", "respond"}  # Django's auth views; respondent flow tested below
+OUTSIDE_THIS_RULE = {"login", "logout", "respond", "set-password"}  # Django's auth views; respondent flow below
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,64 @@ FORMS = [
 ]  # fmt: skip
 
 
+def _admin(world: World) -> User:
+    return User.objects.get_or_create(
+        organisation=world.org, username="root-admin", defaults={"role": Role.ADMIN, "is_active": True}
+    )[0]
+
+
+def _member(world: World) -> StaffMember:
+    return StaffMember.objects.get_or_create(organisation=world.org, unit=world.store_a, first_name="Marko")[0]
+
+
+ORGANISATION_FORMS = [
+    Form("org-users", lambda w: "/organisation/", lambda w: {"username": "newbie", "role": "analyst"},
+         lambda w: User.objects.filter(organisation=w.org).count()),
+    Form("org-user", lambda w: f"/organisation/users/{w.manager_a.id}/",
+         lambda w: {"role": "unit_manager", "units": [w.store_b.id]},
+         lambda w: User.objects.filter(organisation=w.org).count(), grows=False),
+    Form("org-user-active", lambda w: f"/organisation/users/{w.interviewer.id}/active/", lambda w: {"active": "0"},
+         lambda w: User.objects.filter(organisation=w.org, is_active=True).count(), grows=False),
+    Form("org-user-unlock", lambda w: f"/organisation/users/{w.interviewer.id}/unlock/", lambda w: {},
+         lambda w: User.objects.filter(organisation=w.org).count(), grows=False),
+    Form("org-units", lambda w: "/organisation/units/",
+         lambda w: {"code": "S9", "name": "Split", "kind": "store", "parent": w.region.id},
+         lambda w: Unit.objects.filter(organisation=w.org).count()),
+    Form("org-unit", lambda w: f"/organisation/units/{w.store_b.id}/", lambda w: {"name": "Zagreb Centar"},
+         lambda w: Unit.objects.filter(organisation=w.org).count(), grows=False),
+    Form("org-unit-closed", lambda w: f"/organisation/units/{w.store_b.id}/closed/", lambda w: {"closed": "1"},
+         lambda w: Unit.objects.filter(organisation=w.org, closed_at__isnull=False).count()),
+    Form("org-staff", lambda w: "/organisation/staff/", lambda w: {"first_name": "Ana", "unit": w.store_a.id},
+         lambda w: StaffMember.objects.filter(organisation=w.org).count()),
+    Form("org-staff-member", lambda w: f"/organisation/staff/{_member(w).id}/",
+         lambda w: {"first_name": "Marco", "unit": w.store_a.id},
+         lambda w: StaffMember.objects.filter(organisation=w.org).count(), grows=False),
+    Form("org-staff-active", lambda w: f"/organisation/staff/{_member(w).id}/active/", lambda w: {"active": "0"},
+         lambda w: StaffMember.objects.filter(organisation=w.org, is_active=False).count()),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("form", ORGANISATION_FORMS, ids=[form.url_name for form in ORGANISATION_FORMS])
+def test_an_organisation_form_answers_with_a_redirect_and_a_reload_changes_nothing(
+    world, form: Form, django_capture_on_commit_callbacks
+):
+    admin = _admin(world)
+    client = Client()
+    client.force_login(admin)
+    _member(world)
+    before = form.count(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = client.post(form.url(world), form.data(world))
+    assert posted.status_code in (302, 303), posted.content.decode()[:2000]
+    after = form.count(world)
+    if form.grows:
+        assert after == before + 1
+    for _reload in range(2):
+        page = client.get(posted["Location"])
+        assert page.status_code == 200
+        assert form.count(world) == after
+
+
 def _url_names(patterns: list, prefix: str = "") -> set[str]:
     names: set[str] = set()
     for pattern in patterns:
@@ -96,7 +155,7 @@ def _url_names(patterns: list, prefix: str = "") -> set[str]:
 
 def test_every_page_is_classified():
     pages = _url_names(get_resolver().url_patterns)
-    tested = {form.url_name for form in FORMS}
+    tested = {form.url_name for form in FORMS + ORGANISATION_FORMS}
     unclassified = pages - tested - READ_ONLY_PAGES - OUTSIDE_THIS_RULE
     assert not unclassified, (
         f"add these pages to FORMS (with a POST/redirect/GET test) or READ_ONLY_PAGES: {unclassified}"
