@@ -214,3 +214,17 @@ def test_metrics_version_parameter_is_checked(world):
     assert client.get(f"/api/metrics?survey_id={world.survey.id}&version=5").status_code == 404
     body = client.get(f"/api/metrics?survey_id={world.survey.id}&version=1").json()
     assert [m["reference_version"] for m in body["versions"][0]["metrics"]] == [1, 1, 1]
+
+
+def test_engagement_refuses_an_item_on_another_scale(world):
+    survey = survey_create(organisation=world.org, title="Engagement", created_by=None, template_key="engagement")
+    survey_publish(survey=survey, actor=None)
+    fair = survey.questions.get(key="eng_fair")
+    question_update(question=fair, data={"key": "eng_fair", "type": "rating", "min_value": 1, "max_value": 10,
+                                         "texts": fair.texts, "required": True})  # fmt: skip
+    survey_publish(survey=survey, actor=None)
+    client = api_client(world.analyst)
+    answer = client.get(f"/api/surveys/{survey.id}/engagement")
+    assert answer.status_code == 400 and answer.json()["code"] == "engagement_scale_changed"
+    assert "eng_fair (1–10, the index expects 1–5)" in answer.json()["detail"]
+    assert client.get(f"/api/surveys/{survey.id}/engagement?version=1").json()["code"] == "no_responses"

@@ -77,7 +77,7 @@ def test_dashboard_refuses_a_mismatched_pair_with_a_clear_message(two_surveys):
     page = client.get(f"/dashboard/?survey={world.survey.id}&weighting={scheme.id}")
     assert page.status_code == 400
     html = page.content.decode()
-    assert "belongs to the survey “Relationship NPS”" in html
+    assert "belongs to the survey “Relationship NPS”" in html and f"not to “Store visit” (id {world.survey.id})" in html
     assert 'id="responses-total"' not in html  # no figures under the wrong title
 
 

@@ -23,12 +23,23 @@ def engagement_summary(
         raise NotFoundError("No such survey.")
     chosen = survey_version_get(survey=survey, number=version)
     keys = list(ENGAGEMENT_SCALES)
-    present = {q.key for q in version_definition(chosen).questions} if chosen else set()
-    missing = [key for key in keys if key not in present]
-    if missing:
+    definition = version_definition(chosen) if chosen else None
+    missing = [key for key in keys if definition is None or definition.question(key) is None]
+    if missing or chosen is None or definition is None:
         raise ApplicationError(
             f"This survey lacks the engagement question(s) {', '.join(missing)}; start from the engagement template.",
             code="not_engagement_survey",
+        )
+    rescaled = [
+        f"{key} ({q.min:g}–{q.max:g}, the index expects {low:g}–{high:g})"
+        for key, (low, high) in ENGAGEMENT_SCALES.items()
+        if (q := definition.question(key)) is not None and (q.min, q.max) != (low, high)
+    ]
+    if rescaled:  # the index puts each item on 0-100 by its scale: another scale would mean something else
+        raise ApplicationError(
+            f"In version {chosen.number} (the version analysed) these engagement items have another scale: "
+            f"{', '.join(rescaled)}.",
+            code="engagement_scale_changed",
         )
     scoped = (filters or ResponseFilters()).model_copy(update={"survey_id": survey.id})
     pooling = question_versions(survey=survey, keys=keys, version=chosen)

@@ -4,7 +4,8 @@ This is the one query path for these numbers: the dashboard and the API both cal
 ``metric_summary``/``metric_rows``/``metric_grid``. The database returns sufficient statistics
 per group (counts, sums, sums of squares) -- from the daily rollups (``analytics.rollups``) when
 the grouping and filters allow, else from the responses -- and ``heed.stats`` turns them into
-estimates. No response is loaded into Python.
+estimates. No response is loaded into Python. Each metric reads only the survey versions whose
+metric question means what it means in the version analysed (``headline_pooling``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from heed.accounts.models import Unit, User
 from heed.analytics.models import DailyRollup, ResponseWeight, RollupDirtyDay, WeightingScheme
 from heed.analytics.rollups import SUFFICIENT_STATISTICS, rollups_refresh
+from heed.core.errors import ApplicationError
 from heed.responses.selectors import ResponseFilters, response_queryset, scoped_unit_ids
 from heed.stats.comparisons import benjamini_hochberg, mean_difference_from_sums
 from heed.stats.intervals import Estimate, mean, nps_adjusted_wald, proportion
@@ -246,8 +248,6 @@ def headline_pooling(
     ``version`` (with a survey) sets the version analysed, else each survey's latest."""
     filters = filters or ResponseFilters()
     if version is not None and filters.survey_id is None:
-        from heed.core.errors import ApplicationError
-
         raise ApplicationError("Give survey_id with version.", code="version_needs_survey")
     return HeadlinePooling(
         metric_versions_by_survey(organisation_id=user.organisation_id, survey_id=filters.survey_id, version=version)

@@ -290,9 +290,11 @@ def weighting_scheme_for_survey(*, user: User, scheme_id: int, survey_id: int | 
     if scheme is None:
         raise NotFoundError("No weighting scheme with that id.")
     if survey_id is not None and survey_id != scheme.survey_id:
+        asked = Survey.objects.filter(organisation_id=user.organisation_id, id=survey_id).first()
+        other = f"“{asked.title}” (id {survey_id})" if asked else f"survey {survey_id}"
         raise ApplicationError(
             f"The weighting scheme “{scheme.name}” belongs to the survey “{scheme.survey.title}” "
-            f"(id {scheme.survey_id}), not to survey {survey_id}: weights of one survey cannot weigh another. "
+            f"(id {scheme.survey_id}), not to {other}: weights of one survey cannot weigh another. "
             "Choose a scheme of this survey, or leave the survey out to use the scheme's own.",
             code="weighting_survey_mismatch",
             extra={"survey_id": survey_id, "weighting_survey_id": scheme.survey_id},

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_see_personal_data
+from heed.analytics.selectors import headline_pooling
 from heed.responses.selectors import ResponseFilters, response_queryset
 from heed.stats.intervals import nps_adjusted_wald, proportion
 from heed.stats.reliability import NPS_POLICY, reliability
@@ -24,8 +25,6 @@ def _annotations(user: User, filters: ResponseFilters | None):
 def theme_summary(*, user: User, filters: ResponseFilters | None = None) -> dict[str, Any]:
     """Per theme: how many comments mention it, how negative they are, the NPS of those who wrote them,
     and how often detractors raise it ("what detractors talk about"), sorted by that last figure."""
-    from heed.analytics.selectors import headline_pooling
-
     annotations = _annotations(user, filters)
     # NPS read only from versions whose NPS question means what it means in the version analysed (issue 7, pt 3)
     excluded = sorted(headline_pooling(user=user, filters=filters).excluded["nps"])
