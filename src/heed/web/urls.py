@@ -2,13 +2,23 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
 from heed.api.api import api
-from heed.web import dashboard_views, driver_views, respond, survey_views, theme_views, token_views, weighting_views
+from heed.web import (
+    comment_views,
+    dashboard_views,
+    driver_views,
+    respond,
+    survey_views,
+    theme_views,
+    token_views,
+    weighting_views,
+)
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="heed/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("comments/", comment_views.comments, name="comments"),
     path("surveys/", survey_views.surveys, name="surveys"),
     path("surveys/new/", survey_views.survey_new, name="survey-new"),
     path("surveys/<int:survey_id>/edit/", survey_views.survey_edit, name="survey-edit"),
