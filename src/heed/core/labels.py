@@ -81,6 +81,7 @@ DIMENSIONS: dict[str, str] = {
     "language": "Language",
     "age_group": "Age group",
     "gender": "Gender",
+    "region": "Region",
     "touchpoint": "Touchpoint",
     "week": "Week",
     "month": "Month",
