@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from heed.core.channels import Channel
+from heed.core.labels import operator_label, question_type_label
 from heed.responses.selectors import ResponseFilters
 from heed.surveys.definition import QUESTION_TYPES
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
@@ -46,22 +47,14 @@ class QuestionForm(forms.Form):
     """
 
     key = forms.SlugField(max_length=40, help_text="Short name used in exports and skip logic, e.g. nps")
-    type = forms.ChoiceField(choices=[(t, t.replace("_", " ")) for t in QUESTION_TYPES])
+    type = forms.ChoiceField(choices=[(t, question_type_label(t)) for t in QUESTION_TYPES])
     required = forms.BooleanField(required=False)
     metric = forms.ChoiceField(choices=[("", "—"), ("nps", "NPS"), ("csat", "CSAT"), ("ces", "CES")], required=False)
     min_value = forms.FloatField(required=False)
     max_value = forms.FloatField(required=False)
     show_if_question = forms.CharField(required=False, max_length=40)
     show_if_op = forms.ChoiceField(
-        choices=[
-            ("eq", "is"),
-            ("ne", "is not"),
-            ("in", "is one of"),
-            ("lte", "≤"),
-            ("gte", "≥"),
-            ("answered", "is answered"),
-        ],
-        required=False,
+        choices=[(op, operator_label(op)) for op in ("eq", "ne", "in", "lte", "gte", "answered")], required=False
     )
     show_if_value = forms.CharField(required=False, max_length=200)
 
