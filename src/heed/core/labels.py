@@ -73,7 +73,7 @@ QUESTION_TYPES: dict[str, str] = {
 }
 
 # The tone of a comment or of a sentence naming a member of staff (``TextAnnotation.sentiment``).
-TONES: dict[str, str] = {"positive": "Positive", "neutral": "Neutral", "negative": "Negative", "mixed": "Mixed"}
+TONES: dict[str, str] = {"positive": "Positive", "neutral": "Neutral", "negative": "Negative"}
 
 DIMENSIONS: dict[str, str] = {
     "unit": "Unit",

@@ -31,9 +31,7 @@ class CommentFilterForm(ResponseFilterForm):
     survey = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     score = forms.ChoiceField(required=False, label="Score", choices=[("", "All scores"), *SCORE_GROUPS.items()])
     theme = forms.ChoiceField(required=False, label="Theme")
-    tone = forms.ChoiceField(
-        required=False, label="Tone", choices=[("", "All tones"), *((k, v) for k, v in TONES.items() if k != "mixed")]
-    )
+    tone = forms.ChoiceField(required=False, label="Tone", choices=[("", "All tones"), *TONES.items()])
     q = forms.CharField(required=False, max_length=MAX_SEARCH_LENGTH, label="Text contains", strip=True)
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
     field_order = ["survey", "unit", "channel", "language", "date_from", "date_to", "score", "theme", "tone", "q"]

@@ -27,7 +27,7 @@ class TrendMetric:
 
 TREND_METRICS: tuple[TrendMetric, ...] = (
     TrendMetric("nps", "NPS", -100, 100, 5, 20),
-    TrendMetric("csat_top2", "CSAT top-2-box (% satisfied, 4–5 of 5)", 0, 100, 5, 10, scale=100),
+    TrendMetric("csat_top2", "CSAT top-2-box (% 4–5)", 0, 100, 5, 10, scale=100),
     TrendMetric("csat_mean", "CSAT mean (1–5)", 1, 5, 0.1, 0.4),
     TrendMetric("ces_mean", "CES mean (1–7)", 1, 7, 0.1, 0.6),
 )

@@ -15,7 +15,8 @@
     data: { labels: data.labels, datasets: [] },
     options: {
       responsive: true, maintainAspectRatio: false, animation: false,
-      scales: { y: { title: { display: true } } },
+      // the server's bounds hold the data; ticks stay at round steps inside them (no "60, 70" pile-up at the top)
+      scales: { y: { title: { display: true }, ticks: { includeBounds: false } } },
       plugins: {
         legend: { labels: { filter: function (item) { return item.datasetIndex === 2; } } },
         tooltip: { callbacks: { afterLabel: function (ctx) {
@@ -33,7 +34,7 @@
         backgroundColor: "rgba(11,92,173,0.15)" },
       { label: "95% CI low", data: pick(metric, "low"), borderWidth: 0, pointRadius: 0, fill: false },
       { label: metric.label, data: pick(metric, "value"), borderColor: "#0b5cad", backgroundColor: "#0b5cad",
-        tension: 0.2 }
+        tension: 0 }
     ];
     chart.options.scales.y.min = metric.min;
     chart.options.scales.y.max = metric.max;
