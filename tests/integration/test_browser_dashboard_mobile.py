@@ -71,6 +71,11 @@ def test_staff_pages_fit_a_390px_phone(live_server):
         "themes": "/themes/",
         "survey list": "/surveys/",
         "comments": "/comments/",
+        "builder": f"/surveys/{survey_id}/edit/",
+        "preview": f"/surveys/{survey_id}/preview/",
+        "links": f"/surveys/{survey_id}/links/",
+        "weighting": f"/surveys/{survey_id}/weighting/",
+        "tokens": "/account/tokens/",
     }
     widths: dict[str, int] = {}
     with chromium() as browser:

@@ -24,13 +24,14 @@ register.filter("dimension_label", labels.dimension_label)
 
 @register.filter
 def option_label(value: object, options: dict[str, str] | None) -> str:
-    """``{{ value|option_label:labels }}``: a list of values or one value, through a value -> label map."""
+    """``{{ value|option_label:labels }}``: a list of values or one value, through a value -> label map;
+    a value that is no option (a number, a typed literal) is shown as it is."""
     options = options or {}
     if isinstance(value, list | tuple):
-        return ", ".join(options.get(str(v)) or labels.humanize(str(v)) for v in value)
+        return ", ".join(options.get(str(v)) or str(v) for v in value)
     if value is None or value == "":
         return labels.NONE_LABEL
-    return options.get(str(value)) or labels.humanize(str(value))
+    return options.get(str(value)) or str(value)
 
 
 def _option_pair(option: Any) -> tuple[str, dict[str, str]]:
