@@ -56,5 +56,8 @@ def test_breakdowns_and_the_api_give_labels_not_keys(world):
     assert by["touchpoint"] == {"returns_refunds": "Returns & refunds", "": "(none)"}
     language = {r.key: r.label for r in metric_rows(user=world.analyst, dimension="language")}
     assert language == {"hr": "Croatian"}
+    world.analyst.language = "it"  # option labels in the reader's language
+    gender = {r.key: r.label for r in metric_rows(user=world.analyst, dimension="gender")}
+    assert gender == {"female": "Donna"}
     body = api_client(world.analyst).get("/api/metrics", {"group_by": "channel"}).json()
     assert {row["key"]: row["label"] for row in body["rows"]} == by["channel"]

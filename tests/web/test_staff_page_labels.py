@@ -146,7 +146,7 @@ def _labels(organisation: Organisation) -> list[str]:
 
 def _pages(organisation: Organisation, user: User) -> list[str]:
     pages = ["/dashboard/", "/dashboard/?trend=week", "/comments/", "/account/tokens/"]
-    pages += [f"/dashboard/?group_by={g}" for g in ("unit", "channel", "language", "age_group", "touchpoint")]
+    pages += [f"/dashboard/?group_by={g}" for g in ("unit", "channel", "language", "age_group", "gender", "touchpoint")]
     surveys = Survey.objects.filter(organisation=organisation)
     pages += [f"/dashboard/?survey={s.id}&group_by=age_group" for s in surveys]
     pages += [f"/comments/?theme={key}" for key in ThemeDefinition.objects.filter(organisation=organisation)
@@ -204,6 +204,8 @@ def test_labels_replace_the_keys_on_the_pages(demo):
     client = _login(demo.users.get(username="analyst"))
     channel = visible_text(client.get("/dashboard/?group_by=channel").content.decode())
     assert "Interviewer intercept" in channel and "QR code (in store)" in channel
+    gender = visible_text(client.get("/dashboard/?group_by=gender").content.decode())
+    assert "Prefer not to say" in gender and "Female" in gender
     touchpoint = visible_text(client.get("/dashboard/?group_by=touchpoint").content.decode())
     assert "Returns & refunds" in touchpoint and "In store" in touchpoint
     draft = Survey.objects.get(organisation=demo, title="Draft with skip logic")

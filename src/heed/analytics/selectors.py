@@ -32,7 +32,7 @@ from heed.stats.weighting import (
 )
 from heed.surveys.selectors import option_labels
 
-Dimension = Literal["unit", "channel", "language", "age_group", "touchpoint", "week", "month"]
+Dimension = Literal["unit", "channel", "language", "age_group", "gender", "touchpoint", "week", "month"]
 DIMENSIONS: tuple[str, ...] = Dimension.__args__  # type: ignore[attr-defined]
 
 # Summing rollup rows gives the same sufficient statistics as aggregating the responses.
@@ -255,7 +255,7 @@ def metric_summary(
 def metric_rows(
     *, user: User, dimension: str, filters: ResponseFilters | None = None, scheme: WeightingScheme | None = None
 ) -> list[MetricRow]:
-    """Metrics per value of ``dimension`` (unit, channel, language, age group, week or month)."""
+    """Metrics per value of ``dimension`` (unit, channel, language, age group, gender, touchpoint, week or month)."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
     grouped, (field,) = _grouped(user, (dimension,), filters, scheme)

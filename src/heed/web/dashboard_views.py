@@ -19,7 +19,9 @@ from heed.web.comment_views import drilldown_query
 from heed.web.forms import ResponseFilterForm
 from heed.web.trend_chart import trend_chart
 
-GROUPS = [(name, dimension_label(name)) for name in ("unit", "channel", "language", "age_group", "touchpoint")]
+GROUPS = [
+    (name, dimension_label(name)) for name in ("unit", "channel", "language", "age_group", "gender", "touchpoint")
+]
 # Breakdowns whose rows link to the comment list filtered to that row.
 DRILLABLE = {"unit", "channel", "language"}
 LATEST_COMMENTS = 10
