@@ -97,12 +97,15 @@ def test_the_comment_page_filters_escapes_and_pages(comments):
 
 @pytest.mark.parametrize(
     "query", [{"page": "0"}, {"page": "abc"}, {"page": "10000000000000000000"}, {"score": "nps_bogus"},
-              {"tone": "furious"}, {"q": "x" * 101}, {"unit": "999999"}],
+              {"tone": "furious"}, {"q": "x" * 101}, {"unit": "999999"}, {"date_to": "9999-12-31"},
+              {"date_from": "0001-01-01"}, {"q": "fine\x00service"}],
 )  # fmt: skip
 def test_bad_filters_get_a_422_with_the_form_not_a_500(comments, query):
     response = login(comments.analyst).get("/comments/", query)
     assert response.status_code == 422
     assert "Some filters were not understood" in response.content.decode()
+    if "date_to" in query or "date_from" in query:  # the dashboard shares the date filters
+        assert login(comments.analyst).get("/dashboard/", query).status_code == 422
 
 
 def test_the_dashboard_drills_down_from_themes_and_units_to_the_comments(comments):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from heed.core.channels import Channel
 from heed.core.labels import operator_label, question_type_label
@@ -15,6 +17,11 @@ from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.surveys.templates_library import TEMPLATES
 
 LANGUAGE_CHOICES = list(SUPPORTED_LANGUAGES.items())
+# Filter dates a page accepts (a date far outside overflows the time-zone arithmetic of the day bounds).
+DATE_BOUNDS = [
+    MinValueValidator(dt.date(1900, 1, 1), message="Give a date from 1900-01-01 on."),
+    MaxValueValidator(dt.date(2999, 12, 31), message="Give a date up to 2999-12-31."),
+]
 
 
 class SurveyCreateForm(forms.Form):
@@ -152,8 +159,8 @@ class ResponseFilterForm(forms.Form):
     unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
     language = forms.ChoiceField(choices=[("", "All languages"), *LANGUAGE_CHOICES], required=False)
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=DATE_BOUNDS)
+    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=DATE_BOUNDS)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
