@@ -21,6 +21,7 @@ from heed.accounts.models import Unit, User
 from heed.analytics.models import DailyRollup, ResponseWeight, RollupDirtyDay, WeightingScheme
 from heed.analytics.rollups import SUFFICIENT_STATISTICS, rollups_refresh
 from heed.core.errors import ApplicationError
+from heed.core.labels import value_label
 from heed.responses.selectors import ResponseFilters, response_queryset, scoped_unit_ids
 from heed.stats.comparisons import benjamini_hochberg, mean_difference_from_sums
 from heed.stats.intervals import Estimate, mean, nps_adjusted_wald, proportion
@@ -32,9 +33,9 @@ from heed.stats.weighting import (
     weighted_proportion_from_sums,
 )
 from heed.surveys.definition import METRICS
-from heed.surveys.selectors import VersionPooling, metric_versions_by_survey
+from heed.surveys.selectors import VersionPooling, metric_versions_by_survey, option_labels
 
-Dimension = Literal["unit", "channel", "language", "age_group", "touchpoint", "week", "month"]
+Dimension = Literal["unit", "channel", "language", "age_group", "gender", "touchpoint", "week", "month"]
 DIMENSIONS: tuple[str, ...] = Dimension.__args__  # type: ignore[attr-defined]
 
 # Summing rollup rows gives the same sufficient statistics as aggregating the responses.
@@ -265,7 +266,9 @@ def _group_field(dimension: str, *, on_rollups: bool, prefix: str = "") -> tuple
     return field, (F(f"{prefix}{field}") if prefix else None)
 
 
-def _labels(dimension: str, keys: list[Any], user: User) -> dict[Any, str]:
+def _labels(dimension: str, keys: list[Any], user: User, filters: ResponseFilters | None = None) -> dict[Any, str]:
+    """What people read for each key: unit code and name, period, or a label from ``heed.core.labels``
+    (channel, language, touchpoint) or from the surveys' definitions (age group options), never a raw key."""
     if dimension == "unit":
         units = Unit.objects.filter(organisation_id=user.organisation_id, id__in=[k for k in keys if k])
         labels = {unit.id: f"{unit.code} {unit.name}" for unit in units}
@@ -274,7 +277,13 @@ def _labels(dimension: str, keys: list[Any], user: User) -> dict[Any, str]:
     if dimension in ("week", "month"):
         fmt = "%G-W%V" if dimension == "week" else "%Y-%m"
         return {k: k.strftime(fmt) for k in keys if k is not None}
-    return {k: (k or "(none)") for k in keys}
+    if dimension in ("age_group", "gender"):
+        options = option_labels(
+            organisation_id=user.organisation_id, language=user.language, question_type=dimension,
+            survey_id=filters.survey_id if filters else None,
+        )  # fmt: skip
+        return {k: options.get(k) or value_label(dimension, k) for k in keys}
+    return {k: value_label(dimension, k) for k in keys}
 
 
 def _uses_rollups(filters: ResponseFilters, dimensions: tuple[str, ...]) -> bool:
@@ -350,11 +359,11 @@ def metric_rows(
     *, user: User, dimension: str, filters: ResponseFilters | None = None, scheme: WeightingScheme | None = None,
     pooling: HeadlinePooling | None = None,
 ) -> list[MetricRow]:  # fmt: skip
-    """Metrics per value of ``dimension`` (unit, channel, language, age group, week or month)."""
+    """Metrics per value of ``dimension`` (unit, channel, language, age group, gender, touchpoint, week or month)."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
     grouped, (field,) = _grouped(user, (dimension,), filters, scheme, pooling)
-    labels = _labels(dimension, [g[field] for g in grouped], user)
+    labels = _labels(dimension, [g[field] for g in grouped], user, filters)
     build = _weighted_row if scheme else _row
     rows = [build(g[field], labels.get(g[field], str(g[field])), g) for g in grouped]
     return rows if dimension in ("week", "month") else _mark_nps_vs_rest(rows)
@@ -369,7 +378,7 @@ def metric_grid(
         raise ValueError(f"give two of {', '.join(DIMENSIONS)}")
     grouped, fields = _grouped(user, dimensions, filters, scheme, pooling)
     build = _weighted_row if scheme else _row
-    labels = [_labels(d, [g[f] for g in grouped], user) for d, f in zip(dimensions, fields, strict=True)]
+    labels = [_labels(d, [g[f] for g in grouped], user, filters) for d, f in zip(dimensions, fields, strict=True)]
     out = []
     for g in grouped:
         first, second = (labels[i].get(g[f], str(g[f])) for i, f in enumerate(fields))

@@ -22,6 +22,7 @@ from heed.analytics.models import WeightingScheme
 from heed.analytics.rollups import rollups_rebuild
 from heed.analytics.weighting import weighting_scheme_compute
 from heed.core.channels import Channel
+from heed.core.labels import channel_label
 from heed.demo.comment_bank import COMMENTS, STAFF_PRAISE
 from heed.demo.scenario import (
     AGE_EFFECT,
@@ -246,7 +247,7 @@ def seed_demo(
                     survey=survey.version.survey,
                     channel=channel,
                     unit=store.unit,
-                    name=f"{store.unit.code} {channel}",
+                    name=f"{store.unit.code} {channel_label(channel)}",
                     touchpoint="store"
                     if channel in ("qr", "intercept")
                     else "after purchase"

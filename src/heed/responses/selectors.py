@@ -70,12 +70,17 @@ def response_list(*, user: User, filters: ResponseFilters | None = None) -> Quer
     )
 
 
-def comment_list(*, user: User, filters: ResponseFilters | None = None, limit: int = 50) -> QuerySet[Answer]:
-    """Newest open-text answers with their response's unit and scores (text is escaped by templates)."""
+def comment_queryset(*, user: User, filters: ResponseFilters | None = None) -> QuerySet[Answer]:
+    """Non-empty open-text answers of the responses ``user`` may see, newest first (not sliced)."""
     responses = response_queryset(user=user, filters=filters)
     return (
         Answer.objects.filter(response__in=responses, question_type="text")
         .exclude(text_value="")
         .select_related("response__unit")
-        .order_by("-response__submitted_at", "-id")[:limit]
+        .order_by("-response__submitted_at", "-id")
     )
+
+
+def comment_list(*, user: User, filters: ResponseFilters | None = None, limit: int = 50) -> QuerySet[Answer]:
+    """Newest open-text answers with their response's unit and scores (text is escaped by templates)."""
+    return comment_queryset(user=user, filters=filters)[:limit]

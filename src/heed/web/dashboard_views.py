@@ -15,19 +15,21 @@ from heed.analytics.weighting import (
     weighting_unweighted_count,
 )
 from heed.core.errors import ApplicationError
-from heed.responses.selectors import ResponseFilters, comment_list
+from heed.core.labels import dimension_label
 from heed.surveys.selectors import survey_list
-from heed.textanalytics.selectors import comment_text, staff_summary, theme_summary
+from heed.textanalytics.comment_selectors import comment_page
+from heed.textanalytics.selectors import staff_summary, theme_summary
 from heed.web.access import role_required
+from heed.web.comment_views import drilldown_query
 from heed.web.forms import ResponseFilterForm
+from heed.web.trend_chart import trend_chart
 
 GROUPS = [
-    ("unit", "Unit"),
-    ("channel", "Channel"),
-    ("language", "Language"),
-    ("age_group", "Age group"),
-    ("touchpoint", "Touchpoint"),
+    (name, dimension_label(name)) for name in ("unit", "channel", "language", "age_group", "gender", "touchpoint")
 ]
+# Breakdowns whose rows link to the comment list filtered to that row.
+DRILLABLE = {"unit", "channel", "language"}
+LATEST_COMMENTS = 10
 
 
 class DashboardFilterForm(ResponseFilterForm):
@@ -61,15 +63,6 @@ class DashboardFilterForm(ResponseFilterForm):
             return None
 
 
-def _comments(user: User, filters: ResponseFilters) -> list[dict]:
-    answers = (
-        comment_list(user=user, filters=filters, limit=30)
-        .select_related("annotation")
-        .prefetch_related("annotation__themes")
-    )
-    return [{"answer": a, "text": comment_text(user, a), "annotation": getattr(a, "annotation", None)} for a in answers]
-
-
 @role_required(can_view_results)
 def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -98,21 +91,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         key=lambda r: r.label,
     )
     trend = metric_rows(user=user, dimension=trend_by, filters=filters, scheme=scheme, pooling=pooling)
+    comment_query = drilldown_query(data | {"survey": filters.survey_id})
     context = {
         "form": form,
         "summary": summary,
         "rows": rows,
         "group_by": dict(GROUPS)[group_by],
+        "drill": group_by if group_by in DRILLABLE else "",
         "trend": trend,
         "trend_by": trend_by,
-        "trend_data": [row.as_dict() for row in trend],
-        "comments": _comments(user, filters),
+        "trend_data": trend_chart([row.as_dict() for row in trend]),
+        "comments": comment_page(user=user, filters=filters, page_size=LATEST_COMMENTS),
+        "comment_query": comment_query,
         "themes": theme_summary(user=user, filters=filters),
         "staff": staff_summary(user=user, filters=filters, limit=10),
         "scheme": scheme,
         "survey_from_weighting": survey_from_weighting,
         "pooled_versions": pooling.versions().get(filters.survey_id) if filters.survey_id else None,
         "version_notes": pooling.notes(),
+        "weighting_variables": [dimension_label(name) for name in (scheme.targets if scheme else {})],
         "unweighted": weighting_unweighted_count(user=user, scheme=scheme, filters=filters) if scheme else 0,
     }
     return render(request, "heed/dashboard.html", context, status=200 if not form.errors else 422)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.text import Truncator
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_view_results
@@ -33,7 +34,7 @@ class DriverForm(ResponseFilterForm):
 
     def __init__(self, *args, user: User, setup: DriverSetup | None, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
-        scales = [(q.key, f"{setup.text(q)} ({q.key})") for q in setup.scales] if setup else []
+        scales = [(q.key, setup.text(q)) for q in setup.scales] if setup else []
         self.fields["outcome"].choices = scales
         self.fields["drivers"].choices = scales
         numbers = list(setup.survey.versions.order_by("-number").values_list("number", flat=True)) if setup else []
@@ -101,6 +102,7 @@ def survey_drivers(request: HttpRequest, survey_id: int) -> HttpResponse:
             {
                 "key": d["key"],
                 "text": d["text"],
+                "short": Truncator(d["text"]).chars(28),  # the label next to the point
                 "importance": d["percent"],
                 "performance": d["performance"],
                 "quadrant": d["quadrant"],

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from heed.core.channels import Channel
+from heed.core.labels import operator_label, question_type_label
 from heed.responses.selectors import ResponseFilters
 from heed.surveys.definition import QUESTION_TYPES
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.surveys.templates_library import TEMPLATES
 
 LANGUAGE_CHOICES = list(SUPPORTED_LANGUAGES.items())
+# Filter dates a page accepts (a date far outside overflows the time-zone arithmetic of the day bounds).
+DATE_BOUNDS = [
+    MinValueValidator(dt.date(1900, 1, 1), message="Give a date from 1900-01-01 on."),
+    MaxValueValidator(dt.date(2999, 12, 31), message="Give a date up to 2999-12-31."),
+]
 
 
 class SurveyCreateForm(forms.Form):
@@ -46,7 +54,7 @@ class QuestionForm(forms.Form):
     """
 
     key = forms.SlugField(max_length=40, help_text="Short name used in exports and skip logic, e.g. nps")
-    type = forms.ChoiceField(choices=[(t, t.replace("_", " ")) for t in QUESTION_TYPES])
+    type = forms.ChoiceField(choices=[(t, question_type_label(t)) for t in QUESTION_TYPES])
     required = forms.BooleanField(required=False)
     metric = forms.ChoiceField(
         choices=[("", "By question type"), ("none", "None"), ("nps", "NPS"), ("csat", "CSAT"), ("ces", "CES")],
@@ -57,15 +65,7 @@ class QuestionForm(forms.Form):
     max_value = forms.FloatField(required=False)
     show_if_question = forms.CharField(required=False, max_length=40)
     show_if_op = forms.ChoiceField(
-        choices=[
-            ("eq", "is"),
-            ("ne", "is not"),
-            ("in", "is one of"),
-            ("lte", "≤"),
-            ("gte", "≥"),
-            ("answered", "is answered"),
-        ],
-        required=False,
+        choices=[(op, operator_label(op)) for op in ("eq", "ne", "in", "lte", "gte", "answered")], required=False
     )
     show_if_value = forms.CharField(required=False, max_length=200)
 
@@ -163,8 +163,8 @@ class ResponseFilterForm(forms.Form):
     unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
     language = forms.ChoiceField(choices=[("", "All languages"), *LANGUAGE_CHOICES], required=False)
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=DATE_BOUNDS)
+    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=DATE_BOUNDS)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -256,6 +256,7 @@ def survey_preview(request: HttpRequest, survey_id: int) -> HttpResponse:
         {
             "survey": survey,
             "items": items,
+            "questions": definition.questions,
             "language": language,
             "strings": UI_STRINGS.get(language, {}),
             "languages": [(c, SUPPORTED_LANGUAGES.get(c, c)) for c in survey.languages],

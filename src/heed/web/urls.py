@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from heed.api.api import api
 from heed.web import (
     audit_views,
+    comment_views,
     dashboard_views,
     driver_views,
     org_staff_views,
@@ -44,6 +45,7 @@ urlpatterns = [
     path("organisation/staff/<int:staff_id>/active/", org_staff_views.staff_active, name="org-staff-active"),
     path("organisation/audit/", audit_views.audit_log, name="org-audit"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("comments/", comment_views.comments, name="comments"),
     path("surveys/", survey_views.surveys, name="surveys"),
     path("surveys/new/", survey_views.survey_new, name="survey-new"),
     path("surveys/<int:survey_id>/edit/", survey_views.survey_edit, name="survey-edit"),

@@ -1,6 +1,7 @@
 """Number formatting for metric pages: a missing value shows as a dash, never as 'None'."""
 
 from django import template
+from django.http import QueryDict
 
 register = template.Library()
 
@@ -17,3 +18,11 @@ def pct(value: float | None) -> str:
     if not isinstance(value, int | float) or isinstance(value, bool):
         return "—"
     return f"{100 * value:.0f}%"
+
+
+@register.simple_tag
+def query_with(query: QueryDict | None, name: str, value: object) -> str:
+    """``{% query_with query "theme" t.key %}``: ``query`` urlencoded with ``name`` set to ``value``."""
+    out = query.copy() if query is not None else QueryDict(mutable=True)
+    out[name] = str(value)
+    return out.urlencode()

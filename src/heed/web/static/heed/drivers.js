@@ -17,7 +17,7 @@
   var lowPerf = Math.min.apply(null, perf), highPerf = Math.max.apply(null, perf);
   var pad = Math.max(5, (highPerf - lowPerf) * 0.25);
 
-  // Cross-hairs at the two splits, the quadrant names in the corners, and each point's question key.
+  // Cross-hairs at the two splits, the quadrant names in the corners, and each point's question (shortened).
   var quadrants = {
     id: "ipaQuadrants",
     beforeDatasetsDraw: function (chart) {
@@ -56,7 +56,7 @@
       ctx.font = "12px system-ui, sans-serif";
       ctx.fillStyle = "#1b1f24";
       ctx.textAlign = "left";
-      meta.data.forEach(function (el, i) { ctx.fillText(points[i].key, el.x + 8, el.y - 6); });
+      meta.data.forEach(function (el, i) { ctx.fillText(points[i].short || points[i].text, el.x + 8, el.y - 6); });
       ctx.restore();
     }
   };

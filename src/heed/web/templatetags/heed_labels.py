@@ -1,0 +1,78 @@
+"""Template filters that show the label of a stored key (``{{ link.touchpoint|touchpoint_label }}``).
+
+They only look labels up in the one registry, ``heed.core.labels``; pages never print raw keys.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import template
+
+from heed.core import labels
+
+register = template.Library()
+
+register.filter("channel_label", labels.channel_label)
+register.filter("touchpoint_label", labels.touchpoint_label)
+register.filter("language_label", labels.language_label)
+register.filter("operator_label", labels.operator_label)
+register.filter("question_type_label", labels.question_type_label)
+register.filter("tone_label", labels.tone_label)
+register.filter("score_group_label", labels.score_group_label)
+register.filter("dimension_label", labels.dimension_label)
+
+
+@register.filter
+def option_label(value: object, options: dict[str, str] | None) -> str:
+    """``{{ value|option_label:labels }}``: a list of values or one value, through a value -> label map;
+    a value that is no option (a number, a typed literal) is shown as it is."""
+    options = options or {}
+    if isinstance(value, list | tuple):
+        return ", ".join(options.get(str(v)) or str(v) for v in value)
+    if value is None or value == "":
+        return labels.NONE_LABEL
+    return options.get(str(value)) or str(value)
+
+
+def _option_pair(option: Any) -> tuple[str, dict[str, str]]:
+    """(value, labels) of an option of a draft ``Question`` row (a dict) or of a ``QuestionDef`` (a model)."""
+    if isinstance(option, dict):
+        return str(option.get("value", "")), option.get("labels") or {}
+    return str(option.value), option.labels
+
+
+def _options_of(question: Any) -> list[tuple[str, dict[str, str]]]:
+    return [_option_pair(option) for option in getattr(question, "options", None) or []]
+
+
+@register.simple_tag(takes_context=True)
+def condition_label(context: template.Context, show_if: Any, questions: Iterable[Any], default_language: str) -> str:
+    """A skip-logic condition as a sentence: ``did_buy is No`` instead of ``did_buy eq no``.
+
+    ``questions`` are the survey's questions (draft rows or definition models); option labels are
+    read in the reader's language, else ``default_language``. The question key stays (it is the
+    identifier the builder asks for); the result is escaped by the template engine.
+    """
+    if not show_if:
+        return ""
+    get = show_if.get if isinstance(show_if, dict) else lambda name: getattr(show_if, name, None)
+    key, op, value = get("question"), get("op"), get("value")
+    user = context.get("user")
+    language = getattr(user, "language", None) or default_language
+    target = next((q for q in questions if getattr(q, "key", None) == key), None)
+    options = {
+        v: texts.get(language) or texts.get(default_language) or labels.humanize(v)
+        for v, texts in (_options_of(target) if target is not None else [])
+    }
+    if op == "answered":
+        return f"{key} {labels.operator_label(op)}"
+    return f"{key} {labels.operator_label(op)} {option_label(value, options)}"
+
+
+@register.simple_tag(takes_context=True)
+def option_text(context: template.Context, option: Any, default_language: str) -> str:
+    """An option's label in the reader's language, else the survey's default language."""
+    user = context.get("user")
+    language = getattr(user, "language", None) or default_language
+    value, texts = _option_pair(option)
+    return texts.get(language) or texts.get(default_language) or labels.humanize(value)
