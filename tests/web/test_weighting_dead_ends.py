@@ -47,7 +47,7 @@ def test_other_and_na_are_kept_at_their_share_when_the_analyst_says_so(answered,
     assert weights["female"] == pytest.approx(40 / 30) and weights["male"] == pytest.approx(0.8)
     assert weights["other"] == pytest.approx(1.0) and weights["na"] == pytest.approx(1.0)
     html = client.get(f"/surveys/{answered.survey.id}/weighting/").content.decode()
-    assert "gender: na (5), other (15)" in html and "20 respondents: kept at their share of the sample" in html
+    assert "Gender: na (5), other (15)" in html and "20 respondents: kept at their share of the sample" in html
 
 
 def test_other_and_na_are_left_out_when_the_analyst_says_so(answered, django_capture_on_commit_callbacks):
