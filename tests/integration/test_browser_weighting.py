@@ -98,7 +98,7 @@ def test_mismatched_scheme_is_refused_and_margins_with_other_work_end_to_end(liv
             page.wait_for_timeout(500)
             page.reload()
         expect(row).to_contain_text("Ready")
-        expect(row).to_contain_text("gender: na (2), other (6)")
+        expect(row).to_contain_text("Gender: na (2), other (6)")
         expect(row).to_contain_text("8 respondents: kept at their share of the sample")
         page.screenshot(path=str(SCREENSHOTS / "weighting-diagnostics.png"), full_page=True)
 
