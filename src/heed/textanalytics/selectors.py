@@ -44,7 +44,11 @@ def theme_summary(*, user: User, filters: ResponseFilters | None = None) -> dict
                              filter=Q(annotation__answer__response__nps_score__lte=6)),
         )
     )  # fmt: skip
-    names = dict(ThemeDefinition.objects.filter(organisation_id=user.organisation_id).values_list("key", "name"))
+    definitions = ThemeDefinition.objects.filter(organisation_id=user.organisation_id)
+    names = dict(definitions.values_list("key", "name"))
+    languages = organisation_languages(user.organisation)
+    gaps = {key: languages_without_keywords(keywords, languages) for key, keywords in
+            definitions.values_list("key", "keywords")}  # fmt: skip
     rows = []
     for g in grouped:
         score = nps_adjusted_wald(promoters=g["promoters"], detractors=g["detractors"], n=g["nps_n"])
@@ -56,6 +60,7 @@ def theme_summary(*, user: User, filters: ResponseFilters | None = None) -> dict
             "nps": score.as_dict(1) | {"reliability": reliability(effective_n=score.n, low=score.low, high=score.high,
                                                                 policy=NPS_POLICY).value},
             "among_detractors": proportion(successes=g["detractors"], n=totals["detractors"]).as_dict(3),
+            "languages_without_keywords": gaps.get(g["key"], []),
         })  # fmt: skip
     rows.sort(key=lambda r: (-(r["among_detractors"]["value"] or 0), -r["comments"]))
     return {"comments": totals["comments"], "detractor_comments": totals["detractors"], "themes": rows}
@@ -107,8 +112,24 @@ def active_themes(*, organisation_id: int) -> list[Theme]:
     ]
 
 
-def theme_list(*, user: User):
-    return ThemeDefinition.objects.filter(organisation_id=user.organisation_id).order_by("-is_active", "name")
+def organisation_languages(organisation: Any) -> list[str]:
+    """The languages an organisation reads comments in (its default language if it lists none)."""
+    return list(organisation.languages or [organisation.default_language])
+
+
+def languages_without_keywords(keywords: dict[str, list[str]] | None, languages: list[str]) -> list[str]:
+    """The ``languages`` in which a theme has no keyword, so that its comments in them are never found."""
+    return [lang for lang in languages if not (keywords or {}).get(lang)]
+
+
+def theme_list(*, user: User) -> list[ThemeDefinition]:
+    """The organisation's themes (active first, by name), each with ``languages_without_keywords``: the
+    organisation's languages in which the theme has no keyword."""
+    languages = organisation_languages(user.organisation)
+    themes = list(ThemeDefinition.objects.filter(organisation_id=user.organisation_id).order_by("-is_active", "name"))
+    for theme in themes:
+        theme.languages_without_keywords = languages_without_keywords(theme.keywords, languages)
+    return themes
 
 
 def theme_candidates(*, user: User, lang: str, days: int = 90, limit: int = 3000) -> list:
@@ -117,7 +138,8 @@ def theme_candidates(*, user: User, lang: str, days: int = 90, limit: int = 3000
 
     from django.utils import timezone
 
-    from heed.textanalytics.themes import ThemeMatcher, discover_themes
+    from heed.textanalytics.discovery import discover_themes
+    from heed.textanalytics.themes import ThemeMatcher
 
     since = timezone.now() - dt.timedelta(days=days)
     texts = list(
