@@ -235,7 +235,8 @@ def taxonomy(request: HttpRequest):
 
 @api.get("/staff-mentions", response={200: list[dict], 403: ErrorOut}, tags=["text analytics"])
 def staff_mentions(request: HttpRequest, filters: Query[ResponseFilters]):
-    """Staff named in feedback, with the tone of the sentences naming them (most praised first)."""
+    """Staff named in feedback, with the tone of what is said about each (positive = praised, negative =
+    criticised; most praised first)."""
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
     return staff_summary(user=user, filters=filters, limit=100)

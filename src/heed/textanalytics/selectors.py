@@ -67,7 +67,8 @@ def theme_summary(*, user: User, filters: ResponseFilters | None = None) -> dict
 
 
 def staff_summary(*, user: User, filters: ResponseFilters | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """Staff named in feedback, with the tone of the sentences that name them (most praised first)."""
+    """Staff named in feedback, with the tone of what is said about each (``positive`` praised, ``negative``
+    criticised; :mod:`heed.textanalytics.staff_tone`), most praised first."""
     mentions = StaffMention.objects.filter(annotation__in=_annotations(user, filters), ambiguous=False)
     grouped = (
         mentions.values("staff_id", "staff__first_name", "staff__last_name", "staff__unit__code")
