@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from heed.accounts.models import User
+from heed.accounts.models import Organisation, User
 from heed.accounts.permissions import can_design_surveys
 from heed.core.errors import ApplicationError
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
@@ -51,7 +51,7 @@ def _source(request: HttpRequest) -> str:
     return ThemeDefinition.Source.DISCOVERED if discovered else ThemeDefinition.Source.MANUAL
 
 
-def _edit_initial(organisation, key: str | None) -> dict[str, str] | None:
+def _edit_initial(organisation: Organisation, key: str | None) -> dict[str, str] | None:
     """The form filled with an existing theme, to add keywords (e.g. in the languages it lacks)."""
     theme = ThemeDefinition.objects.filter(organisation=organisation, key=key).first() if key else None
     if theme is None:
@@ -61,13 +61,16 @@ def _edit_initial(organisation, key: str | None) -> dict[str, str] | None:
     return initial
 
 
-def _saved_message(theme: ThemeDefinition, languages: list[str]) -> str:
+def _saved_message(request: HttpRequest, theme: ThemeDefinition, languages: list[str]) -> None:
+    """Say the theme was saved, and warn about the organisation's languages it has no keywords in."""
+    saved = f"Theme “{theme.name}” saved; comments are being re-read with the new taxonomy."
     missing = languages_without_keywords(theme.keywords, languages)
     if not missing:
-        return f"Theme “{theme.name}” saved; comments are being re-read with the new taxonomy."
+        messages.success(request, saved)
+        return
     names = ", ".join(SUPPORTED_LANGUAGES.get(lang, lang) for lang in missing)
-    return (f"Theme “{theme.name}” saved; comments are being re-read with the new taxonomy. It has no keywords "
-            f"in {names}: comments in those languages are not found until you add them (Edit).")  # fmt: skip
+    messages.warning(request, f"{saved} It has no keywords in {names}: comments in those languages are not found "
+                              "until you add them (Edit).")  # fmt: skip
 
 
 @designer_required
@@ -86,8 +89,7 @@ def themes(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            message = _saved_message(theme, languages)
-            (messages.warning if "no keywords" in message else messages.success)(request, message)
+            _saved_message(request, theme, languages)
             return redirect("themes")
     lang = request.GET.get("discover")
     candidates = theme_candidates(user=user, lang=lang) if lang in languages else None
