@@ -39,13 +39,15 @@ def test_demo_has_forty_stores_in_five_countries(demo):
 
 @pytest.mark.django_db
 def test_demo_comments_come_in_six_languages_and_fit_their_scores(demo):
-    from heed.demo.comment_bank import COMMENTS
+    from heed.demo.comment_bank import COMMENTS, STAFF_CRITICISM
+    from heed.demo.scenario import STAFF_NAMES
 
     comments = Answer.objects.filter(response__organisation=demo, question_type="text").select_related("response")
     assert set(comments.values_list("response__language", flat=True)) == {"it", "hr", "bg", "ru", "et", "en"}
     for answer in comments.filter(response__nps_score__lte=6)[:200]:
         language = answer.response.language
-        assert answer.text_value in COMMENTS[language]["negative"]
+        criticism = {t.format(name=n) for t in STAFF_CRITICISM[language] for n in STAFF_NAMES[language]}
+        assert answer.text_value in COMMENTS[language]["negative"] or answer.text_value in criticism
 
 
 @pytest.mark.django_db
@@ -95,3 +97,30 @@ def test_demo_has_a_ready_weighting_scheme_and_a_clear_top_driver(demo):
     first, second = result["drivers"][:2]
     assert (first["key"], second["key"]) == ("staff_behaviour", "merchandise")
     assert first["clear_vs_next"]
+
+
+@pytest.mark.django_db
+def test_demo_staff_are_praised_and_criticised_in_every_country(demo):
+    from django.db.models import Count, Q
+
+    from heed.textanalytics.models import StaffMention
+    from heed.textanalytics.selectors import staff_summary
+
+    analyst = demo.users.get(username="analyst")
+    summary = staff_summary(user=analyst, limit=1000)
+    assert sum(row["negative"] for row in summary) > 0 < sum(row["positive"] for row in summary)
+    by_country = (
+        StaffMention.objects.filter(annotation__organisation=demo, ambiguous=False)
+        .values("staff__unit__country")
+        .annotate(
+            negative=Count("id", filter=Q(sentiment="negative")), positive=Count("id", filter=Q(sentiment="positive"))
+        )
+    )
+    counts = {row["staff__unit__country"]: (row["negative"], row["positive"]) for row in by_country}
+    assert set(counts) == {"IT", "HR", "BG", "EE", "IE"}
+    assert all(negative > 0 for negative, _positive in counts.values()), counts
+    assert sum(positive for _n, positive in counts.values()) > sum(negative for negative, _p in counts.values())
+    # The demo's criticism is read as criticism: a criticising comment's mention is negative.
+    criticised = StaffMention.objects.filter(annotation__organisation=demo, ambiguous=False,
+                                             annotation__answer__response__nps_score__lte=6)  # fmt: skip
+    assert criticised.filter(sentiment="negative").count() >= 0.9 * criticised.count() > 0

@@ -96,7 +96,7 @@ def test_lexicon_polarity_and_negation(lang):
 
 def test_lexicon_rules():
     model = LexiconSentiment()
-    assert model.version == "lexicon-1"
+    assert model.version == "lexicon-2"
     assert isinstance(model, SentimentModel)
     # One negation flips once, however many negators precede; negation ends with the clause.
     assert model.counts("Nitko nije bio ljubazan.", "hr").negative == 1
@@ -124,7 +124,7 @@ def test_lexicon_rules():
 
 def test_a_custom_lexicon_has_its_own_version():
     custom = LexiconSentiment({"en": ("splendid",)}, {"en": ("awful",)}, {"en": ("not",)})
-    assert custom.version.startswith("lexicon-1+") and custom.version != LexiconSentiment().version
+    assert custom.version.startswith("lexicon-2+") and custom.version != LexiconSentiment().version
     assert custom.predict(["not awful, splendid"], ["en"])[0].label == "positive"
 
 

@@ -132,8 +132,16 @@ def test_sentence_spans_around_mentions():
 
 
 def test_sentence_spans():
-    text = "  First one. Second one?! Third… fourth\n\nfifth  "
-    assert [text[s:e] for s, e in sentence_spans(text)] == ["First one.", "Second one?!", "Third…", "fourth", "fifth"]
+    text = "  First one. Second one?! Third… Fourth\n\nfifth  "
+    assert [text[s:e] for s, e in sentence_spans(text)] == ["First one.", "Second one?!", "Third…", "Fourth", "fifth"]
+    # An ellipsis before a lower-case word is a pause, not the end of the sentence.
+    text = "Marko … je bio nepristojan. Ivana... super! Čekao sam... Dugo."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Marko … je bio nepristojan.",
+        "Ivana... super!",
+        "Čekao sam...",
+        "Dugo.",
+    ]
     assert sentence_spans("") == []
     assert sentence_spans("J. Smith gave it a 9. Great.") == [(0, 21), (22, 28)]  # initials do not end a sentence
 

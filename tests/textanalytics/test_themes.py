@@ -8,15 +8,8 @@ import time
 import pytest
 
 from heed.demo.comment_bank import COMMENTS
-from heed.textanalytics.themes import (
-    DEFAULT_TAXONOMY,
-    LANGUAGES,
-    CandidateTheme,
-    Theme,
-    ThemeMatcher,
-    discover_themes,
-    theme_from_candidate,
-)
+from heed.textanalytics.discovery import CandidateTheme, discover_themes, theme_from_candidate
+from heed.textanalytics.themes import DEFAULT_TAXONOMY, LANGUAGES, Theme, ThemeMatcher
 
 REQUIRED_THEMES = (
     "staff_friendliness",

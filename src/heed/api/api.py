@@ -23,6 +23,7 @@ from heed.api.schemas import (
     ResponseOut,
     SurveyDetailOut,
     SurveySummaryOut,
+    TaxonomyThemeOut,
 )
 from heed.core.errors import ApplicationError, ConflictError, NotFoundError
 from heed.responses.selectors import ResponseFilters, response_list
@@ -31,7 +32,7 @@ from heed.surveys.answering import SubmissionError
 from heed.surveys.i18n_strings import UI_STRINGS
 from heed.surveys.models import Survey
 from heed.surveys.selectors import survey_get, survey_latest_version, survey_list
-from heed.textanalytics.selectors import staff_summary, theme_summary
+from heed.textanalytics.selectors import staff_summary, theme_list, theme_summary
 
 api = NinjaAPI(title="Heed API", version="1", auth=AUTH, urls_namespace="api", docs_url="/docs")
 
@@ -261,9 +262,18 @@ def themes(request: HttpRequest, filters: Query[ResponseFilters]):
     return theme_summary(user=user, filters=filters)
 
 
+@api.get("/taxonomy", response={200: list[TaxonomyThemeOut], 403: ErrorOut}, tags=["text analytics"])
+def taxonomy(request: HttpRequest):
+    """The organisation's themes with their keywords per language, and the languages each has no keywords in."""
+    user = _user(request)
+    permissions.require(permissions.can_view_results(user))
+    return theme_list(user=user)
+
+
 @api.get("/staff-mentions", response={200: list[dict], 403: ErrorOut}, tags=["text analytics"])
 def staff_mentions(request: HttpRequest, filters: Query[ResponseFilters]):
-    """Staff named in feedback, with the tone of the sentences naming them (most praised first)."""
+    """Staff named in feedback, with the tone of what is said about each (positive = praised, negative =
+    criticised; most praised first)."""
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
     return staff_summary(user=user, filters=filters, limit=100)

@@ -8,6 +8,9 @@ characters that HTML-escaping changes (``<``, ``&``, straight quotes), so the de
 escaping without every other comment doing so as well.
 """
 
+import json
+from pathlib import Path
+
 COMMENTS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         "negative": (
@@ -596,4 +599,14 @@ STAFF_PRAISE: dict[str, tuple[str, ...]] = {
         "{name} kodukaupade osakonnast andis suurepäraseid nõuandeid.",
         "{name} oli sõbralik, kannatlik ja tundis tooteid väga hästi.",
     ),
+}
+
+# Five detractor comments per language criticising a staff member (``{name}`` as in ``STAFF_PRAISE``), from
+# ``data/staff_criticism.json``.
+STAFF_CRITICISM: dict[str, tuple[str, ...]] = {
+    lang: tuple(texts)
+    for lang, texts in json.loads(
+        (Path(__file__).resolve().parent / "data" / "staff_criticism.json").read_text("utf-8")
+    ).items()
+    if not lang.startswith("_")
 }

@@ -23,7 +23,7 @@ from heed.analytics.rollups import rollups_rebuild
 from heed.analytics.weighting import weighting_scheme_compute
 from heed.core.channels import Channel
 from heed.core.labels import channel_label
-from heed.demo.comment_bank import COMMENTS, STAFF_PRAISE
+from heed.demo.comment_bank import COMMENTS, STAFF_CRITICISM, STAFF_PRAISE
 from heed.demo.scenario import (
     AGE_EFFECT,
     AGE_WEIGHTS,
@@ -77,10 +77,18 @@ def _sentiment(nps: int) -> str:
     return "negative" if nps <= 6 else "neutral" if nps <= 8 else "positive"
 
 
+# Share of comments that name a staff member: promoters praise one, detractors criticise one (customers name
+# the person they thank more often than the one they complain about).
+STAFF_PRAISE_RATE = 0.12
+STAFF_CRITICISM_RATE = 0.06
+
+
 def _comment(rng: random.Random, language: str, nps: int) -> str:
     sentiment = _sentiment(nps)
-    if sentiment == "positive" and rng.random() < 0.12:
+    if sentiment == "positive" and rng.random() < STAFF_PRAISE_RATE:
         return rng.choice(STAFF_PRAISE[language]).format(name=rng.choice(STAFF_NAMES[language]))
+    if sentiment == "negative" and rng.random() < STAFF_CRITICISM_RATE:
+        return rng.choice(STAFF_CRITICISM[language]).format(name=rng.choice(STAFF_NAMES[language]))
     return rng.choice(COMMENTS[language][sentiment])
 
 

@@ -20,7 +20,14 @@ Matching rules (all entries are lowercase):
 * ``NEGATORS`` are whole words (``"n't"`` matches the end of a word) that flip the polarity of a polar entry
   following closely after them, so "not helpful" / "nije ljubazna" / "non male" count the other way.
 * Russian text is matched as typed; where writers commonly swap ``ё`` and ``е`` both spellings are listed.
+
+``data/lexicon_additions.json`` adds entries for what customers say about staff (predicate adjectives in their
+short nominative forms such as hr *nepristojan*, praise and complaint verbs, idioms); they are merged into the
+tables below when this module is imported.
 """
+
+import json
+from pathlib import Path
 
 POSITIVE: dict[str, tuple[str, ...]] = {
     "en": (
@@ -1211,3 +1218,14 @@ NEGATORS: dict[str, tuple[str, ...]] = {
     "ru": ("не", "нет", "ни", "никогда", "никто", "ничего", "ничто", "без", "нельзя", "нисколько"),
     "et": ("ei", "pole", "polnud", "poleks", "ära", "ärge", "mitte", "ilma", "eimiski", "ega"),
 }
+
+
+def _add(table: dict[str, tuple[str, ...]], additions: dict[str, list[str]]) -> None:
+    for lang, entries in additions.items():
+        table[lang] = tuple(dict.fromkeys((*table.get(lang, ()), *entries)))
+
+
+_ADDITIONS = json.loads((Path(__file__).resolve().parent / "data" / "lexicon_additions.json").read_text("utf-8"))
+_add(POSITIVE, _ADDITIONS["positive"])
+_add(NEGATIVE, _ADDITIONS["negative"])
+_add(NEGATORS, _ADDITIONS["negators"])

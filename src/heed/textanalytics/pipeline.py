@@ -16,6 +16,7 @@ from heed.textanalytics.language import LanguageDetector
 from heed.textanalytics.pii import PII_VERSION, redact
 from heed.textanalytics.sentiment import SentimentModel, SentimentResult
 from heed.textanalytics.staff import StaffMatcher, StaffMember
+from heed.textanalytics.staff_tone import StaffTone
 from heed.textanalytics.themes import Theme, ThemeMatcher
 
 
@@ -54,13 +55,14 @@ class Pipeline:
         self.sentiment = sentiment
         self.themes = ThemeMatcher(themes)
         self.staff = {unit: StaffMatcher(members) for unit, members in (staff_by_unit or {}).items() if members}
+        self.staff_tone = StaffTone()
         staff_print = hashlib.sha256(
             json.dumps({str(u): sorted(str(m.id) for m in ms) for u, ms in (staff_by_unit or {}).items()},
                        sort_keys=True).encode()
         ).hexdigest()[:8]  # fmt: skip
         self.version = (
             f"lang={'+'.join(sorted(languages))};sent={sentiment.version};themes={taxonomy_fingerprint(themes)};"
-            f"staff={staff_print};pii={PII_VERSION}"
+            f"staff={staff_print};tone={self.staff_tone.version};pii={PII_VERSION}"
         )
 
     def run(self, texts: Sequence[str], units: Sequence[int | None] | None = None) -> list[CommentResult]:
@@ -70,14 +72,13 @@ class Pipeline:
         languages = self.detector.detect_many(clean)
         sentiments = self.sentiment.predict(clean, languages)
         staff_found = [self._staff(text, lang, unit) for text, lang, unit in zip(clean, languages, units, strict=True)]
-        sentences = [(text[m.sentence_start : m.sentence_end], lang) for text, lang, ms in zip(clean, languages,
-                     staff_found, strict=True) for m in ms]  # fmt: skip
-        sentence_scores = iter(self.sentiment.predict([s for s, _ in sentences], [lang for _, lang in sentences]))
         results = []
         for text, lang, sentiment, redaction, mentions in zip(
             clean, languages, sentiments, redactions, staff_found, strict=True
         ):
-            staff = tuple(StaffResult(m.staff_id, next(sentence_scores), m.ambiguous) for m in mentions)
+            # What is said about each person, read on the clauses about them (heed.textanalytics.staff_tone).
+            tones = self.staff_tone.score(text, lang, mentions) if mentions else []
+            staff = tuple(StaffResult(m.staff_id, tone, m.ambiguous) for m, tone in zip(mentions, tones, strict=True))
             results.append(CommentResult(lang, sentiment, self.themes.match(text, lang), text, redaction.count, staff))
         return results
 

@@ -49,7 +49,11 @@ def theme_summary(*, user: User, filters: ResponseFilters | None = None) -> dict
                              filter=Q(annotation__answer__response__nps_score__lte=6) & same_theme),
         )
     )  # fmt: skip
-    names = dict(ThemeDefinition.objects.filter(organisation_id=user.organisation_id).values_list("key", "name"))
+    definitions = ThemeDefinition.objects.filter(organisation_id=user.organisation_id)
+    names = dict(definitions.values_list("key", "name"))
+    languages = organisation_languages(user.organisation)
+    gaps = {key: languages_without_keywords(keywords, languages) for key, keywords in
+            definitions.values_list("key", "keywords")}  # fmt: skip
     rows = []
     for g in grouped:
         score = nps_adjusted_wald(promoters=g["promoters"], detractors=g["detractors"], n=g["nps_n"])
@@ -63,13 +67,15 @@ def theme_summary(*, user: User, filters: ResponseFilters | None = None) -> dict
             "positive_share": proportion(successes=g["positive"], n=g["comments"]).as_dict(3),
             "nps": score.as_dict(1) | {"reliability": mark},
             "among_detractors": proportion(successes=g["detractors"], n=totals["detractors"]).as_dict(3),
+            "languages_without_keywords": gaps.get(g["key"], []),
         })  # fmt: skip
     rows.sort(key=lambda r: (-(r["among_detractors"]["value"] or 0), -r["comments"]))
     return {"comments": totals["comments"], "detractor_comments": totals["detractors"], "themes": rows}
 
 
 def staff_summary(*, user: User, filters: ResponseFilters | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """Staff named in feedback, with the tone of the sentences that name them (most praised first)."""
+    """Staff named in feedback, with the tone of what is said about each (``positive`` praised, ``negative``
+    criticised; :mod:`heed.textanalytics.staff_tone`), most praised first."""
     mentions = StaffMention.objects.filter(annotation__in=_annotations(user, filters), ambiguous=False)
     grouped = (
         mentions.values("staff_id", "staff__first_name", "staff__last_name", "staff__unit__code")
@@ -114,8 +120,24 @@ def active_themes(*, organisation_id: int) -> list[Theme]:
     ]
 
 
-def theme_list(*, user: User):
-    return ThemeDefinition.objects.filter(organisation_id=user.organisation_id).order_by("-is_active", "name")
+def organisation_languages(organisation: Any) -> list[str]:
+    """The languages an organisation reads comments in (its default language if it lists none)."""
+    return list(organisation.languages or [organisation.default_language])
+
+
+def languages_without_keywords(keywords: dict[str, list[str]] | None, languages: list[str]) -> list[str]:
+    """The ``languages`` in which a theme has no keyword, so that its comments in them are never found."""
+    return [lang for lang in languages if not (keywords or {}).get(lang)]
+
+
+def theme_list(*, user: User) -> list[ThemeDefinition]:
+    """The organisation's themes (active first, by name), each with ``languages_without_keywords``: the
+    organisation's languages in which the theme has no keyword."""
+    languages = organisation_languages(user.organisation)
+    themes = list(ThemeDefinition.objects.filter(organisation_id=user.organisation_id).order_by("-is_active", "name"))
+    for theme in themes:
+        theme.languages_without_keywords = languages_without_keywords(theme.keywords, languages)
+    return themes
 
 
 def theme_candidates(*, user: User, lang: str, days: int = 90, limit: int = 3000) -> list:
@@ -124,7 +146,8 @@ def theme_candidates(*, user: User, lang: str, days: int = 90, limit: int = 3000
 
     from django.utils import timezone
 
-    from heed.textanalytics.themes import ThemeMatcher, discover_themes
+    from heed.textanalytics.discovery import discover_themes
+    from heed.textanalytics.themes import ThemeMatcher
 
     since = timezone.now() - dt.timedelta(days=days)
     texts = list(

@@ -156,12 +156,12 @@ class LexiconSentiment:
     Languages without a lexicon (and ``"unknown"``) are matched against all languages' entries
     together: cruder, but better than calling every such comment neutral.
 
-    ``version`` is "lexicon-1" for the lexicon shipped with Heed; bump ``LEXICON_VERSION`` when the
+    ``version`` is "lexicon-2" for the lexicon shipped with Heed; bump ``LEXICON_VERSION`` when the
     lexicon or these rules change, so that stored annotations are recomputed. A custom lexicon
     gets a version with its fingerprint.
     """
 
-    LEXICON_VERSION = "lexicon-1"
+    LEXICON_VERSION = "lexicon-2"  # 2: staff vocabulary added (data/lexicon_additions.json)
 
     def __init__(
         self,

@@ -65,9 +65,11 @@ def theme_save(
         raise ApplicationError("Keywords need at least 3 letters (they match as word beginnings).")
     if not key:
         raise ApplicationError("A theme needs a key (letters, digits and underscores).")
+    # Editing a theme keeps where it came from (a discovered theme stays discovered).
     theme, _created = ThemeDefinition.objects.update_or_create(
         organisation=organisation, key=key,
-        defaults={"name": name.strip()[:120] or key, "keywords": cleaned, "source": source, "is_active": True},
+        defaults={"name": name.strip()[:120] or key, "keywords": cleaned, "is_active": True},
+        create_defaults={"name": name.strip()[:120] or key, "keywords": cleaned, "source": source, "is_active": True},
     )  # fmt: skip
     taxonomy_changed(organisation=organisation)
     return theme

@@ -26,8 +26,9 @@ Matching rules
       *Ivan* and *Ivana* such as *Ivanu*), every one of them is returned with ``ambiguous=True``; an exact
       form beats an inflected one, so *Ivana* is Ivana rather than the genitive of Ivan.
     * Each mention carries the span of its sentence (split at ``.``, ``!``, ``?``, ``…`` followed by space,
-      and at line breaks, not after common abbreviations or initials), so the caller can score the
-      sentiment of what was said about that person.
+      and at line breaks, not after common abbreviations or initials, nor at an ellipsis followed by a
+      lower-case word: "Marko … je bio nepristojan" is one sentence), so the caller can score what was said
+      about that person (:mod:`heed.textanalytics.staff_tone`).
 """
 
 from __future__ import annotations
@@ -213,6 +214,8 @@ def name_forms(name: str, lang: str | None) -> dict[str, bool]:
 # --------------------------------------------------------------------------------------------------------------
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s|$)|\n")
+_PAUSE = re.compile(r"…|\.{2,}")
+_NEXT_CHAR = re.compile(r"[^\S\n]*(\S)")
 _ABBREVIATIONS = _words(
     """mr mrs ms dr st jr sr prof sig sigg sigra dott dottssa ing avv g gđa gđica gosp hr pr ul str"""
 )
@@ -224,6 +227,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
+        following = _NEXT_CHAR.match(text, m.end())
+        if _PAUSE.fullmatch(m.group()) and following is not None and following.group(1).islower():
+            continue  # "Marko … je bio nepristojan": a pause inside the sentence
         if m.group() == ".":
             before = re.search(r"(\w+)$", text[max(0, m.start() - 12) : m.start()])
             word = before.group(1) if before else ""

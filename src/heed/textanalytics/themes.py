@@ -25,29 +25,24 @@ Keyword syntax and matching rule
       language uses the union of the keywords of all languages.
 
 Discovery
-    :func:`discover_themes` proposes new themes in recent comments that the taxonomy does not cover yet;
-    see its docstring for the method. It needs scikit-learn, imported only when discovery runs.
+    :func:`heed.textanalytics.discovery.discover_themes` proposes new themes in recent comments that the
+    taxonomy does not cover yet.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-import warnings
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
     "DEFAULT_TAXONOMY",
     "LANGUAGES",
     "STOP_WORDS",
-    "CandidateTheme",
     "Theme",
     "ThemeMatcher",
-    "discover_themes",
-    "theme_from_candidate",
 ]
 
 LANGUAGES: tuple[str, ...] = ("it", "hr", "bg", "ru", "et", "en")
@@ -876,7 +871,7 @@ DEFAULT_TAXONOMY: tuple[Theme, ...] = (
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Discovery of new themes
+# Stop words (used by the discovery of new themes and by the staff matcher)
 # --------------------------------------------------------------------------------------------------------------
 
 
@@ -939,193 +934,3 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         aitäh teenindus kliendid"""
     ),
 }
-
-# Prefix length of the truncation stemmer per language (McNamee, Nicholas & Mayfield 2009).
-_STEM_LENGTH = {"en": 5, "it": 5, "hr": 6, "bg": 6, "ru": 6, "et": 6}
-_TOKEN = re.compile(r"[^\W\d_]{2,}")
-_BIGRAM_GAP = re.compile(r"[\s\-'’]+")
-
-
-@dataclass(frozen=True)
-class CandidateTheme:
-    """A group of uncovered comments that share vocabulary, proposed as a new theme.
-
-    ``keywords`` are in the taxonomy's keyword syntax (word prefixes, ``$`` for a whole short word) and can be
-    accepted as they are with :func:`theme_from_candidate`; ``labels`` are the most frequent surface forms of
-    the same keywords, for display; ``count`` is the number of comments in the group; ``examples`` are the
-    comments most typical of it.
-    """
-
-    keywords: tuple[str, ...]
-    count: int
-    examples: tuple[str, ...]
-    labels: tuple[str, ...] = field(default=())
-
-
-def _features(text: str, stop: frozenset[str], stem_length: int) -> list[tuple[str, str]]:
-    """(feature, surface) pairs: truncation stems of the non-stop words, and of pairs of them that follow each
-    other with only spaces, hyphens or apostrophes between (so that a bigram is also a matchable phrase)."""
-    out: list[tuple[str, str]] = []
-    previous: tuple[str, str] | None = None
-    previous_end = 0
-    normalised = _normalise(text)
-    for m in _TOKEN.finditer(normalised):
-        word = m.group()
-        if _BIGRAM_GAP.fullmatch(normalised, previous_end, m.start()) is None:
-            previous = None
-        previous_end = m.end()
-        if word in stop:
-            previous = None
-            continue
-        stem = word[:stem_length] if len(word) >= stem_length else word + "$"
-        out.append((stem, word))
-        if previous is not None:
-            out.append((f"{previous[0]} {stem}", f"{previous[1]} {word}"))
-        previous = (stem, word)
-    return out
-
-
-def discover_themes(
-    texts: Sequence[str],
-    *,
-    lang: str,
-    known: ThemeMatcher | None = None,
-    max_themes: int = 8,
-    min_count: int = 5,
-    seed: int = 0,
-) -> list[CandidateTheme]:
-    """Propose new themes in ``texts`` (recent comments in ``lang``) that the taxonomy does not cover yet.
-
-    Method:
-
-    1. If ``known`` is given, keep only the comments in which it finds no theme.
-    2. Represent each comment by TF-IDF weights (Salton & Buckley 1988; sub-linear term frequency, smoothed
-       IDF, L2-normalised rows) over word unigrams and bigrams. Words are lower-cased, stop words (a short
-       list per language shipped in :data:`STOP_WORDS`) are dropped, and each word is reduced to its first
-       5 (en, it) or 6 (hr, bg, ru, et) letters — truncation stemming, which conflates inflections about as
-       well as a rule-based stemmer for European languages (McNamee, Nicholas & Mayfield 2009, *Addressing
-       morphological variation in alphabetic languages*, SIGIR). A truncated stem is kept as a prefix keyword
-       (``crash`` for crash/crashes/crashing); a word shorter than the stem length is kept whole (``app$``).
-       Only terms that occur in at least two comments are used.
-    3. Factorise the comment × term matrix with non-negative matrix factorisation (Lee & Seung 1999,
-       *Learning the parts of objects by non-negative matrix factorization*, Nature 401:788–791), using
-       scikit-learn's coordinate-descent solver with NNDSVDa initialisation, which is deterministic for a
-       given ``seed``, into ``max_themes`` components (fewer for small inputs); each comment goes to its
-       strongest component.
-    4. NMF tends to split one theme by its secondary words (*app crashes* / *app freezes*), so components are
-       merged when they share an anchor word: a word among a component's five strongest terms (alone or in a
-       bigram) that occurs in at least 60% of the component's comments.
-    5. Groups with fewer than ``min_count`` comments are dropped; the rest are returned largest first. A
-       group's keywords are its terms ranked by coverage × precision (the share of the group's comments that
-       contain the term, times the share of the term's comments that are in the group), so they describe
-       the group and are specific to it; its examples are the comments with the largest NMF weight.
-
-    The result is a proposal for an analyst: accept a candidate with :func:`theme_from_candidate`.
-    """
-    code = _language(lang)
-    pool = [t for t in texts if t and t.strip()]
-    if known is not None:
-        pool = [t for t in pool if not known.match(t, code)]
-    if len(pool) < max(min_count, 2) or max_themes < 1:
-        return []
-
-    stop = STOP_WORDS.get(code) or frozenset().union(*STOP_WORDS.values())
-    stem_length = _STEM_LENGTH.get(code, 6)
-    documents = [_features(t, stop, stem_length) for t in pool]
-
-    # Terms that occur in at least two comments.
-    document_frequency = Counter(f for doc in documents for f in {f for f, _ in doc})
-    vocabulary = sorted(f for f, n in document_frequency.items() if n >= 2)
-    if not vocabulary:
-        return []
-
-    import numpy as np
-    from sklearn.decomposition import NMF
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vectoriser = TfidfVectorizer(
-        analyzer=lambda doc: [f for f, _ in doc],
-        vocabulary=vocabulary,
-        sublinear_tf=True,
-        smooth_idf=True,
-        norm="l2",
-        dtype=np.float64,
-    )
-    matrix = vectoriser.fit_transform(documents)
-    present = (matrix > 0).tocsc()  # comment × term presence
-    has_terms = np.asarray(present.sum(axis=1)).ravel() > 0
-    if has_terms.sum() < min_count:
-        return []
-
-    components = max(1, min(max_themes, len(vocabulary), int(has_terms.sum())))
-    model = NMF(n_components=components, init="nndsvda", solver="cd", max_iter=500, random_state=seed)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        weights = model.fit_transform(matrix)  # comments × components
-    strength = model.components_  # components × terms
-    term_index = {term: j for j, term in enumerate(vocabulary)}
-    assigned = np.where(has_terms & (weights.max(axis=1) > 0), weights.argmax(axis=1), -1)
-
-    def coverage(members: np.ndarray, term: str) -> float:
-        return float(present[members, term_index[term]].sum()) / len(members)
-
-    # Anchor words of each non-empty component, then union-find over shared anchors.
-    parent = list(range(components))
-
-    def root(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    owner: dict[str, int] = {}
-    for k in range(components):
-        members = np.flatnonzero(assigned == k)
-        if not len(members):
-            continue
-        top = np.argsort(-strength[k], kind="stable")[:5]
-        words = dict.fromkeys(w for j in top for w in vocabulary[j].split(" "))
-        for word in words:
-            if word in term_index and coverage(members, word) >= 0.6:
-                if word in owner:
-                    parent[root(k)] = root(owner[word])
-                else:
-                    owner[word] = k
-
-    groups: dict[int, list[int]] = {}
-    for k in range(components):
-        groups.setdefault(root(k), []).append(k)
-
-    candidates: list[tuple[int, float, CandidateTheme]] = []
-    for parts in groups.values():
-        members = np.flatnonzero(np.isin(assigned, parts))
-        if len(members) < min_count:
-            continue
-        in_group = np.asarray(present[members].sum(axis=0)).ravel()
-        scores = in_group.astype(float) ** 2 / (len(members) * np.array([document_frequency[t] for t in vocabulary]))
-        ranked_terms = [j for j in np.argsort(-scores, kind="stable")[:8] if in_group[j] >= 2 and scores[j] > 0]
-        if not ranked_terms:
-            continue
-        keywords = tuple(vocabulary[j] for j in ranked_terms)
-        surfaces: dict[str, Counter[str]] = {kw: Counter() for kw in keywords}
-        for i in members:
-            for feature, surface in documents[i]:
-                if feature in surfaces:
-                    surfaces[feature][surface] += 1
-        labels = tuple(surfaces[kw].most_common(1)[0][0] for kw in keywords)
-        typicality = weights[members][:, parts].max(axis=1)
-        by_typicality = members[np.argsort(-typicality, kind="stable")]
-        examples = tuple(dict.fromkeys(pool[i] for i in by_typicality))[:3]
-        candidate = CandidateTheme(keywords=keywords, count=len(members), examples=examples, labels=labels)
-        candidates.append((len(members), float(typicality.sum()), candidate))
-    candidates.sort(key=lambda c: (-c[0], -c[1], c[2].keywords))
-    return [c for _, _, c in candidates[:max_themes]]
-
-
-def theme_from_candidate(candidate: CandidateTheme, *, key: str, name: str, lang: str) -> Theme:
-    """Accept a discovered candidate into the taxonomy as a new :class:`Theme` for ``lang``.
-
-    The analyst can edit the keywords afterwards (e.g. drop an over-general one, add other languages).
-    """
-    return Theme(key=key, names={_language(lang): name}, keywords={_language(lang): tuple(candidate.keywords)})

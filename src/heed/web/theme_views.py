@@ -9,12 +9,17 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from heed.accounts.models import User
+from heed.accounts.models import Organisation, User
 from heed.accounts.permissions import can_design_surveys
 from heed.core.errors import ApplicationError
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.textanalytics.models import ThemeDefinition
-from heed.textanalytics.selectors import theme_candidates, theme_list
+from heed.textanalytics.selectors import (
+    languages_without_keywords,
+    organisation_languages,
+    theme_candidates,
+    theme_list,
+)
 from heed.textanalytics.services import taxonomy_ensure_default, theme_save, theme_toggle_active
 from heed.web.access import role_required
 
@@ -46,28 +51,51 @@ def _source(request: HttpRequest) -> str:
     return ThemeDefinition.Source.DISCOVERED if discovered else ThemeDefinition.Source.MANUAL
 
 
+def _edit_initial(organisation: Organisation, key: str | None) -> dict[str, str] | None:
+    """The form filled with an existing theme, to add keywords (e.g. in the languages it lacks)."""
+    theme = ThemeDefinition.objects.filter(organisation=organisation, key=key).first() if key else None
+    if theme is None:
+        return None
+    initial = {"key": theme.key, "name": theme.name}
+    initial |= {f"keywords_{lang}": ", ".join(words) for lang, words in theme.keywords.items()}
+    return initial
+
+
+def _saved_message(request: HttpRequest, theme: ThemeDefinition, languages: list[str]) -> None:
+    """Say the theme was saved, and warn about the organisation's languages it has no keywords in."""
+    saved = f"Theme “{theme.name}” saved; comments are being re-read with the new taxonomy."
+    missing = languages_without_keywords(theme.keywords, languages)
+    if not missing:
+        messages.success(request, saved)
+        return
+    names = ", ".join(SUPPORTED_LANGUAGES.get(lang, lang) for lang in missing)
+    messages.warning(request, f"{saved} It has no keywords in {names}: comments in those languages are not found "
+                              "until you add them (Edit).")  # fmt: skip
+
+
 @designer_required
 def themes(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     organisation = user.organisation
     taxonomy_ensure_default(organisation=organisation)
-    languages = organisation.languages or [organisation.default_language]
-    form = ThemeForm(request.POST or None, languages=languages)
+    languages = organisation_languages(organisation)
+    initial = _edit_initial(organisation, request.GET.get("edit"))
+    form = ThemeForm(request.POST or None, languages=languages, initial=initial)
     if request.method == "POST" and form.is_valid():
         key = form.cleaned_data["key"] or slugify(form.cleaned_data["name"]).replace("-", "_")[:60]
         try:
-            theme_save(organisation=organisation, key=key, name=form.cleaned_data["name"], keywords=form.keywords(),
-                       source=_source(request))  # fmt: skip
+            theme = theme_save(organisation=organisation, key=key, name=form.cleaned_data["name"],
+                               keywords=form.keywords(), source=_source(request))  # fmt: skip
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Theme saved; comments are being re-read with the new taxonomy.")
+            _saved_message(request, theme, languages)
             return redirect("themes")
     lang = request.GET.get("discover")
     candidates = theme_candidates(user=user, lang=lang) if lang in languages else None
     return render(request, "heed/themes.html", {
         "themes": theme_list(user=user), "form": form, "languages": languages, "discover_lang": lang,
-        "candidates": candidates, "language_names": SUPPORTED_LANGUAGES,
+        "candidates": candidates, "language_names": SUPPORTED_LANGUAGES, "editing": initial is not None,
     }, status=422 if form.errors else 200)  # fmt: skip
 
 
