@@ -1,11 +1,11 @@
 """The HTTP API (django-ninja). OpenAPI at /api/docs. Handlers are thin: they call selectors/services."""
 
-import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja import Field, Query, Schema, Status
 from ninja.errors import AuthenticationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from heed.accounts import permissions
 from heed.accounts.selectors import unit_get, unit_ids_visible_to
@@ -14,6 +14,8 @@ from heed.analytics.engagement import engagement_summary
 from heed.analytics.selectors import DIMENSIONS, metric_rows, metric_summary
 from heed.analytics.weighting import weighting_scheme_get
 from heed.api.auth import AUTH
+from heed.api.contract import HeedAPI
+from heed.api.pagination import BoundedLimitOffsetPagination
 from heed.api.schemas import (
     DriverAnalysisOut,
     ErrorOut,
@@ -23,16 +25,19 @@ from heed.api.schemas import (
     SurveyDetailOut,
     SurveySummaryOut,
 )
+from heed.core.bounds import BoundedDate, DbId, ShortText
+from heed.core.channels import ChannelName
 from heed.core.errors import ApplicationError, ConflictError, NotFoundError
 from heed.responses.selectors import ResponseFilters, response_list
 from heed.responses.services import Submission, response_submit
 from heed.surveys.answering import SubmissionError
 from heed.surveys.i18n_strings import UI_STRINGS
+from heed.surveys.language import LanguageCode
 from heed.surveys.models import Survey
 from heed.surveys.selectors import survey_get, survey_latest_version, survey_list
 from heed.textanalytics.selectors import staff_summary, theme_summary
 
-api = NinjaAPI(title="Heed API", version="1", auth=AUTH, urls_namespace="api", docs_url="/docs")
+api = HeedAPI(title="Heed API", version="1", auth=AUTH, urls_namespace="api", docs_url="/docs")
 
 
 @api.exception_handler(ApplicationError)
@@ -86,7 +91,7 @@ def surveys_list(request: HttpRequest):
 
 
 @api.get("/surveys/{survey_id}", response={200: SurveyDetailOut, 404: ErrorOut}, tags=["surveys"])
-def surveys_get(request: HttpRequest, survey_id: int):
+def surveys_get(request: HttpRequest, survey_id: DbId):
     survey = survey_get(organisation=_user(request).organisation, survey_id=survey_id)
     if survey is None:
         raise NotFoundError("No such survey.")
@@ -139,7 +144,7 @@ def responses_submit(request: HttpRequest, payload: ResponseIn):
 
 
 @api.get("/responses", response=list[ResponseOut], tags=["responses"])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def responses_list(request: HttpRequest, filters: Query[ResponseFilters]):
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
@@ -151,8 +156,8 @@ def responses_list(request: HttpRequest, filters: Query[ResponseFilters]):
 
 
 class MetricsParamsIn(ResponseFilters):
-    group_by: str | None = None
-    weighting: int | None = Field(None, description="id of a ready weighting scheme: weighted figures for its survey")
+    group_by: Literal[DIMENSIONS] | None = None  # type: ignore[valid-type]
+    weighting: DbId | None = Field(None, description="id of a ready weighting scheme: weighted figures for its survey")
 
 
 @api.get("/metrics", response={200: MetricsOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, tags=["metrics"])
@@ -160,8 +165,6 @@ def metrics(request: HttpRequest, params: Query[MetricsParamsIn]):
     """NPS, CSAT (top-2-box and mean) and CES with n and 95% intervals, overall and per group."""
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
-    if params.group_by is not None and params.group_by not in DIMENSIONS:
-        raise ApplicationError(f"group_by must be one of: {', '.join(DIMENSIONS)}.", code="invalid_group_by")
     filters = ResponseFilters(**params.model_dump(exclude={"group_by", "weighting"}))
     scheme = None
     if params.weighting is not None:
@@ -177,16 +180,25 @@ def metrics(request: HttpRequest, params: Query[MetricsParamsIn]):
     }
 
 
-class DriversParamsIn(Schema):
-    outcome: str | None = Field(None, description="outcome question key; defaults to the NPS question, else CSAT")
-    drivers: str | None = Field(None, description="comma-separated driver question keys; defaults to all other ratings")
-    unit_id: int | None = None
-    channel: str | None = None
-    language: str | None = None
-    touchpoint: str | None = None
-    age_group: str | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+class SurveyFiltersIn(Schema):
+    """The response filters of an endpoint whose path names the survey."""
+
+    unit_id: DbId | None = None
+    channel: ChannelName | None = None
+    language: LanguageCode | None = None
+    touchpoint: ShortText | None = None
+    age_group: ShortText | None = None
+    date_from: BoundedDate | None = None
+    date_to: BoundedDate | None = None
+
+
+class DriversParamsIn(SurveyFiltersIn):
+    outcome: str | None = Field(
+        None, max_length=40, description="outcome question key; defaults to the NPS question, else CSAT"
+    )
+    drivers: str | None = Field(
+        None, max_length=2000, description="comma-separated driver question keys; defaults to all other ratings"
+    )
 
 
 @api.get(
@@ -194,7 +206,7 @@ class DriversParamsIn(Schema):
     response={200: DriverAnalysisOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     tags=["metrics"],
 )
-def survey_drivers(request: HttpRequest, survey_id: int, params: Query[DriversParamsIn]):
+def survey_drivers(request: HttpRequest, survey_id: DbId, params: Query[DriversParamsIn]):
     """Key driver analysis: how much each rating question drives the outcome (LMG share of R² with 95% bootstrap
     intervals, Johnson's relative weights), each driver's performance on 0-100 and its importance-performance
     quadrant. Needs at least 30 responses that answered the outcome and every driver."""
@@ -209,11 +221,11 @@ def survey_drivers(request: HttpRequest, survey_id: int, params: Query[DriversPa
 
 @api.get("/surveys/{survey_id}/engagement", response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
          tags=["metrics"])  # fmt: skip
-def engagement(request: HttpRequest, survey_id: int, filters: Query[ResponseFilters]):
+def engagement(request: HttpRequest, survey_id: DbId, params: Query[SurveyFiltersIn]):
     """Engagement index (0-100) with its 95% interval, the share fully engaged (>= 80) and Cronbach's alpha."""
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
-    return engagement_summary(user=user, survey_id=survey_id, filters=filters)
+    return engagement_summary(user=user, survey_id=survey_id, filters=ResponseFilters(**params.model_dump()))
 
 
 @api.get("/themes", response={200: dict, 403: ErrorOut}, tags=["text analytics"])

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import StringConstraints
+
+from heed.core.bounds import BoundedMoment, DbId
+from heed.core.channels import ChannelName
+from heed.surveys.language import LanguageCode
 
 
 class SurveySummaryOut(Schema):
@@ -22,15 +27,19 @@ class SurveyDetailOut(SurveySummaryOut):
 
 
 class ResponseIn(Schema):
-    survey_id: int
-    answers: dict[str, Any] = Field(description="question key -> answer (number, text, option value or list)")
-    language: str | None = Field(None, description="defaults to the survey's default language")
-    channel: str = "api"
-    unit_id: int | None = None
+    survey_id: DbId
+    answers: dict[Annotated[str, StringConstraints(max_length=100)], Any] = Field(
+        max_length=500, description="question key -> answer (number, text, option value or list)"
+    )
+    language: LanguageCode | None = Field(None, description="defaults to the survey's default language")
+    channel: ChannelName = "api"
+    unit_id: DbId | None = None
     touchpoint: str = Field("", max_length=60)
     client_key: str | None = Field(None, max_length=100, description="idempotency key; resubmits never duplicate")
-    started_at: dt.datetime | None = None
-    submitted_at: dt.datetime | None = None
+    started_at: BoundedMoment | None = None
+    submitted_at: BoundedMoment | None = Field(
+        None, description="when the respondent submitted; defaults to now (from 2000-01-01 on, not in the future)"
+    )
 
 
 class AnnotationOut(Schema):

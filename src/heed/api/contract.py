@@ -1,0 +1,124 @@
+"""What every endpoint may answer besides its own results, in the body and in the OpenAPI.
+
+``HeedAPI`` is django-ninja's ``NinjaAPI`` with two additions that hold for every operation, so an
+endpoint added later inherits them without listing them:
+
+- **error bodies**: ninja's own errors (invalid parameters, unparsable JSON, an unknown object,
+  throttling) become ``{"detail": <message>, "code": <snake_case>, ...}`` like the services' errors;
+- **documented statuses**: the OpenAPI of each operation lists, with the ``ErrorOut`` shape, the
+  4xx that the edge and ninja can produce for it: 400 (control characters, unparsable body),
+  401 and 429 when it needs authentication, 413 when it takes a body, 422 when it takes input.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import HttpError, Throttled, ValidationError
+
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+
+# Statuses the edge or ninja may answer, with the description the OpenAPI shows.
+EDGE_RESPONSES = {
+    400: "Malformed input: control characters (code control_characters) or a body that is not JSON",
+    401: "Missing, invalid or revoked API token (code unauthenticated)",
+    413: "The body is larger than HEED_API_MAX_BODY_BYTES (code payload_too_large, with limit_bytes)",
+    422: "Input that breaks the documented schema: out of range, wrong type, unknown value (code invalid_input)",
+    429: "Too many requests (code throttled); retry after the Retry-After header's seconds",
+}
+_HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 429: "throttled"}
+
+
+def _location(loc: tuple | list) -> str:
+    """``("query", "limit")`` -> ``query.limit``; the JSON body's fields keep their path after ``body``."""
+    parts = [str(part) for part in loc]
+    if len(parts) > 2 and parts[0] == "body" and parts[1] == "payload":
+        parts = [parts[0], *parts[2:]]
+    return ".".join(parts)
+
+
+def validation_error_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
+    """ninja's list of pydantic errors as ``{"detail", "code": "invalid_input", "errors": {where: message}}``."""
+    messages: dict[str, str] = {}
+    for error in errors:
+        where = _location(error.get("loc", ()))
+        message = str(error.get("msg", "invalid"))
+        messages[where] = f"{messages[where]}; {message}" if where in messages else message
+    first = next(iter(messages.items()), ("input", "invalid"))
+    return {"detail": f"Invalid input: {first[0]}: {first[1]}", "code": "invalid_input", "errors": messages}
+
+
+def _validation_error(request: HttpRequest, exc: ValidationError, api: NinjaAPI) -> HttpResponse:
+    return api.create_response(request, validation_error_body(exc.errors), status=422)
+
+
+def _http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
+    code = _HTTP_CODES.get(exc.status_code, "invalid")
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        code, detail = "invalid_json", "The request body cannot be parsed as JSON."
+    else:
+        detail = str(exc) if str(exc).endswith(".") else f"{exc}."
+    response = api.create_response(request, {"detail": detail, "code": code}, status=exc.status_code)
+    if isinstance(exc, Throttled) and exc.wait:
+        response["Retry-After"] = str(int(exc.wait))
+    return response
+
+
+def _not_found(request: HttpRequest, exc: Http404, api: NinjaAPI) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found.", "code": "not_found"}, status=404)
+
+
+def _takes_input(operation: dict[str, Any]) -> bool:
+    return bool(operation.get("parameters") or operation.get("requestBody"))
+
+
+def _without_null(parameter: dict[str, Any]) -> None:
+    """A query parameter is optional by being left out; ``null`` cannot be spelled in a query string."""
+    schema = parameter.get("schema", {})
+    variants = schema.get("anyOf")
+    if parameter.get("in") != "path" and variants and {"type": "null"} in variants:
+        rest = [variant for variant in variants if variant != {"type": "null"}]
+        merged = {key: value for key, value in schema.items() if key != "anyOf"}
+        parameter["schema"] = {**rest[0], **merged} if len(rest) == 1 else {**merged, "anyOf": rest}
+
+
+def document_edge_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the statuses of ``EDGE_RESPONSES`` that apply to each operation (those it documents stay)."""
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for parameter in operation.get("parameters", []):
+                _without_null(parameter)
+            statuses = []
+            if _takes_input(operation):
+                statuses += [400, 422]
+            if operation.get("security"):
+                statuses += [401, 429]
+            if operation.get("requestBody"):
+                statuses.append(413)
+            responses = operation["responses"]
+            for status in statuses:
+                if status not in responses and str(status) not in responses:  # ninja keys them by int
+                    responses[status] = {
+                        "description": EDGE_RESPONSES[status],
+                        "content": {"application/json": {"schema": _ERROR_REF}},
+                    }
+    return schema
+
+
+class HeedAPI(NinjaAPI):
+    """NinjaAPI whose errors all have the ``{"detail", "code"}`` shape and whose OpenAPI lists them."""
+
+    def set_default_exception_handlers(self) -> None:
+        super().set_default_exception_handlers()
+        self.add_exception_handler(ValidationError, partial(_validation_error, api=self))
+        self.add_exception_handler(HttpError, partial(_http_error, api=self))
+        self.add_exception_handler(Http404, partial(_not_found, api=self))
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_edge_responses(schema)
