@@ -5,6 +5,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Schema, Status
 from ninja.errors import AuthenticationError
+from ninja.openapi.docs import Swagger
 from ninja.pagination import paginate
 
 from heed.accounts import permissions
@@ -14,7 +15,7 @@ from heed.analytics.engagement import engagement_summary
 from heed.analytics.selectors import DIMENSIONS, metric_rows, metric_summary
 from heed.analytics.weighting import weighting_scheme_get
 from heed.api.auth import AUTH
-from heed.api.contract import HeedAPI
+from heed.api.contract import API_DESCRIPTION, HeedAPI
 from heed.api.pagination import BoundedLimitOffsetPagination
 from heed.api.schemas import (
     DriverAnalysisOut,
@@ -37,7 +38,15 @@ from heed.surveys.models import Survey
 from heed.surveys.selectors import survey_get, survey_latest_version, survey_list
 from heed.textanalytics.selectors import staff_summary, theme_summary
 
-api = HeedAPI(title="Heed API", version="1", auth=AUTH, urls_namespace="api", docs_url="/docs")
+api = HeedAPI(
+    title="Heed API",
+    version="1",
+    description=API_DESCRIPTION,
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    docs=Swagger(settings={"validatorUrl": None}),  # served from local static files, nothing fetched online
+)
 
 
 @api.exception_handler(ApplicationError)

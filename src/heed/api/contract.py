@@ -19,7 +19,23 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, Throttled, ValidationError
 
+API_DESCRIPTION = """\
+Authenticate with `Authorization: Bearer heed_…` (a token from *Account → Tokens*).
+
+**Errors** are JSON `{"detail": "<message>", "code": "<snake_case>", ...}`; `errors` maps each invalid
+field (`query.limit`, `body.submitted_at`, …) to its message. 422 means the input breaks this schema;
+400 means a documented rule of the data (the `code` says which) or control characters.
+
+**Bounds.** Lists return at most 500 rows per page (`limit` 1-500, default 100; `offset` up to
+10,000,000). Ids are 1 .. 2^63-1; dates are `YYYY-MM-DD` from 2000-01-01 to 2099-12-31; times are ISO 8601
+from 2000-01-01 on and not in the future. Text may not contain C0 control characters other than tab,
+line feed and carriage return, nor lone surrogates (400, code `control_characters`). Request bodies
+are limited to `HEED_API_MAX_BODY_BYTES` (default 5 MiB; 413, code `payload_too_large`, with
+`limit_bytes`).
+"""
 _ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+# heed.core.control_characters as a JSON Schema pattern: no C0 control besides tab, LF and CR.
+TEXT_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f]*$"
 
 # Statuses the edge or ninja may answer, with the description the OpenAPI shows.
 EDGE_RESPONSES = {
@@ -85,14 +101,47 @@ def _without_null(parameter: dict[str, Any]) -> None:
         parameter["schema"] = {**rest[0], **merged} if len(rest) == 1 else {**merged, "anyOf": rest}
 
 
+def _forbid_control_characters(node: Any, components: dict[str, Any], seen: set[str]) -> None:
+    """Give every free-text string of an input schema the edge's rule as a ``pattern`` (refs followed once)."""
+    if isinstance(node, list):
+        for item in node:
+            _forbid_control_characters(item, components, seen)
+        return
+    if not isinstance(node, dict):
+        return
+    if ref := node.get("$ref"):
+        name = ref.rsplit("/", 1)[-1]
+        if name not in seen and name in components:
+            seen.add(name)
+            _forbid_control_characters(components[name], components, seen)
+        return
+    for media in node.get("content", {}).values():  # a requestBody
+        _forbid_control_characters(media.get("schema"), components, seen)
+    if node.get("type") == "string" and not ({"enum", "const", "pattern", "format"} & node.keys()):
+        node["pattern"] = TEXT_PATTERN
+    if isinstance(node.get("propertyNames"), dict):  # keys of a free-form object are strings
+        node["propertyNames"].setdefault("pattern", TEXT_PATTERN)
+    for key in ("properties", "patternProperties"):
+        for child in node.get(key, {}).values():
+            _forbid_control_characters(child, components, seen)
+    for key in ("items", "additionalProperties", "propertyNames", "anyOf", "oneOf", "allOf"):
+        if key in node:
+            _forbid_control_characters(node[key], components, seen)
+    if node.get("type") == "object" and "additionalProperties" in node:
+        node.setdefault("propertyNames", {"pattern": TEXT_PATTERN})
+
+
 def document_edge_responses(schema: dict[str, Any]) -> dict[str, Any]:
     """Add the statuses of ``EDGE_RESPONSES`` that apply to each operation (those it documents stay)."""
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            components = schema.get("components", {}).get("schemas", {})
             for parameter in operation.get("parameters", []):
                 _without_null(parameter)
+                _forbid_control_characters(parameter.get("schema"), components, set())
+            _forbid_control_characters(operation.get("requestBody"), components, set())
             statuses = []
             if _takes_input(operation):
                 statuses += [400, 422]
