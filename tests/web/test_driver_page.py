@@ -53,7 +53,7 @@ def test_api_errors_are_clear(world):
     assert unknown.status_code == 400 and unknown.json()["code"] == "unknown_question"
     assert "bogus" in unknown.json()["detail"]
     assert client.get(url, {"outcome": "comment"}).json()["code"] == "not_a_scale"
-    assert client.get(url, {"date_from": "not-a-date"}).status_code == 422
+    assert client.get(url, {"date_from": "not-a-date"}).status_code == 400
     assert client.get("/api/surveys/999999/drivers").status_code == 404
     assert api_client(world.interviewer).get(url).status_code == 403
     other = organisation_create(name="Other", slug="other", brand="Other", languages=["en"], default_language="en")
@@ -90,7 +90,7 @@ def test_page_form_picks_outcome_drivers_and_filters(world, driven):
     # Only dashboard filters (survey, group_by): all ratings, whole scope.
     html = client.get(url, {"survey": world.survey.id, "group_by": "unit"}).content.decode()
     assert len(re.findall(r'<tr data-key="(\w+)">', html)) == 4
-    assert client.get(url, {"date_from": "nope"}).status_code == 422
+    assert client.get(url, {"date_from": "nope"}).status_code == 400
     error = client.get(url, {"drivers": ["merchandise"]})
     assert error.status_code == 400 and "at least 2 driver" in error.content.decode()
 

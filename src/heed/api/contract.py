@@ -61,7 +61,7 @@ def validation_error_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
     messages: dict[str, str] = {}
     for error in errors:
         where = _location(error.get("loc", ()))
-        message = str(error.get("msg", "invalid"))
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
         messages[where] = f"{messages[where]}; {message}" if where in messages else message
     first = next(iter(messages.items()), ("input", "invalid"))
     return {"detail": f"Invalid input: {first[0]}: {first[1]}", "code": "invalid_input", "errors": messages}

@@ -96,8 +96,9 @@ def _check_control_characters(request: HttpRequest) -> None:
             _check_text(f"The name of the file {key!r}", upload.name or "")
         return
     body = request.body
-    # Raw control bytes make the JSON invalid (the parser refuses them); escapes need a parse.
-    if b"\\u" not in body:
+    # Raw control bytes make the JSON invalid (the parser refuses them); only escapes (\u0000, \b, \f) can
+    # smuggle one in, so a body without any is not parsed here.
+    if b"\\u" not in body and b"\\b" not in body and b"\\f" not in body:
         return
     try:
         data = json.loads(body)

@@ -14,6 +14,7 @@ from heed.responses.selectors import ResponseFilters, comment_list
 from heed.surveys.selectors import survey_list
 from heed.textanalytics.selectors import comment_text, staff_summary, theme_summary
 from heed.web.access import role_required
+from heed.web.filter_errors import filter_error_page
 from heed.web.forms import ResponseFilterForm
 
 GROUPS = [
@@ -56,7 +57,9 @@ def _comments(user: User, filters: ResponseFilters) -> list[dict]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = DashboardFilterForm(request.GET or None, user=user)
-    data = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        return filter_error_page(request, form, "Customer voice")
+    data = form.cleaned_data if form.is_bound else {}
     filters = form.response_filters(survey_id=data.get("survey"))
     scheme = weighting_scheme_get(user=user, scheme_id=data["weighting"]) if data.get("weighting") else None
     if scheme is not None and filters.survey_id != scheme.survey_id:
@@ -80,7 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "scheme": scheme,
         "unweighted": weighting_unweighted_count(user=user, scheme=scheme, filters=filters) if scheme else 0,
     }
-    return render(request, "heed/dashboard.html", context, status=200 if not form.errors else 422)
+    return render(request, "heed/dashboard.html", context)
 
 
 def home(request: HttpRequest) -> HttpResponse:

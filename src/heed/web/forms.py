@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from heed.core.channels import Channel
+from heed.core.form_fields import BoundedDateField, DbIdField
 from heed.responses.selectors import ResponseFilters
 from heed.surveys.definition import QUESTION_TYPES
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
@@ -149,7 +150,7 @@ class QuestionForm(forms.Form):
 class LinkForm(forms.Form):
     name = forms.CharField(max_length=120, required=False)
     channel = forms.ChoiceField(choices=Channel.choices)
-    unit = forms.IntegerField(required=False)
+    unit = DbIdField(required=False)
     touchpoint = forms.CharField(max_length=60, required=False)
 
 
@@ -159,8 +160,8 @@ class ResponseFilterForm(forms.Form):
     unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
     language = forms.ChoiceField(choices=[("", "All languages"), *LANGUAGE_CHOICES], required=False)
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = BoundedDateField(required=False)
+    date_to = BoundedDateField(required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
