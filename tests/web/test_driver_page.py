@@ -53,7 +53,7 @@ def test_api_errors_are_clear(world):
     assert unknown.status_code == 400 and unknown.json()["code"] == "unknown_question"
     assert "bogus" in unknown.json()["detail"]
     assert client.get(url, {"outcome": "comment"}).json()["code"] == "not_a_scale"
-    assert client.get(url, {"date_from": "not-a-date"}).status_code == 400
+    assert client.get(url, {"date_from": "not-a-date"}).status_code == 422
     assert client.get("/api/surveys/999999/drivers").status_code == 404
     assert api_client(world.interviewer).get(url).status_code == 403
     other = organisation_create(name="Other", slug="other", brand="Other", languages=["en"], default_language="en")
