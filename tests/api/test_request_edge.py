@@ -126,3 +126,21 @@ def test_errors_outside_the_views_are_json_too(world):
     assert "GET" in wrong_method["Allow"]
     anonymous = api_client(world.analyst).__class__().post("/api/responses", data="{}", content_type="application/json")
     assert anonymous.status_code == 401 and anonymous.json()["code"] == "unauthenticated"
+
+
+def test_a_crash_under_api_is_a_json_500_without_details():
+    from django.http import HttpResponseServerError
+
+    from heed.core.middleware import api_error_as_json
+
+    response = api_error_as_json(HttpResponseServerError("<h1>Server Error (500)</h1><pre>Traceback</pre>"))
+    assert response.status_code == 500
+    assert json.loads(response.content) == {
+        "detail": "Something went wrong on our side; the error was logged.", "code": "internal_server_error"
+    }  # fmt: skip
+
+
+def test_too_many_query_parameters_are_a_json_400(world):
+    query = "&".join(f"p{i}=1" for i in range(1200))
+    response = api_client(world.analyst).get(f"/api/responses?{query}")
+    assert response.status_code == 400 and response.json()["code"] == "bad_request"

@@ -118,3 +118,12 @@ def test_a_page_body_over_the_page_limit_is_a_413_page(world, settings):
     respondent = Client().post(f"/s/{world.link_a.token}/", {"index": 0, "answer": big})
     assert respondent.status_code == 413
     assert EDGE_STRINGS["en"]["payload_too_large"] in respondent.content.decode()
+
+
+def test_a_link_for_a_unit_id_beyond_64_bits_is_a_form_error(world):
+    client = login(world.analyst)
+    response = client.post(f"/surveys/{world.survey.id}/links/", {"channel": "qr", "unit": HUGE, "name": "x"})
+    assert response.status_code == 422
+    assert "less than or equal to" in response.content.decode()
+    unknown = client.post(f"/surveys/{world.survey.id}/links/", {"channel": "qr", "unit": 987654, "name": "x"})
+    assert unknown.status_code == 422 and "No such unit" in unknown.content.decode()
