@@ -127,3 +127,12 @@ def test_a_link_for_a_unit_id_beyond_64_bits_is_a_form_error(world):
     assert "less than or equal to" in response.content.decode()
     unknown = client.post(f"/surveys/{world.survey.id}/links/", {"channel": "qr", "unit": 987654, "name": "x"})
     assert unknown.status_code == 422 and "No such unit" in unknown.content.decode()
+
+
+@pytest.mark.parametrize(("field", "value"), [("min_value", "-1e300"), ("max_value", "1e300"), ("max_value", "inf")])
+def test_a_question_scale_beyond_the_number_limit_is_a_form_error(world, field, value):
+    edit = f"/surveys/{world.survey.id}/edit/"
+    form = {"form": "question", "key": "km", "type": "number", "text_en": "How far?", field: value}
+    response = login(world.analyst).post(edit, form)
+    assert response.status_code == 422
+    assert not world.survey.questions.filter(key="km").exists()

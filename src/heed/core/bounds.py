@@ -30,6 +30,7 @@ DATE_MIN = dt.date(2000, 1, 1)
 DATE_MAX = dt.date(2099, 12, 31)
 MOMENT_MIN = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+NUMBER_LIMIT = 1_000_000_000  # a question's min/max and numeric answers stay within ±1e9 (exact in a float)
 SHORT_TEXT_MAX = 60  # filter values (touchpoint, age group): the stored columns hold 60 characters
 
 # Years 2000-2099, a real month and day; ``format: date`` rules out 31 February.

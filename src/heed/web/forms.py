@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from heed.core.bounds import NUMBER_LIMIT
 from heed.core.channels import Channel
 from heed.core.form_fields import BoundedDateField, DbIdField
 from heed.responses.selectors import ResponseFilters
@@ -50,8 +51,8 @@ class QuestionForm(forms.Form):
     type = forms.ChoiceField(choices=[(t, t.replace("_", " ")) for t in QUESTION_TYPES])
     required = forms.BooleanField(required=False)
     metric = forms.ChoiceField(choices=[("", "—"), ("nps", "NPS"), ("csat", "CSAT"), ("ces", "CES")], required=False)
-    min_value = forms.FloatField(required=False)
-    max_value = forms.FloatField(required=False)
+    min_value = forms.FloatField(required=False, min_value=-NUMBER_LIMIT, max_value=NUMBER_LIMIT)
+    max_value = forms.FloatField(required=False, min_value=-NUMBER_LIMIT, max_value=NUMBER_LIMIT)
     show_if_question = forms.CharField(required=False, max_length=40)
     show_if_op = forms.ChoiceField(
         choices=[
