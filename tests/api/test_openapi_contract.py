@@ -33,6 +33,7 @@ def _run_schemathesis(live_server, user, tmp_path) -> subprocess.CompletedProces
             "--report-junit-path", str(tmp_path / "junit.xml"),
         ],
         capture_output=True, text=True, timeout=600, env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
+        cwd=tmp_path,  # schemathesis keeps a cache folder in its working directory
     )  # fmt: skip
 
 

@@ -144,3 +144,9 @@ def test_too_many_query_parameters_are_a_json_400(world):
     query = "&".join(f"p{i}=1" for i in range(1200))
     response = api_client(world.analyst).get(f"/api/responses?{query}")
     assert response.status_code == 400 and response.json()["code"] == "bad_request"
+
+
+def test_json_nested_beyond_the_parsers_depth_is_a_400(world):
+    body = '{"survey_id": 1, "answers": {"a": "\\u0041"}, "deep": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = _post_raw(api_client(world.analyst), body)
+    assert response.status_code == 400 and response.json()["code"] == "invalid_json"

@@ -102,8 +102,8 @@ def _check_control_characters(request: HttpRequest) -> None:
         return
     try:
         data = json.loads(body)
-    except ValueError:
-        return  # not JSON: the view says so
+    except (ValueError, RecursionError):
+        return  # not JSON (or nested beyond the parser's depth): the view says so
     if found := find_in_json(data):
         raise _refuse_control(f"The JSON field {found[0]}", found[1])
 
