@@ -136,3 +136,10 @@ def test_a_question_scale_beyond_the_number_limit_is_a_form_error(world, field, 
     response = login(world.analyst).post(edit, form)
     assert response.status_code == 422
     assert not world.survey.questions.filter(key="km").exists()
+
+
+@pytest.mark.parametrize("value", ["xx", "EN", HUGE])
+def test_theme_discovery_in_an_unknown_language_is_a_400_page(world, value):
+    response = login(world.analyst).get("/themes/", {"discover": value})
+    assert response.status_code == 400
+    assert 'id="filter-error"' in response.content.decode()

@@ -17,6 +17,7 @@ from heed.textanalytics.models import ThemeDefinition
 from heed.textanalytics.selectors import theme_candidates, theme_list
 from heed.textanalytics.services import taxonomy_ensure_default, theme_save, theme_toggle_active
 from heed.web.access import role_required
+from heed.web.filter_errors import filter_error_page
 
 designer_required = role_required(can_design_surveys)
 
@@ -41,6 +42,16 @@ class ThemeForm(forms.Form):
         return [self[f"keywords_{lang}"] for lang in self.languages]
 
 
+class DiscoverForm(forms.Form):
+    """``?discover=<language>``: propose new themes from that language's uncovered comments."""
+
+    discover = forms.ChoiceField(required=False, label="Language")
+
+    def __init__(self, *args, languages: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["discover"].choices = [("", "—")] + [(lang, lang) for lang in languages]
+
+
 def _source(request: HttpRequest) -> str:
     discovered = request.POST.get("source") == ThemeDefinition.Source.DISCOVERED
     return ThemeDefinition.Source.DISCOVERED if discovered else ThemeDefinition.Source.MANUAL
@@ -63,8 +74,11 @@ def themes(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Theme saved; comments are being re-read with the new taxonomy.")
             return redirect("themes")
-    lang = request.GET.get("discover")
-    candidates = theme_candidates(user=user, lang=lang) if lang in languages else None
+    discover = DiscoverForm(request.GET or None, languages=languages)
+    if discover.is_bound and not discover.is_valid():
+        return filter_error_page(request, discover, "Themes")
+    lang = discover.cleaned_data.get("discover") or None if discover.is_bound else None
+    candidates = theme_candidates(user=user, lang=lang) if lang else None
     return render(request, "heed/themes.html", {
         "themes": theme_list(user=user), "form": form, "languages": languages, "discover_lang": lang,
         "candidates": candidates, "language_names": SUPPORTED_LANGUAGES,
