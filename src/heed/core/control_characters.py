@@ -5,7 +5,7 @@ and lone UTF-16 surrogates (U+D800-U+DFFF, which JSON can spell as ``"\\ud800"``
 cannot store NUL in text or ``jsonb`` and no encoder accepts a lone surrogate, so such text would
 otherwise end in a 500 on one database and in stored garbage on the other. Nothing is stripped
 silently: the caller learns which field held the character. ``heed.core.middleware`` applies the
-rule to every path, query string, form field, uploaded file name and JSON string or key; code that
+rule to every path, query string, form field and JSON string or key; code that
 reads uploaded files as text calls ``find_control_character`` itself.
 """
 

@@ -7,7 +7,8 @@
    ``413 {"detail", "code": "payload_too_large", "limit_bytes"}``; pages (``HEED_PAGE_MAX_BODY_BYTES``,
    default 1 MiB) answer a 413 page.
 2. **Control characters** (``heed.core.control_characters``): the decoded path, every query-string
-   and form key and value, uploaded file names and every JSON string and key are checked; a C0
+   and form key and value and every JSON string and key are checked (Django's multipart parser
+   already drops non-printable characters from upload file names); a C0
    control other than tab/LF/CR, or a lone surrogate, is refused with 400 and code
    ``control_characters`` (the API) or a 400 page (respondent pages say it in the respondent's
    language).
@@ -91,9 +92,7 @@ def _check_control_characters(request: HttpRequest) -> None:
     if request.method in {"GET", "HEAD", "OPTIONS"}:
         return
     if content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
-        _check_fields("form field", request.POST)
-        for key, upload in request.FILES.items():
-            _check_text(f"The name of the file {key!r}", upload.name or "")
+        _check_fields("form field", request.POST)  # upload names: Django drops non-printable characters
         return
     body = request.body
     # Raw control bytes make the JSON invalid (the parser refuses them); only escapes (\u0000, \b, \f) can
