@@ -143,3 +143,14 @@ def test_theme_discovery_in_an_unknown_language_is_a_400_page(world, value):
     response = login(world.analyst).get("/themes/", {"discover": value})
     assert response.status_code == 400
     assert 'id="filter-error"' in response.content.decode()
+
+
+def test_edge_messages_exist_in_every_respondent_language():
+    from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
+
+    assert set(EDGE_STRINGS) == set(SUPPORTED_LANGUAGES)
+    keys = set(EDGE_STRINGS["en"])
+    for language, strings in EDGE_STRINGS.items():
+        assert set(strings) == keys, language
+        assert all(text and "{" not in text for text in strings.values()), language
+    assert len({strings["control_characters"] for strings in EDGE_STRINGS.values()}) == len(SUPPORTED_LANGUAGES)
