@@ -49,9 +49,9 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404
 
 
 def _location(loc: tuple | list) -> str:
-    """``("query", "limit")`` -> ``query.limit``; the JSON body's fields keep their path after ``body``."""
+    """``("query", "limit")`` -> ``query.limit``; ``("body", <handler argument>, "answers")`` -> ``body.answers``."""
     parts = [str(part) for part in loc]
-    if len(parts) > 2 and parts[0] == "body" and parts[1] == "payload":
+    if len(parts) > 2 and parts[0] == "body":
         parts = [parts[0], *parts[2:]]
     return ".".join(parts)
 
