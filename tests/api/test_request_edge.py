@@ -150,3 +150,13 @@ def test_json_nested_beyond_the_parsers_depth_is_a_400(world):
     body = '{"survey_id": 1, "answers": {"a": "\\u0041"}, "deep": ' + "[" * 100_000 + "]" * 100_000 + "}"
     response = _post_raw(api_client(world.analyst), body)
     assert response.status_code == 400 and response.json()["code"] == "invalid_json"
+
+
+def test_throttling_answers_the_json_shape_with_retry_after(rf):
+    from ninja.errors import Throttled
+
+    from heed.api.api import api
+
+    response = api.on_exception(rf.get("/api/surveys"), Throttled(wait=7))
+    assert response.status_code == 429 and response["Retry-After"] == "7"
+    assert json.loads(response.content) == {"detail": "Too many requests.", "code": "throttled"}
