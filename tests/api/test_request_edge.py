@@ -160,3 +160,11 @@ def test_throttling_answers_the_json_shape_with_retry_after(rf):
     response = api.on_exception(rf.get("/api/surveys"), Throttled(wait=7))
     assert response.status_code == 429 and response["Retry-After"] == "7"
     assert json.loads(response.content) == {"detail": "Too many requests.", "code": "throttled"}
+
+
+def test_the_refusal_names_the_field_like_validation_errors_do(world):
+    client = api_client(world.analyst)
+    assert client.get("/api/themes?touchpoint=a%00").json()["field"] == "query.touchpoint"
+    payload = _payload(world)
+    payload["answers"]["comment"] = NUL
+    assert _post_raw(client, json.dumps(payload)).json()["field"] == "body.answers.comment"

@@ -62,37 +62,38 @@ def _check_size(request: HttpRequest) -> None:
         )
 
 
-def _refuse_control(where: str, character: str) -> EdgeRefusal:
-    return EdgeRefusal(
-        400,
-        "control_characters",
-        f"{where} contains the control character {character}; remove it (tab, line feed and carriage return "
-        "are allowed).",
-        field=where,
-    )
+def _shown(key: str) -> str:
+    return key if len(key) <= 40 else f"{key[:40]}…"
 
 
-def _check_text(where: str, text: str) -> None:
+def _check_text(label: str, field: str, text: str) -> None:
+    """Refuse ``text`` if it breaks the rule; ``field`` names it like the API's ``errors`` (``query.touchpoint``)."""
     if found := find_control_character(text):
-        raise _refuse_control(where, found)
+        raise EdgeRefusal(
+            400,
+            "control_characters",
+            f"{label} contains the control character {found}; remove it (tab, line feed and carriage return "
+            "are allowed).",
+            field=field,
+        )
 
 
-def _check_fields(source: str, data: object) -> None:
+def _check_fields(source: str, label: str, data: object) -> None:
     for key, values in data.lists():  # type: ignore[attr-defined]
-        _check_text(f"A {source} name", key)
+        _check_text(f"A {label} name", source, key)
         for value in values:
             if isinstance(value, str):
-                _check_text(f"The {source} {key!r}", value)
+                _check_text(f"The {label} {_shown(key)!r}", f"{source}.{_shown(key)}", value)
 
 
 def _check_control_characters(request: HttpRequest) -> None:
-    _check_text("The path", request.path_info)
-    _check_fields("query parameter", request.GET)
+    _check_text("The path", "path", request.path_info)
+    _check_fields("query", "query parameter", request.GET)
     content_type = request.content_type or ""
     if request.method in {"GET", "HEAD", "OPTIONS"}:
         return
     if content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
-        _check_fields("form field", request.POST)  # upload names: Django drops non-printable characters
+        _check_fields("form", "form field", request.POST)  # upload names: Django drops non-printable characters
         return
     body = request.body
     # Raw control bytes make the JSON invalid (the parser refuses them); only escapes (\u0000, \b, \f) can
@@ -104,7 +105,14 @@ def _check_control_characters(request: HttpRequest) -> None:
     except (ValueError, RecursionError):
         return  # not JSON (or nested beyond the parser's depth): the view says so
     if found := find_in_json(data):
-        raise _refuse_control(f"The JSON field {found[0]}", found[1])
+        location, character = found
+        raise EdgeRefusal(
+            400,
+            "control_characters",
+            f"The JSON field {_shown(location)} contains the control character {character}; remove it (tab, line "
+            "feed and carriage return are allowed).",
+            field=_shown(location),
+        )
 
 
 class RequestEdgeMiddleware:
