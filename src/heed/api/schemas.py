@@ -94,9 +94,15 @@ class ResponseOut(Schema):
 
 
 class ErrorOut(Schema):
+    """Every error: a message safe to show and a snake_case code; some codes carry more fields."""
+
     detail: str
     code: str
-    errors: dict[str, str] | None = None
+    errors: dict[str, str] | None = Field(
+        None, description="invalid_input / invalid_answers: field (query.limit, body.answers.nps) -> message"
+    )
+    field: str | None = Field(None, description="control_characters: where the character was (query.x, body.a.b)")
+    limit_bytes: int | None = Field(None, description="payload_too_large: the largest body accepted, in bytes")
 
 
 class EstimateOut(Schema):
