@@ -7,13 +7,31 @@ attempted (so nothing is fetched from a CDN or an online validator).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.integration.test_browser_e2e import _context, chromium
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]  # fmt: skip
+
+
+@contextmanager
+def chromium() -> Iterator:
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def test_api_docs_render_with_no_request_leaving_the_server(live_server):
@@ -29,7 +47,8 @@ def test_api_docs_render_with_no_request_leaving_the_server(live_server):
             route.abort()
 
     with chromium() as browser:
-        context = _context(browser, live_server.url)
+        context = browser.new_context(base_url=live_server.url)
+        context.set_default_timeout(10_000)
         context.route("**/*", guard)
         page = context.new_page()
         response = page.goto("/api/docs")
