@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves Swagger UI for /api/docs from its bundled static files (no CDN)
     "heed.core",
     "heed.accounts",
     "heed.surveys",
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "heed.core.middleware.RequestEdgeMiddleware",  # body limits, control characters, JSON errors under /api/
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -83,6 +85,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lock-out into the "too many attempts" page
 ]
+
+# Request bodies: the API takes batches (POST /api/responses/batch, up to 500 responses); pages keep a
+# small limit. Larger bodies get 413 (JSON with ``limit_bytes`` on the API) before they are read.
+HEED_API_MAX_BODY_BYTES = int(os.environ.get("HEED_API_MAX_BODY_BYTES", str(5 * 1024 * 1024)))
+HEED_PAGE_MAX_BODY_BYTES = int(os.environ.get("HEED_PAGE_MAX_BODY_BYTES", str(1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(HEED_API_MAX_BODY_BYTES, HEED_PAGE_MAX_BODY_BYTES)
 
 ROOT_URLCONF = "heed.urls"
 WSGI_APPLICATION = "heed.wsgi.application"

@@ -348,14 +348,14 @@ def test_json_that_is_not_an_object_is_422(world):
 def test_survey_id_of_wrong_type_is_422_naming_the_field(world):
     response = _post(api_client(world.analyst), _payload(world, survey_id="abc"))
     assert response.status_code == 422
-    detail = response.json()["detail"]
-    assert any("survey_id" in error["loc"] for error in detail)
+    assert response.json()["code"] == "invalid_input"
+    assert "body.survey_id" in response.json()["errors"]
 
 
 def test_answers_of_wrong_type_is_422(world):
     response = _post(api_client(world.analyst), _payload(world, answers=["nps", 9]))
     assert response.status_code == 422
-    assert any("answers" in error["loc"] for error in response.json()["detail"])
+    assert "body.answers" in response.json()["errors"]
 
 
 def test_missing_survey_id_is_422(world):
@@ -363,7 +363,7 @@ def test_missing_survey_id_is_422(world):
     del payload["survey_id"]
     response = _post(api_client(world.analyst), payload)
     assert response.status_code == 422
-    assert any("survey_id" in error["loc"] for error in response.json()["detail"])
+    assert response.json()["errors"]["body.survey_id"] == "Field required"
 
 
 def test_unknown_survey_is_404(world):
@@ -378,17 +378,25 @@ def test_huge_survey_id_is_a_client_error(world):
     assert 400 <= response.status_code < 500
 
 
-def test_unknown_language_is_400(world):
+def test_unsupported_language_is_422_listing_the_languages(world):
     response = _post(api_client(world.analyst), _payload(world, language="de"))
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_input"
+    assert "'en'" in response.json()["errors"]["body.language"]
+    assert Response.objects.count() == 0
+
+
+def test_language_the_survey_does_not_offer_is_400(world):
+    response = _post(api_client(world.analyst), _payload(world, language="ru"))
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_language"
     assert Response.objects.count() == 0
 
 
-def test_unknown_channel_is_400(world):
+def test_unknown_channel_is_422(world):
     response = _post(api_client(world.analyst), _payload(world, channel="pigeon"))
-    assert response.status_code == 400
-    assert response.json()["code"] == "invalid_channel"
+    assert response.status_code == 422
+    assert "'qr'" in response.json()["errors"]["body.channel"]
     assert Response.objects.count() == 0
 
 
@@ -422,11 +430,11 @@ def test_analyst_may_submit_without_unit(world):
     assert response.json()["unit_id"] is None
 
 
-def test_submitted_at_in_the_future_is_400(world):
+def test_submitted_at_in_the_future_is_422(world):
     future = (timezone.now() + dt.timedelta(days=1)).isoformat()
     response = _post(api_client(world.analyst), _payload(world, submitted_at=future))
-    assert response.status_code == 400
-    assert response.json()["code"] == "invalid_time"
+    assert response.status_code == 422
+    assert "future" in response.json()["errors"]["body.submitted_at"]
     assert Response.objects.count() == 0
 
 
@@ -676,11 +684,11 @@ def test_metrics_rows_follow_the_filters(scored):
     assert [(row["key"], row["responses"]) for row in body["rows"]] == [(scored.store_b.id, 4)]
 
 
-def test_metrics_invalid_group_by_is_400(scored):
+def test_metrics_invalid_group_by_is_422(scored):
     response = api_client(scored.analyst).get("/api/metrics", {"group_by": "colour"})
-    assert response.status_code == 400
-    assert response.json()["code"] == "invalid_group_by"
-    assert "unit" in response.json()["detail"]
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_input"
+    assert "'unit'" in response.json()["errors"]["query.group_by"]
 
 
 def test_metrics_filter_by_survey(scored):

@@ -90,7 +90,7 @@ def test_page_form_picks_outcome_drivers_and_filters(world, driven):
     # Only dashboard filters (survey, group_by): all ratings, whole scope.
     html = client.get(url, {"survey": world.survey.id, "group_by": "unit"}).content.decode()
     assert len(re.findall(r'<tr data-key="(\w+)">', html)) == 4
-    assert client.get(url, {"date_from": "nope"}).status_code == 422
+    assert client.get(url, {"date_from": "nope"}).status_code == 400
     error = client.get(url, {"drivers": ["merchandise"]})
     assert error.status_code == 400 and "at least 2 driver" in error.content.decode()
 

@@ -1,11 +1,12 @@
 """The HTTP API (django-ninja). OpenAPI at /api/docs. Handlers are thin: they call selectors/services."""
 
-import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja import Field, Query, Schema, Status
 from ninja.errors import AuthenticationError, Throttled
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.openapi.docs import Swagger
+from ninja.pagination import paginate
 
 from heed.accounts import permissions
 from heed.accounts.selectors import unit_get, unit_ids_visible_to
@@ -15,6 +16,8 @@ from heed.analytics.selectors import DIMENSIONS, headline_pooling, metric_rows, 
 from heed.analytics.weighting import weighting_scheme_for_survey
 from heed.api.auth import AUTH, throttled_response
 from heed.api.publishing import router as publishing_router
+from heed.api.contract import API_DESCRIPTION, HeedAPI
+from heed.api.pagination import BoundedLimitOffsetPagination
 from heed.api.schemas import (
     DriverAnalysisOut,
     ErrorOut,
@@ -25,16 +28,27 @@ from heed.api.schemas import (
     SurveySummaryOut,
     TaxonomyThemeOut,
 )
+from heed.core.bounds import BoundedDate, DbId, ShortText
+from heed.core.channels import ChannelName
 from heed.core.errors import ApplicationError, ConflictError, NotFoundError
 from heed.responses.selectors import ResponseFilters, response_list
 from heed.responses.services import Submission, response_submit
 from heed.surveys.answering import SubmissionError
 from heed.surveys.i18n_strings import UI_STRINGS
+from heed.surveys.language import LanguageCode
 from heed.surveys.models import Survey
 from heed.surveys.selectors import survey_get, survey_latest_version, survey_list
 from heed.textanalytics.selectors import staff_summary, theme_list, theme_summary
 
-api = NinjaAPI(title="Heed API", version="1", auth=AUTH, urls_namespace="api", docs_url="/docs")
+api = HeedAPI(
+    title="Heed API",
+    version="1",
+    description=API_DESCRIPTION,
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    docs=Swagger(settings={"validatorUrl": None}),  # served from local static files, nothing fetched online
+)
 
 
 @api.exception_handler(ApplicationError)
@@ -93,7 +107,7 @@ def surveys_list(request: HttpRequest):
 
 
 @api.get("/surveys/{survey_id}", response={200: SurveyDetailOut, 404: ErrorOut}, tags=["surveys"])
-def surveys_get(request: HttpRequest, survey_id: int):
+def surveys_get(request: HttpRequest, survey_id: DbId):
     survey = survey_get(organisation=_user(request).organisation, survey_id=survey_id)
     if survey is None:
         raise NotFoundError("No such survey.")
@@ -146,7 +160,7 @@ def responses_submit(request: HttpRequest, payload: ResponseIn):
 
 
 @api.get("/responses", response=list[ResponseOut], tags=["responses"])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def responses_list(request: HttpRequest, filters: Query[ResponseFilters]):
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
@@ -158,12 +172,12 @@ def responses_list(request: HttpRequest, filters: Query[ResponseFilters]):
 
 
 class MetricsParamsIn(ResponseFilters):
-    group_by: str | None = None
+    group_by: Literal[DIMENSIONS] | None = None  # type: ignore[valid-type]
     version: int | None = Field(
         None, ge=1, le=2_147_483_647,
         description="with survey_id: the version whose metric questions are analysed (default the latest)",
     )  # fmt: skip
-    weighting: int | None = Field(
+    weighting: DbId | None = Field(
         None,
         description="id of a ready weighting scheme of the survey: weighted figures. A scheme belongs to one survey: "
         "with another survey_id the answer is 400 weighting_survey_mismatch; without survey_id the scheme's survey "
@@ -176,8 +190,6 @@ def metrics(request: HttpRequest, params: Query[MetricsParamsIn]):
     """NPS, CSAT (top-2-box and mean) and CES with n and 95% intervals, overall and per group."""
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
-    if params.group_by is not None and params.group_by not in DIMENSIONS:
-        raise ApplicationError(f"group_by must be one of: {', '.join(DIMENSIONS)}.", code="invalid_group_by")
     filters = ResponseFilters(**params.model_dump(exclude={"group_by", "weighting", "version"}))
     scheme, weighting = None, None
     if params.weighting is not None:
@@ -203,16 +215,25 @@ def metrics(request: HttpRequest, params: Query[MetricsParamsIn]):
     }
 
 
-class DriversParamsIn(Schema):
-    outcome: str | None = Field(None, description="outcome question key; defaults to the NPS question, else CSAT")
-    drivers: str | None = Field(None, description="comma-separated driver question keys; defaults to all other ratings")
-    unit_id: int | None = None
-    channel: str | None = None
-    language: str | None = None
-    touchpoint: str | None = None
-    age_group: str | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+class SurveyFiltersIn(Schema):
+    """The response filters of an endpoint whose path names the survey."""
+
+    unit_id: DbId | None = None
+    channel: ChannelName | None = None
+    language: LanguageCode | None = None
+    touchpoint: ShortText | None = None
+    age_group: ShortText | None = None
+    date_from: BoundedDate | None = None
+    date_to: BoundedDate | None = None
+
+
+class DriversParamsIn(SurveyFiltersIn):
+    outcome: str | None = Field(
+        None, max_length=40, description="outcome question key; defaults to the NPS question, else CSAT"
+    )
+    drivers: str | None = Field(
+        None, max_length=2000, description="comma-separated driver question keys; defaults to all other ratings"
+    )
     version: int | None = Field(
         None, ge=1, le=2_147_483_647, description="the version analysed (default the latest); see `versions`"
     )
@@ -223,7 +244,7 @@ class DriversParamsIn(Schema):
     response={200: DriverAnalysisOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     tags=["metrics"],
 )
-def survey_drivers(request: HttpRequest, survey_id: int, params: Query[DriversParamsIn]):
+def survey_drivers(request: HttpRequest, survey_id: DbId, params: Query[DriversParamsIn]):
     """Key driver analysis: how much each rating question drives the outcome (LMG share of R² with 95% bootstrap
     intervals, Johnson's relative weights), each driver's performance on 0-100 and its importance-performance
     quadrant. Needs at least 30 responses that answered the outcome and every driver."""
@@ -237,7 +258,7 @@ def survey_drivers(request: HttpRequest, survey_id: int, params: Query[DriversPa
     )  # fmt: skip
 
 
-class EngagementParamsIn(ResponseFilters):
+class EngagementParamsIn(SurveyFiltersIn):
     version: int | None = Field(
         None, ge=1, le=2_147_483_647, description="the version analysed (default the latest); see `versions`"
     )
@@ -245,7 +266,7 @@ class EngagementParamsIn(ResponseFilters):
 
 @api.get("/surveys/{survey_id}/engagement", response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
          tags=["metrics"])  # fmt: skip
-def engagement(request: HttpRequest, survey_id: int, params: Query[EngagementParamsIn]):
+def engagement(request: HttpRequest, survey_id: DbId, params: Query[EngagementParamsIn]):
     """Engagement index (0-100) with its 95% interval, the share fully engaged (>= 80) and Cronbach's alpha.
     Each item is read only from the versions where it means what it means in the analysed version (``versions``)."""
     user = _user(request)

@@ -67,6 +67,8 @@ class TokenAuth(HttpBearer):
 
 
 def _session_auth_with_org(request: HttpRequest) -> User | None:
+    if not getattr(getattr(request, "user", None), "is_authenticated", False):
+        return None  # no session at all: 401 (the CSRF check applies only to a logged-in browser)
     user = django_auth(request)
     if user and getattr(user, "organisation_id", None):
         return user

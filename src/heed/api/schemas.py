@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import StringConstraints
+
+from heed.core.bounds import BoundedMoment, DbId
+from heed.core.channels import ChannelName
+from heed.surveys.language import LanguageCode
 
 
 class SurveySummaryOut(Schema):
@@ -22,20 +27,23 @@ class SurveyDetailOut(SurveySummaryOut):
 
 
 class ResponseIn(Schema):
-    survey_id: int
-    answers: dict[str, Any] = Field(
+    survey_id: DbId
+    answers: dict[Annotated[str, StringConstraints(max_length=100)], Any] = Field(
+        max_length=500,
         description="question key -> answer. Ratings and numbers: a JSON number, or a string of plain digits with "
         'optional sign and \'.\' decimals ("12000", "12.5"; "12,000" is refused as ambiguous); booleans are '
         "not numbers. Text: a string. Single choice, age group, gender, region: one option value (string). "
-        'Multiple choice: a list of option values. Date: "YYYY-MM-DD".'
+        'Multiple choice: a list of option values. Date: "YYYY-MM-DD".',
     )
-    language: str | None = Field(None, description="defaults to the survey's default language")
-    channel: str = "api"
-    unit_id: int | None = None
+    language: LanguageCode | None = Field(None, description="defaults to the survey's default language")
+    channel: ChannelName = "api"
+    unit_id: DbId | None = None
     touchpoint: str = Field("", max_length=60)
     client_key: str | None = Field(None, max_length=100, description="idempotency key; resubmits never duplicate")
-    started_at: dt.datetime | None = None
-    submitted_at: dt.datetime | None = None
+    started_at: BoundedMoment | None = None
+    submitted_at: BoundedMoment | None = Field(
+        None, description="when the respondent submitted; defaults to now (from 2000-01-01 on, not in the future)"
+    )
 
 
 class AnnotationOut(Schema):
@@ -90,9 +98,15 @@ class ResponseOut(Schema):
 
 
 class ErrorOut(Schema):
+    """Every error: a message safe to show and a snake_case code; some codes carry more fields."""
+
     detail: str
     code: str
-    errors: dict[str, str] | None = None
+    errors: dict[str, str] | None = Field(
+        None, description="invalid_input / invalid_answers: field (query.limit, body.answers.nps) -> message"
+    )
+    field: str | None = Field(None, description="control_characters: where the character was (query.x, body.a.b)")
+    limit_bytes: int | None = Field(None, description="payload_too_large: the largest body accepted, in bytes")
 
 
 class EstimateOut(Schema):

@@ -1,5 +1,7 @@
 """Channels through which feedback arrives; shared by distribution and responses."""
 
+from typing import Literal
+
 from django.db import models
 
 
@@ -13,3 +15,7 @@ class Channel(models.TextChoices):
     WIDGET = "widget", "Embedded widget"
     TRANSACTION = "transaction", "After a transaction"
     API = "api", "API"
+
+
+# The channel values as a type: API schemas list them as an enum in the OpenAPI.
+ChannelName = Literal[tuple(Channel.values)]  # type: ignore[valid-type]

@@ -10,22 +10,30 @@ from pydantic import BaseModel, ConfigDict
 
 from heed.accounts.models import User
 from heed.accounts.selectors import unit_descendant_ids, unit_ids_visible_to
+from heed.core.bounds import BoundedDate, DbId, ShortText
+from heed.core.channels import ChannelName
 from heed.responses.models import Answer, Response
+from heed.surveys.language import LanguageCode
 
 
 class ResponseFilters(BaseModel):
-    """Which responses to read; also the API's query parameters for lists and metrics."""
+    """Which responses to read; also the API's query parameters for lists and metrics.
+
+    Every field is bounded (``heed.core.bounds``): ids in the 64-bit range, channel and language
+    from their lists, dates ``YYYY-MM-DD`` within 2000-01-01 .. 2099-12-31; out-of-range values are
+    a validation error (422 on the API, a 400 page on the results pages), never a database error.
+    """
 
     model_config = ConfigDict(frozen=True)
 
-    survey_id: int | None = None
-    unit_id: int | None = None
-    channel: str | None = None
-    language: str | None = None
-    touchpoint: str | None = None
-    age_group: str | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    survey_id: DbId | None = None
+    unit_id: DbId | None = None
+    channel: ChannelName | None = None
+    language: LanguageCode | None = None
+    touchpoint: ShortText | None = None
+    age_group: ShortText | None = None
+    date_from: BoundedDate | None = None
+    date_to: BoundedDate | None = None
 
 
 def day_start(day: dt.date) -> dt.datetime:

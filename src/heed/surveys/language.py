@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.utils.translation.trans_real import parse_accept_lang_header
+
+from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
+
+# The supported language codes as a type: API schemas list them as an enum in the OpenAPI.
+LanguageCode = Literal[tuple(SUPPORTED_LANGUAGES)]  # type: ignore[valid-type]
 
 
 def pick_language(

@@ -21,6 +21,7 @@ from heed.textanalytics.comment_selectors import comment_page
 from heed.textanalytics.selectors import staff_summary, theme_summary
 from heed.web.access import role_required
 from heed.web.comment_views import drilldown_query
+from heed.web.filter_errors import filter_error_page
 from heed.web.forms import ResponseFilterForm
 from heed.web.trend_chart import trend_chart
 
@@ -67,7 +68,9 @@ class DashboardFilterForm(ResponseFilterForm):
 def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = DashboardFilterForm(request.GET or None, user=user)
-    data = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        return filter_error_page(request, form, "Customer voice")
+    data = form.cleaned_data if form.is_bound else {}
     scheme, survey_from_weighting = None, False
     if data.get("weighting"):
         try:
@@ -112,7 +115,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "weighting_variables": [dimension_label(name) for name in (scheme.targets if scheme else {})],
         "unweighted": weighting_unweighted_count(user=user, scheme=scheme, filters=filters) if scheme else 0,
     }
-    return render(request, "heed/dashboard.html", context, status=200 if not form.errors else 422)
+    return render(request, "heed/dashboard.html", context)
 
 
 def home(request: HttpRequest) -> HttpResponse:

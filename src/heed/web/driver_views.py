@@ -70,7 +70,8 @@ def survey_drivers(request: HttpRequest, survey_id: int) -> HttpResponse:
     form = DriverForm(params if bound else None, initial=initial, user=user, setup=setup)
     context: dict = {"form": form, "survey": setup.survey, "quadrants": QUADRANTS, "analysis": None, "error": ""}
     if bound and not form.is_valid():
-        return render(request, "heed/drivers.html", context, status=422)
+        context["error"] = "Some settings are not valid (see below), so nothing was computed."
+        return render(request, "heed/drivers.html", context, status=400)
     data = form.cleaned_data if bound else {}
     filters = form.response_filters()
     outcome = data.get("outcome") or setup.default_outcome

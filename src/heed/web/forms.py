@@ -7,10 +7,11 @@ import re
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 
+from heed.core.bounds import NUMBER_LIMIT
 from heed.core.channels import Channel
 from heed.core.labels import operator_label, question_type_label
+from heed.core.form_fields import BoundedDateField, DbIdField
 from heed.responses.selectors import ResponseFilters
 from heed.surveys.definition import QUESTION_TYPES
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
@@ -18,12 +19,6 @@ from heed.surveys.templates_library import TEMPLATES
 
 LANGUAGE_CHOICES = list(SUPPORTED_LANGUAGES.items())
 # Filter dates a page accepts (a date far outside overflows the time-zone arithmetic of the day bounds).
-DATE_BOUNDS = [
-    MinValueValidator(dt.date(1900, 1, 1), message="Give a date from 1900-01-01 on."),
-    MaxValueValidator(dt.date(2999, 12, 31), message="Give a date up to 2999-12-31."),
-]
-
-
 class SurveyCreateForm(forms.Form):
     title = forms.CharField(max_length=200)
     template = forms.ChoiceField(
@@ -61,8 +56,8 @@ class QuestionForm(forms.Form):
         required=False,
         help_text="An NPS, CSAT or CES question counts for its metric unless you choose None (e.g. a second one).",
     )
-    min_value = forms.FloatField(required=False)
-    max_value = forms.FloatField(required=False)
+    min_value = forms.FloatField(required=False, min_value=-NUMBER_LIMIT, max_value=NUMBER_LIMIT)
+    max_value = forms.FloatField(required=False, min_value=-NUMBER_LIMIT, max_value=NUMBER_LIMIT)
     show_if_question = forms.CharField(required=False, max_length=40)
     show_if_op = forms.ChoiceField(
         choices=[(op, operator_label(op)) for op in ("eq", "ne", "in", "lte", "gte", "answered")], required=False
@@ -153,7 +148,7 @@ class QuestionForm(forms.Form):
 class LinkForm(forms.Form):
     name = forms.CharField(max_length=120, required=False)
     channel = forms.ChoiceField(choices=Channel.choices)
-    unit = forms.IntegerField(required=False)
+    unit = DbIdField(required=False)
     touchpoint = forms.CharField(max_length=60, required=False)
 
 
@@ -163,8 +158,8 @@ class ResponseFilterForm(forms.Form):
     unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
     language = forms.ChoiceField(choices=[("", "All languages"), *LANGUAGE_CHOICES], required=False)
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=DATE_BOUNDS)
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=DATE_BOUNDS)
+    date_from = BoundedDateField(required=False)
+    date_to = BoundedDateField(required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

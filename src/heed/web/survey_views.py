@@ -272,20 +272,22 @@ def survey_links(request: HttpRequest, survey_id: int) -> HttpResponse:
     form = LinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         unit = unit_get(user=user, unit_id=form.cleaned_data["unit"]) if form.cleaned_data["unit"] else None
-        try:
-            link_create(
-                survey=survey,
-                channel=form.cleaned_data["channel"],
-                unit=unit,
-                touchpoint=form.cleaned_data["touchpoint"],
-                name=form.cleaned_data["name"],
-            )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
+        if form.cleaned_data["unit"] and unit is None:
+            form.add_error("unit", "No such unit (or it is outside your scope).")
         else:
-            messages.success(request, "Link created.")
-        return redirect("survey-links", survey_id=survey.id)
-    status = 422 if form.errors else 200
+            try:
+                link_create(
+                    survey=survey,
+                    channel=form.cleaned_data["channel"],
+                    unit=unit,
+                    touchpoint=form.cleaned_data["touchpoint"],
+                    name=form.cleaned_data["name"],
+                )
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "Link created.")
+            return redirect("survey-links", survey_id=survey.id)
     links = [(link, link_public_url(link)) for link in link_list(organisation=user.organisation, survey_id=survey.id)]
     return render(
         request,
@@ -297,7 +299,7 @@ def survey_links(request: HttpRequest, survey_id: int) -> HttpResponse:
             "units": open_unit_list(user=user),  # closed units take no new links
             "version": survey_latest_version(survey=survey),
         },
-        status=status,
+        status=422 if form.errors else 200,
     )
 
 

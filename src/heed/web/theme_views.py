@@ -22,6 +22,7 @@ from heed.textanalytics.selectors import (
 )
 from heed.textanalytics.services import taxonomy_ensure_default, theme_save, theme_toggle_active
 from heed.web.access import role_required
+from heed.web.filter_errors import filter_error_page
 
 designer_required = role_required(can_design_surveys)
 
@@ -44,6 +45,16 @@ class ThemeForm(forms.Form):
 
     def keyword_fields(self) -> list:
         return [self[f"keywords_{lang}"] for lang in self.languages]
+
+
+class DiscoverForm(forms.Form):
+    """``?discover=<language>``: propose new themes from that language's uncovered comments."""
+
+    discover = forms.ChoiceField(required=False, label="Language")
+
+    def __init__(self, *args, languages: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["discover"].choices = [("", "—")] + [(lang, lang) for lang in languages]
 
 
 def _source(request: HttpRequest) -> str:
@@ -91,8 +102,11 @@ def themes(request: HttpRequest) -> HttpResponse:
         else:
             _saved_message(request, theme, languages)
             return redirect("themes")
-    lang = request.GET.get("discover")
-    candidates = theme_candidates(user=user, lang=lang) if lang in languages else None
+    discover = DiscoverForm(request.GET or None, languages=languages)
+    if discover.is_bound and not discover.is_valid():
+        return filter_error_page(request, discover, "Themes")
+    lang = discover.cleaned_data.get("discover") or None if discover.is_bound else None
+    candidates = theme_candidates(user=user, lang=lang) if lang else None
     return render(request, "heed/themes.html", {
         "themes": theme_list(user=user), "form": form, "languages": languages, "discover_lang": lang,
         "candidates": candidates, "language_names": SUPPORTED_LANGUAGES, "editing": initial is not None,

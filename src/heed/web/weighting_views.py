@@ -22,6 +22,7 @@ from heed.analytics.weighting import (
     weighting_scheme_recompute,
     weighting_scheme_replace,
 )
+from heed.core.control_characters import find_control_character
 from heed.core.errors import ApplicationError
 from heed.surveys.selectors import survey_get
 from heed.web.access import role_required
@@ -54,9 +55,12 @@ class SchemeForm(forms.Form):
             if upload.size > 200_000:
                 raise ApplicationError("The margins file is too large (at most 200 kB).")
             try:
-                return upload.read().decode("utf-8-sig")
+                text = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise ApplicationError("The margins file must be UTF-8 text (CSV).") from None
+            if found := find_control_character(text):  # the edge's rule, for file contents
+                raise ApplicationError(f"The margins file contains the control character {found}; remove it.")
+            return text
         return self.cleaned_data.get("margins") or ""
 
 

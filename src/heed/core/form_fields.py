@@ -1,0 +1,38 @@
+"""Django form fields with the bounds of ``heed.core.bounds``, for the pages' query strings and forms.
+
+The pages read the same kinds of input as the API (ids, dates) and refuse the same out-of-range
+values, with a message next to the field (the view answers 400) instead of a database error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from heed.core.bounds import DATE_MAX, DATE_MIN, MAX_DB_ID
+
+
+class BoundedDateField(forms.DateField):
+    """A date written ``YYYY-MM-DD`` (what ``<input type="date">`` sends) between DATE_MIN and DATE_MAX."""
+
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {"invalid": f"Enter a date as YYYY-MM-DD between {DATE_MIN} and {DATE_MAX}."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date", "min": DATE_MIN, "max": DATE_MAX}))
+        super().__init__(**kwargs)
+        self.validators += [
+            MinValueValidator(DATE_MIN, message=f"Enter a date from {DATE_MIN} on."),
+            MaxValueValidator(DATE_MAX, message=f"Enter a date up to {DATE_MAX}."),
+        ]
+
+
+class DbIdField(forms.IntegerField):
+    """A database id: 1 .. 2**63 - 1."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_DB_ID)
+        super().__init__(**kwargs)
