@@ -15,9 +15,9 @@ from heed.analytics.engagement import engagement_summary
 from heed.analytics.selectors import DIMENSIONS, headline_pooling, metric_rows, metric_summary
 from heed.analytics.weighting import weighting_scheme_for_survey
 from heed.api.auth import AUTH, throttled_response
-from heed.api.publishing import router as publishing_router
 from heed.api.contract import API_DESCRIPTION, HeedAPI
 from heed.api.pagination import BoundedLimitOffsetPagination
+from heed.api.publishing import router as publishing_router
 from heed.api.schemas import (
     DriverAnalysisOut,
     ErrorOut,

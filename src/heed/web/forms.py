@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -10,14 +9,16 @@ from django import forms
 
 from heed.core.bounds import NUMBER_LIMIT
 from heed.core.channels import Channel
-from heed.core.labels import operator_label, question_type_label
 from heed.core.form_fields import BoundedDateField, DbIdField
+from heed.core.labels import operator_label, question_type_label
 from heed.responses.selectors import ResponseFilters
 from heed.surveys.definition import QUESTION_TYPES
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.surveys.templates_library import TEMPLATES
 
 LANGUAGE_CHOICES = list(SUPPORTED_LANGUAGES.items())
+
+
 # Filter dates a page accepts (a date far outside overflows the time-zone arithmetic of the day bounds).
 class SurveyCreateForm(forms.Form):
     title = forms.CharField(max_length=200)
