@@ -1,4 +1,4 @@
-"""Celery application. Without HEED_BROKER_URL tasks run eagerly in the calling process."""
+"""Celery application. Tasks go to HEED_BROKER_URL, or to the filesystem broker under HEED_DATA_DIR."""
 
 import os
 

@@ -7,6 +7,7 @@ from heed.analytics.rollups import rollups_refresh
 
 @shared_task
 def rollups_refresh_task() -> int:
+    """After a response commits, and periodically: recompute every marked day (a lost task leaves its marks)."""
     return rollups_refresh()
 
 

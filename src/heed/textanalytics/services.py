@@ -105,6 +105,9 @@ def pipeline_for(*, organisation: Organisation) -> Pipeline:
 
 def _store(organisation: Organisation, answers: list[Answer], results: list[CommentResult], version: str) -> None:
     with transaction.atomic():
+        # A task and the periodic reconciliation may annotate the same comments at once: one writer per
+        # organisation at a time, so the delete-then-insert below never collides on an answer.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         TextAnnotation.objects.filter(answer__in=answers).delete()
         annotations = TextAnnotation.objects.bulk_create(
             [
@@ -162,6 +165,28 @@ def annotations_refresh(
         results = pipeline.run([a.text_value for a in batch], [a.response.unit_id for a in batch])
         _store(organisation, batch, results, pipeline.version)
         done += len(batch)
+
+
+def annotations_pending(*, organisation: Organisation) -> tuple[int, int]:
+    """(comments read by the current pipeline, all comments) of an organisation: the progress of a re-read."""
+    version = pipeline_for(organisation=organisation).version
+    comments = Answer.objects.filter(response__organisation=organisation, question_type__in=TEXT_TYPES).exclude(
+        text_value=""
+    )
+    return comments.filter(annotation__model_version=version).count(), comments.count()
+
+
+def annotations_reconcile() -> dict[int, int]:
+    """Annotate, in every organisation, the comments a lost task left unread or read with an old pipeline.
+
+    Run periodically (Celery beat); idempotent. Returns organisation id -> comments annotated."""
+    done: dict[int, int] = {}
+    with_comments = (
+        Answer.objects.filter(question_type__in=TEXT_TYPES).exclude(text_value="").values("response__organisation_id")
+    )
+    for organisation in Organisation.objects.filter(id__in=with_comments).order_by("id"):
+        done[organisation.id] = annotations_refresh(organisation=organisation)
+    return done
 
 
 RETRAIN_GROWTH = 1.25  # retrain when the scored comments grew by a quarter since the last model

@@ -3,7 +3,12 @@
 from celery import shared_task
 
 from heed.accounts.models import Organisation
-from heed.textanalytics.services import annotations_refresh, sentiment_model_retrain, sentiment_model_retrain_due
+from heed.textanalytics.services import (
+    annotations_reconcile,
+    annotations_refresh,
+    sentiment_model_retrain,
+    sentiment_model_retrain_due,
+)
 
 
 @shared_task
@@ -27,3 +32,14 @@ def sentiment_model_retrain_task(organisation_id: int) -> str:
         return "too few labelled comments"
     annotations_refresh(organisation=organisation)
     return version.version
+
+
+@shared_task
+def annotations_reconcile_task() -> int:
+    """Periodic: comments without a current annotation (a lost or crashed task) are read now; a retraining
+    that came due is started."""
+    done = annotations_reconcile()
+    for organisation in Organisation.objects.filter(id__in=list(done)):
+        if sentiment_model_retrain_due(organisation=organisation):
+            sentiment_model_retrain_task.delay(organisation.id)
+    return sum(done.values())
