@@ -3,7 +3,10 @@
 import os
 
 from celery import Celery
+from kombu.transport import TRANSPORT_ALIASES
 
+# The default mode's broker: kombu's filesystem transport writing each message atomically (heed.core.broker).
+TRANSPORT_ALIASES.setdefault("heedfs", "heed.core.broker:Transport")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heed.settings")
 
 app = Celery("heed")

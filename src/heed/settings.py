@@ -139,12 +139,12 @@ X_FRAME_OPTIONS = "DENY"
 # --- Tasks: a real background worker in every mode -----------------------------------------
 # With HEED_BROKER_URL (e.g. redis://127.0.0.1:6379/0) tasks go through that broker to `heed worker`
 # processes. Without it, the broker is kombu's filesystem transport: one file per message in
-# HEED_DATA_DIR/broker, which needs no server and is durable across restarts, and `heed serve` starts
+# HEED_DATA_DIR/broker (heed.core.broker), which needs no server and survives restarts, and `heed serve` starts
 # one worker (with the periodic scheduler) next to the web server. Requests only enqueue, after commit.
 # HEED_TASKS_EAGER=1 runs tasks inside the caller (only for tests and one-off scripts).
 BROKER_URL = os.environ.get("HEED_BROKER_URL", "")
 BROKER_DIR = DATA_DIR / "broker"
-CELERY_BROKER_URL = BROKER_URL or "filesystem://"
+CELERY_BROKER_URL = BROKER_URL or "heedfs://"  # kombu's filesystem transport, writing messages atomically
 if not BROKER_URL:
     for _folder in ("queue", "processed"):
         (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)

@@ -41,6 +41,24 @@ def taxonomy_fingerprint(themes: Iterable[Theme]) -> str:
     return hashlib.sha256(data.encode()).hexdigest()[:10]
 
 
+def pipeline_version(
+    *,
+    languages: Sequence[str],
+    sentiment_version: str,
+    themes: Sequence[Theme],
+    staff_by_unit: dict[int | None, list[StaffMember]] | None,
+) -> str:
+    """The version string of a pipeline with these components, without loading any model."""
+    staff_print = hashlib.sha256(
+        json.dumps({str(u): sorted(str(m.id) for m in ms) for u, ms in (staff_by_unit or {}).items()},
+                   sort_keys=True).encode()
+    ).hexdigest()[:8]  # fmt: skip
+    return (
+        f"lang={'+'.join(sorted(languages))};sent={sentiment_version};themes={taxonomy_fingerprint(themes)};"
+        f"staff={staff_print};pii={PII_VERSION}"
+    )
+
+
 class Pipeline:
     def __init__(
         self,
@@ -54,13 +72,8 @@ class Pipeline:
         self.sentiment = sentiment
         self.themes = ThemeMatcher(themes)
         self.staff = {unit: StaffMatcher(members) for unit, members in (staff_by_unit or {}).items() if members}
-        staff_print = hashlib.sha256(
-            json.dumps({str(u): sorted(str(m.id) for m in ms) for u, ms in (staff_by_unit or {}).items()},
-                       sort_keys=True).encode()
-        ).hexdigest()[:8]  # fmt: skip
-        self.version = (
-            f"lang={'+'.join(sorted(languages))};sent={sentiment.version};themes={taxonomy_fingerprint(themes)};"
-            f"staff={staff_print};pii={PII_VERSION}"
+        self.version = pipeline_version(
+            languages=languages, sentiment_version=sentiment.version, themes=themes, staff_by_unit=staff_by_unit
         )
 
     def run(self, texts: Sequence[str], units: Sequence[int | None] | None = None) -> list[CommentResult]:

@@ -22,7 +22,7 @@ from heed.textanalytics.models import (
     TextAnnotation,
     ThemeDefinition,
 )
-from heed.textanalytics.pipeline import CommentResult, Pipeline
+from heed.textanalytics.pipeline import CommentResult, Pipeline, pipeline_version
 from heed.textanalytics.selectors import active_themes
 from heed.textanalytics.sentiment import (
     LearnedSentiment,
@@ -87,9 +87,7 @@ def _transformer(path: str) -> SentimentModel:
     return TransformerSentiment(path)
 
 
-def pipeline_for(*, organisation: Organisation) -> Pipeline:
-    taxonomy_ensure_default(organisation=organisation)
-    themes = active_themes(organisation_id=organisation.id)
+def _staff_by_unit(organisation: Organisation) -> dict[int | None, list[StaffRecord]]:
     staff: dict[int | None, list[StaffRecord]] = {}
     for member in StaffMember.objects.filter(organisation=organisation, is_active=True).order_by("id"):
         staff.setdefault(member.unit_id, []).append(
@@ -97,9 +95,34 @@ def pipeline_for(*, organisation: Organisation) -> Pipeline:
                 id=member.id, first_name=member.first_name, last_name=member.last_name, aliases=tuple(member.aliases)
             )  # fmt: skip
         )
+    return staff
+
+
+def pipeline_for(*, organisation: Organisation) -> Pipeline:
+    taxonomy_ensure_default(organisation=organisation)
     return Pipeline(
         languages=organisation.languages or [organisation.default_language],
-        sentiment=_sentiment_model(organisation), themes=themes, staff_by_unit=staff,
+        sentiment=_sentiment_model(organisation), themes=active_themes(organisation_id=organisation.id),
+        staff_by_unit=_staff_by_unit(organisation),
+    )  # fmt: skip
+
+
+@functools.lru_cache(maxsize=64)
+def _learned_version(model_pk: int) -> str:
+    """The version a stored model reports once loaded (it names a changed lexicon too); models never change."""
+    blob = SentimentModelVersion.objects.values_list("blob", flat=True).get(pk=model_pk)
+    return LearnedSentiment.from_bytes(bytes(blob)).version
+
+
+def pipeline_version_for(*, organisation: Organisation) -> str:
+    """The version ``pipeline_for`` would stamp on annotations, computed without loading the models."""
+    if settings.SENTIMENT_TRANSFORMER_PATH:
+        return pipeline_for(organisation=organisation).version
+    active = SentimentModelVersion.objects.filter(organisation=organisation, is_active=True).only("pk").first()
+    return pipeline_version(
+        languages=organisation.languages or [organisation.default_language],
+        sentiment_version=_learned_version(active.pk) if active else LexiconSentiment.LEXICON_VERSION,
+        themes=active_themes(organisation_id=organisation.id), staff_by_unit=_staff_by_unit(organisation),
     )  # fmt: skip
 
 
@@ -169,7 +192,7 @@ def annotations_refresh(
 
 def annotations_pending(*, organisation: Organisation) -> tuple[int, int]:
     """(comments read by the current pipeline, all comments) of an organisation: the progress of a re-read."""
-    version = pipeline_for(organisation=organisation).version
+    version = pipeline_version_for(organisation=organisation)
     comments = Answer.objects.filter(response__organisation=organisation, question_type__in=TEXT_TYPES).exclude(
         text_value=""
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from heed.core.errors import ApplicationError
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.textanalytics.models import ThemeDefinition
 from heed.textanalytics.selectors import theme_candidates, theme_list
-from heed.textanalytics.services import taxonomy_ensure_default, theme_save, theme_toggle_active
+from heed.textanalytics.services import annotations_pending, taxonomy_ensure_default, theme_save, theme_toggle_active
 from heed.web.access import role_required
 
 designer_required = role_required(can_design_surveys)
@@ -46,6 +46,24 @@ def _source(request: HttpRequest) -> str:
     return ThemeDefinition.Source.DISCOVERED if discovered else ThemeDefinition.Source.MANUAL
 
 
+def _progress(user: User) -> dict:
+    """How far the background worker has re-read the comments with the current taxonomy."""
+    done, total = annotations_pending(organisation=user.organisation)
+    finished = done >= total
+    text = (
+        f"All {total:,} comments are read with the current themes."
+        if finished
+        else f"Re-reading comments: {done:,} of {total:,}"
+    )
+    return {"done": done, "total": total, "finished": finished, "text": text}
+
+
+@designer_required
+def theme_progress(request: HttpRequest) -> JsonResponse:
+    """JSON for the themes page: {"done", "total", "finished", "text"} (comments read by the current pipeline)."""
+    return JsonResponse(_progress(request.user))  # type: ignore[arg-type]
+
+
 @designer_required
 def themes(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -61,13 +79,13 @@ def themes(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Theme saved; comments are being re-read with the new taxonomy.")
+            messages.success(request, "Theme saved; comments are being re-read in the background.")
             return redirect("themes")
     lang = request.GET.get("discover")
     candidates = theme_candidates(user=user, lang=lang) if lang in languages else None
     return render(request, "heed/themes.html", {
         "themes": theme_list(user=user), "form": form, "languages": languages, "discover_lang": lang,
-        "candidates": candidates, "language_names": SUPPORTED_LANGUAGES,
+        "candidates": candidates, "language_names": SUPPORTED_LANGUAGES, "progress": _progress(user),
     }, status=422 if form.errors else 200)  # fmt: skip
 
 
