@@ -1,8 +1,8 @@
 """Keeping daily rollups equal to the responses: mark changed days, recompute them, or rebuild all.
 
 ``rollup_days_mark`` is called by the response services in the same transaction as the change;
-after commit a task (in-process by default) runs ``rollups_refresh``, which recomputes every
-marked (survey, day) from the responses and deletes the marks it handled. ``rollups_rebuild``
+after commit a task (queued at most once a second, ``heed.core.debounce``) runs ``rollups_refresh``,
+which recomputes every marked (survey, day) from the responses and deletes the marks it handled. ``rollups_rebuild``
 recomputes everything (after a bulk import, or to check).
 """
 
@@ -17,6 +17,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from heed.analytics.models import DailyRollup, RollupDirtyDay
+from heed.core.debounce import enqueue_soon
 from heed.responses.models import Response
 from heed.responses.selectors import day_start
 from heed.surveys.models import Survey
@@ -53,7 +54,7 @@ def rollup_days_mark(*, survey_id: int, days: Iterable[dt.date]) -> None:
     RollupDirtyDay.objects.bulk_create(marks)
     from heed.analytics.tasks import rollups_refresh_task
 
-    transaction.on_commit(rollups_refresh_task.delay)
+    transaction.on_commit(lambda: enqueue_soon(rollups_refresh_task, key="rollups"))
 
 
 def _rollup(**fields) -> DailyRollup:

@@ -2,9 +2,10 @@
 
 kombu's transport writes a message file in place while the consumer may already move and read it, so a
 worker can read half a message (seen here as a JSON error and a lost task). This channel writes each
-message to a temporary file next to the queue folder, flushes it to disk and renames it into the queue:
-a rename within one file system is atomic (POSIX rename(2)), so the worker sees whole messages only, and
-a message that was queued survives a crash of either process.
+message to a temporary file next to the queue folder and renames it into the queue: a rename within one
+file system is atomic (POSIX rename(2)), so the worker sees whole messages only. Messages are not flushed
+to disk one by one (that cost 10 ms per message): a message lost in a power cut is work that the periodic
+reconciliation finds again, like a message taken by a worker killed mid-task.
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ class Channel(filesystem.Channel):
         try:
             with open(temporary, "wb") as handle:
                 handle.write(str_to_bytes(dumps(payload)))
-                handle.flush()
-                os.fsync(handle.fileno())
             os.replace(temporary, os.path.join(self.data_folder_out, name))
         except OSError as exc:
             raise filesystem.ChannelError(f"Cannot add message {name!r} to the queue folder") from exc

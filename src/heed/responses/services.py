@@ -18,6 +18,7 @@ from django.utils import timezone
 from heed.accounts.models import Unit, User
 from heed.analytics.rollups import local_day, rollup_days_mark
 from heed.core.channels import Channel
+from heed.core.debounce import enqueue_soon
 from heed.core.errors import ApplicationError, ConflictError
 from heed.distribution.models import Invitation, SurveyLink
 from heed.responses.fingerprint import submission_fingerprint
@@ -71,13 +72,15 @@ def headline_fields(definition: SurveyDefinition, answers: dict[str, AnswerValue
 
 
 def _schedule_text_analysis(organisation_id: int, answers: list[Answer]) -> None:
-    """Comments are read by the text-analytics pipeline after commit (in-process unless a broker is set)."""
-    text_ids = [answer.id for answer in answers if answer.question_type == "text" and answer.text_value]
-    if not text_ids:
+    """Comments are read by the text-analytics worker after commit: one run per organisation and second reads
+    every unread comment (``heed.core.debounce``), instead of one task per response."""
+    if not any(answer.question_type == "text" and answer.text_value for answer in answers):
         return
     from heed.textanalytics.tasks import annotations_refresh_task
 
-    transaction.on_commit(lambda: annotations_refresh_task.delay(organisation_id, text_ids))
+    transaction.on_commit(
+        lambda: enqueue_soon(annotations_refresh_task, key=f"annotations:{organisation_id}", args=(organisation_id,))
+    )
 
 
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:
@@ -258,7 +261,22 @@ def _store(ready: list[_Ready]) -> list[Response]:
             by_organisation.setdefault(answer.response.organisation_id, []).append(answer)
         for organisation_id, organisation_answers in by_organisation.items():
             _schedule_text_analysis(organisation_id, organisation_answers)
+    _cache_answers(responses, answers)
     return responses
+
+
+def _cache_answers(responses: list[Response], answers: list[Answer]) -> None:
+    """Give each new response its answers (none annotated yet) as prefetch_related would, so that callers
+    reading ``response.answers.all()`` and ``answer.annotation`` query nothing."""
+    by_response: dict[int, list[Answer]] = {}
+    for answer in answers:
+        Answer.annotation.related.set_cached_value(answer, None)  # type: ignore[attr-defined]
+        by_response.setdefault(answer.response_id, []).append(answer)
+    for response in responses:
+        cached = response.answers.all()
+        cached._result_cache = by_response.get(response.id, [])  # type: ignore[attr-defined]
+        cached._prefetch_done = True  # type: ignore[attr-defined]
+        response._prefetched_objects_cache = {"answers": cached}  # type: ignore[attr-defined]
 
 
 def _invitation_used(submission: Submission) -> bool:
