@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from heed.analytics.models import DailyRollup, RollupDirtyDay
 from heed.core.debounce import enqueue_soon
+from heed.core.statistics import tables_analyze
 from heed.responses.models import Response
 from heed.responses.selectors import day_start
 from heed.surveys.models import Survey
@@ -119,4 +120,5 @@ def rollups_rebuild(*, organisation_id: int | None = None, batch_size: int = 500
             written += len(DailyRollup.objects.bulk_create(batch))
             batch = []
     written += len(DailyRollup.objects.bulk_create(batch))
+    tables_analyze([DailyRollup])  # the table was just rewritten: fresh planner statistics
     return written

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from heed.accounts.models import Unit, User
 from heed.analytics.rollups import local_day, rollup_days_mark
+from heed.core.bulk import instances_insert, rows_insert
 from heed.core.channels import Channel
 from heed.core.debounce import enqueue_soon
 from heed.core.errors import ApplicationError, ConflictError
@@ -47,6 +48,18 @@ class Submission:
     version: SurveyVersion | None = None
 
 
+ANSWER_COLUMNS = ["response_id", "question_key", "question_type", "number_value", "text_value", "choice_values"]
+
+
+def answer_values(response_id: int, key: str, qtype: str, value: AnswerValue) -> tuple:
+    """One answer as a row of ANSWER_COLUMNS (for ``heed.core.bulk.rows_insert``), stored as ``answer_row``."""
+    if isinstance(value, list):
+        return (response_id, key, qtype, None, "", value)
+    if isinstance(value, float):
+        return (response_id, key, qtype, value, "", None)
+    return (response_id, key, qtype, None, value, None)
+
+
 def answer_row(response: Response, key: str, qtype: str, value: AnswerValue) -> Answer:
     answer = Answer(response=response, question_key=key, question_type=qtype)
     if isinstance(value, list):
@@ -71,11 +84,9 @@ def headline_fields(definition: SurveyDefinition, answers: dict[str, AnswerValue
     return fields
 
 
-def _schedule_text_analysis(organisation_id: int, answers: list[Answer]) -> None:
+def _schedule_text_analysis(organisation_id: int) -> None:
     """Comments are read by the text-analytics worker after commit: one run per organisation and second reads
     every unread comment (``heed.core.debounce``), instead of one task per response."""
-    if not any(answer.question_type == "text" and answer.text_value for answer in answers):
-        return
     from heed.textanalytics.tasks import annotations_refresh_task
 
     transaction.on_commit(
@@ -234,20 +245,19 @@ def _store(ready: list[_Ready]) -> list[Response]:
         for r in ready
     ]  # fmt: skip
     with transaction.atomic():
-        Response.objects.bulk_create(responses)
-        answers: list[Answer] = []
+        for first in range(0, len(responses), 500):  # 500 rows x 22 columns stay below SQLite's 32,766 parameters
+            instances_insert(responses[first : first + 500])
+        answers: list[tuple] = []
         for r, response in zip(ready, responses, strict=True):
             types = {q.key: q.type for q in r.definition.questions}
-            answers += [answer_row(response, key, types[key], value) for key, value in r.answers.items()]
-        Answer.objects.bulk_create(answers, batch_size=2000)
-        ClientKey.objects.bulk_create(
-            [
-                ClientKey(organisation_id=response.organisation_id, key=response.client_key,
-                          survey_id=response.survey_id, fingerprint=r.fingerprint, response=response)
-                for r, response in zip(ready, responses, strict=True)
-                if response.client_key
-            ]
-        )  # fmt: skip
+            answers += [answer_values(response.id, key, types[key], value) for key, value in r.answers.items()]
+        rows_insert(Answer, ANSWER_COLUMNS, answers)
+        created = timezone.now()
+        rows_insert(ClientKey, ["organisation_id", "key", "survey_id", "fingerprint", "response_id", "created_at"], [
+            (response.organisation_id, response.client_key, response.survey_id, r.fingerprint, response.id, created)
+            for r, response in zip(ready, responses, strict=True)
+            if response.client_key
+        ])  # fmt: skip
         for r in ready:
             if r.submission.invitation is not None:
                 Invitation.objects.filter(pk=r.submission.invitation.pk).update(responded_at=r.submitted_at)
@@ -256,27 +266,20 @@ def _store(ready: list[_Ready]) -> list[Response]:
             days.setdefault(response.survey_id, set()).add(local_day(response.submitted_at))
         for survey_id, survey_days in days.items():
             rollup_days_mark(survey_id=survey_id, days=survey_days)
-        by_organisation: dict[int, list[Answer]] = {}
-        for answer in answers:
-            by_organisation.setdefault(answer.response.organisation_id, []).append(answer)
-        for organisation_id, organisation_answers in by_organisation.items():
-            _schedule_text_analysis(organisation_id, organisation_answers)
-    _cache_answers(responses, answers)
+        with_comments = {
+            r.submission.survey.organisation_id
+            for r in ready
+            if any(types_value == "text" for types_value in _text_keys(r))
+        }
+        for organisation_id in sorted(with_comments):
+            _schedule_text_analysis(organisation_id)
     return responses
 
 
-def _cache_answers(responses: list[Response], answers: list[Answer]) -> None:
-    """Give each new response its answers (none annotated yet) as prefetch_related would, so that callers
-    reading ``response.answers.all()`` and ``answer.annotation`` query nothing."""
-    by_response: dict[int, list[Answer]] = {}
-    for answer in answers:
-        Answer.annotation.related.set_cached_value(answer, None)  # type: ignore[attr-defined]
-        by_response.setdefault(answer.response_id, []).append(answer)
-    for response in responses:
-        cached = response.answers.all()
-        cached._result_cache = by_response.get(response.id, [])  # type: ignore[attr-defined]
-        cached._prefetch_done = True  # type: ignore[attr-defined]
-        response._prefetched_objects_cache = {"answers": cached}  # type: ignore[attr-defined]
+def _text_keys(ready: _Ready) -> list[str]:
+    """The types of the non-empty answers of a submission that the text pipeline reads."""
+    types = {q.key: q.type for q in ready.definition.questions}
+    return [types[key] for key, value in ready.answers.items() if isinstance(value, str) and value]
 
 
 def _invitation_used(submission: Submission) -> bool:
