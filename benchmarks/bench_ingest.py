@@ -21,9 +21,11 @@ prints the load average before and after so that the figures can be read with th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -72,7 +74,9 @@ def _free_port() -> int:
 
 
 def _env(database_url: str, data_dir: str) -> dict[str, str]:
-    env = dict(os.environ, HEED_DATABASE_URL=database_url, HEED_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="heed.settings")
+    env = dict(
+        os.environ, HEED_DATABASE_URL=database_url, HEED_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="heed.settings"
+    )
     env.pop("HEED_BROKER_URL", None)
     env.pop("HEED_TASKS_EAGER", None)
     return env
@@ -95,7 +99,8 @@ call_command("migrate", verbosity=0, interactive=False)
 from heed.accounts.models import Role
 from heed.accounts.services import api_token_create, organisation_create, user_create
 from heed.surveys.services import survey_create, survey_publish
-org = organisation_create(name="Bench", slug="bench", brand="Bench", languages=["en", "it", "hr"], default_language="en")
+org = organisation_create(name="Bench", slug="bench", brand="Bench", languages=["en", "it", "hr"],
+                          default_language="en")
 user = user_create(organisation=org, username="bench", password="bench-password-1", role=Role.ANALYST)
 survey = survey_create(organisation=org, title="Store visit", created_by=user, languages=["en", "it", "hr"],
                        default_language="en", template_key="store_intercept")
@@ -150,7 +155,7 @@ class Server:
         self.port = _free_port()
         self.process = subprocess.Popen(
             [*HEED, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--threads", "8"],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -162,11 +167,10 @@ class Server:
         raise SystemExit("heed serve did not start")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        """Stop the server and its worker (the whole process group), so the anchor runs on an idle database."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
 
 
 def _post(conn: http.client.HTTPConnection, path: str, body: dict, token: str) -> tuple[int, bytes]:

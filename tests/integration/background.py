@@ -35,6 +35,14 @@ class FilesystemQueue:
     app: Celery
     folder: Path
 
+    def move_to(self, folder: Path) -> None:
+        """Queue into ``folder`` from now on (e.g. the queue folder of a worker process's data folder)."""
+        options = dict(self.app.conf.broker_transport_options)
+        self.app.conf.broker_transport_options = options | {"data_folder_in": str(folder),
+                                                            "data_folder_out": str(folder)}  # fmt: skip
+        _reset_producer_pools(self.app)
+        self.folder = folder
+
     def messages(self) -> list[Path]:
         return sorted(self.folder.glob("*.msg"))
 

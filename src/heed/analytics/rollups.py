@@ -74,7 +74,8 @@ def rollup_day_recompute(*, survey_id: int, day: dt.date) -> int:
     """Replace the rollup rows of one survey and day by a fresh aggregation. Returns rows written."""
     # Two refreshes of the same survey must not interleave their delete and insert (PostgreSQL's READ
     # COMMITTED would let both inserts land): lock the survey row first, as survey_publish does.
-    Survey.objects.select_for_update().filter(pk=survey_id).first()
+    # NO KEY: new responses reference the survey (KEY SHARE locks); they must not wait for a refresh.
+    Survey.objects.select_for_update(no_key=True).filter(pk=survey_id).first()
     start, end = _day_bounds(day)
     responses = Response.objects.filter(survey_id=survey_id, submitted_at__gte=start, submitted_at__lt=end)
     DailyRollup.objects.filter(survey_id=survey_id, day=day).delete()

@@ -129,8 +129,9 @@ def pipeline_version_for(*, organisation: Organisation) -> str:
 def _store(organisation: Organisation, answers: list[Answer], results: list[CommentResult], version: str) -> None:
     with transaction.atomic():
         # A task and the periodic reconciliation may annotate the same comments at once: one writer per
-        # organisation at a time, so the delete-then-insert below never collides on an answer.
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        # organisation at a time, so the delete-then-insert below never collides on an answer. NO KEY: rows
+        # that reference the organisation (new responses) take KEY SHARE locks, which this must not block.
+        Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).first()
         TextAnnotation.objects.filter(answer__in=answers).delete()
         annotations = TextAnnotation.objects.bulk_create(
             [

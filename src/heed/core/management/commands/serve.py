@@ -3,6 +3,7 @@ server, the background worker next to it."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -12,7 +13,9 @@ from django.core.management.base import BaseCommand
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """On Linux, ask the kernel to stop the worker when the server process dies (even by kill -9)."""
+    """Background work yields the CPU to requests (nice 10); on Linux the kernel stops the worker when the
+    server process dies (even by kill -9)."""
+    os.nice(10)
     try:
         import ctypes
 
@@ -24,7 +27,7 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
 def worker_start(*, concurrency: int = 1, loglevel: str = "WARNING") -> subprocess.Popen:
     """Start ``heed worker`` (with beat) as a child process. Returns the process; the caller stops it."""
     command = [sys.executable, "-m", "heed.cli", "worker", f"--concurrency={concurrency}", f"--loglevel={loglevel}"]
-    return subprocess.Popen(command, preexec_fn=_die_with_parent if sys.platform == "linux" else None)  # noqa: PLW1509
+    return subprocess.Popen(command, preexec_fn=_die_with_parent if sys.platform == "linux" else None)
 
 
 def _stop_on_sigterm(_signum, _frame) -> None:
