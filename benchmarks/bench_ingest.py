@@ -11,8 +11,8 @@ then time
   unique ``client_key`` and a comment: responses/s and the median and 95th percentile latency;
 * ``batch``: B ``POST /api/responses/batch`` of 500 responses each, one client: responses/s;
 * ``anchor``: the physical anchor, in the same run: the same number of rows (responses and their answers)
-  written by plain multi-row inserts (``bulk_create`` for the responses, whose ids the answers need, and
-  ``executemany`` for the answers) in one transaction per 500, without validation, ledger or HTTP.
+  written the fastest plain way (``heed.core.bulk``: ``COPY`` on PostgreSQL, ``executemany`` on SQLite) in
+  one transaction per 500, without validation, ledger, rollup marks or HTTP.
 
 The ratio is the API's rate over the anchor's. Other processes on the machine share the CPU: the script
 prints the load average before and after so that the figures can be read with their conditions.
@@ -115,7 +115,7 @@ django.setup()
 from django.db import transaction
 from django.utils import timezone
 from heed.responses.models import Answer, Response
-from heed.core.bulk import rows_insert
+from heed.core.bulk import instances_insert, rows_insert
 from heed.responses.services import ANSWER_COLUMNS, answer_values
 from heed.surveys.models import Survey
 sys.path.insert(0, {root!r})
@@ -129,12 +129,13 @@ start = time.perf_counter()
 for first in range(0, n, 500):
     with transaction.atomic():
         now = timezone.now()
-        responses = Response.objects.bulk_create([
+        responses = [
             Response(organisation_id=survey.organisation_id, survey=survey, version=version, channel="api",
                      language="en", submitted_at=now, nps_score=a["nps"], age_group=a["age_group"],
                      gender=a["gender"], client_key=f"anchor-{{offset + first + j}}")
             for j, a in enumerate(rows[first:first + 500])
-        ])
+        ]
+        instances_insert(responses)
         rows_insert(Answer, ANSWER_COLUMNS, [
             answer_values(r.id, key, types[key], float(v) if isinstance(v, int) else v)
             for r, a in zip(responses, rows[first:first + 500]) for key, v in a.items()
