@@ -173,6 +173,8 @@ def responses_submit(request: HttpRequest, payload: ResponseIn):
         response, created = response_submit(submission=submission, raw_answers=payload.answers)
     except ConflictError as exc:
         raise _scoped(user, exc) from None
+    if created:  # for a survey and unit in the caller's scope; its answers are attached: no query needed
+        return Status(201, response)
     visible = (
         response_list(user=user)
         .select_related("version")
@@ -182,7 +184,7 @@ def responses_submit(request: HttpRequest, payload: ResponseIn):
     )
     if visible is None:
         raise ConflictError("This client_key was already used for another response.", code="client_key_used")
-    return Status(201 if created else 200, visible)
+    return Status(200, visible)
 
 
 def _scoped(user, error: ConflictError) -> ConflictError:
