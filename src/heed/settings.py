@@ -167,12 +167,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # Periodic work (Celery beat runs inside `heed worker`, and inside the worker `heed serve` starts).
 # Reconciliation re-derives whatever a lost task would have done: comments without a current
-# annotation, pending rollup days, invitations whose e-mail was never sent, a due retraining.
+# annotation, pending rollup days, weighting schemes still pending, invitations whose e-mail was never
+# sent, a due retraining.
 RECONCILE_SECONDS = int(os.environ.get("HEED_RECONCILE_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "rollups-refresh": {"task": "heed.analytics.tasks.rollups_refresh_task", "schedule": float(RECONCILE_SECONDS)},
     "annotations-reconcile": {
         "task": "heed.textanalytics.tasks.annotations_reconcile_task",
+        "schedule": float(RECONCILE_SECONDS),
+    },
+    "weighting-schemes-reconcile": {
+        "task": "heed.analytics.tasks.weighting_schemes_reconcile_task",
         "schedule": float(RECONCILE_SECONDS),
     },
     "invitation-emails-reconcile": {

@@ -128,5 +128,27 @@ def test_the_periodic_schedule_names_registered_tasks():
         "heed.analytics.tasks.rollups_refresh_task",
         "heed.textanalytics.tasks.annotations_reconcile_task",
         "heed.distribution.tasks.invitation_emails_reconcile_task",
+        "heed.analytics.tasks.weighting_schemes_reconcile_task",
     }
     assert scheduled <= set(celery_app.tasks)
+
+
+def test_reconciliation_computes_weighting_schemes_whose_task_was_lost(world, filesystem_queue):
+    from heed.analytics.models import ResponseWeight, WeightingScheme
+    from heed.analytics.tasks import weighting_schemes_reconcile_task
+    from heed.analytics.weighting import weighting_scheme_create
+
+    client = api_client(world.analyst)
+    for i in range(4):
+        assert _post(client, world, comment=f"Visit {i}").status_code == 201
+    targets = {"age_group": {"25-34": 1.0}}  # every test response is 25-34
+    scheme = weighting_scheme_create(survey=world.survey, name="By gender", targets=targets, created_by=world.analyst)
+    for message in filesystem_queue.messages():
+        message.unlink()  # the computation's task is lost
+    WeightingScheme.objects.filter(pk=scheme.pk).update(created_at=timezone.now() - dt.timedelta(minutes=6))
+    with filesystem_queue.worker():
+        weighting_schemes_reconcile_task.delay()
+        assert wait_until(lambda: WeightingScheme.objects.get(pk=scheme.pk).status != "pending")
+    scheme.refresh_from_db()
+    assert scheme.status == "ready" and scheme.computed_at is not None
+    assert ResponseWeight.objects.filter(scheme=scheme).count() == 4

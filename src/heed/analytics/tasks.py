@@ -18,3 +18,11 @@ def weighting_scheme_compute_task(scheme_id: int) -> str:
 
     scheme = WeightingScheme.objects.filter(pk=scheme_id).first()
     return weighting_scheme_compute(scheme=scheme).status if scheme else "missing"
+
+
+@shared_task
+def weighting_schemes_reconcile_task() -> int:
+    """Periodic: compute again schemes whose computation was lost (still pending after five minutes)."""
+    from heed.analytics.weighting import weighting_schemes_reconcile
+
+    return weighting_schemes_reconcile()
