@@ -146,12 +146,13 @@ BROKER_URL = os.environ.get("HEED_BROKER_URL", "")
 BROKER_DIR = DATA_DIR / "broker"
 CELERY_BROKER_URL = BROKER_URL or "heedfs://"  # kombu's filesystem transport, writing messages atomically
 if not BROKER_URL:
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
         "polling_interval": 0.5,
     }

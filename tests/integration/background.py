@@ -73,6 +73,7 @@ def filesystem_queue(tmp_path) -> Iterator[FilesystemQueue]:
             "data_folder_in": str(folder),
             "data_folder_out": str(folder),
             "processed_folder": str(tmp_path / "processed"),
+            "control_folder": str(tmp_path / "control"),
             "store_processed": False,
             "polling_interval": 0.1,
         },
