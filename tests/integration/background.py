@@ -18,6 +18,7 @@ import pytest
 from celery import Celery
 
 from heed.celery_app import app as celery_app
+from heed.core import debounce
 
 
 def _reset_producer_pools(app: Celery) -> None:
@@ -83,6 +84,7 @@ def filesystem_queue(tmp_path) -> Iterator[FilesystemQueue]:
     }
     saved = {key: celery_app.conf.get(key) for key in overrides}
     _reset_producer_pools(celery_app)
+    debounce._due.clear()  # runs queued "soon" by an earlier test are not this test's
     celery_app.conf.update(overrides)
     try:
         yield FilesystemQueue(celery_app, folder)

@@ -267,20 +267,15 @@ def _store(ready: list[_Ready]) -> list[Response]:
             days.setdefault(response.survey_id, set()).add(local_day(response.submitted_at))
         for survey_id, survey_days in days.items():
             rollup_days_mark(survey_id=survey_id, days=survey_days)
-        with_comments = {
-            r.submission.survey.organisation_id
-            for r in ready
-            if any(types_value == "text" for types_value in _text_keys(r))
-        }
-        for organisation_id in sorted(with_comments):
+        for organisation_id in sorted({r.submission.survey.organisation_id for r in ready if _has_comment(r)}):
             _schedule_text_analysis(organisation_id)
     return responses
 
 
-def _text_keys(ready: _Ready) -> list[str]:
-    """The types of the non-empty answers of a submission that the text pipeline reads."""
+def _has_comment(ready: _Ready) -> bool:
+    """Whether the submission holds an open-text answer for the text-analytics pipeline to read."""
     types = {q.key: q.type for q in ready.definition.questions}
-    return [types[key] for key, value in ready.answers.items() if isinstance(value, str) and value]
+    return any(types[key] == "text" and isinstance(value, str) and value for key, value in ready.answers.items())
 
 
 def _invitation_used(submission: Submission) -> bool:
