@@ -84,13 +84,19 @@ def headline_fields(definition: SurveyDefinition, answers: dict[str, AnswerValue
     return fields
 
 
-def _schedule_text_analysis(organisation_id: int) -> None:
+def _schedule_text_analysis(organisation_id: int, since_response_id: int) -> None:
     """Comments are read by the text-analytics worker after commit: one run per organisation and second reads
-    every unread comment (``heed.core.debounce``), instead of one task per response."""
+    the unread comments of the responses from the first one it was queued for on (``heed.core.debounce``),
+    instead of one task per response; a comment it misses (a slower transaction committing a lower id)
+    is read by the periodic reconciliation."""
     from heed.textanalytics.tasks import annotations_refresh_task
 
     transaction.on_commit(
-        lambda: enqueue_soon(annotations_refresh_task, key=f"annotations:{organisation_id}", args=(organisation_id,))
+        lambda: enqueue_soon(
+            annotations_refresh_task,
+            key=f"annotations:{organisation_id}",
+            args=(organisation_id, None, since_response_id),
+        )  # fmt: skip
     )
 
 
@@ -267,8 +273,15 @@ def _store(ready: list[_Ready]) -> list[Response]:
             days.setdefault(response.survey_id, set()).add(local_day(response.submitted_at))
         for survey_id, survey_days in days.items():
             rollup_days_mark(survey_id=survey_id, days=survey_days)
-        for organisation_id in sorted({r.submission.survey.organisation_id for r in ready if _has_comment(r)}):
-            _schedule_text_analysis(organisation_id)
+        first_with_comment: dict[int, int] = {}  # organisation -> lowest id of a new response with a comment
+        for r, response in zip(ready, responses, strict=True):
+            if _has_comment(r):
+                organisation_id = response.organisation_id
+                first_with_comment[organisation_id] = min(
+                    response.id, first_with_comment.get(organisation_id, response.id)
+                )
+        for organisation_id, since_response_id in first_with_comment.items():
+            _schedule_text_analysis(organisation_id, since_response_id)
     return responses
 
 

@@ -166,9 +166,14 @@ def _store(organisation: Organisation, answers: list[Answer], results: list[Comm
 
 
 def annotations_refresh(
-    *, organisation: Organisation, answer_ids: Iterable[int] | None = None, batch_size: int = 1000
+    *,
+    organisation: Organisation,
+    answer_ids: Iterable[int] | None = None,
+    since_response_id: int | None = None,
+    batch_size: int = 1000,
 ) -> int:
-    """Annotate the organisation's comments that have no annotation from the current pipeline version.
+    """Annotate the organisation's comments that have no annotation from the current pipeline version
+    (only those of ``answer_ids``, or of responses from ``since_response_id`` on, when given).
 
     Idempotent: a second run with the same models, taxonomy and staff list annotates nothing."""
     pipeline = pipeline_for(organisation=organisation)
@@ -181,6 +186,8 @@ def annotations_refresh(
     )
     if answer_ids is not None:
         pending = pending.filter(id__in=list(answer_ids))
+    if since_response_id is not None:
+        pending = pending.filter(response_id__gte=since_response_id)
     done = 0
     while True:
         batch = list(pending[:batch_size])

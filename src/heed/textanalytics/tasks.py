@@ -12,11 +12,16 @@ from heed.textanalytics.services import (
 
 
 @shared_task
-def annotations_refresh_task(organisation_id: int, answer_ids: list[int] | None = None) -> int:
+def annotations_refresh_task(
+    organisation_id: int, answer_ids: list[int] | None = None, since_response_id: int | None = None
+) -> int:
+    """Annotate unread comments: all of the organisation's, or those of ``answer_ids``, or of the responses
+    from ``since_response_id`` on (new responses; what a run started this way misses, the periodic
+    reconciliation reads)."""
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None:
         return 0
-    done = annotations_refresh(organisation=organisation, answer_ids=answer_ids)
+    done = annotations_refresh(organisation=organisation, answer_ids=answer_ids, since_response_id=since_response_id)
     if sentiment_model_retrain_due(organisation=organisation):
         sentiment_model_retrain_task.delay(organisation_id)
     return done
