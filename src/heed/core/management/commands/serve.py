@@ -1,15 +1,17 @@
-"""``heed serve``: serve Heed with waitress (static files through WhiteNoise) and, without a broker
-server, the background worker next to it."""
+"""``heed serve``: serve Heed with waitress (static files through WhiteNoise) in one or more processes and,
+without a broker server, the background worker next to them."""
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import connections
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
@@ -34,13 +36,33 @@ def _stop_on_sigterm(_signum, _frame) -> None:
     raise SystemExit(0)
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host.strip("[]"), port))
+    sock.listen(1024)
+    return sock
+
+
+def _default_processes() -> int:
+    """One web process per core, at most four (Python runs one request at a time per process)."""
+    return max(1, min(4, os.cpu_count() or 1)) if hasattr(os, "fork") else 1
+
+
 class Command(BaseCommand):
     help = "Serve Heed over HTTP with a production WSGI server (waitress) and start its background worker."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--threads", type=int, default=8, help="threads per web process")
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=int(os.environ.get("HEED_WEB_PROCESSES", "0")) or _default_processes(),
+            help="web processes sharing the port (default: one per core, at most 4; HEED_WEB_PROCESSES)",
+        )
         parser.add_argument(
             "--worker",
             choices=["auto", "yes", "no"],
@@ -49,20 +71,46 @@ class Command(BaseCommand):
         )
         parser.add_argument("--worker-concurrency", type=int, default=1)
 
-    def handle(self, *args, host: str, port: int, threads: int, worker: str, worker_concurrency: int, **options):
+    def handle(self, *args, host, port, threads, processes, worker, worker_concurrency, **options):
         from waitress import serve
 
         from heed.wsgi import application
 
-        signal.signal(signal.SIGTERM, _stop_on_sigterm)  # so `finally` stops the worker too
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)  # so `finally` stops the worker and web processes too
         child = None
         if worker == "yes" or (worker == "auto" and not settings.BROKER_URL):
             child = worker_start(concurrency=worker_concurrency)
             self.stdout.write(f"Background worker started (process {child.pid}).")
-        self.stdout.write(f"Heed is serving at http://{host}:{port}/  (Ctrl+C stops it)")
+        sock = _listen(host, port)
+        connections.close_all()  # no database connection may be shared by forked processes
+        self.stdout.write(f"Heed is serving at http://{host}:{port}/ with {processes} process(es)  (Ctrl+C stops it)")
+        self.stdout.flush()
+        web: list[int] = []
         try:
-            serve(application, host=host, port=port, threads=threads)
+            if processes <= 1:
+                serve(application, sockets=[sock], threads=threads)
+                return
+            for _ in range(processes):
+                pid = os.fork()
+                if pid == 0:  # pragma: no cover - a web process
+                    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+                    try:
+                        serve(application, sockets=[sock], threads=threads)
+                    finally:
+                        os._exit(0)
+                web.append(pid)
+            while web:
+                pid, _status = os.wait()
+                if pid in web:  # a web process died: stop the others too
+                    web.remove(pid)
+                    break
         finally:
+            for pid in web:
+                try:
+                    os.kill(pid, signal.SIGTERM)
+                    os.waitpid(pid, 0)
+                except (ProcessLookupError, ChildProcessError):
+                    pass
             if child is not None:
                 child.send_signal(signal.SIGTERM)
                 try:
