@@ -38,8 +38,8 @@ from heed.responses.services import (
 )
 from heed.surveys.answering import SubmissionError
 from heed.surveys.i18n_strings import UI_STRINGS
-from heed.surveys.models import Survey
-from heed.surveys.selectors import survey_get, survey_latest_version, survey_list
+from heed.surveys.models import Survey, SurveyVersion
+from heed.surveys.selectors import survey_get, survey_latest_version, survey_list, survey_with_latest_version
 from heed.textanalytics.selectors import staff_summary, theme_summary
 
 api = NinjaAPI(title="Heed API", version="1", auth=AUTH, urls_namespace="api", docs_url="/docs")
@@ -113,16 +113,16 @@ class _Lookups:
 
     def __init__(self, user) -> None:
         self.user = user
-        self.surveys: dict[int, Survey | None] = {}
+        self.surveys: dict[int, tuple[Survey | None, SurveyVersion | None]] = {}
         self.units: dict[int, object] = {}
         self.scoped = unit_ids_visible_to(user) is not None
 
     def submission(self, payload: ResponseIn) -> Submission:
         """The service's Submission for one API item. Raises NotFoundError or ApplicationError."""
         if payload.survey_id not in self.surveys:
-            self.surveys[payload.survey_id] = survey_get(organisation=self.user.organisation,
-                                                         survey_id=payload.survey_id)  # fmt: skip
-        survey = self.surveys[payload.survey_id]
+            self.surveys[payload.survey_id] = survey_with_latest_version(organisation=self.user.organisation,
+                                                                         survey_id=payload.survey_id)  # fmt: skip
+        survey, version = self.surveys[payload.survey_id]
         if survey is None:
             raise NotFoundError("No such survey.")
         unit = None
@@ -144,6 +144,7 @@ class _Lookups:
             started_at=payload.started_at,
             submitted_at=payload.submitted_at,
             submitted_by=self.user,
+            version=version,
         )
 
 
