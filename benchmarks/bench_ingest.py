@@ -9,7 +9,8 @@ then time
 
 * ``single``: N ``POST /api/responses`` from 8 concurrent clients (keep-alive connections), each with a
   unique ``client_key`` and a comment: responses/s and the median and 95th percentile latency;
-* ``batch``: B ``POST /api/responses/batch`` of 500 responses each, one client: responses/s;
+* ``batch``: B ``POST /api/responses/batch`` of 500 responses each, from 2 concurrent clients (``--batch-clients``):
+  responses/s;
 * ``anchor``: the physical anchor, in the same run: the same number of rows (responses and their answers)
   written the fastest plain way (``heed.core.bulk``: ``COPY`` on PostgreSQL, ``executemany`` on SQLite) in
   one transaction per 500, without validation, ledger, rollup marks or HTTP.
@@ -216,25 +217,36 @@ def run_single(port: int, token: str, survey: int, n: int, offset: int) -> dict:
     }  # fmt: skip
 
 
-def run_batches(port: int, token: str, survey: int, batches: int, offset: int) -> dict:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-    created = 0
+def run_batches(port: int, token: str, survey: int, batches: int, offset: int, clients: int) -> dict:
+    created: list[int] = []
+    lock = threading.Lock()
+
+    def client(worker: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        for b in range(worker, batches, clients):
+            first = offset + b * BATCH
+            items = [{"survey_id": survey, "answers": _answers(i), "client_key": f"batch-{i}"} for i in
+                     range(first, first + BATCH)]  # fmt: skip
+            status, body = _post(conn, "/api/responses/batch", {"items": items}, token)
+            if status != 200:
+                raise SystemExit(f"batch answered {status}: {body[:500]!r}")
+            with lock:
+                created.append(json.loads(body)["created"])
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(w,)) for w in range(clients)]
     start = time.perf_counter()
-    for b in range(batches):
-        first = offset + b * BATCH
-        items = [{"survey_id": survey, "answers": _answers(i), "client_key": f"batch-{i}"} for i in
-                 range(first, first + BATCH)]  # fmt: skip
-        status, body = _post(conn, "/api/responses/batch", {"items": items}, token)
-        if status != 200:
-            raise SystemExit(f"batch answered {status}: {body[:500]!r}")
-        created += json.loads(body)["created"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     seconds = time.perf_counter() - start
-    conn.close()
     n = batches * BATCH
-    return {"responses": n, "created": created, "seconds": round(seconds, 2), "per_second": round(n / seconds, 1)}
+    return {"responses": n, "created": sum(created), "clients": clients, "seconds": round(seconds, 2),
+            "per_second": round(n / seconds, 1)}  # fmt: skip
 
 
-def bench_backend(name: str, database_url: str, single: int, batches: int) -> dict:
+def bench_backend(name: str, database_url: str, single: int, batches: int, batch_clients: int) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"heed-bench-ingest-{name}-") as data_dir:
         if name == "postgresql":
             _fresh_pg(database_url)
@@ -245,7 +257,8 @@ def bench_backend(name: str, database_url: str, single: int, batches: int) -> di
             _post(http.client.HTTPConnection("127.0.0.1", server.port), "/api/responses",
                   {"survey_id": setup["survey"], "answers": _answers(0)}, setup["token"])  # fmt: skip
             single_result = run_single(server.port, setup["token"], setup["survey"], single, offset=1_000_000)
-            batch_result = run_batches(server.port, setup["token"], setup["survey"], batches, offset=2_000_000)
+            batch_result = run_batches(server.port, setup["token"], setup["survey"], batches, offset=2_000_000,
+                                       clients=batch_clients)  # fmt: skip
         finally:
             server.stop()
         anchor_single = _django_script(ANCHOR.format(root=str(ROOT), n=single, offset=3_000_000,
@@ -267,6 +280,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--single", type=int, default=2000, help="single POSTs (8 clients)")
     parser.add_argument("--batches", type=int, default=20, help="batches of 500")
+    parser.add_argument("--batch-clients", type=int, default=2, help="clients sending batches at once")
     parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}  cores: {os.cpu_count()}")
@@ -274,12 +288,13 @@ def main() -> None:
         url = PG_URL if name == "postgresql" else None
         with tempfile.TemporaryDirectory(prefix="heed-bench-sqlite-") as folder:
             url = url or f"sqlite:///{folder}/bench.sqlite3"
-            result = bench_backend(name, url, args.single, args.batches)
+            result = bench_backend(name, url, args.single, args.batches, args.batch_clients)
         single, batch = result["single"], result["batch"]
         print(f"{name:<10} single  {single['per_second']:>8.1f} responses/s  p50 {single['p50_ms']} ms  "
               f"p95 {single['p95_ms']} ms  errors {single['errors']}  anchor {single['anchor_per_second']:.0f}/s  "
               f"ratio {single['ratio']}")  # fmt: skip
-        print(f"{name:<10} batch   {batch['per_second']:>8.1f} responses/s  (batches of {BATCH})  "
+        print(f"{name:<10} batch   {batch['per_second']:>8.1f} responses/s  ({BATCH} per batch, {batch['clients']} "
+              f"clients)  "
               f"anchor {batch['anchor_per_second']:.0f}/s  ratio {batch['ratio']}")  # fmt: skip
         print(json.dumps(result))
     print(f"load average after: {os.getloadavg()}")
