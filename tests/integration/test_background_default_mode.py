@@ -152,3 +152,21 @@ def test_reconciliation_computes_weighting_schemes_whose_task_was_lost(world, fi
     scheme.refresh_from_db()
     assert scheme.status == "ready" and scheme.computed_at is not None
     assert ResponseWeight.objects.filter(scheme=scheme).count() == 4
+
+
+def test_the_weighting_page_shows_a_scheme_being_computed_then_ready(world, filesystem_queue):
+    from heed.analytics.models import WeightingScheme
+    from heed.analytics.weighting import weighting_scheme_create
+
+    client = api_client(world.analyst)
+    for i in range(3):
+        assert _post(client, world, comment=f"Visit {i}").status_code == 201
+    scheme = weighting_scheme_create(survey=world.survey, name="By age", targets={"age_group": {"25-34": 1.0}},
+                                     created_by=world.analyst)  # fmt: skip
+    web = login(world.analyst)
+    page = web.get(f"/surveys/{world.survey.id}/weighting/").content.decode()
+    assert "Being computed" in page and '<meta http-equiv="refresh" content="3">' in page
+    with filesystem_queue.worker():
+        assert wait_until(lambda: WeightingScheme.objects.get(pk=scheme.pk).status == "ready")
+    page = web.get(f"/surveys/{world.survey.id}/weighting/").content.decode()
+    assert "Being computed" not in page and 'http-equiv="refresh"' not in page
