@@ -156,7 +156,8 @@ class Server:
     def __init__(self, env: dict[str, str]) -> None:
         self.port = _free_port()
         self.process = subprocess.Popen(
-            [*HEED, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--threads", "8"],
+            [*HEED, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--threads", "8",
+             "--worker", os.environ.get("HEED_BENCH_WORKER", "auto")],
             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + 60
