@@ -17,9 +17,10 @@ $(BIN)/heed: pyproject.toml
 install: $(BIN)/heed
 
 ## Install, migrate, seed the demo organisation (once) and serve it at http://127.0.0.1:8000
+## with the background worker (and its periodic scheduler) running next to the web server
 demo: install
 	$(BIN)/heed demo --if-missing
-	$(BIN)/heed serve --host 127.0.0.1 --port 8000
+	$(BIN)/heed serve --host 127.0.0.1 --port 8000 --worker yes
 
 serve: install
 	$(BIN)/heed migrate --noinput

@@ -37,6 +37,21 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_eagerly(request):
+    """Most tests check what a task does, not how it travels: tasks run in the caller. Tests marked
+    ``background_worker`` (or that configure a broker themselves) keep the real queue and a worker."""
+    from heed.celery_app import app
+
+    if request.node.get_closest_marker("background_worker"):
+        yield
+        return
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
 @pytest.fixture
 def world(db) -> World:
     org = organisation_create(

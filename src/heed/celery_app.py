@@ -1,9 +1,12 @@
-"""Celery application. Without HEED_BROKER_URL tasks run eagerly in the calling process."""
+"""Celery application. Tasks go to HEED_BROKER_URL, or to the filesystem broker under HEED_DATA_DIR."""
 
 import os
 
 from celery import Celery
+from kombu.transport import TRANSPORT_ALIASES
 
+# The default mode's broker: kombu's filesystem transport writing each message atomically (heed.core.broker).
+TRANSPORT_ALIASES.setdefault("heedfs", "heed.core.broker:Transport")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heed.settings")
 
 app = Celery("heed")

@@ -1,8 +1,8 @@
 """Django settings, read from the environment with safe defaults.
 
 Every knob is an ``HEED_*`` environment variable; the table in README.md lists them. With
-nothing set, Heed runs on an SQLite file under ``HEED_DATA_DIR`` and runs Celery tasks
-in-process, so a laptop needs no other service.
+nothing set, Heed runs on an SQLite file under ``HEED_DATA_DIR`` and queues Celery tasks in a folder
+there for the worker that ``heed serve`` starts, so a laptop needs no other service.
 """
 
 from __future__ import annotations
@@ -219,17 +219,56 @@ CACHES = {
     )
 }
 
-# --- Tasks: Celery runs tasks in-process unless a broker is configured ----------------------
+# --- Tasks: a real background worker in every mode -----------------------------------------
+# With HEED_BROKER_URL (e.g. redis://127.0.0.1:6379/0) tasks go through that broker to `heed worker`
+# processes. Without it, the broker is kombu's filesystem transport: one file per message in
+# HEED_DATA_DIR/broker (heed.core.broker), which needs no server and survives restarts, and `heed serve` starts
+# one worker (with the periodic scheduler) next to the web server. Requests only enqueue, after commit.
+# HEED_TASKS_EAGER=1 runs tasks inside the caller (only for tests and one-off scripts).
 BROKER_URL = os.environ.get("HEED_BROKER_URL", "")
-CELERY_BROKER_URL = BROKER_URL or "memory://"
+BROKER_DIR = DATA_DIR / "broker"
+CELERY_BROKER_URL = BROKER_URL or "heedfs://"  # kombu's filesystem transport, writing messages atomically
+if not BROKER_URL:
+    for _folder in ("queue", "processed", "control"):
+        (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
+        "store_processed": False,
+        "polling_interval": 0.5,
+    }
+    # Remote control and events need fan-out delivery, which a folder of files does not offer well.
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 CELERY_RESULT_BACKEND = os.environ.get("HEED_RESULT_BACKEND", "") or None
-CELERY_TASK_ALWAYS_EAGER = not BROKER_URL
+CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
+CELERY_TASK_ALWAYS_EAGER = _env_bool("HEED_TASKS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Periodic work (run by the scheduler next to the worker). Each entry: a task name and how often.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Periodic work (Celery beat runs inside `heed worker`, and inside the worker `heed serve` starts).
+# Reconciliation re-derives whatever a lost task would have done: comments without a current
+# annotation, pending rollup days, weighting schemes still pending, invitations whose e-mail was never
+# sent, a due retraining.
+RECONCILE_SECONDS = int(os.environ.get("HEED_RECONCILE_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "clear-expired-sessions": {"task": "heed.core.sessions_clear_expired", "schedule": 6 * 3600.0},
+    "rollups-refresh": {"task": "heed.analytics.tasks.rollups_refresh_task", "schedule": float(RECONCILE_SECONDS)},
+    "annotations-reconcile": {
+        "task": "heed.textanalytics.tasks.annotations_reconcile_task",
+        "schedule": float(RECONCILE_SECONDS),
+    },
+    "weighting-schemes-reconcile": {
+        "task": "heed.analytics.tasks.weighting_schemes_reconcile_task",
+        "schedule": float(RECONCILE_SECONDS),
+    },
+    "invitation-emails-reconcile": {
+        "task": "heed.distribution.tasks.invitation_emails_reconcile_task",
+        "schedule": float(RECONCILE_SECONDS),
+    },
 }
 
 # --- Mail: SMTP when a host is given, else printed to the console ---------------------------

@@ -16,6 +16,7 @@ def _queries(call) -> int:
 def test_survey_lists_do_not_query_per_survey(world):
     api = api_client(world.analyst)
     web = login(world.analyst)
+    api.get("/api/surveys")  # the token's first use of the minute records last_used_at (one more query)
     before = (_queries(lambda: api.get("/api/surveys")), _queries(lambda: web.get("/surveys/")))
     for i in range(5):
         survey = survey_create(organisation=world.org, title=f"S{i}", created_by=None, template_key="ces")

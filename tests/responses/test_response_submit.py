@@ -46,9 +46,12 @@ def test_submit_stores_answers_headline_scores_demographics_and_timings(world):
 def test_same_client_key_never_duplicates(world):
     submission = Submission(survey=world.survey, language="en", client_key="tablet-7:42")
     first, created1 = response_submit(submission=submission, raw_answers=VALID_INTERCEPT)
-    again, created2 = response_submit(submission=submission, raw_answers=VALID_INTERCEPT | {"nps": 2})
+    again, created2 = response_submit(submission=submission, raw_answers=VALID_INTERCEPT)
     assert (created1, created2) == (True, False)
     assert again.pk == first.pk and again.nps_score == 9
+    with pytest.raises(ConflictError) as conflict:  # other content under the same key (issue 7, point 10)
+        response_submit(submission=submission, raw_answers=VALID_INTERCEPT | {"nps": 2})
+    assert conflict.value.extra == {"response_id": first.pk}
     assert Response.objects.count() == 1
     survey_close(survey=world.survey)  # a late retry after closing still finds its response
     assert response_submit(submission=submission, raw_answers=VALID_INTERCEPT)[0].pk == first.pk

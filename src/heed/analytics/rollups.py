@@ -1,8 +1,8 @@
 """Keeping daily rollups equal to the responses: mark changed days, recompute them, or rebuild all.
 
 ``rollup_days_mark`` is called by the response services in the same transaction as the change;
-after commit a task (in-process by default) runs ``rollups_refresh``, which recomputes every
-marked (survey, day) from the responses and deletes the marks it handled. ``rollups_rebuild``
+after commit a task (queued at most once a second, ``heed.core.debounce``) runs ``rollups_refresh``,
+which recomputes every marked (survey, day) from the responses and deletes the marks it handled. ``rollups_rebuild``
 recomputes everything (after a bulk import, or to check).
 """
 
@@ -17,6 +17,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from heed.analytics.models import DailyRollup, RollupDirtyDay
+from heed.core.debounce import enqueue_soon
+from heed.core.statistics import tables_analyze
 from heed.responses.models import Response
 from heed.responses.selectors import day_start
 from heed.surveys.models import Survey
@@ -53,7 +55,7 @@ def rollup_days_mark(*, survey_id: int, days: Iterable[dt.date]) -> None:
     RollupDirtyDay.objects.bulk_create(marks)
     from heed.analytics.tasks import rollups_refresh_task
 
-    transaction.on_commit(rollups_refresh_task.delay)
+    transaction.on_commit(lambda: enqueue_soon(rollups_refresh_task, key="rollups"))
 
 
 def _rollup(**fields) -> DailyRollup:
@@ -72,7 +74,8 @@ def rollup_day_recompute(*, survey_id: int, day: dt.date) -> int:
     """Replace the rollup rows of one survey and day by a fresh aggregation. Returns rows written."""
     # Two refreshes of the same survey must not interleave their delete and insert (PostgreSQL's READ
     # COMMITTED would let both inserts land): lock the survey row first, as survey_publish does.
-    Survey.objects.select_for_update().filter(pk=survey_id).first()
+    # NO KEY: new responses reference the survey (KEY SHARE locks); they must not wait for a refresh.
+    Survey.objects.select_for_update(no_key=True).filter(pk=survey_id).first()
     start, end = _day_bounds(day)
     responses = Response.objects.filter(survey_id=survey_id, submitted_at__gte=start, submitted_at__lt=end)
     DailyRollup.objects.filter(survey_id=survey_id, day=day).delete()
@@ -118,4 +121,5 @@ def rollups_rebuild(*, organisation_id: int | None = None, batch_size: int = 500
             written += len(DailyRollup.objects.bulk_create(batch))
             batch = []
     written += len(DailyRollup.objects.bulk_create(batch))
+    tables_analyze([DailyRollup])  # the table was just rewritten: fresh planner statistics
     return written

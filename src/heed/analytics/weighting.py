@@ -13,6 +13,7 @@ done, for which categories and how many respondents.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections import defaultdict
 
@@ -306,3 +307,20 @@ def weighting_scheme_for_survey(*, user: User, scheme_id: int, survey_id: int | 
             extra={"status": scheme.status},
         )
     return scheme
+
+
+WEIGHTING_GRACE = dt.timedelta(minutes=5)
+
+
+def weighting_schemes_reconcile(*, now: dt.datetime | None = None) -> int:
+    """Queue again the computation of schemes still pending five minutes after they were created (their task
+    was lost with a worker). Run periodically; computing a scheme twice gives the same weights. Returns the
+    number queued."""
+    from heed.analytics.tasks import weighting_scheme_compute_task
+
+    cutoff = (now or timezone.now()) - WEIGHTING_GRACE
+    pending = WeightingScheme.objects.filter(status=WeightingScheme.Status.PENDING, created_at__lt=cutoff)
+    ids = list(pending.values_list("id", flat=True)[:1000])
+    for scheme_id in ids:
+        weighting_scheme_compute_task.delay(scheme_id)
+    return len(ids)

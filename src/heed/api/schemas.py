@@ -109,6 +109,34 @@ class ErrorOut(Schema):
     limit_bytes: int | None = Field(None, description="payload_too_large: the largest body accepted, in bytes")
 
 
+class ConflictOut(ErrorOut):
+    response_id: int | None = Field(
+        None, description="client_key_conflict: the response already stored under this client_key"
+    )
+
+
+class ResponseBatchIn(Schema):
+    items: list[ResponseIn] = Field(min_length=1, max_length=500, description="1 to 500 responses")
+
+
+class ResponseBatchItemOut(Schema):
+    index: int = Field(description="position of the item in the request (from 0)")
+    status: str = Field(description="created, replayed (same client_key and content), conflict or invalid")
+    response_id: int | None = Field(description="the stored response (created or replayed; for client_key_conflict "
+                                    "the response already stored under the key)")  # fmt: skip
+    code: str | None = Field(None, description="error code for conflict and invalid items")
+    detail: str | None = Field(None, description="error message for conflict and invalid items")
+    errors: dict[str, str] | None = Field(None, description="question key -> message, for invalid answers")
+
+
+class ResponseBatchOut(Schema):
+    created: int
+    replayed: int
+    conflict: int
+    invalid: int
+    items: list[ResponseBatchItemOut]
+
+
 class EstimateOut(Schema):
     value: float | None
     n: int

@@ -32,5 +32,5 @@ class PermissionDeniedError(ApplicationError):
 class ConflictError(ApplicationError):
     status_code = 409
 
-    def __init__(self, message: str, *, code: str = "conflict") -> None:
-        super().__init__(message, code=code)
+    def __init__(self, message: str, *, code: str = "conflict", extra: dict | None = None) -> None:
+        super().__init__(message, code=code, extra=extra)

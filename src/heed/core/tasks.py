@@ -1,11 +1,14 @@
-"""Periodic housekeeping tasks that belong to no domain app."""
+"""Tasks that belong to no domain app: clearing expired sessions, keeping planner statistics fresh."""
 
 from __future__ import annotations
 
 from importlib import import_module
 
 from celery import shared_task
+from django.apps import apps
 from django.conf import settings
+
+from heed.core.statistics import tables_analyze
 
 
 @shared_task(name="heed.core.sessions_clear_expired")
@@ -16,3 +19,9 @@ def sessions_clear_expired_task() -> None:
     """
     engine = import_module(settings.SESSION_ENGINE)
     engine.SessionStore.clear_expired()
+
+
+@shared_task
+def tables_analyze_task(model_labels: list[str]) -> list[str]:
+    """ANALYZE the tables of these models (``app_label.Model``) whose statistics are stale."""
+    return tables_analyze([apps.get_model(label) for label in model_labels], only_if_stale=True)

@@ -18,11 +18,12 @@ from django.utils import timezone
 
 from heed.accounts.models import Organisation, Unit
 from heed.accounts.services import organisation_create, unit_create, user_create
-from heed.analytics.models import WeightingScheme
+from heed.analytics.models import DailyRollup, ResponseWeight, WeightingScheme
 from heed.analytics.rollups import rollups_rebuild
 from heed.analytics.weighting import weighting_scheme_compute
 from heed.core.channels import Channel
 from heed.core.labels import channel_label
+from heed.core.statistics import tables_analyze
 from heed.demo.comment_bank import COMMENTS, STAFF_CRITICISM, STAFF_PRAISE
 from heed.demo.scenario import (
     AGE_EFFECT,
@@ -37,17 +38,21 @@ from heed.demo.scenario import (
 from heed.demo.users import DEMO_USERS
 from heed.distribution.models import SurveyLink
 from heed.distribution.services import link_create
-from heed.responses.models import Answer, Response
+from heed.responses.fingerprint import submission_fingerprint
+from heed.responses.models import Answer, ClientKey, Response
 from heed.responses.services import answer_row, headline_fields
 from heed.surveys.definition import SurveyDefinition
 from heed.surveys.models import SurveyVersion
 from heed.surveys.selectors import version_definition
 from heed.surveys.services import survey_create, survey_publish
+from heed.textanalytics.models import AnnotationTheme, StaffMention, TextAnnotation
 from heed.textanalytics.services import annotations_refresh, sentiment_model_retrain, staff_add
 
 DEMO_SLUG = "adriatica"
 DEMO_PASSWORD = "heed-demo-2026"
 LANGUAGES = ["en", "it", "hr", "bg", "ru", "et"]
+BULK_LOADED_MODELS = [Response, Answer, ClientKey, DailyRollup, ResponseWeight, TextAnnotation, AnnotationTheme,
+                      StaffMention]  # fmt: skip
 
 
 @dataclass
@@ -304,6 +309,7 @@ def seed_demo(
             progress(f"  {made} responses")
             batch = []
     _flush(batch)
+    tables_analyze([Response, Answer, ClientKey])  # fresh planner statistics before reading what was loaded
     rollups_rebuild(organisation_id=organisation.id)
     intercept = surveys[0].version.survey
     scheme = WeightingScheme.objects.create(
@@ -315,6 +321,8 @@ def seed_demo(
     progress("Reading the comments (language, sentiment, themes, staff, personal data)…")
     sentiment_model_retrain(organisation=organisation)
     annotations_refresh(organisation=organisation)
+    progress("Updating the database's planner statistics (ANALYZE)…")
+    tables_analyze(BULK_LOADED_MODELS)
     return {
         "organisation": organisation,
         "stores": len(stores),
@@ -328,7 +336,15 @@ def _flush(batch: list[tuple[Response, DemoSurvey, dict[str, Any]]]) -> None:
         return
     created = Response.objects.bulk_create([row[0] for row in batch])
     rows: list[Answer] = []
+    keys: list[ClientKey] = []
     for response, (_unused, survey, answers) in zip(created, batch, strict=True):
         types = {q.key: q.type for q in survey.definition.questions}
         rows.extend(answer_row(response, key, types[key], value) for key, value in answers.items())
+        fingerprint = submission_fingerprint(
+            survey_id=response.survey_id, answers=answers, unit_id=response.unit_id, channel=response.channel,
+            language=response.language, touchpoint=response.touchpoint,
+        )  # fmt: skip
+        keys.append(ClientKey(organisation_id=response.organisation_id, key=response.client_key,
+                              survey_id=response.survey_id, fingerprint=fingerprint, response=response))  # fmt: skip
     Answer.objects.bulk_create(rows, batch_size=5000)
+    ClientKey.objects.bulk_create(keys, batch_size=5000)

@@ -36,6 +36,9 @@ class Invitation(models.Model):
     email = models.EmailField(blank=True)
     name = models.CharField(max_length=120, blank=True)
     language = models.CharField(max_length=8, blank=True)
+    send_requested = models.BooleanField(
+        default=False, help_text="an e-mail is owed: the periodic reconciliation re-queues it until sent_at is set"
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

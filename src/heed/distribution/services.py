@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -71,6 +72,7 @@ def invitations_create(
                 name=name[:120],
                 language=language,
                 token=secrets.token_urlsafe(32),
+                send_requested=send,
             )
         )
     if send:
@@ -99,3 +101,19 @@ def invitation_email_send(*, invitation: Invitation) -> bool:
         Invitation.objects.filter(pk=invitation.pk).update(sent_at=None)
         raise
     return True
+
+
+INVITATION_SEND_GRACE = dt.timedelta(minutes=5)
+
+
+def invitation_emails_reconcile(*, now: dt.datetime | None = None) -> int:
+    """Queue again the e-mails owed for invitations created over five minutes ago and still unsent (their
+    task was lost, or failed for good). Run periodically; returns the number queued."""
+    from heed.distribution.tasks import invitation_email_send_task
+
+    cutoff = (now or timezone.now()) - INVITATION_SEND_GRACE
+    owed = Invitation.objects.filter(send_requested=True, sent_at__isnull=True, created_at__lt=cutoff).exclude(email="")
+    ids = list(owed.values_list("id", flat=True)[:10_000])
+    for invitation_id in ids:
+        invitation_email_send_task.delay(invitation_id)
+    return len(ids)

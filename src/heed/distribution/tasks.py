@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from heed.distribution.models import Invitation
-from heed.distribution.services import invitation_email_send
+from heed.distribution.services import invitation_email_send, invitation_emails_reconcile
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
@@ -12,3 +12,9 @@ def invitation_email_send_task(invitation_id: int) -> bool:
     if invitation is None:
         return False
     return invitation_email_send(invitation=invitation)
+
+
+@shared_task
+def invitation_emails_reconcile_task() -> int:
+    """Periodic: re-queue invitation e-mails that are owed and were never sent."""
+    return invitation_emails_reconcile()

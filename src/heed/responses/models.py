@@ -84,3 +84,27 @@ class Answer(models.Model):
         if self.number_value is not None:
             return self.number_value
         return self.text_value or None
+
+
+class ClientKey(models.Model):
+    """The ledger of idempotency keys: one row per (organisation, client_key), kept when its response is deleted.
+
+    ``fingerprint`` is the SHA-256 of the submission's content (``heed.responses.fingerprint``): the same key
+    with the same content is a replay (the stored response is returned), with other content a conflict (409),
+    and a key whose response was deleted (``response`` is null) is a conflict too (ODK Central's rule for
+    instance ids). The unique constraint decides races between concurrent submissions of one key."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(max_length=64)
+    response = models.OneToOneField(
+        Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="client_key_entry"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "key"], name="client_key_ledger_unique")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -171,3 +171,21 @@ def option_labels(
                 if value and value not in labels:
                     labels[value] = (language and texts.get(language)) or texts.get(default) or value
     return labels
+
+
+def survey_with_latest_version(
+    *, organisation: Organisation, survey_id: int
+) -> tuple[Survey | None, SurveyVersion | None]:
+    """(survey, its latest published version) in one query for a published survey; (survey, None) before the
+    first publish; (None, None) when the organisation has no such survey."""
+    if not 0 < survey_id < 2**63:  # no such id can exist (and the driver would refuse to send it)
+        return None, None
+    version = (
+        SurveyVersion.objects.select_related("survey")
+        .filter(survey_id=survey_id, survey__organisation=organisation)
+        .order_by("-number")
+        .first()
+    )
+    if version is not None:
+        return version.survey, version
+    return Survey.objects.filter(organisation=organisation, pk=survey_id).first(), None

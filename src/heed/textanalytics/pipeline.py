@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from heed.textanalytics.language import LanguageDetector
 from heed.textanalytics.pii import PII_VERSION, redact
-from heed.textanalytics.sentiment import SentimentModel, SentimentResult
+from heed.textanalytics.sentiment import LexiconSentiment, SentimentModel, SentimentResult
 from heed.textanalytics.staff import StaffMatcher, StaffMember
 from heed.textanalytics.staff_tone import StaffTone
 from heed.textanalytics.themes import Theme, ThemeMatcher
@@ -42,6 +42,24 @@ def taxonomy_fingerprint(themes: Iterable[Theme]) -> str:
     return hashlib.sha256(data.encode()).hexdigest()[:10]
 
 
+def pipeline_version(
+    *,
+    languages: Sequence[str],
+    sentiment_version: str,
+    themes: Sequence[Theme],
+    staff_by_unit: dict[int | None, list[StaffMember]] | None,
+) -> str:
+    """The version string of a pipeline with these components, without loading any model."""
+    staff_print = hashlib.sha256(
+        json.dumps({str(u): sorted(str(m.id) for m in ms) for u, ms in (staff_by_unit or {}).items()},
+                   sort_keys=True).encode()
+    ).hexdigest()[:8]  # fmt: skip
+    return (
+        f"lang={'+'.join(sorted(languages))};sent={sentiment_version};themes={taxonomy_fingerprint(themes)};"
+        f"staff={staff_print};tone={StaffTone.VERSION}+{LexiconSentiment.LEXICON_VERSION};pii={PII_VERSION}"
+    )
+
+
 class Pipeline:
     def __init__(
         self,
@@ -56,13 +74,8 @@ class Pipeline:
         self.themes = ThemeMatcher(themes)
         self.staff = {unit: StaffMatcher(members) for unit, members in (staff_by_unit or {}).items() if members}
         self.staff_tone = StaffTone()
-        staff_print = hashlib.sha256(
-            json.dumps({str(u): sorted(str(m.id) for m in ms) for u, ms in (staff_by_unit or {}).items()},
-                       sort_keys=True).encode()
-        ).hexdigest()[:8]  # fmt: skip
-        self.version = (
-            f"lang={'+'.join(sorted(languages))};sent={sentiment.version};themes={taxonomy_fingerprint(themes)};"
-            f"staff={staff_print};tone={self.staff_tone.version};pii={PII_VERSION}"
+        self.version = pipeline_version(
+            languages=languages, sentiment_version=sentiment.version, themes=themes, staff_by_unit=staff_by_unit
         )
 
     def run(self, texts: Sequence[str], units: Sequence[int | None] | None = None) -> list[CommentResult]:

@@ -22,7 +22,7 @@ from heed.textanalytics.models import (
     TextAnnotation,
     ThemeDefinition,
 )
-from heed.textanalytics.pipeline import CommentResult, Pipeline
+from heed.textanalytics.pipeline import CommentResult, Pipeline, pipeline_version
 from heed.textanalytics.selectors import active_themes
 from heed.textanalytics.sentiment import (
     LearnedSentiment,
@@ -89,9 +89,7 @@ def _transformer(path: str) -> SentimentModel:
     return TransformerSentiment(path)
 
 
-def pipeline_for(*, organisation: Organisation) -> Pipeline:
-    taxonomy_ensure_default(organisation=organisation)
-    themes = active_themes(organisation_id=organisation.id)
+def _staff_by_unit(organisation: Organisation) -> dict[int | None, list[StaffRecord]]:
     staff: dict[int | None, list[StaffRecord]] = {}
     for member in StaffMember.objects.filter(organisation=organisation, is_active=True).order_by("id"):
         staff.setdefault(member.unit_id, []).append(
@@ -99,14 +97,43 @@ def pipeline_for(*, organisation: Organisation) -> Pipeline:
                 id=member.id, first_name=member.first_name, last_name=member.last_name, aliases=tuple(member.aliases)
             )  # fmt: skip
         )
+    return staff
+
+
+def pipeline_for(*, organisation: Organisation) -> Pipeline:
+    taxonomy_ensure_default(organisation=organisation)
     return Pipeline(
         languages=organisation.languages or [organisation.default_language],
-        sentiment=_sentiment_model(organisation), themes=themes, staff_by_unit=staff,
+        sentiment=_sentiment_model(organisation), themes=active_themes(organisation_id=organisation.id),
+        staff_by_unit=_staff_by_unit(organisation),
+    )  # fmt: skip
+
+
+@functools.lru_cache(maxsize=64)
+def _learned_version(model_pk: int) -> str:
+    """The version a stored model reports once loaded (it names a changed lexicon too); models never change."""
+    blob = SentimentModelVersion.objects.values_list("blob", flat=True).get(pk=model_pk)
+    return LearnedSentiment.from_bytes(bytes(blob)).version
+
+
+def pipeline_version_for(*, organisation: Organisation) -> str:
+    """The version ``pipeline_for`` would stamp on annotations, computed without loading the models."""
+    if settings.SENTIMENT_TRANSFORMER_PATH:
+        return pipeline_for(organisation=organisation).version
+    active = SentimentModelVersion.objects.filter(organisation=organisation, is_active=True).only("pk").first()
+    return pipeline_version(
+        languages=organisation.languages or [organisation.default_language],
+        sentiment_version=_learned_version(active.pk) if active else LexiconSentiment.LEXICON_VERSION,
+        themes=active_themes(organisation_id=organisation.id), staff_by_unit=_staff_by_unit(organisation),
     )  # fmt: skip
 
 
 def _store(organisation: Organisation, answers: list[Answer], results: list[CommentResult], version: str) -> None:
     with transaction.atomic():
+        # A task and the periodic reconciliation may annotate the same comments at once: one writer per
+        # organisation at a time, so the delete-then-insert below never collides on an answer. NO KEY: rows
+        # that reference the organisation (new responses) take KEY SHARE locks, which this must not block.
+        Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).first()
         TextAnnotation.objects.filter(answer__in=answers).delete()
         annotations = TextAnnotation.objects.bulk_create(
             [
@@ -141,9 +168,14 @@ def _store(organisation: Organisation, answers: list[Answer], results: list[Comm
 
 
 def annotations_refresh(
-    *, organisation: Organisation, answer_ids: Iterable[int] | None = None, batch_size: int = 1000
+    *,
+    organisation: Organisation,
+    answer_ids: Iterable[int] | None = None,
+    since_response_id: int | None = None,
+    batch_size: int = 1000,
 ) -> int:
-    """Annotate the organisation's comments that have no annotation from the current pipeline version.
+    """Annotate the organisation's comments that have no annotation from the current pipeline version
+    (only those of ``answer_ids``, or of responses from ``since_response_id`` on, when given).
 
     Idempotent: a second run with the same models, taxonomy and staff list annotates nothing."""
     pipeline = pipeline_for(organisation=organisation)
@@ -156,6 +188,8 @@ def annotations_refresh(
     )
     if answer_ids is not None:
         pending = pending.filter(id__in=list(answer_ids))
+    if since_response_id is not None:
+        pending = pending.filter(response_id__gte=since_response_id)
     done = 0
     while True:
         batch = list(pending[:batch_size])
@@ -164,6 +198,28 @@ def annotations_refresh(
         results = pipeline.run([a.text_value for a in batch], [a.response.unit_id for a in batch])
         _store(organisation, batch, results, pipeline.version)
         done += len(batch)
+
+
+def annotations_pending(*, organisation: Organisation) -> tuple[int, int]:
+    """(comments read by the current pipeline, all comments) of an organisation: the progress of a re-read."""
+    version = pipeline_version_for(organisation=organisation)
+    comments = Answer.objects.filter(response__organisation=organisation, question_type__in=TEXT_TYPES).exclude(
+        text_value=""
+    )
+    return comments.filter(annotation__model_version=version).count(), comments.count()
+
+
+def annotations_reconcile() -> dict[int, int]:
+    """Annotate, in every organisation, the comments a lost task left unread or read with an old pipeline.
+
+    Run periodically (Celery beat); idempotent. Returns organisation id -> comments annotated."""
+    done: dict[int, int] = {}
+    with_comments = (
+        Answer.objects.filter(question_type__in=TEXT_TYPES).exclude(text_value="").values("response__organisation_id")
+    )
+    for organisation in Organisation.objects.filter(id__in=with_comments).order_by("id"):
+        done[organisation.id] = annotations_refresh(organisation=organisation)
+    return done
 
 
 RETRAIN_GROWTH = 1.25  # retrain when the scored comments grew by a quarter since the last model

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
@@ -20,7 +20,7 @@ from heed.textanalytics.selectors import (
     theme_candidates,
     theme_list,
 )
-from heed.textanalytics.services import taxonomy_ensure_default, theme_save, theme_toggle_active
+from heed.textanalytics.services import annotations_pending, taxonomy_ensure_default, theme_save, theme_toggle_active
 from heed.web.access import role_required
 from heed.web.filter_errors import filter_error_page
 
@@ -84,6 +84,24 @@ def _saved_message(request: HttpRequest, theme: ThemeDefinition, languages: list
                               "until you add them (Edit).")  # fmt: skip
 
 
+def _progress(user: User) -> dict:
+    """How far the background worker has re-read the comments with the current taxonomy."""
+    done, total = annotations_pending(organisation=user.organisation)
+    finished = done >= total
+    text = (
+        f"All {total:,} comments are read with the current themes."
+        if finished
+        else f"Re-reading comments: {done:,} of {total:,}"
+    )
+    return {"done": done, "total": total, "finished": finished, "text": text}
+
+
+@designer_required
+def theme_progress(request: HttpRequest) -> JsonResponse:
+    """JSON for the themes page: {"done", "total", "finished", "text"} (comments read by the current pipeline)."""
+    return JsonResponse(_progress(request.user))  # type: ignore[arg-type]
+
+
 @designer_required
 def themes(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -110,6 +128,7 @@ def themes(request: HttpRequest) -> HttpResponse:
     return render(request, "heed/themes.html", {
         "themes": theme_list(user=user), "form": form, "languages": languages, "discover_lang": lang,
         "candidates": candidates, "language_names": SUPPORTED_LANGUAGES, "editing": initial is not None,
+        "progress": _progress(user),
     }, status=422 if form.errors else 200)  # fmt: skip
 
 

@@ -64,6 +64,7 @@ urlpatterns = [
     path("account/tokens/", token_views.tokens, name="tokens"),
     path("account/tokens/<int:token_id>/revoke/", token_views.token_revoke, name="token-revoke"),
     path("themes/", theme_views.themes, name="themes"),
+    path("themes/progress/", theme_views.theme_progress, name="theme-progress"),
     path("themes/<slug:key>/toggle/", theme_views.theme_toggle, name="theme-toggle"),
     path("links/<int:link_id>/qr.<str:fmt>", survey_views.link_qr, name="link-qr"),
     re_path(r"^(?P<kind>[si])/(?P<token>[\w-]{8,64})/$", respond.respond, name="respond"),

@@ -1,4 +1,5 @@
-"""Number formatting for metric pages: a missing value shows as a dash, never as 'None'."""
+"""Number formatting for metric pages: a missing value (None, or no number at all, such as the empty
+diagnostics of a weighting scheme still being computed) shows as a dash, never as 'None' or an error."""
 
 from django import template
 from django.http import QueryDict
