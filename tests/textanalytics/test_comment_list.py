@@ -102,10 +102,13 @@ def test_the_comment_page_filters_escapes_and_pages(comments):
 )  # fmt: skip
 def test_bad_filters_get_a_422_with_the_form_not_a_500(comments, query):
     response = login(comments.analyst).get("/comments/", query)
+    if "\x00" in str(query.values()):  # refused at the request edge (one rule for control characters)
+        assert response.status_code == 400
+        return
     assert response.status_code == 422
     assert "Some filters were not understood" in response.content.decode()
     if "date_to" in query or "date_from" in query:  # the dashboard shares the date filters
-        assert login(comments.analyst).get("/dashboard/", query).status_code == 422
+        assert login(comments.analyst).get("/dashboard/", query).status_code == 400  # no figures, the errors listed
 
 
 def test_the_dashboard_drills_down_from_themes_and_units_to_the_comments(comments):

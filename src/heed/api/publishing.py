@@ -35,8 +35,11 @@ class PublishedOut(Schema):
 
 class NotReadyOut(Schema):
     detail: str
-    code: str = Field(description="survey_not_ready")
-    problems: list[ProblemOut] = Field(description="every blocking problem, naming its question")
+    code: str = Field(description="survey_not_ready (or invalid_input when the request breaks the schema)")
+    problems: list[ProblemOut] = Field(
+        default_factory=list, description="with survey_not_ready: every blocking problem, naming its question"
+    )
+    errors: dict[str, str] | None = Field(None, description="with invalid_input: the message per invalid field")
 
 
 class MetricMappingIn(Schema):
