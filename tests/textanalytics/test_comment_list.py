@@ -102,7 +102,9 @@ def test_the_comment_page_filters_escapes_and_pages(comments):
 )  # fmt: skip
 def test_bad_filters_get_a_422_with_the_form_not_a_500(comments, query):
     response = login(comments.analyst).get("/comments/", query)
-    if "\x00" in str(query.values()):  # refused at the request edge (one rule for control characters)
+    if any(
+        "\x00" in value for value in query.values()
+    ):  # refused at the request edge (one rule for control characters)
         assert response.status_code == 400
         return
     assert response.status_code == 422
