@@ -8,6 +8,7 @@ test_background_default_mode.py simulates the lost task on both databases).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -42,11 +43,16 @@ def _worker(tmp_path, reconcile_seconds: int) -> subprocess.Popen:
 
 
 def _kill_group(process: subprocess.Popen, sig: int) -> None:
+    """Signal the worker and its pool (its process group); a warm shutdown may finish its task first (30 s)."""
     try:
         os.killpg(process.pid, sig)
+        process.wait(timeout=30)
     except ProcessLookupError:
         return
-    process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
 
 
 def test_a_killed_worker_loses_a_task_and_the_next_worker_reconciles_it(world, filesystem_queue, tmp_path):
