@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
+from kombu import pools as kombu_pools
 
 from heed.celery_app import app as celery_app
 from heed.core import debounce
@@ -29,6 +30,9 @@ def _reset_producer_pools(app: Celery) -> None:
     amqp = app.__dict__.get("amqp")
     if amqp is not None:
         amqp._producer_pool = None
+    # kombu also keeps producer and connection pools per connection in module-level registries; a later
+    # publish (eager tasks acquire a producer too) must not pick up one whose connections were closed here.
+    kombu_pools.reset()
 
 
 @dataclass
