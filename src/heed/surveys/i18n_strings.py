@@ -45,6 +45,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "not_likely": "Not at all likely",
         "extremely_likely": "Extremely likely",
         "choose_language": "Choose your language",
+        "step_changed": "An earlier answer changed which questions follow. Please answer this question.",
+        "answer_earlier_first": "Please answer the earlier questions first. Any answer you gave has been kept.",
     },
     "it": {
         "next": "Avanti",
@@ -71,6 +73,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "not_likely": "Per niente probabile",
         "extremely_likely": "Estremamente probabile",
         "choose_language": "Scegli la tua lingua",
+        "step_changed": "Una risposta precedente ha cambiato le domande successive. Rispondi a questa domanda.",
+        "answer_earlier_first": "Rispondi prima alle domande precedenti. Le risposte che hai dato sono state conservate.",
     },
     "hr": {
         "next": "Dalje",
@@ -97,6 +101,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "not_likely": "Nimalo vjerojatno",
         "extremely_likely": "Iznimno vjerojatno",
         "choose_language": "Odaberite jezik",
+        "step_changed": "Jedan raniji odgovor promijenio je pitanja koja slijede. Molimo odgovorite na ovo pitanje.",
+        "answer_earlier_first": "Molimo najprije odgovorite na ranija pitanja. Odgovori koje ste dali su sačuvani.",
     },
     "bg": {
         "next": "Напред",
@@ -123,6 +129,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "not_likely": "Изобщо не е вероятно",
         "extremely_likely": "Изключително вероятно",
         "choose_language": "Изберете език",
+        "step_changed": "Предишен отговор промени следващите въпроси. Моля, отговорете на този въпрос.",
+        "answer_earlier_first": "Моля, първо отговорете на предишните въпроси. Дадените от вас отговори са запазени.",
     },
     "ru": {
         "next": "Далее",
@@ -149,6 +157,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "not_likely": "Крайне маловероятно",
         "extremely_likely": "Крайне вероятно",
         "choose_language": "Выберите язык",
+        "step_changed": "Один из предыдущих ответов изменил следующие вопросы. Пожалуйста, ответьте на этот вопрос.",
+        "answer_earlier_first": "Пожалуйста, сначала ответьте на предыдущие вопросы. Данные вами ответы сохранены.",
     },
     "et": {
         "next": "Edasi",
@@ -175,6 +185,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "not_likely": "Üldse mitte tõenäoline",
         "extremely_likely": "Äärmiselt tõenäoline",
         "choose_language": "Vali keel",
+        "step_changed": "Üks varasem vastus muutis järgmisi küsimusi. Palun vasta sellele küsimusele.",
+        "answer_earlier_first": "Palun vasta kõigepealt varasematele küsimustele. Sinu antud vastused on alles.",
     },
 }
 
