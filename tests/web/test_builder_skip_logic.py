@@ -60,3 +60,21 @@ def test_a_question_depending_only_on_itself_can_be_deleted(world, draft):
     Question.objects.filter(pk=third.pk).update(show_if={"question": "first", "op": "answered"})
     client.post(f"/surveys/{draft.id}/questions/{draft.questions.get(key='first').id}/", {"action": "delete"})
     assert draft.questions.filter(key="first").exists()  # a real dependant still blocks the delete
+
+
+def test_renaming_a_question_others_look_at_is_refused(world, draft):
+    client = login(world.analyst)
+    first, second = draft.questions.get(key="first"), draft.questions.get(key="second")
+    assert _save(client, draft, "second", "first", second.id).status_code == 302
+    renamed = client.post(
+        f"/surveys/{draft.id}/edit/",
+        {"form": "question", "question_id": str(first.id), "key": "renamed", "type": "text", "text_en": "First"},
+    )
+    assert renamed.status_code == 422 and "before renaming it" in renamed.content.decode()
+    assert draft.questions.filter(key="first").exists()
+    third = draft.questions.get(key="third")
+    kept = client.post(
+        f"/surveys/{draft.id}/edit/",
+        {"form": "question", "question_id": str(third.id), "key": "last", "type": "text", "text_en": "Third"},
+    )
+    assert kept.status_code == 302 and draft.questions.filter(key="last").exists()  # nobody looks at it

@@ -186,6 +186,13 @@ def question_update(*, question: Question, data: dict[str, Any]) -> Question:
     fields = _question_fields(question.survey, data)
     _check_key_free(question.survey, fields["key"], exclude_id=question.id)
     _check_skip_target(question.survey, fields, question.position)
+    if fields["key"] != question.key:
+        dependants = question.survey.questions.filter(show_if__question=question.key).exclude(pk=question.pk)
+        if dependants.exists():
+            names = ", ".join(dependants.values_list("key", flat=True))
+            raise ApplicationError(
+                f"Questions {names} are shown depending on {question.key}; change them before renaming it.",
+            )
     for name, value in fields.items():
         setattr(question, name, value)
     question.save()
