@@ -52,3 +52,14 @@ def test_api_errors_stay_json(world):
     assert client.get("/api/no-such-endpoint").json()["code"] == "not_found"
     wrong = client.delete("/api/metrics")
     assert wrong.status_code == 405 and wrong.json()["code"] == "method_not_allowed"
+
+
+def test_an_unknown_survey_link_tells_the_respondent_in_their_language(world):
+    from django.utils.html import escape
+
+    from heed.surveys.i18n_strings import EDGE_STRINGS
+
+    page = Client(headers={"Accept-Language": "hr"}).get("/s/doesnotexist123/")
+    assert page.status_code == 404
+    html = page.content.decode()
+    assert escape(EDGE_STRINGS["hr"]["not_found"]) in html and 'class="nav"' not in html

@@ -679,30 +679,36 @@ EDGE_STRINGS: dict[str, dict[str, str]] = {
         "control_characters": "Your answer contains an invisible control character that cannot be stored. Please go back, retype it and send it again.",
         "payload_too_large": "What you sent is too large. Please shorten your answer and send it again.",
         "bad_request": "This page could not read what was sent. Please go back and try again.",
+        "not_found": "This survey link does not exist. Please check the address or the QR code you scanned.",
     },
     "it": {
         "control_characters": "La risposta contiene un carattere di controllo invisibile che non può essere salvato. Torna indietro, riscrivila e inviala di nuovo.",
         "payload_too_large": "Il contenuto inviato è troppo grande. Accorcia la risposta e inviala di nuovo.",
         "bad_request": "Questa pagina non è riuscita a leggere i dati inviati. Torna indietro e riprova.",
+        "not_found": "Questo link al sondaggio non esiste. Controlla l'indirizzo o il codice QR che hai scansionato.",
     },
     "hr": {
         "control_characters": "Vaš odgovor sadrži nevidljivi kontrolni znak koji se ne može spremiti. Vratite se, ponovno ga upišite i pošaljite.",
         "payload_too_large": "Poslani sadržaj je prevelik. Skratite odgovor i pošaljite ga ponovno.",
         "bad_request": "Ova stranica nije mogla pročitati poslane podatke. Vratite se i pokušajte ponovno.",
+        "not_found": "Ova poveznica na anketu ne postoji. Provjerite adresu ili QR kod koji ste skenirali.",
     },
     "bg": {
         "control_characters": "Отговорът ви съдържа невидим контролен знак, който не може да бъде запазен. Върнете се, въведете го отново и го изпратете.",
         "payload_too_large": "Изпратеното е твърде голямо. Съкратете отговора си и го изпратете отново.",
         "bad_request": "Тази страница не успя да прочете изпратените данни. Върнете се и опитайте отново.",
+        "not_found": "Тази връзка към анкетата не съществува. Моля, проверете адреса или сканирания QR код.",
     },
     "ru": {
         "control_characters": "В вашем ответе есть невидимый управляющий символ, который нельзя сохранить. Вернитесь, введите ответ заново и отправьте его.",
         "payload_too_large": "Отправленные данные слишком велики. Сократите ответ и отправьте его снова.",
         "bad_request": "Эта страница не смогла прочитать отправленные данные. Вернитесь и попробуйте ещё раз.",
+        "not_found": "Такой ссылки на опрос не существует. Пожалуйста, проверьте адрес или отсканированный QR-код.",
     },
     "et": {
         "control_characters": "Sinu vastuses on nähtamatu juhtmärk, mida ei saa salvestada. Mine tagasi, kirjuta vastus uuesti ja saada see.",
         "payload_too_large": "Saadetud sisu on liiga suur. Lühenda vastust ja saada see uuesti.",
         "bad_request": "See leht ei suutnud saadetud andmeid lugeda. Mine tagasi ja proovi uuesti.",
+        "not_found": "Sellist küsitluse linki ei ole. Palun kontrolli aadressi või skannitud QR-koodi.",
     },
 }

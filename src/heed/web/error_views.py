@@ -3,7 +3,8 @@
 Django calls ``permission_denied`` and ``page_not_found`` (``handler403``/``handler404`` in
 ``heed.urls``); a 405 from ``require_POST``/``require_http_methods`` has an empty body, which
 ``MethodNotAllowedPageMiddleware`` replaces with the same page. Paths under ``/api/`` keep their JSON
-errors (``heed.core.middleware.api_error_as_json``); respondent pages keep their own messages.
+errors (``heed.core.middleware.api_error_as_json``); a respondent's 404 (``/s/``, ``/i/``) is a
+message in the respondent's language without the staff layout.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from heed.core.middleware import RESPONDENT_PREFIXES, is_api
+from heed.surveys.i18n_strings import EDGE_STRINGS, SUPPORTED_LANGUAGES
+from heed.surveys.language import pick_language
 
 MESSAGES = {
     403: ("Not allowed", "Your account cannot open this page or do this here."),
@@ -45,6 +48,13 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path_info.startswith(RESPONDENT_PREFIXES):  # a respondent: their language, no staff layout
+        language = pick_language(
+            offered=list(SUPPORTED_LANGUAGES), default="en", accept_language=request.headers.get("Accept-Language", "")
+        )
+        strings = EDGE_STRINGS[language]
+        context = {"strings": strings, "language": language, "text": strings["not_found"], "survey": None}
+        return render(request, "heed/respond/message.html", context, status=404)
     return error_page(request, 404)
 
 
