@@ -63,3 +63,17 @@ def test_an_unknown_survey_link_tells_the_respondent_in_their_language(world):
     assert page.status_code == 404
     html = page.content.decode()
     assert escape(EDGE_STRINGS["hr"]["not_found"]) in html and 'class="nav"' not in html
+
+
+def test_a_refused_csrf_token_says_nothing_was_saved(world):
+    from django.utils.html import escape
+
+    from heed.surveys.i18n_strings import EDGE_STRINGS
+
+    respondent = Client(enforce_csrf_checks=True, headers={"Accept-Language": "it"})
+    page = respondent.post(f"/s/{world.link_a.token}/", {"index": 0, "question": "store_experience", "answer": "4"})
+    assert page.status_code == 403
+    assert escape(EDGE_STRINGS["it"]["form_expired"]) in page.content.decode()
+    staff = Client(enforce_csrf_checks=True)
+    staff.force_login(world.analyst)
+    _assert_page(staff.post("/surveys/new/", {"title": "X"}), 403, "Form expired")

@@ -1,4 +1,4 @@
-"""Staff error pages (403, 404, 405) in the normal layout, with a plain message and a way back.
+"""Staff error pages (403, 404, 405, a refused CSRF token) in the normal layout, with a plain message and a way back.
 
 Django calls ``permission_denied`` and ``page_not_found`` (``handler403``/``handler404`` in
 ``heed.urls``); a 405 from ``require_POST``/``require_http_methods`` has an empty body, which
@@ -20,9 +20,14 @@ from heed.core.middleware import RESPONDENT_PREFIXES, is_api
 from heed.surveys.i18n_strings import EDGE_STRINGS, SUPPORTED_LANGUAGES
 from heed.surveys.language import pick_language
 
-MESSAGES = {
+MESSAGES: dict[int | str, tuple[str, str]] = {
     403: ("Not allowed", "Your account cannot open this page or do this here."),
     404: ("Page not found", "There is no page at this address, or it is not one you can see."),
+    "csrf": (
+        "Form expired",
+        "This form was open too long or came from another site, so nothing was saved. Reload the "
+        "page and send it again.",
+    ),
     405: ("Not available this way", "This address only takes a form submission; open it from its page instead."),
 }
 
@@ -37,8 +42,8 @@ def _back(request: HttpRequest) -> str | None:
     return path if parts.path != request.path else None
 
 
-def error_page(request: HttpRequest, status: int) -> HttpResponse:
-    title, message = MESSAGES[status]
+def error_page(request: HttpRequest, status: int, kind: int | str | None = None) -> HttpResponse:
+    title, message = MESSAGES[kind or status]
     context = {"title": title, "message": message, "back": _back(request), "status": status}
     return render(request, "heed/http_error.html", context, status=status)
 
@@ -47,15 +52,31 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return error_page(request, 403)
 
 
+def _respondent_message(request: HttpRequest, key: str, status: int) -> HttpResponse:
+    """A respondent's error: a message in their language (``?lang=``/the form's ``lang``, else the browser's)."""
+    requested = request.GET.get("lang") or (request.POST.get("lang") if request.method == "POST" else None)
+    language = pick_language(
+        offered=list(SUPPORTED_LANGUAGES),
+        default="en",
+        requested=requested,
+        accept_language=request.headers.get("Accept-Language", ""),
+    )
+    strings = EDGE_STRINGS[language]
+    context = {"strings": strings, "language": language, "text": strings[key], "survey": None}
+    return render(request, "heed/respond/message.html", context, status=status)
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path_info.startswith(RESPONDENT_PREFIXES):  # a respondent: their language, no staff layout
-        language = pick_language(
-            offered=list(SUPPORTED_LANGUAGES), default="en", accept_language=request.headers.get("Accept-Language", "")
-        )
-        strings = EDGE_STRINGS[language]
-        context = {"strings": strings, "language": language, "text": strings["not_found"], "survey": None}
-        return render(request, "heed/respond/message.html", context, status=404)
+        return _respondent_message(request, "not_found", 404)
     return error_page(request, 404)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: say that nothing was saved and how to go on, instead of Django's bare page."""
+    if request.path_info.startswith(RESPONDENT_PREFIXES):
+        return _respondent_message(request, "form_expired", 403)
+    return error_page(request, 403, "csrf")
 
 
 class MethodNotAllowedPageMiddleware:
