@@ -9,6 +9,14 @@ step of the same link or invitation (Back on the thank-you page and Submit, a re
 step) shows the thank-you page again instead of starting a second response. On the interviewer
 intercept channel, where one tablet collects many responses, the thank-you page offers to start a
 new one. Expired sessions are deleted by ``heed.core.tasks.sessions_clear_expired_task``.
+
+Each posted step names its question (hidden ``question``) besides its position (``index``). The
+answer is stored under the named question if it is still on the respondent's path — a page that the
+browser's Back button brings back after an earlier answer changed the path still means what it
+showed; if the question is no longer on the path (or none is named) nothing is stored and the
+question now at that step is shown again with ``step_changed`` (409). A step beyond the first
+required question without an answer (a link to ``?q=8``, a session that expired mid-survey) shows
+that question with ``answer_earlier_first``; an answer posted from such a page is kept.
 """
 
 from __future__ import annotations
