@@ -47,6 +47,7 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("HEED_DEBUG", False)
 ALLOWED_HOSTS = _env_list("HEED_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+CSRF_FAILURE_VIEW = "heed.web.error_views.csrf_failure"  # a plain page: nothing was saved, reload and resend
 CSRF_TRUSTED_ORIGINS = _env_list("HEED_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
 BASE_URL = os.environ.get("HEED_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -81,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "heed.web.error_views.MethodNotAllowedPageMiddleware",  # a staff page's bare 405 in the normal layout
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lock-out into the "too many attempts" page

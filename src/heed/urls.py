@@ -5,3 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("heed.web.urls")),
 ]
+
+handler403 = "heed.web.error_views.permission_denied"
+handler404 = "heed.web.error_views.page_not_found"

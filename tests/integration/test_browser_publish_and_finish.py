@@ -80,8 +80,10 @@ def test_the_builder_refuses_to_publish_a_broken_survey_and_lists_the_problems(l
         context, page = _log_in(browser, live_server.url)
         _new_survey(page, "Broken on purpose", ("en", "it"))
         _add_question(page, "recommend", "nps", {"en": "Would you recommend us?"})  # no Italian text
-        _add_question(page, "why", "text", {"en": "Why?", "it": "Perché?"}, show_if="later")  # a later question
         _add_question(page, "later", "text", {"en": "Anything else?", "it": "Altro?"})
+        _add_question(page, "why", "text", {"en": "Why?", "it": "Perché?"}, show_if="later")
+        page.get_by_role("button", name="Move why up").click()  # now it looks at a later question
+        page.wait_for_url(re.compile(r"/surveys/\d+/edit/$"))
         problems = page.locator("#publish-problems li")
         expect(problems).to_have_count(2)
 

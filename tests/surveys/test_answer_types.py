@@ -158,7 +158,7 @@ def test_the_respondent_page_reads_numbers_in_the_respondents_language(world, la
     url = f"/s/{link.token}/?lang={language}"
     client = Client()
     client.get(url)
-    done = client.post(url, {"index": 0, "answer": typed, "action": "next"})
+    done = client.post(url, {"index": 0, "question": "km", "answer": typed, "action": "next"})
     assert done.status_code == 302 and done["Location"].endswith("/thanks/")
     assert Response.objects.get(survey=survey).answers.get().number_value == stored
 
@@ -173,7 +173,7 @@ def test_the_respondent_page_refuses_an_ambiguous_number_in_the_respondents_lang
     survey_publish(survey=survey, actor=world.analyst)
     url = f"/s/{link_create(survey=survey).token}/?lang={language}"
     client = Client()
-    page = client.post(url, {"index": 0, "answer": typed, "action": "next"})
+    page = client.post(url, {"index": 0, "question": "km", "answer": typed, "action": "next"})
     assert page.status_code == 422
     html = page.content.decode()
     assert escape(UI_STRINGS[language]["ambiguous_number"]) in html

@@ -159,7 +159,7 @@ def test_a_rating_without_labels_shows_one_button_per_point(world):
     survey_publish(survey=survey, actor=world.analyst)
     link = link_create(survey=survey)
     client = Client()
-    client.post(f"/s/{link.token}/", {"index": 0, "answer": "5", "action": "next"})
+    client.post(f"/s/{link.token}/", {"index": 0, "question": "happy", "answer": "5", "action": "next"})
     html = client.get(f"/s/{link.token}/?q=1").content.decode()
     assert html.count('type="radio" name="answer"') == 7
     assert 'value="7"' in html and 'value="8"' not in html

@@ -92,10 +92,10 @@ def test_a_respondent_is_told_in_their_language_and_can_go_on(world):
     client = Client(headers={"Accept-Language": "it-IT,it;q=0.9"})
     url = f"/s/{world.link_a.token}/"
     assert client.get(url).status_code == 200
-    refused = client.post(url, {"index": 0, "answer": "4\u0000", "action": "next"})
+    refused = client.post(url, {"index": 0, "question": "store_experience", "answer": "4\u0000", "action": "next"})
     assert refused.status_code == 400
     assert EDGE_STRINGS["it"]["control_characters"] in refused.content.decode()
-    retry = client.post(url, {"index": 0, "answer": "4", "action": "next"})
+    retry = client.post(url, {"index": 0, "question": "store_experience", "answer": "4", "action": "next"})
     assert retry.status_code == 302  # the session went on untouched
     assert Response.objects.count() == 0
 

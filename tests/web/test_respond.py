@@ -23,8 +23,10 @@ ANSWERS = [
 ]
 
 
-def _post(client: Client, url: str, index: int, value, action: str = "next"):
-    return client.post(url, {"index": index, "answer": value, "action": action})
+def _post(client: Client, url: str, index: int, value, action: str = "next", key: str | None = None):
+    """Post one step as the page does: its position and the key of the question it shows."""
+    key = key or ANSWERS[index][0]
+    return client.post(url, {"index": index, "question": key, "answer": value, "action": action})
 
 
 def _question_key(html: str) -> str:
@@ -128,4 +130,5 @@ def test_garbage_input_never_breaks_the_page(world):
     client.get(url)
     assert client.get(f"{url}?q=abc").status_code == 200
     assert client.get(f"{url}?q=999").status_code == 200
-    assert client.post(url, {"index": "x", "answer": "<script>"}).status_code == 422
+    assert client.post(url, {"index": "x", "question": "store_experience", "answer": "<script>"}).status_code == 422
+    assert client.post(url, {"index": "x", "answer": "<script>"}).status_code == 409  # no question named

@@ -29,7 +29,8 @@ def optional_survey(world):
 
 
 def _next(client: Client, url: str, index: int, answer: str = ""):
-    return client.post(url, {"index": index, "answer": answer, "action": "next"})
+    key = ["recommend", "comment"][index] if index < 2 else "unknown"
+    return client.post(url, {"index": index, "question": key, "answer": answer, "action": "next"})
 
 
 def _finish(client: Client, url: str) -> None:
@@ -62,14 +63,15 @@ def test_the_first_answer_works_without_an_earlier_visit_and_keeps_the_start_tim
     page = Client().get(url).content.decode()
     started = re.search(r'name="started" value="([^"]+)"', page).group(1)
     client = Client()  # a different client: the start time travels in the form, not in a session
-    client.post(url, {"index": 0, "answer": "10", "action": "next", "started": started})
+    client.post(url, {"index": 0, "question": "recommend", "answer": "10", "action": "next", "started": started})
     _next(client, url, 1, "")
     response = Response.objects.get(survey=optional_survey)
     assert response.nps_score == 10 and response.started_at is not None
     assert response.started_at <= response.submitted_at
 
     forged = Client()
-    forged.post(url, {"index": 0, "answer": "5", "action": "next", "started": "2001-01-01T00:00:00+00:00"})
+    forged_start = "2001-01-01T00:00:00+00:00"
+    forged.post(url, {"index": 0, "question": "recommend", "answer": "5", "action": "next", "started": forged_start})
     _next(forged, url, 1, "")
     latest = Response.objects.filter(survey=optional_survey).latest("id")
     assert latest.duration_seconds is not None and latest.duration_seconds < 60  # an unsigned time is ignored

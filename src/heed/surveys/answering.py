@@ -134,6 +134,11 @@ def visible_questions(definition: SurveyDefinition, answers: dict[str, AnswerVal
     return shown
 
 
+def first_unanswered(shown: list[QuestionDef], answers: dict[str, AnswerValue | None]) -> int | None:
+    """Position in ``shown`` of the first required question without an answer, or None if there is none."""
+    return next((i for i, q in enumerate(shown) if q.required and answers.get(q.key) is None), None)
+
+
 def clean_submission(definition: SurveyDefinition, raw_answers: dict[str, Any]) -> dict[str, AnswerValue]:
     """Validate a whole submission. Raises ``SubmissionError`` listing every bad answer."""
     unknown = set(raw_answers) - {q.key for q in definition.questions}

@@ -45,6 +45,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "not_likely": "Not at all likely",
         "extremely_likely": "Extremely likely",
         "choose_language": "Choose your language",
+        "step_changed": "An earlier answer changed which questions follow. Please answer this question.",
+        "answer_earlier_first": "Please answer the earlier questions first. Any answer you gave has been kept.",
     },
     "it": {
         "next": "Avanti",
@@ -71,6 +73,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "not_likely": "Per niente probabile",
         "extremely_likely": "Estremamente probabile",
         "choose_language": "Scegli la tua lingua",
+        "step_changed": "Una risposta precedente ha cambiato le domande successive. Rispondi a questa domanda.",
+        "answer_earlier_first": "Rispondi prima alle domande precedenti. Le risposte che hai dato sono state conservate.",
     },
     "hr": {
         "next": "Dalje",
@@ -97,6 +101,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "not_likely": "Nimalo vjerojatno",
         "extremely_likely": "Iznimno vjerojatno",
         "choose_language": "Odaberite jezik",
+        "step_changed": "Jedan raniji odgovor promijenio je pitanja koja slijede. Molimo odgovorite na ovo pitanje.",
+        "answer_earlier_first": "Molimo najprije odgovorite na ranija pitanja. Odgovori koje ste dali su sačuvani.",
     },
     "bg": {
         "next": "Напред",
@@ -123,6 +129,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "not_likely": "Изобщо не е вероятно",
         "extremely_likely": "Изключително вероятно",
         "choose_language": "Изберете език",
+        "step_changed": "Предишен отговор промени следващите въпроси. Моля, отговорете на този въпрос.",
+        "answer_earlier_first": "Моля, първо отговорете на предишните въпроси. Дадените от вас отговори са запазени.",
     },
     "ru": {
         "next": "Далее",
@@ -149,6 +157,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "not_likely": "Крайне маловероятно",
         "extremely_likely": "Крайне вероятно",
         "choose_language": "Выберите язык",
+        "step_changed": "Один из предыдущих ответов изменил следующие вопросы. Пожалуйста, ответьте на этот вопрос.",
+        "answer_earlier_first": "Пожалуйста, сначала ответьте на предыдущие вопросы. Данные вами ответы сохранены.",
     },
     "et": {
         "next": "Edasi",
@@ -175,6 +185,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "not_likely": "Üldse mitte tõenäoline",
         "extremely_likely": "Äärmiselt tõenäoline",
         "choose_language": "Vali keel",
+        "step_changed": "Üks varasem vastus muutis järgmisi küsimusi. Palun vasta sellele küsimusele.",
+        "answer_earlier_first": "Palun vasta kõigepealt varasematele küsimustele. Sinu antud vastused on alles.",
     },
 }
 
@@ -667,30 +679,42 @@ EDGE_STRINGS: dict[str, dict[str, str]] = {
         "control_characters": "Your answer contains an invisible control character that cannot be stored. Please go back, retype it and send it again.",
         "payload_too_large": "What you sent is too large. Please shorten your answer and send it again.",
         "bad_request": "This page could not read what was sent. Please go back and try again.",
+        "not_found": "This survey link does not exist. Please check the address or the QR code you scanned.",
+        "form_expired": "This page expired before it was sent, so nothing was saved. Please reload the page and send your answer again.",
     },
     "it": {
         "control_characters": "La risposta contiene un carattere di controllo invisibile che non può essere salvato. Torna indietro, riscrivila e inviala di nuovo.",
         "payload_too_large": "Il contenuto inviato è troppo grande. Accorcia la risposta e inviala di nuovo.",
         "bad_request": "Questa pagina non è riuscita a leggere i dati inviati. Torna indietro e riprova.",
+        "not_found": "Questo link al sondaggio non esiste. Controlla l'indirizzo o il codice QR che hai scansionato.",
+        "form_expired": "Questa pagina è scaduta prima dell'invio, quindi non è stato salvato nulla. Ricarica la pagina e invia di nuovo la risposta.",
     },
     "hr": {
         "control_characters": "Vaš odgovor sadrži nevidljivi kontrolni znak koji se ne može spremiti. Vratite se, ponovno ga upišite i pošaljite.",
         "payload_too_large": "Poslani sadržaj je prevelik. Skratite odgovor i pošaljite ga ponovno.",
         "bad_request": "Ova stranica nije mogla pročitati poslane podatke. Vratite se i pokušajte ponovno.",
+        "not_found": "Ova poveznica na anketu ne postoji. Provjerite adresu ili QR kod koji ste skenirali.",
+        "form_expired": "Ova je stranica istekla prije slanja pa ništa nije spremljeno. Ponovno učitajte stranicu i ponovno pošaljite odgovor.",
     },
     "bg": {
         "control_characters": "Отговорът ви съдържа невидим контролен знак, който не може да бъде запазен. Върнете се, въведете го отново и го изпратете.",
         "payload_too_large": "Изпратеното е твърде голямо. Съкратете отговора си и го изпратете отново.",
         "bad_request": "Тази страница не успя да прочете изпратените данни. Върнете се и опитайте отново.",
+        "not_found": "Тази връзка към анкетата не съществува. Моля, проверете адреса или сканирания QR код.",
+        "form_expired": "Тази страница изтече преди изпращането, затова нищо не е запазено. Моля, презаредете страницата и изпратете отговора си отново.",
     },
     "ru": {
         "control_characters": "В вашем ответе есть невидимый управляющий символ, который нельзя сохранить. Вернитесь, введите ответ заново и отправьте его.",
         "payload_too_large": "Отправленные данные слишком велики. Сократите ответ и отправьте его снова.",
         "bad_request": "Эта страница не смогла прочитать отправленные данные. Вернитесь и попробуйте ещё раз.",
+        "not_found": "Такой ссылки на опрос не существует. Пожалуйста, проверьте адрес или отсканированный QR-код.",
+        "form_expired": "Срок действия страницы истёк до отправки, поэтому ничего не сохранено. Пожалуйста, обновите страницу и отправьте ответ ещё раз.",
     },
     "et": {
         "control_characters": "Sinu vastuses on nähtamatu juhtmärk, mida ei saa salvestada. Mine tagasi, kirjuta vastus uuesti ja saada see.",
         "payload_too_large": "Saadetud sisu on liiga suur. Lühenda vastust ja saada see uuesti.",
         "bad_request": "See leht ei suutnud saadetud andmeid lugeda. Mine tagasi ja proovi uuesti.",
+        "not_found": "Sellist küsitluse linki ei ole. Palun kontrolli aadressi või skannitud QR-koodi.",
+        "form_expired": "See leht aegus enne saatmist, seega midagi ei salvestatud. Palun laadi leht uuesti ja saada oma vastus uuesti.",
     },
 }

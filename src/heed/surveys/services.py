@@ -108,7 +108,7 @@ def survey_definition_build(*, survey: Survey) -> SurveyDefinition:
 
 
 def _question_fields(survey: Survey, data: dict[str, Any]) -> dict[str, Any]:
-    """Validate one question's fields on their own (cross-question rules are checked at publish)."""
+    """Validate one question's fields on their own (skip logic targets: ``_check_skip_target``; the rest at publish)."""
     qtype = data.get("type", "")
     low, high = FIXED_SCALES.get(qtype, (data.get("min_value"), data.get("max_value")))
     options = data.get("options") or default_options(qtype, languages=survey.languages, brand=survey.organisation.brand)
@@ -146,10 +146,35 @@ def _check_key_free(survey: Survey, key: str, exclude_id: int | None = None) -> 
         raise ApplicationError(f"Another question already uses the key {key!r}.")
 
 
+def _check_skip_target(survey: Survey, fields: dict[str, Any], position: int | None) -> None:
+    """Skip logic may only look at an earlier question of the same survey (``position`` is the question's
+    own place; None for a new question, which goes last). Raises ApplicationError (code ``invalid_skip_logic``)."""
+    target = str((fields.get("show_if") or {}).get("question") or "")
+    if not target:
+        return
+    if target == fields["key"]:
+        raise ApplicationError(
+            f"Question {target} cannot be shown depending on its own answer; pick an earlier question.",
+            code="invalid_skip_logic",
+        )
+    source = survey.questions.filter(key=target).first()
+    if source is None:
+        raise ApplicationError(
+            f"“{target}” is not a question of this survey; skip logic can only look at an earlier question.",
+            code="invalid_skip_logic",
+        )
+    if position is not None and source.position >= position:
+        raise ApplicationError(
+            f"{target} comes after this question; skip logic can only look at earlier questions (move one of them).",
+            code="invalid_skip_logic",
+        )
+
+
 @transaction.atomic
 def question_add(*, survey: Survey, data: dict[str, Any]) -> Question:
     fields = _question_fields(survey, data)
     _check_key_free(survey, fields["key"])
+    _check_skip_target(survey, fields, None)
     position = (survey.questions.aggregate(m=Max("position"))["m"] or 0) + 1
     question = Question.objects.create(survey=survey, position=position, **fields)
     survey.save(update_fields=["updated_at"])
@@ -160,6 +185,14 @@ def question_add(*, survey: Survey, data: dict[str, Any]) -> Question:
 def question_update(*, question: Question, data: dict[str, Any]) -> Question:
     fields = _question_fields(question.survey, data)
     _check_key_free(question.survey, fields["key"], exclude_id=question.id)
+    _check_skip_target(question.survey, fields, question.position)
+    if fields["key"] != question.key:
+        dependants = question.survey.questions.filter(show_if__question=question.key).exclude(pk=question.pk)
+        if dependants.exists():
+            names = ", ".join(dependants.values_list("key", flat=True))
+            raise ApplicationError(
+                f"Questions {names} are shown depending on {question.key}; change them before renaming it.",
+            )
     for name, value in fields.items():
         setattr(question, name, value)
     question.save()
@@ -167,7 +200,7 @@ def question_update(*, question: Question, data: dict[str, Any]) -> Question:
 
 
 def question_delete(*, question: Question) -> None:
-    dependants = question.survey.questions.filter(show_if__question=question.key)
+    dependants = question.survey.questions.filter(show_if__question=question.key).exclude(pk=question.pk)
     if dependants.exists():
         names = ", ".join(dependants.values_list("key", flat=True))
         raise ApplicationError(f"Questions {names} are shown depending on this one; change them first.")

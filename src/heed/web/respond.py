@@ -9,6 +9,14 @@ step of the same link or invitation (Back on the thank-you page and Submit, a re
 step) shows the thank-you page again instead of starting a second response. On the interviewer
 intercept channel, where one tablet collects many responses, the thank-you page offers to start a
 new one. Expired sessions are deleted by ``heed.core.tasks.sessions_clear_expired_task``.
+
+Each posted step names its question (hidden ``question``) besides its position (``index``). The
+answer is stored under the named question if it is still on the respondent's path — a page that the
+browser's Back button brings back after an earlier answer changed the path still means what it
+showed; if the question is no longer on the path (or none is named) nothing is stored and the
+question now at that step is shown again with ``step_changed`` (409). A step beyond the first
+required question without an answer (a link to ``?q=8``, a session that expired mid-survey) shows
+that question with ``answer_earlier_first``; an answer posted from such a page is kept.
 """
 
 from __future__ import annotations
@@ -28,7 +36,13 @@ from heed.core.errors import ApplicationError
 from heed.distribution.models import Invitation, SurveyLink
 from heed.distribution.selectors import invitation_get_public, link_get_public
 from heed.responses.services import Submission, response_submit
-from heed.surveys.answering import AnswerError, SubmissionError, clean_answer, visible_questions
+from heed.surveys.answering import (
+    AnswerError,
+    SubmissionError,
+    clean_answer,
+    first_unanswered,
+    visible_questions,
+)
 from heed.surveys.definition import QuestionDef, SurveyDefinition
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES, UI_STRINGS
 from heed.surveys.language import pick_language
@@ -165,28 +179,43 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     except ValueError:
         index = 0
     error = None
+    notice = state.pop("notice", None) if request.method == "GET" else None
+    if notice is not None:
+        _keep(request, token, state)
+    status = 200
     if request.method == "POST":
-        question = shown[index]
+        # The step names its question: a stale page (browser Back, a second tab) never stores its answer
+        # under whatever question now has the same position.
+        position = next((i for i, q in enumerate(shown) if q.key == request.POST.get("question")), None)
         if request.POST.get("action") == "back":
-            return redirect(f"{request.path}?q={max(0, index - 1)}")
-        raw: Any = (
-            request.POST.getlist("answer") if question.type == "multiple_choice" else request.POST.get("answer", "")
-        )
-        try:
-            value = clean_answer(question, raw, language=language)
-        except AnswerError as exc:
-            error = strings[exc.key].format(**exc.params)
+            return redirect(f"{request.path}?q={max(0, (index if position is None else position) - 1)}")
+        if position is None:
+            notice, status = "step_changed", 409
         else:
-            if value is None:
-                answers.pop(question.key, None)
+            question = shown[position]
+            raw: Any = (
+                request.POST.getlist("answer") if question.type == "multiple_choice" else request.POST.get("answer", "")
+            )
+            try:
+                value = clean_answer(question, raw, language=language)
+            except AnswerError as exc:
+                error, status, index = strings[exc.key].format(**exc.params), 422, position
             else:
-                answers[question.key] = value
-            shown = visible_questions(definition, answers)
-            position = next((i for i, q in enumerate(shown) if q.key == question.key), index)
-            if position + 1 >= len(shown):
-                return _finish(request, token, link, invitation, survey, version, state, language)
-            _keep(request, token, state)
-            return redirect(f"{request.path}?q={position + 1}")
+                if value is None:
+                    answers.pop(question.key, None)
+                else:
+                    answers[question.key] = value
+                shown = visible_questions(definition, answers)
+                position = next((i for i, q in enumerate(shown) if q.key == question.key), position)
+                if position + 1 >= len(shown) and first_unanswered(shown, answers) is None:
+                    return _finish(request, token, link, invitation, survey, version, state, language)
+                _keep(request, token, state)
+                return redirect(f"{request.path}?q={min(position + 1, len(shown) - 1)}")
+    missing = first_unanswered(shown, answers)
+    if missing is not None and index > missing and error is None:
+        # No jumping past a required question that has no answer yet (a link to ?q=8, a session that
+        # expired mid-survey): show that question and say so; answers already given are kept.
+        index, notice = missing, notice or "answer_earlier_first"
     question = shown[index]
     current = answers.get(question.key)
     if error is not None:
@@ -200,6 +229,7 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
         "strings": strings,
         "language": language,
         "error": error,
+        "notice": strings[notice] if notice else None,
         "text": question.text(language, definition.default_language),
         "options": _option_rows(question, language, definition.default_language),
         "current": current if isinstance(current, list) else _as_input(current, question, language),
@@ -211,7 +241,7 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
         "brand": survey.organisation.brand,
         "started": signing.dumps(state["started_at"], salt=_STARTED_SALT),
     }
-    return render(request, "heed/respond/question.html", context, status=422 if error else 200)
+    return render(request, "heed/respond/question.html", context, status=status)
 
 
 def _finish(
@@ -238,10 +268,13 @@ def _finish(
     )
     try:
         response_submit(submission=submission, raw_answers=state["answers"])
-    except SubmissionError:
-        state["answers"] = {}
+    except SubmissionError as exc:
+        # Never drop what the respondent gave: keep the answers and show the first question to fix.
+        shown = visible_questions(version_definition(version), state["answers"])
+        first = next((i for i, q in enumerate(shown) if q.key in exc.errors), 0)
+        state["notice"] = "answer_earlier_first"
         _keep(request, token, state)
-        return redirect(f"{request.path}?q=0")
+        return redirect(f"{request.path}?q={first}")
     except ApplicationError as exc:
         key = "already_answered" if exc.code == "invitation_used" else "survey_closed"
         return _message(language, key, 409, request, survey)

@@ -112,7 +112,7 @@ def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
                 else:
                     question_update(question=editing, data=form.question_data())
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                form.add_error("show_if_question" if exc.code == "invalid_skip_logic" else None, exc.message)
             else:
                 messages.success(request, "Question saved.")
                 return redirect("survey-edit", survey_id=survey.id)
@@ -304,9 +304,10 @@ def survey_links(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 @designer_required
-def link_qr(request: HttpRequest, link_id: int, fmt: str) -> HttpResponse:
-    link = link_get(organisation=request.user.organisation, link_id=link_id)  # type: ignore[union-attr]
-    if link is None:
+def link_qr(request: HttpRequest, link_id: int | str, fmt: str) -> HttpResponse:
+    """The link's QR code as PNG or SVG (the URL admits only those two; any other extension is a 404)."""
+    link = link_get(organisation=request.user.organisation, link_id=int(link_id))  # type: ignore[union-attr]
+    if link is None or fmt not in ("png", "svg"):
         raise Http404
     url = link_public_url(link)
     if fmt == "svg":

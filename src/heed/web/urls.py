@@ -66,7 +66,7 @@ urlpatterns = [
     path("themes/", theme_views.themes, name="themes"),
     path("themes/progress/", theme_views.theme_progress, name="theme-progress"),
     path("themes/<slug:key>/toggle/", theme_views.theme_toggle, name="theme-toggle"),
-    path("links/<int:link_id>/qr.<str:fmt>", survey_views.link_qr, name="link-qr"),
+    re_path(r"^links/(?P<link_id>[0-9]+)/qr\.(?P<fmt>png|svg)$", survey_views.link_qr, name="link-qr"),
     re_path(r"^(?P<kind>[si])/(?P<token>[\w-]{8,64})/$", respond.respond, name="respond"),
     re_path(r"^(?P<kind>[si])/(?P<token>[\w-]{8,64})/thanks/$", respond.thanks, name="respond-thanks"),
     path("api/", api.urls),
