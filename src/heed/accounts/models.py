@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class Organisation(models.Model):
@@ -36,7 +37,10 @@ class Unit(models.Model):
     )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="unit_code_unique_per_org")]
+        constraints = [
+            # HR-03 and hr-03 are the same code to people: unique per organisation whatever the case.
+            models.UniqueConstraint("organisation", Lower("code"), name="unit_code_unique_per_org_ci"),
+        ]
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -64,6 +68,12 @@ class User(AbstractUser):
         Unit, blank=True, related_name="members", help_text="Units this user works in; scopes unit managers."
     )
     language = models.CharField(max_length=8, default="en")
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # Anna and anna would be two accounts people cannot tell apart: unique whatever the case.
+            models.UniqueConstraint(Lower("username"), name="username_unique_ci"),
+        ]
 
 
 class ApiToken(models.Model):

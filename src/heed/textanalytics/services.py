@@ -7,11 +7,12 @@ import hashlib
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from heed.accounts.models import Organisation, Unit
-from heed.core.errors import ApplicationError
+from heed.core.errors import ApplicationError, ConflictError
+from heed.core.names import name_key
 from heed.responses.models import Answer
 from heed.textanalytics.models import (
     AnnotationTheme,
@@ -317,6 +318,28 @@ def _staff_clean(first_name: str, last_name: str, aliases: list[str] | None) -> 
     return first_name, last_name, [a.strip()[:60] for a in aliases or [] if a.strip()]
 
 
+def _staff_save_unique(member: StaffMember, update_fields: list[str] | None = None) -> None:
+    """Save ``member`` unless its unit already lists the same name: ConflictError ``staff_name_used``.
+
+    The query gives the message; the unique constraint (unit, name_key) decides a race, its
+    IntegrityError is turned into the same error (inside a savepoint, so the caller's transaction lives)."""
+    _staff_name_free(member)
+    try:
+        with transaction.atomic():
+            member.save(update_fields=update_fields)
+    except IntegrityError:
+        _staff_name_free(member)
+        raise
+
+
+def _staff_name_free(member: StaffMember) -> None:
+    same = StaffMember.objects.filter(unit_id=member.unit_id, name_key=member.name_key).exclude(pk=member.pk).first()
+    if same is not None:
+        state = "" if same.is_active else " (taken off the list: put them back instead)"
+        raise ConflictError(f"{member.unit.name} already lists {same}{state}.", code="staff_name_used",
+                            extra={"staff_id": same.id})  # fmt: skip
+
+
 def _staff_list_changed(organisation_id: int) -> None:
     """The staff list is part of the pipeline's version: comments are re-read after the change commits."""
     from heed.textanalytics.tasks import annotations_refresh_task
@@ -330,14 +353,18 @@ def staff_add(
 ) -> StaffMember:
     """Put a member of staff on ``unit``'s list (names as written; inflections are found by the pipeline).
 
-    Raises ApplicationError for an empty or over-long name or a closed unit. Recorded in the audit log."""
+    Raises ApplicationError for an empty or over-long name or a closed unit; ConflictError
+    (``staff_name_used``) when the unit already lists someone (active or not) of the same first and last
+    name, compared without case, accents or extra spaces (``heed.core.names.name_key``; the database's
+    unique constraint decides between two concurrent requests). Recorded in the audit log."""
     from heed.accounts.services import unit_require_open
     from heed.governance.services import audit_record
 
     first_name, last_name, aliases = _staff_clean(first_name, last_name, aliases)
     unit_require_open(unit)
-    member = StaffMember.objects.create(organisation_id=unit.organisation_id, unit=unit, first_name=first_name,
-                                        last_name=last_name, aliases=aliases)  # fmt: skip
+    member = StaffMember(organisation_id=unit.organisation_id, unit=unit, first_name=first_name, last_name=last_name,
+                         aliases=aliases, name_key=name_key(first_name, last_name))  # fmt: skip
+    _staff_save_unique(member)
     audit_record(organisation=unit.organisation_id, actor=actor, action="staff.added", target_type="staff_member",
                  target_id=member.id, target_label=staff_snapshot(member)["name"],
                  after=staff_snapshot(member))  # fmt: skip
@@ -352,7 +379,8 @@ def staff_update(
 ) -> StaffMember:
     """Rename a staff member, change their aliases or move them to another unit of the organisation.
 
-    Raises ApplicationError as ``staff_add`` does, and for a unit of another organisation."""
+    Raises ApplicationError and ConflictError as ``staff_add`` does, and ApplicationError for a unit of
+    another organisation."""
     from heed.governance.services import audit_record
 
     first_name, last_name, aliases = _staff_clean(first_name, last_name, aliases)
@@ -364,9 +392,10 @@ def staff_update(
         unit_require_open(unit)
     before = staff_snapshot(member)
     member.first_name, member.last_name, member.aliases, member.unit = first_name, last_name, aliases, unit
+    member.name_key = name_key(first_name, last_name)
     after = staff_snapshot(member)
     if after != before:
-        member.save(update_fields=["first_name", "last_name", "aliases", "unit"])
+        _staff_save_unique(member, update_fields=["first_name", "last_name", "aliases", "unit", "name_key"])
         audit_record(organisation=member.organisation_id, actor=actor, action="staff.changed",
                      target_type="staff_member", target_id=member.id, target_label=after["name"], before=before,
                      after=after)  # fmt: skip

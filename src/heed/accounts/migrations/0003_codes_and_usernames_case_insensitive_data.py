@@ -1,0 +1,42 @@
+"""Before codes and usernames become unique whatever their case: resolve the clashes already stored.
+
+Unit codes that differ only by case (HR-03, hr-03) keep the first unit's code; later units get
+``-2``, ``-3``, ... appended (they stay findable by name). Usernames that differ only by case are
+not renamed (that would lock people out): the migration stops and names them for the operator."""
+
+from django.db import migrations
+
+
+def _free_code(taken: set[str], code: str) -> str:
+    number = 2
+    while f"{code}-{number}".lower() in taken:
+        number += 1
+    return f"{code}-{number}"
+
+
+def resolve_clashes(apps, schema_editor):
+    Unit = apps.get_model("accounts", "Unit")
+    User = apps.get_model("accounts", "User")
+    taken: dict[int, set[str]] = {}
+    for unit in Unit.objects.order_by("organisation_id", "id"):
+        codes = taken.setdefault(unit.organisation_id, set())
+        if unit.code.lower() in codes:
+            unit.code = _free_code(codes, unit.code)[:40]
+            unit.save(update_fields=["code"])
+        codes.add(unit.code.lower())
+    seen: dict[str, str] = {}
+    clashes = []
+    for username in User.objects.order_by("id").values_list("username", flat=True):
+        if username.lower() in seen:
+            clashes.append(f"{seen[username.lower()]} / {username}")
+        seen.setdefault(username.lower(), username)
+    if clashes:
+        raise RuntimeError(
+            "Usernames must be unique whatever their case; rename one of each pair first: " + ", ".join(clashes)
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accounts", "0002_unit_closed_at")]
+
+    operations = [migrations.RunPython(resolve_clashes, migrations.RunPython.noop)]

@@ -1,0 +1,175 @@
+"""A double-clicked Add never creates the same thing twice: staff members (same unit, same name whatever
+its case, accents or spacing), unit codes and usernames (whatever their case). The services refuse with
+409 / a form error; a unique constraint decides when two requests race."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from heed.accounts import services as account_services
+from heed.accounts.models import Role, Unit, User
+from heed.accounts.services import unit_create, user_create
+from heed.core.errors import ConflictError
+from heed.core.names import name_key
+from heed.textanalytics import services as text_services
+from heed.textanalytics.models import StaffMember
+from heed.textanalytics.services import staff_add, staff_set_active, staff_update
+from tests.conftest import login
+
+
+def test_name_key_ignores_case_accents_and_spacing_but_keeps_cyrillic_letters():
+    assert name_key("  Ivana ", "Perić") == name_key("IVANA", "peric") == name_key("Ivana  Perić") == "ivana peric"
+    assert name_key("Đuro", "Šarić") == "duro saric"
+    assert name_key("Jürgen", "Groß") == "jurgen gross"
+    assert name_key("Андрей") != name_key("Андреи")  # й and и are different letters
+
+
+def test_double_clicked_add_staff_creates_one_member(world, admin):
+    browser = login(admin)
+    data = {"first_name": "Prg", "last_name": "Test", "unit": world.store_a.id}
+    assert browser.post("/organisation/staff/", data).status_code == 302
+    again = browser.post("/organisation/staff/", data)
+    assert again.status_code == 409 and "Milano already lists Prg Test" in again.content.decode()
+    assert StaffMember.objects.filter(unit=world.store_a, first_name="Prg").count() == 1
+
+
+@pytest.mark.parametrize(("first", "last"), [("prg", "TEST"), (" Prg ", " Test"), ("Prg", "Tést"), ("Prg Test", "")])
+def test_the_same_name_written_differently_is_a_duplicate(world, first, last):
+    staff_add(unit=world.store_a, first_name="Prg", last_name="Test")
+    with pytest.raises(ConflictError) as caught:
+        staff_add(unit=world.store_a, first_name=first, last_name=last)
+    assert caught.value.code == "staff_name_used" and caught.value.status_code == 409
+
+
+def test_an_inactive_member_blocks_a_duplicate_and_other_units_or_names_do_not(world, admin):
+    member = staff_add(unit=world.store_a, first_name="Marko", last_name="Horvat")
+    staff_set_active(actor=admin, member=member, active=False)
+    with pytest.raises(ConflictError, match="put them back instead"):
+        staff_add(unit=world.store_a, first_name="marko", last_name="horvat")
+    staff_add(unit=world.store_b, first_name="Marko", last_name="Horvat")  # another unit
+    staff_add(unit=world.store_a, first_name="Marko", last_name="Perić")  # another person
+    assert StaffMember.objects.filter(first_name="Marko").count() == 3
+
+
+def test_renaming_or_moving_onto_an_existing_name_is_refused(world, admin):
+    staff_add(unit=world.store_a, first_name="Ivana")
+    other = staff_add(unit=world.store_b, first_name="Ivana")
+    with pytest.raises(ConflictError):
+        staff_update(actor=admin, member=other, unit=world.store_a, first_name="IVANA")
+    kept = staff_add(unit=world.store_a, first_name="Luka")
+    staff_update(actor=admin, member=kept, unit=world.store_a, first_name="Luka", aliases=["Lukica"])  # itself: fine
+    other.refresh_from_db()
+    assert other.unit == world.store_b
+
+
+def test_the_staff_constraint_holds_without_the_service(world):
+    staff_add(unit=world.store_a, first_name="Prg", last_name="Test")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StaffMember.objects.create(organisation=world.org, unit=world.store_a, first_name="PRG", last_name="test",
+                                   name_key=name_key("PRG", "test"))  # fmt: skip
+
+
+def test_when_the_check_is_passed_the_constraint_gives_the_same_409(world, admin, monkeypatch):
+    """What a race does: both requests pass the query; the constraint refuses the second insert."""
+    staff_add(unit=world.store_a, first_name="Prg", last_name="Test")
+    unit_create(organisation=world.org, kind=Unit.Kind.STORE, name="Split", code="HR-03", parent=world.region)
+    original = {"staff": text_services._staff_name_free, "code": account_services._check_code_free,
+                "user": account_services._check_username_free}  # fmt: skip
+    _skip_first_check(monkeypatch, text_services, "_staff_name_free", original["staff"], threading.local())
+    _skip_first_check(monkeypatch, account_services, "_check_code_free", original["code"], threading.local())
+    _skip_first_check(monkeypatch, account_services, "_check_username_free", original["user"], threading.local())
+    with pytest.raises(ConflictError) as staff, transaction.atomic():
+        staff_add(unit=world.store_a, first_name="prg", last_name="test")
+    with pytest.raises(ConflictError) as code:
+        unit_create(organisation=world.org, kind=Unit.Kind.STORE, name="Split", code="hr-03", parent=world.region)
+    with pytest.raises(ConflictError) as username:
+        user_create(organisation=world.org, username="ANA", password=None, role=Role.ANALYST)
+    assert [e.value.code for e in (staff, code, username)] == ["staff_name_used", "unit_code_used", "username_taken"]
+    assert StaffMember.objects.filter(unit=world.store_a).count() == 1
+    assert Unit.objects.filter(code__iexact="hr-03").count() == 1
+    assert User.objects.filter(username__iexact="ana").count() == 1
+
+
+def _skip_first_check(monkeypatch, module, name, original, local, barrier=None):
+    """Replace ``module.name`` by a check that passes its first call in each thread (after ``barrier``)."""
+
+    def first_passes(*args, **kwargs):
+        if not getattr(local, "passed", False):
+            local.passed = True
+            if barrier is not None:
+                barrier.wait()
+            return None
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, first_passes)
+
+
+def test_unit_codes_are_unique_whatever_their_case(world, admin):
+    browser = login(admin)
+    reply = browser.post("/organisation/units/", {"code": "s1", "name": "Again", "kind": "store",
+                                                  "parent": world.region.id})  # fmt: skip
+    assert reply.status_code == 409 and "The code s1 is already used by S1 Milano" in reply.content.decode()
+    assert Unit.objects.filter(organisation=world.org, code__iexact="s1").count() == 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Unit.objects.create(organisation=world.org, kind="store", name="Raw", code="r1", parent=world.region)
+
+
+def test_another_organisation_may_use_the_same_code(world, other):
+    assert unit_create(organisation=other.admin.organisation, kind="region", name="North", code="r1").code == "r1"
+
+
+def test_usernames_are_unique_whatever_their_case(world, admin):
+    reply = login(admin).post("/organisation/", {"username": "ANA", "role": "analyst"})
+    assert reply.status_code == 409 and "The username ANA is taken." in reply.content.decode()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(username="Ana", organisation=world.org)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", ["staff", "unit", "user"])
+def test_two_concurrent_adds_end_with_one_row_and_one_409(world, monkeypatch, kind):
+    """Two requests both pass the check before either inserts: PostgreSQL makes the second insert wait
+    on the first's unique index entry, then fail; the service turns that into the same 409."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL's concurrent transactions")
+    barrier = threading.Barrier(2, timeout=20)
+    local = threading.local()
+    module, name = {"staff": (text_services, "_staff_name_free"), "unit": (account_services, "_check_code_free"),
+                    "user": (account_services, "_check_username_free")}[kind]  # fmt: skip
+    _skip_first_check(monkeypatch, module, name, getattr(module, name), local, barrier)
+    adds = {
+        "staff": lambda i: staff_add(unit=world.store_a, first_name=["Prg", "PRG"][i], last_name="Test"),
+        "unit": lambda i: unit_create(
+            organisation=world.org, kind="store", name="Split", code=["HR-03", "hr-03"][i], parent=world.region
+        ),  # fmt: skip
+        "user": lambda i: user_create(
+            organisation=world.org, username=["Petra", "petra"][i], password=None, role=Role.ANALYST
+        ),  # fmt: skip
+    }
+    results: list = [None, None]
+
+    def add(index: int) -> None:
+        try:
+            results[index] = adds[kind](index)
+        except Exception as exc:  # noqa: BLE001 (the assertion below names what was raised)
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and isinstance(errors[0], ConflictError), results
+    assert errors[0].status_code == 409
+    counts = {
+        "staff": StaffMember.objects.filter(unit=world.store_a, name_key="prg test").count(),
+        "unit": Unit.objects.filter(organisation=world.org, code__iexact="hr-03").count(),
+        "user": User.objects.filter(username__iexact="petra").count(),
+    }
+    assert counts[kind] == 1
