@@ -10,9 +10,12 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from heed.accounts import services as account_services
-from heed.accounts.models import Role, Unit, User
-from heed.accounts.services import unit_create, user_create
+from heed.accounts.models import ApiToken, Role, Unit, User
+from heed.accounts.services import api_token_create, api_token_revoke, unit_create, user_create
+from heed.analytics.models import WeightingScheme
+from heed.analytics.weighting import weighting_scheme_create, weighting_scheme_replace
 from heed.core.errors import ConflictError
+from heed.core.migration_names import rename_clashes
 from heed.core.names import name_key
 from heed.textanalytics import services as text_services
 from heed.textanalytics.models import StaffMember
@@ -173,3 +176,49 @@ def test_two_concurrent_adds_end_with_one_row_and_one_409(world, monkeypatch, ki
         "user": User.objects.filter(username__iexact="petra").count(),
     }
     assert counts[kind] == 1
+
+
+def test_a_double_clicked_create_token_makes_one_live_token(world):
+    browser = login(world.analyst)
+    assert browser.post("/account/tokens/", {"name": "Till system"}).status_code == 302
+    again = browser.post("/account/tokens/", {"name": " till SYSTEM "}, follow=True)
+    assert "You already have a token named till SYSTEM" in again.content.decode()
+    (token,) = ApiToken.objects.filter(user=world.analyst)
+    api_token_revoke(token=token)
+    api_token_create(user=world.analyst, name="Till system")  # a revoked token's name is free again
+    api_token_create(user=world.manager_a, name="Till system")  # and another user's
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ApiToken.objects.create(user=world.analyst, name="TILL system", prefix="x", key_hash="y" * 64)
+
+
+def test_weighting_scheme_names_are_unique_per_survey(world):
+    targets = {"gender": {"female": 0.5, "male": 0.5}}
+    first = weighting_scheme_create(survey=world.survey, name="Census", targets=targets, created_by=world.analyst)
+    with pytest.raises(ConflictError) as caught:
+        weighting_scheme_create(survey=world.survey, name=" census", targets=targets, created_by=world.analyst)
+    assert caught.value.code == "weighting_scheme_name_used"
+    weighting_scheme_replace(scheme=first, name="Census", targets=targets)  # itself: fine
+    second = weighting_scheme_create(survey=world.survey, name="Base", targets=targets, created_by=world.analyst)
+    with pytest.raises(ConflictError):
+        weighting_scheme_replace(scheme=second, name="CENSUS", targets=targets)
+    page = login(world.analyst).post(f"/surveys/{world.survey.id}/weighting/",
+                                     {"name": "Census", "margins": "gender,female,0.5\ngender,male,0.5"})  # fmt: skip
+    assert page.status_code == 422 and "already has a weighting scheme named Census" in page.content.decode()
+    assert sorted(WeightingScheme.objects.values_list("name", flat=True)) == ["Base", "Census"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        WeightingScheme.objects.create(organisation=world.org, survey=world.survey, name="BASE", targets=targets)
+
+
+def test_migrations_rename_the_clashes_already_stored_oldest_first():
+    class Row:
+        def __init__(self, group: int, name: str) -> None:
+            self.group, self.name, self.saved = group, name, False
+
+        def save(self, update_fields) -> None:
+            self.saved = update_fields == ["name"]
+
+    rows = [Row(1, "Census"), Row(1, "census"), Row(2, "Census"), Row(1, "CENSUS"), Row(1, "census (2)")]
+    rename_clashes(rows, group=lambda row: row.group, max_length=10)
+    assert [(row.name, row.saved) for row in rows] == [
+        ("Census", False), ("census (2)", True), ("Census", False), ("CENSUS (3)", True), ("census (4)", True),
+    ]  # fmt: skip

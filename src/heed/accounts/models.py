@@ -87,5 +87,13 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        constraints = [
+            # Two live tokens of one user under one name cannot be told apart when one must be revoked.
+            models.UniqueConstraint(
+                "user", Lower("name"), condition=models.Q(revoked_at__isnull=True), name="token_name_unique_per_user"
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -341,12 +341,32 @@ def _hash_key(key: str) -> str:
 
 
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token and return it with its plain key, which is shown once and never stored."""
+    """Create a token and return it with its plain key, which is shown once and never stored.
+
+    Raises ApplicationError for a user outside an organisation or an empty name; ConflictError
+    ``token_name_used`` when the user already has a live (not revoked) token of that name in any case
+    (a double-clicked Create; the partial unique constraint decides between concurrent requests)."""
     if user.organisation_id is None:
         raise ApplicationError("Only members of an organisation can have API tokens.")
+    name = name.strip()[:100]
+    if not name:
+        raise ApplicationError("Give the token a name, e.g. the system that will use it.")
+    _check_token_name_free(user=user, name=name)
     key = "heed_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[5 : 5 + TOKEN_PREFIX_LEN], key_hash=_hash_key(key))
+    token = ApiToken(user=user, name=name, prefix=key[5 : 5 + TOKEN_PREFIX_LEN], key_hash=_hash_key(key))
+    try:
+        with transaction.atomic():
+            token.save()
+    except IntegrityError:
+        _check_token_name_free(user=user, name=name)
+        raise
     return token, key
+
+
+def _check_token_name_free(*, user: User, name: str) -> None:
+    if ApiToken.objects.filter(user=user, name__iexact=name, revoked_at__isnull=True).exists():
+        raise ConflictError(f"You already have a token named {name}: revoke it first or choose another name.",
+                            code="token_name_used")  # fmt: skip
 
 
 TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)  # last_used_at is kept to the minute
