@@ -18,8 +18,8 @@ from heed.core.errors import ConflictError
 from heed.core.migration_names import rename_clashes
 from heed.core.names import name_key
 from heed.textanalytics import services as text_services
-from heed.textanalytics.models import StaffMember
-from heed.textanalytics.services import staff_add, staff_set_active, staff_update
+from heed.textanalytics.models import StaffMember, ThemeDefinition
+from heed.textanalytics.services import staff_add, staff_set_active, staff_update, theme_save
 from tests.conftest import login
 
 
@@ -222,3 +222,36 @@ def test_migrations_rename_the_clashes_already_stored_oldest_first():
     assert [(row.name, row.saved) for row in rows] == [
         ("Census", False), ("census (2)", True), ("Census", False), ("CENSUS (3)", True), ("census (4)", True),
     ]  # fmt: skip
+
+
+def test_adding_or_accepting_a_theme_never_overwrites_an_existing_one(world):
+    client = login(world.analyst)
+    client.get("/themes/")  # the starting taxonomy
+    before = ThemeDefinition.objects.get(organisation=world.org, key="checkout").keywords
+    for data in ({"name": "Checkout", "keywords_en": "till"},
+                 {"key": "CHECKOUT", "name": "Tills", "keywords_en": "till"},
+                 {"name": "checkout & PAYMENT", "source": "discovered", "keywords_en": "till"}):  # fmt: skip
+        page = client.post("/themes/", data)
+        assert page.status_code == 409 and "edit that theme to change its keywords" in page.content.decode(), data
+    assert ThemeDefinition.objects.get(organisation=world.org, key="checkout").keywords == before
+    assert client.post("/themes/", {"name": "Queues", "keywords_en": "queue"}).status_code == 302
+    assert client.post("/themes/", {"name": "Queues", "keywords_en": "queue"}).status_code == 409  # double click
+    edited = client.post("/themes/?edit=queues",
+                         {"editing": "queues", "name": "Queues", "keywords_en": "queue, line"})  # fmt: skip
+    assert edited.status_code == 302
+    assert ThemeDefinition.objects.get(organisation=world.org, key="queues").keywords == {"en": ["queue", "line"]}
+    renamed = client.post("/themes/?edit=queues",
+                          {"editing": "queues", "name": "CHECKOUT & Payment", "keywords_en": "queue"})  # fmt: skip
+    assert renamed.status_code == 409
+
+
+def test_a_theme_added_while_the_check_is_passed_is_refused_by_the_constraint(world, monkeypatch):
+    theme_save(organisation=world.org, key="queues", name="Queues", keywords={"en": ["queue"]}, source="manual",
+               new=True)  # fmt: skip
+    _skip_first_check(monkeypatch, text_services, "_theme_name_free", text_services._theme_name_free,
+                      threading.local())  # fmt: skip
+    with pytest.raises(ConflictError) as caught, transaction.atomic():
+        theme_save(organisation=world.org, key="Queues", name="Lines", keywords={"en": ["line"]}, source="manual",
+                   new=True)  # fmt: skip
+    assert caught.value.code == "theme_exists"
+    assert ThemeDefinition.objects.get(organisation=world.org, key="queues").keywords == {"en": ["queue"]}

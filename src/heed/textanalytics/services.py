@@ -56,24 +56,51 @@ def taxonomy_ensure_default(*, organisation: Organisation) -> int:
 
 
 def theme_save(
-    *, organisation: Organisation, key: str, name: str, keywords: dict[str, list[str]], source: str
+    *, organisation: Organisation, key: str, name: str, keywords: dict[str, list[str]], source: str, new: bool = False
 ) -> ThemeDefinition:
+    """Add a theme (``new``) or replace the name and keywords of the theme ``key`` (a discovered theme stays
+    discovered). Keys are lower-cased. Raises ApplicationError for no keywords, keywords under 3 letters or
+    no key; ConflictError ``theme_exists`` when adding a key or a name (any case) another theme has, or
+    renaming a theme to another theme's name: an accepted discovery or a new theme never overwrites an
+    existing theme's keywords (the unique constraint on organisation and key decides concurrent adds)."""
     cleaned = {lang: [w.strip().lower() for w in words if w.strip()] for lang, words in keywords.items()}
     cleaned = {lang: words for lang, words in cleaned.items() if words}
     if not cleaned:
         raise ApplicationError("A theme needs at least one keyword.")
     if any(len(word) < 3 for words in cleaned.values() for word in words):
         raise ApplicationError("Keywords need at least 3 letters (they match as word beginnings).")
+    key = key.strip().lower()
     if not key:
         raise ApplicationError("A theme needs a key (letters, digits and underscores).")
-    # Editing a theme keeps where it came from (a discovered theme stays discovered).
-    theme, _created = ThemeDefinition.objects.update_or_create(
-        organisation=organisation, key=key,
-        defaults={"name": name.strip()[:120] or key, "keywords": cleaned, "is_active": True},
-        create_defaults={"name": name.strip()[:120] or key, "keywords": cleaned, "source": source, "is_active": True},
-    )  # fmt: skip
+    name = name.strip()[:120] or key
+    _theme_name_free(organisation=organisation, key=key, name=name, new=new)
+    if new:
+        theme = ThemeDefinition(organisation=organisation, key=key, name=name, keywords=cleaned, source=source)
+        try:
+            with transaction.atomic():  # a savepoint: the caller's transaction survives a lost race
+                theme.save()
+        except IntegrityError:
+            _theme_name_free(organisation=organisation, key=key, name=name, new=True)
+            raise
+    else:  # editing keeps where the theme came from (a discovered theme stays discovered)
+        theme, _created = ThemeDefinition.objects.update_or_create(
+            organisation=organisation, key=key, defaults={"name": name, "keywords": cleaned, "is_active": True},
+            create_defaults={"name": name, "keywords": cleaned, "source": source, "is_active": True},
+        )  # fmt: skip
     taxonomy_changed(organisation=organisation)
     return theme
+
+
+def _theme_name_free(*, organisation: Organisation, key: str, name: str, new: bool) -> None:
+    themes = ThemeDefinition.objects.filter(organisation=organisation)
+    same_key = themes.filter(key__iexact=key).first() if new else None
+    same_names = themes.filter(name__iexact=name)
+    same_name = (same_names if new else same_names.exclude(key=key)).first()
+    clash = same_key or same_name
+    if clash is not None:
+        what = f"the key {clash.key}" if same_key else f"the name {clash.name}"
+        raise ConflictError(f"The theme {clash.name} already has {what}: edit that theme to change its keywords, "
+                            "or choose another name.", code="theme_exists", extra={"key": clash.key})  # fmt: skip
 
 
 def _sentiment_model(organisation: Organisation) -> SentimentModel:
