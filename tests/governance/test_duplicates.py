@@ -17,6 +17,9 @@ from heed.analytics.weighting import weighting_scheme_create, weighting_scheme_r
 from heed.core.errors import ConflictError
 from heed.core.migration_names import rename_clashes
 from heed.core.names import name_key
+from heed.distribution import services as distribution_services
+from heed.distribution.models import SurveyLink
+from heed.distribution.services import link_create
 from heed.textanalytics import services as text_services
 from heed.textanalytics.models import StaffMember, ThemeDefinition
 from heed.textanalytics.services import staff_add, staff_set_active, staff_update, theme_save
@@ -255,3 +258,51 @@ def test_a_theme_added_while_the_check_is_passed_is_refused_by_the_constraint(wo
                    new=True)  # fmt: skip
     assert caught.value.code == "theme_exists"
     assert ThemeDefinition.objects.get(organisation=world.org, key="queues").keywords == {"en": ["queue"]}
+
+
+def test_a_second_active_link_with_the_same_channel_unit_and_touchpoint_is_refused(world):
+    """world.link_a is the QR link of Milano at touchpoint "store"."""
+    with pytest.raises(ConflictError) as caught:
+        link_create(survey=world.survey, channel="qr", unit=world.store_a, touchpoint=" STORE ", name="Poster")
+    assert caught.value.code == "link_exists" and caught.value.extra == {"link_id": world.link_a.id}
+    link_create(survey=world.survey, channel="qr", unit=world.store_a, touchpoint="till")  # another touchpoint
+    link_create(survey=world.survey, channel="web", unit=world.store_a, touchpoint="store")  # another channel
+    SurveyLink.objects.filter(pk=world.link_a.pk).update(is_active=False)
+    link_create(survey=world.survey, channel="qr", unit=world.store_a, touchpoint="store")  # the old one is off
+    browser = login(world.analyst)
+    data = {"channel": "web", "unit": world.store_b.id, "touchpoint": "", "name": "Again"}  # world.link_b
+    page = browser.post(f"/surveys/{world.survey.id}/links/", data, follow=True)
+    assert "already has an active link for channel Web link, unit S2 Zagreb and no touchpoint" in page.content.decode()
+    assert SurveyLink.objects.filter(survey=world.survey, channel="web", unit=world.store_b).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_link_creations_make_one_link(world, monkeypatch):
+    """The row lock on the survey makes the second creation wait, then see the first link."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL's concurrent transactions")
+    barrier = threading.Barrier(2, timeout=20)
+    original = distribution_services.unit_require_open
+
+    def both_validated(unit):
+        barrier.wait()  # both requests are past validation before either locks the survey
+        return original(unit)
+
+    monkeypatch.setattr(distribution_services, "unit_require_open", both_validated)
+    results: list = [None, None]
+
+    def add(index: int) -> None:
+        try:
+            results[index] = link_create(survey=world.survey, channel="email", unit=world.store_b, touchpoint="x")
+        except ConflictError as exc:
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(type(r).__name__ for r in results) == ["ConflictError", "SurveyLink"], results
+    assert SurveyLink.objects.filter(survey=world.survey, channel="email").count() == 1
