@@ -20,6 +20,7 @@ from heed.core.names import name_key
 from heed.distribution import services as distribution_services
 from heed.distribution.models import SurveyLink
 from heed.distribution.services import link_create
+from heed.surveys import services as survey_services
 from heed.textanalytics import services as text_services
 from heed.textanalytics.models import StaffMember, ThemeDefinition
 from heed.textanalytics.services import staff_add, staff_set_active, staff_update, theme_save
@@ -306,3 +307,37 @@ def test_two_concurrent_link_creations_make_one_link(world, monkeypatch):
         thread.join(timeout=60)
     assert sorted(type(r).__name__ for r in results) == ["ConflictError", "SurveyLink"], results
     assert SurveyLink.objects.filter(survey=world.survey, channel="email").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_question_adds_of_one_key_make_one_question(world, monkeypatch):
+    """Without the survey's row lock both would pass the key check and the second would hit the constraint."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL's concurrent transactions")
+    barrier = threading.Barrier(2, timeout=20)
+    original = survey_services._question_fields
+
+    def both_parsed(*args, **kwargs):
+        fields = original(*args, **kwargs)
+        barrier.wait()
+        return fields
+
+    monkeypatch.setattr(survey_services, "_question_fields", both_parsed)
+    results: list = [None, None]
+
+    def add(index: int) -> None:
+        try:
+            results[index] = survey_services.question_add(survey=world.survey, data={
+                "key": "extra", "type": "text", "texts": {"en": "Anything else?"}})  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 (the assertion below names what was raised)
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(type(r).__name__ for r in results) == ["ConflictError", "Question"], results
+    assert world.survey.questions.filter(key="extra").count() == 1
