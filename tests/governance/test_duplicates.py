@@ -213,7 +213,7 @@ def test_weighting_scheme_names_are_unique_per_survey(world):
         WeightingScheme.objects.create(organisation=world.org, survey=world.survey, name="BASE", targets=targets)
 
 
-def test_migrations_rename_the_clashes_already_stored_oldest_first():
+def test_migrations_rename_the_clashes_already_stored_oldest_first_never_onto_a_stored_name():
     class Row:
         def __init__(self, group: int, name: str) -> None:
             self.group, self.name, self.saved = group, name, False
@@ -224,7 +224,7 @@ def test_migrations_rename_the_clashes_already_stored_oldest_first():
     rows = [Row(1, "Census"), Row(1, "census"), Row(2, "Census"), Row(1, "CENSUS"), Row(1, "census (2)")]
     rename_clashes(rows, group=lambda row: row.group, max_length=10)
     assert [(row.name, row.saved) for row in rows] == [
-        ("Census", False), ("census (2)", True), ("Census", False), ("CENSUS (3)", True), ("census (4)", True),
+        ("Census", False), ("census (3)", True), ("Census", False), ("CENSUS (4)", True), ("census (2)", False),
     ]  # fmt: skip
 
 

@@ -6,21 +6,29 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 
-def rename_clashes(rows: Iterable[Any], *, group: Callable[[Any], Any], max_length: int) -> None:
-    """Walk ``rows`` (oldest first) and rename each whose ``name`` (compared lower-cased) was already
-    used in its ``group``; the first keeps its name. Saves only the renamed rows."""
-    taken: dict[Any, set[str]] = {}
+def rename_clashes(rows: Iterable[Any], *, group: Callable[[Any], Any], max_length: int, field: str = "name",
+                   suffix: str = " ({})") -> None:  # fmt: skip
+    """Walk ``rows`` (oldest first) and rename each whose ``field`` (compared lower-cased) was already
+    used in its ``group``; the first keeps its value. A new value is never one any row already has
+    (a later ``Census (2)`` keeps its name). Saves only the renamed rows."""
+    rows = list(rows)
+    used: dict[Any, set[str]] = {}
     for row in rows:
-        names = taken.setdefault(group(row), set())
-        if row.name.lower() in names:
+        used.setdefault(group(row), set()).add(getattr(row, field).lower())
+    seen: dict[Any, set[str]] = {}
+    for row in rows:
+        value, kept = getattr(row, field), seen.setdefault(group(row), set())
+        if value.lower() in kept:
             number = 2
-            while _numbered(row.name, number, max_length).lower() in names:
+            while _numbered(value, number, max_length, suffix).lower() in used[group(row)]:
                 number += 1
-            row.name = _numbered(row.name, number, max_length)
-            row.save(update_fields=["name"])
-        names.add(row.name.lower())
+            value = _numbered(value, number, max_length, suffix)
+            setattr(row, field, value)
+            row.save(update_fields=[field])
+            used[group(row)].add(value.lower())
+        kept.add(value.lower())
 
 
-def _numbered(name: str, number: int, max_length: int) -> str:
-    suffix = f" ({number})"
-    return name[: max_length - len(suffix)] + suffix
+def _numbered(value: str, number: int, max_length: int, suffix: str) -> str:
+    end = suffix.format(number)
+    return value[: max_length - len(end)] + end

@@ -6,24 +6,14 @@ not renamed (that would lock people out): the migration stops and names them for
 
 from django.db import migrations
 
-
-def _free_code(taken: set[str], code: str) -> str:
-    number = 2
-    while f"{code}-{number}".lower() in taken:
-        number += 1
-    return f"{code}-{number}"
+from heed.core.migration_names import rename_clashes
 
 
 def resolve_clashes(apps, schema_editor):
     Unit = apps.get_model("accounts", "Unit")
     User = apps.get_model("accounts", "User")
-    taken: dict[int, set[str]] = {}
-    for unit in Unit.objects.order_by("organisation_id", "id"):
-        codes = taken.setdefault(unit.organisation_id, set())
-        if unit.code.lower() in codes:
-            unit.code = _free_code(codes, unit.code)[:40]
-            unit.save(update_fields=["code"])
-        codes.add(unit.code.lower())
+    units = Unit.objects.order_by("organisation_id", "id")
+    rename_clashes(units, group=lambda unit: unit.organisation_id, max_length=40, field="code", suffix="-{}")
     seen: dict[str, str] = {}
     clashes = []
     for username in User.objects.order_by("id").values_list("username", flat=True):
