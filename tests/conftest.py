@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import pytest
@@ -91,8 +92,11 @@ def login(user: User) -> Client:
     return client
 
 
+_TOKEN_NUMBERS = itertools.count(1)
+
+
 def api_client(user: User) -> Client:
-    _token, key = api_token_create(user=user, name="test")
+    _token, key = api_token_create(user=user, name=f"test {next(_TOKEN_NUMBERS)}")  # live token names are unique
     return Client(headers={"Authorization": f"Bearer {key}"})
 
 

@@ -63,7 +63,7 @@ def test_analyst_accepts_a_discovered_theme_and_adds_the_missing_languages(live_
 
         row.get_by_role("link", name="Edit").click()
         page.wait_for_url(re.compile(r"/themes/\?edit=mobile_app#edit$"))
-        expect(page.get_by_label("Key (optional; an existing key edits that theme)")).to_have_value("mobile_app")
+        expect(page.locator("#edit-key")).to_have_text("mobile_app")  # editing: the key is fixed, sent hidden
         expect(page.get_by_label("Keywords (en)")).to_have_value(re.compile(r"app\$"))
         page.get_by_label("Keywords (it)").fill("applicazion, app$")
         page.get_by_label("Keywords (hr)").fill("aplikacij")

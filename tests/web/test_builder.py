@@ -67,7 +67,7 @@ def test_builder_shows_errors_instead_of_failing(world):
     client = login(world.analyst)
     edit = f"/surveys/{world.survey.id}/edit/"
     page = client.post(edit, {"form": "question", "key": "nps", "type": "nps", "text_en": "Again?"})
-    assert page.status_code == 422
+    assert page.status_code == 409
     assert "already uses the key" in page.content.decode()
     page = client.post(edit, {"form": "question", "key": "x1", "type": "single_choice", "text_en": "Pick"})
     assert "needs options" in page.content.decode()

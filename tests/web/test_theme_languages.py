@@ -54,7 +54,7 @@ def test_accepting_a_discovered_theme_flags_the_languages_it_has_no_keywords_in(
     form = client.get("/themes/?edit=mobile_app").content.decode()
     assert 'value="mobile_app"' in form and "Edit the theme" in form
     assert re.search(r'id="id_keywords_en">\s*' + re.escape(keywords), form)
-    page = client.post("/themes/", {"key": "mobile_app", "name": "Mobile app", "keywords_en": keywords,
+    page = client.post("/themes/", {"editing": "mobile_app", "name": "Mobile app", "keywords_en": keywords,
                                     "keywords_it": "applicazion, app$", "keywords_hr": "aplikacij"},
                        follow=True).content.decode()  # fmt: skip
     assert "no keywords in" not in _row(page, "mobile_app")

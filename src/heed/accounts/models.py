@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class Organisation(models.Model):
@@ -36,7 +37,10 @@ class Unit(models.Model):
     )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="unit_code_unique_per_org")]
+        constraints = [
+            # HR-03 and hr-03 are the same code to people: unique per organisation whatever the case.
+            models.UniqueConstraint("organisation", Lower("code"), name="unit_code_unique_per_org_ci"),
+        ]
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -65,6 +69,12 @@ class User(AbstractUser):
     )
     language = models.CharField(max_length=8, default="en")
 
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # Anna and anna would be two accounts people cannot tell apart: unique whatever the case.
+            models.UniqueConstraint(Lower("username"), name="username_unique_ci"),
+        ]
+
 
 class ApiToken(models.Model):
     """A bearer token acting as its user, with the same scope. Only a hash of the key is stored."""
@@ -76,6 +86,14 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Two live tokens of one user under one name cannot be told apart when one must be revoked.
+            models.UniqueConstraint(
+                "user", Lower("name"), condition=models.Q(revoked_at__isnull=True), name="token_name_unique_per_user"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -44,29 +44,35 @@ def unit_create(
     language: str = "",
     actor: User | None = None,
 ) -> Unit:
-    """Add a unit. Raises ApplicationError for a parent of another organisation or of the wrong kind,
-    a closed parent, or a code already used in the organisation. Recorded in the audit log."""
+    """Add a unit. Raises ApplicationError for a parent of another organisation or of the wrong kind or
+    a closed parent; ConflictError ``unit_code_used`` for a code already used in the organisation in any
+    case (HR-03 and hr-03 are one code; the database's unique constraint on the lower-cased code decides
+    between concurrent requests). Recorded in the audit log."""
     name, code = name.strip(), code.strip()
     if kind not in Unit.Kind.values:
         raise ApplicationError(f"Unknown kind of unit {kind!r}.")
     if not name or not code:
         raise ApplicationError("A unit needs a name and a code.")
     _check_parent(organisation=organisation, kind=kind, parent=parent)
-    if Unit.objects.filter(organisation=organisation, code=code).exists():
-        raise ConflictError(f"The code {code} is already used by another unit.", code="unit_code_used")
+    _check_code_free(organisation=organisation, code=code)
     with transaction.atomic():
-        unit = Unit.objects.create(
-            organisation=organisation,
-            kind=kind,
-            name=name,
-            code=code,
-            parent=parent,
-            country=country.upper(),
-            language=language,
-        )
+        unit = Unit(organisation=organisation, kind=kind, name=name, code=code, parent=parent,
+                    country=country.upper(), language=language)  # fmt: skip
+        try:
+            with transaction.atomic():  # a savepoint: the unique constraint decides between concurrent adds
+                unit.save()
+        except IntegrityError:
+            _check_code_free(organisation=organisation, code=code)
+            raise
         audit_record(organisation=organisation, actor=actor, action="unit.created", target_type="unit",
                      target_id=unit.id, target_label=str(unit), after=unit_snapshot(unit))  # fmt: skip
     return unit
+
+
+def _check_code_free(*, organisation: Organisation, code: str) -> None:
+    used = Unit.objects.filter(organisation=organisation, code__iexact=code).first()
+    if used is not None:
+        raise ConflictError(f"The code {code} is already used by {used}.", code="unit_code_used")
 
 
 def unit_snapshot(unit: Unit) -> dict[str, Any]:
@@ -159,15 +165,16 @@ def user_create(
     actor: User | None = None,
 ) -> User:
     """Create a user of ``organisation`` (no password: unusable until set). Raises ApplicationError for an
-    unknown role, a unit manager without units, a unit of another organisation; ConflictError for a taken
-    username. Recorded in the audit log ("user.invited" when an ``actor`` made it, else "user.created")."""
+    unknown role, a unit manager without units, a unit of another organisation; ConflictError
+    ``username_taken`` for a username already used in any case (the unique constraint on the lower-cased
+    username decides between concurrent requests). Recorded in the audit log ("user.invited" when an
+    ``actor`` made it, else "user.created")."""
     units = units or []
     _check_role_units(organisation=organisation, role=role, units=units)
     username = username.strip()
     if not username:
         raise ApplicationError("A user needs a username.")
-    if User.objects.filter(username__iexact=username).exists():
-        raise ConflictError(f"The username {username} is taken.", code="username_taken")
+    _check_username_free(username)
     user = User(
         organisation=organisation,
         username=username,
@@ -180,12 +187,22 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.save()
+    try:
+        with transaction.atomic():  # a savepoint: the unique constraint on the lower-cased username decides a race
+            user.save()
+    except IntegrityError:
+        _check_username_free(username)
+        raise
     user.units.set(units)
     audit_record(organisation=organisation, actor=actor, action="user.invited" if actor else "user.created",
                  target_type="user", target_id=user.id, target_label=user.username,
                  after=user_snapshot(user))  # fmt: skip
     return user
+
+
+def _check_username_free(username: str) -> None:
+    if User.objects.filter(username__iexact=username).exists():
+        raise ConflictError(f"The username {username} is taken.", code="username_taken")
 
 
 def _check_role_units(*, organisation: Organisation, role: str, units: list[Unit]) -> None:
@@ -324,12 +341,32 @@ def _hash_key(key: str) -> str:
 
 
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token and return it with its plain key, which is shown once and never stored."""
+    """Create a token and return it with its plain key, which is shown once and never stored.
+
+    Raises ApplicationError for a user outside an organisation or an empty name; ConflictError
+    ``token_name_used`` when the user already has a live (not revoked) token of that name in any case
+    (a double-clicked Create; the partial unique constraint decides between concurrent requests)."""
     if user.organisation_id is None:
         raise ApplicationError("Only members of an organisation can have API tokens.")
+    name = name.strip()[:100]
+    if not name:
+        raise ApplicationError("Give the token a name, e.g. the system that will use it.")
+    _check_token_name_free(user=user, name=name)
     key = "heed_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[5 : 5 + TOKEN_PREFIX_LEN], key_hash=_hash_key(key))
+    token = ApiToken(user=user, name=name, prefix=key[5 : 5 + TOKEN_PREFIX_LEN], key_hash=_hash_key(key))
+    try:
+        with transaction.atomic():
+            token.save()
+    except IntegrityError:
+        _check_token_name_free(user=user, name=name)
+        raise
     return token, key
+
+
+def _check_token_name_free(*, user: User, name: str) -> None:
+    if ApiToken.objects.filter(user=user, name__iexact=name, revoked_at__isnull=True).exists():
+        raise ConflictError(f"You already have a token named {name}: revoke it first or choose another name.",
+                            code="token_name_used")  # fmt: skip
 
 
 TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)  # last_used_at is kept to the minute

@@ -9,6 +9,7 @@ deleted, so they always equal a full recomputation.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class DailyRollup(models.Model):
@@ -85,6 +86,10 @@ class WeightingScheme(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # The dashboard's weighting list names schemes: two of one name on a survey cannot be told apart.
+            models.UniqueConstraint("survey", Lower("name"), name="weighting_scheme_name_unique_per_survey"),
+        ]
 
     def __str__(self) -> str:
         return self.name

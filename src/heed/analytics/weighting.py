@@ -18,12 +18,12 @@ import io
 from collections import defaultdict
 
 import numpy as np
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from heed.accounts.models import User
 from heed.analytics.models import ResponseWeight, WeightingScheme
-from heed.core.errors import ApplicationError, NotFoundError
+from heed.core.errors import ApplicationError, ConflictError, NotFoundError
 from heed.responses.models import Response
 from heed.stats.weighting import UNMATCHED_POLICIES, rake, targets_for_sample
 from heed.surveys.models import Survey
@@ -133,16 +133,36 @@ def weighting_scheme_create(
     trim: tuple[float, float] | None = None, unmatched: str = WeightingScheme.Unmatched.EXCLUDE,
 ) -> WeightingScheme:  # fmt: skip
     """A new scheme for ``survey``; its weights are computed after commit. Raises ``ApplicationError`` for bad
-    trimming bounds or an unknown ``unmatched`` policy (keep / exclude)."""
+    trimming bounds or an unknown ``unmatched`` policy (keep / exclude); ``ConflictError``
+    ``weighting_scheme_name_used`` when the survey already has a scheme of that name in any case (the unique
+    constraint on the survey and lower-cased name decides between concurrent requests)."""
     _check_trim(trim)
     _check_policy(unmatched)
-    scheme = WeightingScheme.objects.create(
+    scheme = WeightingScheme(
         organisation_id=survey.organisation_id, survey=survey, name=name.strip()[:120] or "Weights",
         targets=targets, trim_lower=trim[0] if trim else None, trim_upper=trim[1] if trim else None,
         unmatched=unmatched, created_by=created_by,
     )  # fmt: skip
+    _save_unique_name(scheme)
     _schedule_compute(scheme)
     return scheme
+
+
+def _save_unique_name(scheme: WeightingScheme) -> None:
+    _check_name_free(scheme)
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives a lost race
+            scheme.save()
+    except IntegrityError:
+        _check_name_free(scheme)
+        raise
+
+
+def _check_name_free(scheme: WeightingScheme) -> None:
+    same = WeightingScheme.objects.filter(survey_id=scheme.survey_id, name__iexact=scheme.name).exclude(pk=scheme.pk)
+    if same.exists():
+        raise ConflictError(f"This survey already has a weighting scheme named {scheme.name}: replace it or choose "
+                            "another name.", code="weighting_scheme_name_used")  # fmt: skip
 
 
 def _check_trim(trim: tuple[float, float] | None) -> None:
@@ -156,7 +176,8 @@ def weighting_scheme_replace(
     trim: tuple[float, float] | None = None, unmatched: str = WeightingScheme.Unmatched.EXCLUDE,
 ) -> WeightingScheme:  # fmt: skip
     """Give ``scheme`` new margins and settings (same id, so dashboard links keep working) and weigh again after
-    commit; the old weights are dropped at once, so no figure mixes old weights with new targets."""
+    commit; the old weights are dropped at once, so no figure mixes old weights with new targets. Raises as
+    ``weighting_scheme_create`` does (a new name may not be another scheme's)."""
     _check_trim(trim)
     _check_policy(unmatched)
     scheme = WeightingScheme.objects.select_for_update().get(pk=scheme.pk)
@@ -168,7 +189,7 @@ def weighting_scheme_replace(
     scheme.status = WeightingScheme.Status.PENDING
     scheme.diagnostics = {}
     scheme.computed_at = None
-    scheme.save()
+    _save_unique_name(scheme)
     _schedule_compute(scheme)
     return scheme
 

@@ -15,32 +15,54 @@ from django.utils import timezone
 from heed.accounts.models import Unit
 from heed.accounts.services import unit_require_open
 from heed.core.channels import Channel
-from heed.core.errors import ApplicationError
+from heed.core.errors import ApplicationError, ConflictError
 from heed.distribution.models import Invitation, SurveyLink
 from heed.surveys.models import Survey
 
 
+@transaction.atomic
 def link_create(
     *, survey: Survey, channel: str = Channel.WEB, unit: Unit | None = None, touchpoint: str = "", name: str = ""
 ) -> SurveyLink:
+    """A new public link of ``survey`` for a channel, optionally a unit and touchpoint.
+
+    Raises ApplicationError for an unknown channel or a unit of another organisation or closed; ConflictError
+    ``link_exists`` (with ``link_id``) when an active link of the survey already has the same channel, unit and
+    touchpoint (touchpoints compared trimmed and without case): responses record those three, not the
+    link, so a second one would collect indistinguishable answers. Concurrent creations are serialised by
+    a row lock on the survey (not a unique constraint: duplicates made before this rule keep working, as
+    their codes may be printed)."""
     if channel not in Channel.values:
         raise ApplicationError(f"Unknown channel {channel!r}.")
     if unit is not None and unit.organisation_id != survey.organisation_id:
         raise ApplicationError("The unit belongs to another organisation.")
     unit_require_open(unit)
+    touchpoint = touchpoint.strip()[:60]
+    Survey.objects.select_for_update().filter(pk=survey.pk).first()  # one link creation per survey at a time
+    same = SurveyLink.objects.filter(survey=survey, channel=channel, unit=unit, touchpoint__iexact=touchpoint,
+                                     is_active=True).first()  # fmt: skip
+    if same is not None:
+        named = f" “{same.name}”" if same.name else ""
+        raise ConflictError(f"This survey already has an active link{named} for channel {same.get_channel_display()}, "
+                            f"{f'unit {unit}' if unit else 'no unit'} and "
+                            f"{f'touchpoint {touchpoint}' if touchpoint else 'no touchpoint'}: use that one, or give "
+                            "the new one another touchpoint.", code="link_exists",
+                            extra={"link_id": same.id})  # fmt: skip
     return SurveyLink.objects.create(
         organisation_id=survey.organisation_id,
         survey=survey,
         channel=channel,
         unit=unit,
-        touchpoint=touchpoint.strip()[:60],
+        touchpoint=touchpoint,
         name=name.strip()[:120],
         token=secrets.token_urlsafe(9),
     )
 
 
+@transaction.atomic
 def link_ensure_default(*, survey: Survey) -> SurveyLink:
     """A survey's first link: a plain web link, so a freshly published survey can be shared at once."""
+    Survey.objects.select_for_update().filter(pk=survey.pk).first()  # two publishes at once make one link
     existing = SurveyLink.objects.filter(survey=survey).order_by("created_at").first()
     return existing or link_create(survey=survey, name="Web link")
 

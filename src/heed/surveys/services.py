@@ -141,9 +141,16 @@ def _question_fields(survey: Survey, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_key_free(survey: Survey, key: str, exclude_id: int | None = None) -> None:
-    clash = survey.questions.filter(key=key).exclude(id=exclude_id)
-    if clash.exists():
-        raise ApplicationError(f"Another question already uses the key {key!r}.")
+    """ConflictError ``question_key_used`` when another question of the draft has ``key`` (keys are lower-case by
+    the definition's rule). Callers hold the survey's row lock (``_lock``), so two concurrent adds of one key
+    (or one position) are decided one after the other, not by a 500 from the unique constraint."""
+    clash = survey.questions.filter(key__iexact=key).exclude(id=exclude_id).first()
+    if clash is not None:
+        raise ConflictError(f"Another question already uses the key {clash.key!r}.", code="question_key_used")
+
+
+def _lock(survey: Survey) -> None:
+    Survey.objects.select_for_update().filter(pk=survey.pk).first()
 
 
 def _check_skip_target(survey: Survey, fields: dict[str, Any], position: int | None) -> None:
@@ -173,6 +180,7 @@ def _check_skip_target(survey: Survey, fields: dict[str, Any], position: int | N
 @transaction.atomic
 def question_add(*, survey: Survey, data: dict[str, Any]) -> Question:
     fields = _question_fields(survey, data)
+    _lock(survey)
     _check_key_free(survey, fields["key"])
     _check_skip_target(survey, fields, None)
     position = (survey.questions.aggregate(m=Max("position"))["m"] or 0) + 1
@@ -184,6 +192,7 @@ def question_add(*, survey: Survey, data: dict[str, Any]) -> Question:
 @transaction.atomic
 def question_update(*, question: Question, data: dict[str, Any]) -> Question:
     fields = _question_fields(question.survey, data)
+    _lock(question.survey)
     _check_key_free(question.survey, fields["key"], exclude_id=question.id)
     _check_skip_target(question.survey, fields, question.position)
     if fields["key"] != question.key:

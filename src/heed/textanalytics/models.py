@@ -38,9 +38,16 @@ class StaffMember(models.Model):
     last_name = models.CharField(max_length=60, blank=True)
     aliases = models.JSONField(default=list, blank=True)
     is_active = models.BooleanField(default=True)
+    name_key = models.CharField(
+        max_length=200, help_text="first and last name trimmed, casefolded, without accents (heed.core.names)"
+    )
 
     class Meta:
         ordering = ["unit", "first_name"]
+        constraints = [
+            # Two members of one unit with the same name make every mention of them ambiguous.
+            models.UniqueConstraint(fields=["unit", "name_key"], name="staff_name_unique_per_unit"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

@@ -7,11 +7,12 @@ import hashlib
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from heed.accounts.models import Organisation, Unit
-from heed.core.errors import ApplicationError
+from heed.core.errors import ApplicationError, ConflictError
+from heed.core.names import name_key
 from heed.responses.models import Answer
 from heed.textanalytics.models import (
     AnnotationTheme,
@@ -55,24 +56,51 @@ def taxonomy_ensure_default(*, organisation: Organisation) -> int:
 
 
 def theme_save(
-    *, organisation: Organisation, key: str, name: str, keywords: dict[str, list[str]], source: str
+    *, organisation: Organisation, key: str, name: str, keywords: dict[str, list[str]], source: str, new: bool = False
 ) -> ThemeDefinition:
+    """Add a theme (``new``) or replace the name and keywords of the theme ``key`` (a discovered theme stays
+    discovered). Keys are lower-cased. Raises ApplicationError for no keywords, keywords under 3 letters or
+    no key; ConflictError ``theme_exists`` when adding a key or a name (any case) another theme has, or
+    renaming a theme to another theme's name: an accepted discovery or a new theme never overwrites an
+    existing theme's keywords (the unique constraint on organisation and key decides concurrent adds)."""
     cleaned = {lang: [w.strip().lower() for w in words if w.strip()] for lang, words in keywords.items()}
     cleaned = {lang: words for lang, words in cleaned.items() if words}
     if not cleaned:
         raise ApplicationError("A theme needs at least one keyword.")
     if any(len(word) < 3 for words in cleaned.values() for word in words):
         raise ApplicationError("Keywords need at least 3 letters (they match as word beginnings).")
+    key = key.strip().lower()
     if not key:
         raise ApplicationError("A theme needs a key (letters, digits and underscores).")
-    # Editing a theme keeps where it came from (a discovered theme stays discovered).
-    theme, _created = ThemeDefinition.objects.update_or_create(
-        organisation=organisation, key=key,
-        defaults={"name": name.strip()[:120] or key, "keywords": cleaned, "is_active": True},
-        create_defaults={"name": name.strip()[:120] or key, "keywords": cleaned, "source": source, "is_active": True},
-    )  # fmt: skip
+    name = name.strip()[:120] or key
+    _theme_name_free(organisation=organisation, key=key, name=name, new=new)
+    if new:
+        theme = ThemeDefinition(organisation=organisation, key=key, name=name, keywords=cleaned, source=source)
+        try:
+            with transaction.atomic():  # a savepoint: the caller's transaction survives a lost race
+                theme.save()
+        except IntegrityError:
+            _theme_name_free(organisation=organisation, key=key, name=name, new=True)
+            raise
+    else:  # editing keeps where the theme came from (a discovered theme stays discovered)
+        theme, _created = ThemeDefinition.objects.update_or_create(
+            organisation=organisation, key=key, defaults={"name": name, "keywords": cleaned, "is_active": True},
+            create_defaults={"name": name, "keywords": cleaned, "source": source, "is_active": True},
+        )  # fmt: skip
     taxonomy_changed(organisation=organisation)
     return theme
+
+
+def _theme_name_free(*, organisation: Organisation, key: str, name: str, new: bool) -> None:
+    themes = ThemeDefinition.objects.filter(organisation=organisation)
+    same_key = themes.filter(key__iexact=key).first() if new else None
+    same_names = themes.filter(name__iexact=name)
+    same_name = (same_names if new else same_names.exclude(key=key)).first()
+    clash = same_key or same_name
+    if clash is not None:
+        what = f"the key {clash.key}" if same_key else f"the name {clash.name}"
+        raise ConflictError(f"The theme {clash.name} already has {what}: edit that theme to change its keywords, "
+                            "or choose another name.", code="theme_exists", extra={"key": clash.key})  # fmt: skip
 
 
 def _sentiment_model(organisation: Organisation) -> SentimentModel:
@@ -317,6 +345,28 @@ def _staff_clean(first_name: str, last_name: str, aliases: list[str] | None) -> 
     return first_name, last_name, [a.strip()[:60] for a in aliases or [] if a.strip()]
 
 
+def _staff_save_unique(member: StaffMember, update_fields: list[str] | None = None) -> None:
+    """Save ``member`` unless its unit already lists the same name: ConflictError ``staff_name_used``.
+
+    The query gives the message; the unique constraint (unit, name_key) decides a race, its
+    IntegrityError is turned into the same error (inside a savepoint, so the caller's transaction lives)."""
+    _staff_name_free(member)
+    try:
+        with transaction.atomic():
+            member.save(update_fields=update_fields)
+    except IntegrityError:
+        _staff_name_free(member)
+        raise
+
+
+def _staff_name_free(member: StaffMember) -> None:
+    same = StaffMember.objects.filter(unit_id=member.unit_id, name_key=member.name_key).exclude(pk=member.pk).first()
+    if same is not None:
+        state = "" if same.is_active else " (taken off the list: put them back instead)"
+        raise ConflictError(f"{member.unit.name} already lists {same}{state}.", code="staff_name_used",
+                            extra={"staff_id": same.id})  # fmt: skip
+
+
 def _staff_list_changed(organisation_id: int) -> None:
     """The staff list is part of the pipeline's version: comments are re-read after the change commits."""
     from heed.textanalytics.tasks import annotations_refresh_task
@@ -330,14 +380,18 @@ def staff_add(
 ) -> StaffMember:
     """Put a member of staff on ``unit``'s list (names as written; inflections are found by the pipeline).
 
-    Raises ApplicationError for an empty or over-long name or a closed unit. Recorded in the audit log."""
+    Raises ApplicationError for an empty or over-long name or a closed unit; ConflictError
+    (``staff_name_used``) when the unit already lists someone (active or not) of the same first and last
+    name, compared without case, accents or extra spaces (``heed.core.names.name_key``; the database's
+    unique constraint decides between two concurrent requests). Recorded in the audit log."""
     from heed.accounts.services import unit_require_open
     from heed.governance.services import audit_record
 
     first_name, last_name, aliases = _staff_clean(first_name, last_name, aliases)
     unit_require_open(unit)
-    member = StaffMember.objects.create(organisation_id=unit.organisation_id, unit=unit, first_name=first_name,
-                                        last_name=last_name, aliases=aliases)  # fmt: skip
+    member = StaffMember(organisation_id=unit.organisation_id, unit=unit, first_name=first_name, last_name=last_name,
+                         aliases=aliases, name_key=name_key(first_name, last_name))  # fmt: skip
+    _staff_save_unique(member)
     audit_record(organisation=unit.organisation_id, actor=actor, action="staff.added", target_type="staff_member",
                  target_id=member.id, target_label=staff_snapshot(member)["name"],
                  after=staff_snapshot(member))  # fmt: skip
@@ -352,7 +406,8 @@ def staff_update(
 ) -> StaffMember:
     """Rename a staff member, change their aliases or move them to another unit of the organisation.
 
-    Raises ApplicationError as ``staff_add`` does, and for a unit of another organisation."""
+    Raises ApplicationError and ConflictError as ``staff_add`` does, and ApplicationError for a unit of
+    another organisation."""
     from heed.governance.services import audit_record
 
     first_name, last_name, aliases = _staff_clean(first_name, last_name, aliases)
@@ -364,9 +419,10 @@ def staff_update(
         unit_require_open(unit)
     before = staff_snapshot(member)
     member.first_name, member.last_name, member.aliases, member.unit = first_name, last_name, aliases, unit
+    member.name_key = name_key(first_name, last_name)
     after = staff_snapshot(member)
     if after != before:
-        member.save(update_fields=["first_name", "last_name", "aliases", "unit"])
+        _staff_save_unique(member, update_fields=["first_name", "last_name", "aliases", "unit", "name_key"])
         audit_record(organisation=member.organisation_id, actor=actor, action="staff.changed",
                      target_type="staff_member", target_id=member.id, target_label=after["name"], before=before,
                      after=after)  # fmt: skip

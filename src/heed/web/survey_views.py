@@ -113,10 +113,11 @@ def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
                     question_update(question=editing, data=form.question_data())
             except ApplicationError as exc:
                 form.add_error("show_if_question" if exc.code == "invalid_skip_logic" else None, exc.message)
+                status = exc.status_code  # 409: the key is taken; 400/422: skip logic refused
             else:
                 messages.success(request, "Question saved.")
                 return redirect("survey-edit", survey_id=survey.id)
-        status = 422
+        status = 409 if status == 409 else 422
     else:
         if request.GET.get("edit"):
             editing = _question(survey, request.GET["edit"])

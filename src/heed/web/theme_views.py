@@ -30,6 +30,8 @@ designer_required = role_required(can_design_surveys)
 class ThemeForm(forms.Form):
     key = forms.SlugField(max_length=60, required=False)
     name = forms.CharField(max_length=120)
+    editing = forms.SlugField(max_length=60, required=False, widget=forms.HiddenInput,
+                              help_text="the key of the theme being edited; empty when adding")  # fmt: skip
 
     def __init__(self, *args, languages: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -67,7 +69,7 @@ def _edit_initial(organisation: Organisation, key: str | None) -> dict[str, str]
     theme = ThemeDefinition.objects.filter(organisation=organisation, key=key).first() if key else None
     if theme is None:
         return None
-    initial = {"key": theme.key, "name": theme.name}
+    initial = {"key": theme.key, "name": theme.name, "editing": theme.key}
     initial |= {f"keywords_{lang}": ", ".join(words) for lang, words in theme.keywords.items()}
     return initial
 
@@ -110,13 +112,16 @@ def themes(request: HttpRequest) -> HttpResponse:
     languages = organisation_languages(organisation)
     initial = _edit_initial(organisation, request.GET.get("edit"))
     form = ThemeForm(request.POST or None, languages=languages, initial=initial)
+    status = 422  # the form's own errors
     if request.method == "POST" and form.is_valid():
-        key = form.cleaned_data["key"] or slugify(form.cleaned_data["name"]).replace("-", "_")[:60]
+        editing = form.cleaned_data["editing"]  # set by the Edit link; adding never overwrites a theme
+        key = editing or form.cleaned_data["key"] or slugify(form.cleaned_data["name"]).replace("-", "_")[:60]
         try:
             theme = theme_save(organisation=organisation, key=key, name=form.cleaned_data["name"],
-                               keywords=form.keywords(), source=_source(request))  # fmt: skip
+                               keywords=form.keywords(), source=_source(request), new=not editing)  # fmt: skip
         except ApplicationError as exc:
             form.add_error(None, exc.message)
+            status = 409 if exc.status_code == 409 else 422
         else:
             _saved_message(request, theme, languages)
             return redirect("themes")
@@ -129,7 +134,7 @@ def themes(request: HttpRequest) -> HttpResponse:
         "themes": theme_list(user=user), "form": form, "languages": languages, "discover_lang": lang,
         "candidates": candidates, "language_names": SUPPORTED_LANGUAGES, "editing": initial is not None,
         "progress": _progress(user),
-    }, status=422 if form.errors else 200)  # fmt: skip
+    }, status=status if form.errors else 200)  # fmt: skip
 
 
 @designer_required
