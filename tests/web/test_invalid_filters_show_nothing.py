@@ -39,6 +39,7 @@ PAGES = {
     "/organisation/audit/": ("admin", "heed/org/audit.html", [
         ("action", "drop_tables"), ("target_type", "planet"), ("page", "0"), ("page", HUGE), *BAD_DATES,
     ]),
+    "/organisation/staff/": ("admin", "heed/org/staff.html", [("unit", "99999"), ("unit", "abc"), ("unit", HUGE)]),
 }  # fmt: skip
 CASES = [(path, name, value) for path, (_who, _template, bad) in PAGES.items() for name, value in bad]
 
@@ -68,7 +69,7 @@ def _assert_filter_error_page(response, page_template: str, field: str) -> None:
 def test_a_bad_filter_beside_a_valid_unit_shows_no_figure_and_no_row(data, path, name, value):
     who, template, _bad = PAGES[path]
     client = login(getattr(data, who))
-    query = {"unit": str(data.store_a.id)} if path != "/themes/" else {}
+    query = {"unit": str(data.store_a.id)} if path not in {"/themes/", "/organisation/staff/"} else {}
     query[name] = value
     response = client.get(path.format(survey=data.survey.id), query)
     _assert_filter_error_page(response, template, name)
@@ -81,7 +82,9 @@ def test_a_unit_outside_the_managers_scope_shows_no_figure_and_no_row(data, path
     _assert_filter_error_page(response, PAGES[path][1], "unit")
 
 
-@pytest.mark.parametrize("path", ["/dashboard/", "/comments/", "/surveys/{survey}/drivers/", "/organisation/audit/"])
+@pytest.mark.parametrize(
+    "path", ["/dashboard/", "/comments/", "/surveys/{survey}/drivers/", "/organisation/audit/", "/organisation/staff/"]
+)
 def test_the_same_page_with_valid_filters_shows_its_results(data, path):
     who, template, _bad = PAGES[path]
     query = {"unit": data.store_a.id} if path != "/organisation/audit/" else {"action": "user.created"}
