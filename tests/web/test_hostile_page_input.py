@@ -44,10 +44,10 @@ def test_dashboard_accepts_the_edges_of_the_date_window(world):
 @pytest.mark.parametrize(
     ("name", "value"), [("date_from", "0001-01-01"), ("date_to", "9999-12-31"), ("unit", HUGE), ("outcome", "x" * 50)]
 )
-def test_driver_page_refuses_bad_settings_with_a_400_page(world, name, value):
+def test_driver_page_refuses_bad_settings_with_the_400_filter_page(world, name, value):
     response = login(world.analyst).get(f"/surveys/{world.survey.id}/drivers/", {name: value})
     assert response.status_code == 400
-    assert 'id="driver-error"' in response.content.decode()
+    assert 'id="filter-error"' in response.content.decode() and "analysis" not in response.context
 
 
 @pytest.mark.parametrize(

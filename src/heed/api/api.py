@@ -34,7 +34,7 @@ from heed.api.schemas import (
 from heed.core.bounds import BoundedDate, DbId, ShortText
 from heed.core.channels import ChannelName
 from heed.core.errors import ApplicationError, ConflictError, NotFoundError
-from heed.responses.selectors import ResponseFilters, response_list
+from heed.responses.selectors import ResponseFilters, response_filters_check, response_list
 from heed.responses.services import (
     BULK_ANALYZE_MINIMUM,
     Outcome,
@@ -261,11 +261,14 @@ def responses_submit_batch(request: HttpRequest, payload: ResponseBatchIn):
     return {**counts, "items": [_batch_item(user, index, outcome) for index, outcome in enumerate(outcomes)]}
 
 
-@api.get("/responses", response=list[ResponseOut], tags=["responses"])
+@api.get("/responses", response={200: list[ResponseOut], 403: ErrorOut, 404: ErrorOut}, tags=["responses"])
 @paginate(BoundedLimitOffsetPagination)
 def responses_list(request: HttpRequest, filters: Query[ResponseFilters]):
+    """Responses the caller may see, newest first. A ``survey_id`` of no survey of the organisation, or a
+    ``unit_id`` outside the caller's units, is 404 (never an empty page)."""
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
+    response_filters_check(user=user, filters=filters)
     return (
         response_list(user=user, filters=filters)
         .select_related("version")
@@ -293,6 +296,7 @@ def metrics(request: HttpRequest, params: Query[MetricsParamsIn]):
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
     filters = ResponseFilters(**params.model_dump(exclude={"group_by", "weighting", "version"}))
+    response_filters_check(user=user, filters=filters)
     scheme, weighting = None, None
     if params.weighting is not None:
         scheme = weighting_scheme_for_survey(user=user, scheme_id=params.weighting, survey_id=params.survey_id)
@@ -354,6 +358,7 @@ def survey_drivers(request: HttpRequest, survey_id: DbId, params: Query[DriversP
     permissions.require(permissions.can_view_results(user))
     drivers = [key.strip() for key in params.drivers.split(",") if key.strip()] if params.drivers else None
     filters = ResponseFilters(**params.model_dump(exclude={"outcome", "drivers", "version"}))
+    response_filters_check(user=user, filters=filters)
     return driver_analysis(
         user=user, survey_id=survey_id, outcome=params.outcome or None, drivers=drivers, filters=filters,
         version=params.version,
@@ -374,14 +379,16 @@ def engagement(request: HttpRequest, survey_id: DbId, params: Query[EngagementPa
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
     filters = ResponseFilters(**params.model_dump(exclude={"version"}))
+    response_filters_check(user=user, filters=filters)
     return engagement_summary(user=user, survey_id=survey_id, filters=filters, version=params.version)
 
 
-@api.get("/themes", response={200: dict, 403: ErrorOut}, tags=["text analytics"])
+@api.get("/themes", response={200: dict, 403: ErrorOut, 404: ErrorOut}, tags=["text analytics"])
 def themes(request: HttpRequest, filters: Query[ResponseFilters]):
     """What customers talk about: per theme, comments, share, tone, NPS of the writers, share among detractors."""
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
+    response_filters_check(user=user, filters=filters)
     return theme_summary(user=user, filters=filters)
 
 
@@ -393,12 +400,13 @@ def taxonomy(request: HttpRequest):
     return theme_list(user=user)
 
 
-@api.get("/staff-mentions", response={200: list[dict], 403: ErrorOut}, tags=["text analytics"])
+@api.get("/staff-mentions", response={200: list[dict], 403: ErrorOut, 404: ErrorOut}, tags=["text analytics"])
 def staff_mentions(request: HttpRequest, filters: Query[ResponseFilters]):
     """Staff named in feedback, with the tone of what is said about each (positive = praised, negative =
     criticised; most praised first)."""
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
+    response_filters_check(user=user, filters=filters)
     return staff_summary(user=user, filters=filters, limit=100)
 
 

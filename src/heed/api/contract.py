@@ -5,6 +5,8 @@ endpoint added later inherits them without listing them:
 
 - **error bodies**: ninja's own errors (invalid parameters, unparsable JSON, an unknown object,
   throttling) become ``{"detail": <message>, "code": <snake_case>, ...}`` like the services' errors;
+- **one value per parameter**: a single-valued parameter given more than once (``survey_id=1&survey_id=2``)
+  is a 422 naming it, instead of ninja's "the last one wins" (``SingleValueParser``);
 - **documented statuses**: the OpenAPI of each operation lists, with the ``ErrorOut`` shape, the
   4xx that the edge and ninja can produce for it: 400 (control characters, unparsable body),
   401 and 429 when it needs authentication, 413 when it takes a body, 422 when it takes input.
@@ -16,8 +18,10 @@ from functools import partial
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
-from ninja.errors import HttpError, Throttled, ValidationError
+from ninja.errors import HttpError, Throttled, ValidationError, ValidationErrorContext
+from ninja.parser import Parser
 
 API_DESCRIPTION = """\
 Authenticate with `Authorization: Bearer heed_…` (a token from *Account → Tokens*).
@@ -25,6 +29,10 @@ Authenticate with `Authorization: Bearer heed_…` (a token from *Account → To
 **Errors** are JSON `{"detail": "<message>", "code": "<snake_case>", ...}`; `errors` maps each invalid
 field (`query.limit`, `body.submitted_at`, …) to its message. 422 means the input breaks this schema;
 400 means a documented rule of the data (the `code` says which) or control characters.
+
+**One value per parameter.** A parameter given more than once (`survey_id=1&survey_id=2`) is 422 naming
+it; nothing is guessed. A `survey_id` or `unit_id` filter naming no survey of your organisation, or a unit
+outside your units, is 404 (never figures of zero).
 
 **Bounds.** Lists return at most 500 rows per page (`limit` 1-500, default 100; `offset` up to
 10,000,000). Ids are 1 .. 2^63-1; dates are `YYYY-MM-DD` from 2000-01-01 to 2099-12-31; times are ISO 8601
@@ -48,6 +56,26 @@ EDGE_RESPONSES = {
 _HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 429: "too_many_requests"}
 
 
+class RepeatedValues(list):
+    """The values of a single-valued parameter that was given more than once: no schema type accepts a list, so
+    validation fails on it, and ``HeedAPI`` words that error as a repeated parameter."""
+
+
+class SingleValueParser(Parser):
+    """ninja's parser, except that a repeated single-valued key keeps all its values (see ``RepeatedValues``)."""
+
+    def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
+        result = super().parse_querydict(data, list_fields, request)
+        for key in data:
+            if key not in list_fields and len(values := data.getlist(key)) > 1:
+                result[key] = RepeatedValues(values)
+        return result
+
+
+def _repeated_message(values: RepeatedValues) -> str:
+    return f"given {len(values)} times; this parameter takes one value"
+
+
 def _location(loc: tuple | list) -> str:
     """``("query", "limit")`` -> ``query.limit``; ``("body", <handler argument>, "answers")`` -> ``body.answers``."""
     parts = [str(part) for part in loc]
@@ -62,6 +90,8 @@ def validation_error_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
     for error in errors:
         where = _location(error.get("loc", ()))
         message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        if message in messages.get(where, ""):
+            continue
         messages[where] = f"{messages[where]}; {message}" if where in messages else message
     first = next(iter(messages.items()), ("input", "invalid"))
     return {"detail": f"Invalid input: {first[0]}: {first[1]}", "code": "invalid_input", "errors": messages}
@@ -167,6 +197,23 @@ class HeedAPI(NinjaAPI):
         self.add_exception_handler(ValidationError, partial(_validation_error, api=self))
         self.add_exception_handler(HttpError, partial(_http_error, api=self))
         self.add_exception_handler(Http404, partial(_not_found, api=self))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("parser", SingleValueParser())
+        super().__init__(*args, **kwargs)
+
+    def validation_error_from_error_contexts(self, error_contexts: list[ValidationErrorContext]) -> ValidationError:
+        """ninja's errors, with a repeated parameter's (whatever its type) said as such, at the parameter."""
+        repeated: list[RepeatedValues | None] = [
+            error["input"] if isinstance(error.get("input"), RepeatedValues) else None
+            for context in error_contexts
+            for error in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        exc = super().validation_error_from_error_contexts(error_contexts)
+        for error, values in zip(exc.errors, repeated, strict=True):
+            if values is not None:
+                error.update(loc=tuple(error["loc"])[:2], msg=_repeated_message(values), type="repeated_parameter")
+        return exc
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)

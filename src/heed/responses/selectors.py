@@ -9,11 +9,13 @@ from django.utils import timezone
 from pydantic import BaseModel, ConfigDict
 
 from heed.accounts.models import User
-from heed.accounts.selectors import unit_descendant_ids, unit_ids_visible_to
+from heed.accounts.selectors import unit_descendant_ids, unit_get, unit_ids_visible_to
 from heed.core.bounds import BoundedDate, DbId, ShortText
 from heed.core.channels import ChannelName
+from heed.core.errors import NotFoundError
 from heed.responses.models import Answer, Response
 from heed.surveys.language import LanguageCode
+from heed.surveys.selectors import survey_get
 
 
 class ResponseFilters(BaseModel):
@@ -34,6 +36,20 @@ class ResponseFilters(BaseModel):
     age_group: ShortText | None = None
     date_from: BoundedDate | None = None
     date_to: BoundedDate | None = None
+
+
+def response_filters_check(*, user: User, filters: ResponseFilters) -> None:
+    """Refuse filters that name what ``user`` cannot see, instead of answering with zeros.
+
+    Raises ``NotFoundError`` (404, code ``not_found``) when ``filters.survey_id`` is not a survey of the
+    user's organisation, or ``filters.unit_id`` is not a unit the user may see (another organisation's, or
+    outside a unit manager's units). Two indexed lookups; every API read with filters calls it first.
+    """
+    survey_id = filters.survey_id
+    if survey_id is not None and survey_get(organisation=user.organisation, survey_id=survey_id) is None:
+        raise NotFoundError("No such survey.")
+    if filters.unit_id is not None and unit_get(user=user, unit_id=filters.unit_id) is None:
+        raise NotFoundError("No such unit (or it is outside your scope).")
 
 
 def day_start(day: dt.date) -> dt.datetime:

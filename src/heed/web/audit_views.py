@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from heed.governance.selectors import audit_actor_names, audit_event_list
+from heed.web.filter_errors import filter_error_page
 from heed.web.org_forms import AuditFilterForm
 from heed.web.org_user_views import admin_only
 
@@ -16,12 +17,13 @@ PAGE_SIZE = 50
 @admin_only
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    valid = form.is_valid() if request.GET else True
-    filters = form.filters() if request.GET and valid else None
+    if form.is_bound and not form.is_valid():  # no events under filters that did not all validate
+        return filter_error_page(request, form, "Audit log")
+    filters = form.filters() if form.is_bound else None
     events = audit_event_list(user=request.user, filters=filters).select_related(None)  # type: ignore[arg-type]
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(events, PAGE_SIZE).get_page(form.cleaned_data.get("page") if form.is_bound else None)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "actors": audit_actor_names(user=request.user),  # type: ignore[arg-type]
                "query": query.urlencode()}  # fmt: skip
-    return render(request, "heed/org/audit.html", context, status=200 if valid else 400)
+    return render(request, "heed/org/audit.html", context)

@@ -20,6 +20,7 @@ from heed.textanalytics.comment_selectors import (
     theme_names,
 )
 from heed.web.access import role_required
+from heed.web.filter_errors import filter_error_page
 from heed.web.forms import ResponseFilterForm
 
 # The response filters a drill-down link carries over from the dashboard.
@@ -69,8 +70,9 @@ def drilldown_query(data: dict[str, Any] | None, **overrides: Any) -> QueryDict:
 def comments(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = CommentFilterForm(request.GET or None, user=user)
-    valid = not form.is_bound or form.is_valid()
-    data = form.cleaned_data if form.is_bound and valid else {}
+    if form.is_bound and not form.is_valid():  # no rows under filters that did not all validate
+        return filter_error_page(request, form, "Comments")
+    data = form.cleaned_data if form.is_bound else {}
     result = comment_page(
         user=user, filters=form.response_filters(survey_id=data.get("survey")),
         comment_filters=form.comment_filters(), page=data.get("page") or 1, page_size=DEFAULT_PAGE_SIZE,
@@ -81,4 +83,4 @@ def comments(request: HttpRequest) -> HttpResponse:
         "form": form, "result": result, "query": query.urlencode(), "drill": query,
         "masked": not can_see_personal_data(user),
     }  # fmt: skip
-    return render(request, "heed/comments.html", context, status=200 if valid else 422)
+    return render(request, "heed/comments.html", context)

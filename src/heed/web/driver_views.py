@@ -13,6 +13,7 @@ from heed.analytics.drivers import DriverSetup, driver_analysis, driver_setup
 from heed.core.errors import ApplicationError, NotFoundError
 from heed.stats.drivers import KEY_STRENGTH, KEY_WEAKNESS, QUADRANT_ACTIONS, SECONDARY_STRENGTH, SECONDARY_WEAKNESS
 from heed.web.access import role_required
+from heed.web.filter_errors import filter_error_page
 from heed.web.forms import ResponseFilterForm
 
 QUADRANTS = [
@@ -69,9 +70,8 @@ def survey_drivers(request: HttpRequest, survey_id: int) -> HttpResponse:
         params.setlist("drivers", setup.default_drivers(params.get("outcome") or setup.default_outcome))
     form = DriverForm(params if bound else None, initial=initial, user=user, setup=setup)
     context: dict = {"form": form, "survey": setup.survey, "quadrants": QUADRANTS, "analysis": None, "error": ""}
-    if bound and not form.is_valid():
-        context["error"] = "Some settings are not valid (see below), so nothing was computed."
-        return render(request, "heed/drivers.html", context, status=400)
+    if bound and not form.is_valid():  # nothing computed: only the form with its errors
+        return filter_error_page(request, form, f"Key drivers: {setup.survey.title}")
     data = form.cleaned_data if bound else {}
     filters = form.response_filters()
     outcome = data.get("outcome") or setup.default_outcome

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from heed.accounts.models import Role, Unit
+from heed.core.form_fields import BoundedDateField
 from heed.governance.actions import ACTIONS, TARGET_TYPES
 from heed.governance.selectors import AuditFilters
 
@@ -87,8 +88,9 @@ class AuditFilterForm(forms.Form):
     target_type = forms.ChoiceField(choices=[("", "Anything"), *TARGET_TYPES.items()], required=False)
     actor = forms.CharField(max_length=150, required=False)
     target_id = forms.RegexField(regex=r"^\d{1,18}$", required=False, widget=forms.HiddenInput)
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = BoundedDateField(required=False)
+    date_to = BoundedDateField(required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput)
 
     def filters(self) -> AuditFilters:
         data = self.cleaned_data

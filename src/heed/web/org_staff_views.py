@@ -2,34 +2,41 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from heed.accounts.models import User
-from heed.accounts.selectors import open_unit_list, unit_get, unit_list
+from heed.accounts.selectors import open_unit_list, unit_list
 from heed.core.errors import ApplicationError
 from heed.textanalytics.models import StaffMember
 from heed.textanalytics.selectors import staff_get, staff_list
 from heed.textanalytics.services import staff_add, staff_set_active, staff_update
+from heed.web.filter_errors import filter_error_page
 from heed.web.org_forms import StaffForm
 from heed.web.org_user_views import admin_only
 
 
-def _unit_filter(request: HttpRequest) -> int | None:
-    raw = request.GET.get("unit", "")
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 18 or unit_get(user=request.user, unit_id=int(raw)) is None:  # type: ignore[arg-type]
-        raise Http404("No such unit in your organisation.")
-    return int(raw)
+class StaffFilterForm(forms.Form):
+    """``?unit=<id>``: one of the admin's units (a unit of another organisation is not a choice)."""
+
+    unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Unit")
+
+    def __init__(self, *args, admin: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        units = [(u.id, f"{u.code} {u.name}") for u in unit_list(user=admin)]
+        self.fields["unit"].choices = [("", "All units"), *units]
 
 
 @admin_only
 def staff(request: HttpRequest) -> HttpResponse:
     admin: User = request.user  # type: ignore[assignment]
-    unit_id = _unit_filter(request)
+    filters = StaffFilterForm(request.GET or None, admin=admin)
+    if filters.is_bound and not filters.is_valid():  # no list under a filter that did not validate
+        return filter_error_page(request, filters, "Staff lists")
+    unit_id = filters.cleaned_data.get("unit") if filters.is_bound else None
     status = 200
     if request.method == "POST":
         status = 400
