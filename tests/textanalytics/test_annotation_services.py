@@ -24,7 +24,7 @@ def test_comments_are_annotated_once_per_pipeline_version(world):
     assert (rude.language, rude.sentiment, kind.language, kind.sentiment) == ("en", "negative", "it", "positive")
     assert {t.key for t in rude.themes.all()} >= {"waiting_time", "staff_friendliness"}
     assert "[phone]" in rude.redacted_text and "333" not in rude.redacted_text and rude.pii_found == 1
-    assert rude.model_version.startswith("lang=en+hr+it;sent=lexicon-2;")
+    assert rude.model_version.startswith("lang=en+hr+it;sent=lexicon-3;")
     assert annotations_refresh(organisation=world.org) == 0  # idempotent: same versions, nothing to do
 
 
@@ -67,7 +67,7 @@ def test_a_model_worse_than_the_lexicon_is_kept_but_not_used_and_staff_are_found
     assert version.metrics["learned"]["macro_f1"] < version.metrics["lexicon"]["macro_f1"]
     assert not version.is_active and not version.metrics["activated"]
     assert annotations_refresh(organisation=world.org) == 0
-    assert "sent=lexicon-2" in TextAnnotation.objects.first().model_version
+    assert "sent=lexicon-3" in TextAnnotation.objects.first().model_version
     assert sentiment_model_retrain(organisation=world.org).pk == version.pk  # same data, same version
     assert SentimentModelVersion.objects.count() == 1
     mention = StaffMention.objects.get()
