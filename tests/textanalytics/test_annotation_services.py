@@ -166,3 +166,25 @@ def test_theme_nps_counts_each_respondent_once(world):
     waiting = next(t for t in theme_summary(user=world.analyst)["themes"] if t["key"] == "waiting_time")
     assert waiting["comments"] == 3
     assert (waiting["nps"]["n"], waiting["nps"]["value"]) == (2, 0.0)  # one detractor, one promoter
+
+
+def test_comments_read_by_an_older_lexicon_are_re_read_and_detractors_count_as_negative(world):
+    """The tester's reproduction: "Nessuno sapeva dirmi quando sarebbe tornata disponibile la mia taglia." was
+    stored as positive by lexicon-2, so product_availability showed almost no negative share. A new lexicon
+    version re-reads the stored comments, and the theme's negative share follows."""
+    reproduction = {
+        "it": "Nessuno sapeva dirmi quando sarebbe tornata disponibile la mia taglia.",
+        "en": "Nobody could tell me when my size would be back in stock.",
+        "hr": "Nitko mi nije znao reći kada će opet stići moja veličina.",
+    }
+    for language, text in reproduction.items():
+        _comment(world, text, 3, language=language)
+    assert annotations_refresh(organisation=world.org) == 3
+    # What the previous pipeline stored for them.
+    old_version = TextAnnotation.objects.first().model_version.replace("sent=lexicon-3", "sent=lexicon-2")
+    TextAnnotation.objects.update(sentiment="positive", model_version=old_version)
+    assert annotations_refresh(organisation=world.org) == 3  # a changed lexicon version re-reads every comment
+    assert set(TextAnnotation.objects.values_list("sentiment", flat=True)) == {"negative"}
+    availability = next(t for t in theme_summary(user=world.analyst)["themes"] if t["key"] == "product_availability")
+    assert availability["comments"] == 3 and availability["negative_share"]["value"] == 1.0
+    assert availability["positive_share"]["value"] == 0.0
