@@ -186,7 +186,10 @@ class LexiconSentiment:
        coordinating conjunction ("and", "e", "i", "и", "ja": ``quantifier_stops``).
     4a. A *negatable* entry ("could", "knew", "in stock", "came back", it "sapeva", hr "znao") is
        neutral by itself and one negative match when a negator or quantifier reaches it: "Nobody
-       could tell me when my size would be back", "nitko nije znao", "never came back".
+       could tell me when my size would be back", "nitko nije znao", "never came back". A phrase
+       that carries its own negation ("nije znao ništa") is not negated again (negative concord).
+       The complaint tables are in ``data/lexicon_complaints.json``; a custom lexicon has none
+       unless given (``quantifiers``, ``negatable``, ``quantifier_stops``).
     5. score = (positive - negative) / (positive + negative + 1), in (-1, 1): one positive word
        gives 0.5, three give 0.75, one of each 0. The label is positive when score >= threshold
        (0.3), negative when score <= -threshold, else neutral: "friendly but slow" is neutral, a
@@ -198,7 +201,7 @@ class LexiconSentiment:
     Languages without a lexicon (and ``"unknown"``) are matched against all languages' entries
     together: cruder, but better than calling every such comment neutral.
 
-    ``version`` is "lexicon-2" for the lexicon shipped with Heed; bump ``LEXICON_VERSION`` when the
+    ``version`` is "lexicon-3" for the lexicon shipped with Heed; bump ``LEXICON_VERSION`` when the
     lexicon or these rules change, so that stored annotations are recomputed. A custom lexicon
     gets a version with its fingerprint.
     """
