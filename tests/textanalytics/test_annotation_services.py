@@ -24,7 +24,7 @@ def test_comments_are_annotated_once_per_pipeline_version(world):
     assert (rude.language, rude.sentiment, kind.language, kind.sentiment) == ("en", "negative", "it", "positive")
     assert {t.key for t in rude.themes.all()} >= {"waiting_time", "staff_friendliness"}
     assert "[phone]" in rude.redacted_text and "333" not in rude.redacted_text and rude.pii_found == 1
-    assert rude.model_version.startswith("lang=en+hr+it;sent=lexicon-2;")
+    assert rude.model_version.startswith("lang=en+hr+it;sent=lexicon-3;")
     assert annotations_refresh(organisation=world.org) == 0  # idempotent: same versions, nothing to do
 
 
@@ -67,7 +67,7 @@ def test_a_model_worse_than_the_lexicon_is_kept_but_not_used_and_staff_are_found
     assert version.metrics["learned"]["macro_f1"] < version.metrics["lexicon"]["macro_f1"]
     assert not version.is_active and not version.metrics["activated"]
     assert annotations_refresh(organisation=world.org) == 0
-    assert "sent=lexicon-2" in TextAnnotation.objects.first().model_version
+    assert "sent=lexicon-3" in TextAnnotation.objects.first().model_version
     assert sentiment_model_retrain(organisation=world.org).pk == version.pk  # same data, same version
     assert SentimentModelVersion.objects.count() == 1
     mention = StaffMention.objects.get()
@@ -166,3 +166,25 @@ def test_theme_nps_counts_each_respondent_once(world):
     waiting = next(t for t in theme_summary(user=world.analyst)["themes"] if t["key"] == "waiting_time")
     assert waiting["comments"] == 3
     assert (waiting["nps"]["n"], waiting["nps"]["value"]) == (2, 0.0)  # one detractor, one promoter
+
+
+def test_comments_read_by_an_older_lexicon_are_re_read_and_detractors_count_as_negative(world):
+    """The tester's reproduction: "Nessuno sapeva dirmi quando sarebbe tornata disponibile la mia taglia." was
+    stored as positive by lexicon-2, so product_availability showed almost no negative share. A new lexicon
+    version re-reads the stored comments, and the theme's negative share follows."""
+    reproduction = {
+        "it": "Nessuno sapeva dirmi quando sarebbe tornata disponibile la mia taglia.",
+        "en": "Nobody could tell me when my size would be back in stock.",
+        "hr": "Nitko mi nije znao reći kada će opet stići moja veličina.",
+    }
+    for language, text in reproduction.items():
+        _comment(world, text, 3, language=language)
+    assert annotations_refresh(organisation=world.org) == 3
+    # What the previous pipeline stored for them.
+    old_version = TextAnnotation.objects.first().model_version.replace("sent=lexicon-3", "sent=lexicon-2")
+    TextAnnotation.objects.update(sentiment="positive", model_version=old_version)
+    assert annotations_refresh(organisation=world.org) == 3  # a changed lexicon version re-reads every comment
+    assert set(TextAnnotation.objects.values_list("sentiment", flat=True)) == {"negative"}
+    availability = next(t for t in theme_summary(user=world.analyst)["themes"] if t["key"] == "product_availability")
+    assert availability["comments"] == 3 and availability["negative_share"]["value"] == 1.0
+    assert availability["positive_share"]["value"] == 0.0

@@ -379,7 +379,10 @@ def test_discovery_finds_the_planted_topic_first(lang):
 def test_discovery_without_known_taxonomy_still_surfaces_the_topic():
     texts, planted, _ = _planted("en")
     candidates = discover_themes(texts, lang="en", seed=0)
-    assert any(any(k.startswith("app") for k in c.keywords) for c in candidates[:3])
+    # Without a known taxonomy the retail clusters of the 200 covered comments (each of them larger than the
+    # 30 planted ones) may come first; the planted topic is still among the first few, holding the plants.
+    app = [c for c in candidates[:5] if any(k.startswith("app") for k in c.keywords)]
+    assert app and app[0].count >= 20, candidates[:5]
 
 
 def test_discovery_returns_nothing_for_too_few_comments():

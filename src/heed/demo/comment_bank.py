@@ -41,6 +41,9 @@ COMMENTS: dict[str, dict[str, tuple[str, ...]]] = {
             "Long queue, slow service, I left without buying anything.",
             "Music was so loud I couldn’t hear what the cashier was saying.",
             "Bought a lamp that was already broken inside the box. Very disappointing.",
+            "Ordered online for click and collect, the parcel still wasn’t there after a week.",
+            "The website showed the coat in stock, but the store didn’t have it.",
+            "The choice for men is poor, the same three shirts every season.",
         ),
         "neutral": (
             "Decent choice but the queues at the tills could be shorter.",
@@ -131,6 +134,9 @@ COMMENTS: dict[str, dict[str, tuple[str, ...]]] = {
             "Musica così alta che non sentivo cosa diceva la cassiera.",
             "Lampada comprata e già rotta dentro la scatola. Che delusione!",
             "Prezzi alti & qualità bassa, non torno più.",
+            "Ho ordinato online con ritiro in negozio, dopo una settimana il pacco non era ancora arrivato.",
+            "Sul sito il cappotto risultava disponibile, ma in negozio non c’era.",
+            "Scelta scarsa per l’uomo, sempre le stesse tre camicie ogni stagione.",
         ),
         "neutral": (
             "Buona scelta, ma le code alle casse potrebbero essere più corte.",
@@ -221,6 +227,9 @@ COMMENTS: dict[str, dict[str, tuple[str, ...]]] = {
             "Glazba toliko glasna da nisam čula blagajnicu.",
             "Kupio sam lampu koja je već u kutiji bila razbijena. Razočaranje.",
             "Cijene visoke & kvaliteta loša, ne dolazim više.",
+            "Naručila sam online s preuzimanjem u trgovini, paket ni nakon tjedan dana nije stigao.",
+            "Na web stranici kaput je bio dostupan, a u trgovini ga nisu imali.",
+            "Izbor za muškarce je loš, svake sezone iste tri košulje.",
         ),
         "neutral": (
             "Dobar izbor, ali redovi na blagajnama mogli bi biti kraći.",
@@ -311,6 +320,9 @@ COMMENTS: dict[str, dict[str, tuple[str, ...]]] = {
             "Музиката беше толкова силна, че не чувах касиерката.",
             "Купих лампа, която беше счупена още в кутията. Разочарование.",
             "Високи цени & слабо качество, няма да дойда пак.",
+            "Поръчах онлайн с вземане от магазина, пратката и след седмица не беше пристигнала.",
+            "На сайта палтото беше в наличност, а в магазина го нямаше и никой не знаеше защо.",
+            "Изборът за мъже е слаб и лош, все същите три ризи всеки сезон.",
         ),
         "neutral": (
             "Добър избор, но опашките на касите можеха да са по-кратки.",
@@ -401,6 +413,9 @@ COMMENTS: dict[str, dict[str, tuple[str, ...]]] = {
             "Музыка такая громкая, что я не слышала кассира.",
             "Купил лампу, а она была разбита прямо в коробке. Разочарование.",
             "Цены высокие & качество так себе, больше не приду.",
+            "Заказала онлайн с самовывозом, посылка так и не пришла через неделю.",
+            "На сайте пальто было в наличии, а в магазине его не оказалось, и никто не смог объяснить почему.",
+            "Выбор для мужчин плохой, каждый сезон одни и те же три рубашки.",
         ),
         "neutral": (
             "Выбор хороший, но очереди на кассах могли бы быть короче.",
@@ -491,6 +506,9 @@ COMMENTS: dict[str, dict[str, tuple[str, ...]]] = {
             "Muusika oli nii vali, et ma ei kuulnud, mida kassapidaja ütles.",
             "Ostsin lambi, mis oli juba karbis katki. Pettumus.",
             "Kõrged hinnad & kehv kvaliteet, rohkem ei tule.",
+            "Tellisin e-poest kauplusesse järele tulemiseks, pakk ei jõudnud nädalaga kohale.",
+            "Veebilehel oli mantel laos, aga poes seda ei olnud ja keegi ei osanud öelda miks.",
+            "Meeste valik on kehv, igal hooajal samad kolm särki.",
         ),
         "neutral": (
             "Valik on hea, aga kassajärjekorrad võiksid lühemad olla.",

@@ -1229,3 +1229,12 @@ _ADDITIONS = json.loads((Path(__file__).resolve().parent / "data" / "lexicon_add
 _add(POSITIVE, _ADDITIONS["positive"])
 _add(NEGATIVE, _ADDITIONS["negative"])
 _add(NEGATORS, _ADDITIONS["negators"])
+
+# Complaints told without a polar word (``data/lexicon_complaints.json``, lexicon-3): negative quantifiers whose
+# negation reaches the end of the clause, neutral words that are a complaint when negated, waiting and absence
+# phrases.
+_COMPLAINTS = json.loads((Path(__file__).resolve().parent / "data" / "lexicon_complaints.json").read_text("utf-8"))
+QUANTIFIERS: dict[str, tuple[str, ...]] = {lang: tuple(v) for lang, v in _COMPLAINTS["quantifiers"].items()}
+QUANTIFIER_STOPS: dict[str, tuple[str, ...]] = {lang: tuple(v) for lang, v in _COMPLAINTS["quantifier_stops"].items()}
+NEGATABLE: dict[str, tuple[str, ...]] = {lang: tuple(v) for lang, v in _COMPLAINTS["negatable"].items()}
+_add(NEGATIVE, _COMPLAINTS["negative"])

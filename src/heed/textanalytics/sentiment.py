@@ -70,6 +70,10 @@ _CLAUSE_END = re.compile(r"[.!?;,:()\n]")
 # --------------------------------------------------------------------------------------------------
 
 
+# The polarity of a negatable entry: nothing by itself, negative when negated.
+_NEGATABLE = 2
+
+
 def _is_phrase(entry: str) -> bool:
     return re.search(r"[^\w]", entry) is not None and entry != "n't"
 
@@ -77,7 +81,15 @@ def _is_phrase(entry: str) -> bool:
 class _CompiledLexicon:
     """One language's lexicon, compiled for fast matching (see :class:`LexiconSentiment`)."""
 
-    def __init__(self, positive: Iterable[str], negative: Iterable[str], negators: Iterable[str]) -> None:
+    def __init__(
+        self,
+        positive: Iterable[str],
+        negative: Iterable[str],
+        negators: Iterable[str],
+        quantifiers: Iterable[str] = (),
+        negatable: Iterable[str] = (),
+        quantifier_stops: Iterable[str] = (),
+    ) -> None:
         stems: dict[str, int] = {}
         phrases: dict[str, int] = {}
         for polarity, entries in ((1, positive), (-1, negative)):
@@ -105,6 +117,31 @@ class _CompiledLexicon:
                 negator_words.add(entry)
         self.negator_words = frozenset(negator_words)
         self.negator_re = self._alternation(negator_phrases, whole_words=True)
+        # Negative quantifiers ("nobody", "nessuno", "nitko"): negators whose scope is the rest of the clause.
+        self.quantifiers = frozenset(q for q in (_normalise(e).strip() for e in quantifiers) if q)
+        # ... up to the next coordinating conjunction ("nothing was missing and the courier was friendly").
+        self.quantifier_stops = frozenset(w for w in (_normalise(e).strip() for e in quantifier_stops) if w)
+        # Neutral words that are a complaint when negated ("could", "knew", "in stock", "came back").
+        negatable_stems: dict[str, int] = {}
+        negatable_phrases: dict[str, int] = {}
+        for entry in negatable:
+            entry = _normalise(entry).strip()
+            if entry:
+                (negatable_phrases if _is_phrase(entry) else negatable_stems)[entry] = _NEGATABLE
+        for entry, polarity in negatable_stems.items():
+            self.stems.setdefault(entry, polarity)
+        for entry, polarity in negatable_phrases.items():
+            self.phrases.setdefault(entry, polarity)
+        self.stem_lengths = sorted({len(k) for k in self.stems}, reverse=True)
+        self.phrase_re = self._alternation(self.phrases)
+
+    def is_negator(self, word: str) -> bool:
+        """Whether one (normalised) word is a negator or a negative quantifier."""
+        return (
+            word in self.negator_words
+            or word in self.quantifiers
+            or bool(self.negator_suffixes and word.endswith(self.negator_suffixes))
+        )
 
     @staticmethod
     def _alternation(entries: Iterable[str], *, whole_words: bool = False) -> re.Pattern[str] | None:
@@ -144,7 +181,15 @@ class LexiconSentiment:
     4. A negator (a whole word, "n't" at the end of a word, or a negator phrase) flips the polarity
        of the polar matches that start within ``window`` (3) words after it in the same clause (a
        clause ends at . ! ? ; , : or a bracket). A match is flipped once, however many negators
-       precede it ("nitko nije bio ljubazan" stays negative).
+       precede it ("nitko nije bio ljubazan" stays negative). A negative quantifier ("nobody",
+       "nessuno", "nitko", "никто") is a negator whose scope is the rest of its clause, up to a
+       coordinating conjunction ("and", "e", "i", "и", "ja": ``quantifier_stops``).
+    4a. A *negatable* entry ("could", "knew", "in stock", "came back", it "sapeva", hr "znao") is
+       neutral by itself and one negative match when a negator or quantifier reaches it: "Nobody
+       could tell me when my size would be back", "nitko nije znao", "never came back". A phrase
+       that carries its own negation ("nije znao ništa") is not negated again (negative concord).
+       The complaint tables are in ``data/lexicon_complaints.json``; a custom lexicon has none
+       unless given (``quantifiers``, ``negatable``, ``quantifier_stops``).
     5. score = (positive - negative) / (positive + negative + 1), in (-1, 1): one positive word
        gives 0.5, three give 0.75, one of each 0. The label is positive when score >= threshold
        (0.3), negative when score <= -threshold, else neutral: "friendly but slow" is neutral, a
@@ -156,12 +201,14 @@ class LexiconSentiment:
     Languages without a lexicon (and ``"unknown"``) are matched against all languages' entries
     together: cruder, but better than calling every such comment neutral.
 
-    ``version`` is "lexicon-2" for the lexicon shipped with Heed; bump ``LEXICON_VERSION`` when the
+    ``version`` is "lexicon-3" for the lexicon shipped with Heed; bump ``LEXICON_VERSION`` when the
     lexicon or these rules change, so that stored annotations are recomputed. A custom lexicon
     gets a version with its fingerprint.
     """
 
-    LEXICON_VERSION = "lexicon-2"  # 2: staff vocabulary added (data/lexicon_additions.json)
+    # 2: staff vocabulary added (data/lexicon_additions.json); 3: negative quantifiers scope their clause,
+    # negated capability / availability is a complaint, waiting and absence phrases (data/lexicon_complaints.json)
+    LEXICON_VERSION = "lexicon-3"
 
     def __init__(
         self,
@@ -169,36 +216,54 @@ class LexiconSentiment:
         negative: Mapping[str, Sequence[str]] | None = None,
         negators: Mapping[str, Sequence[str]] | None = None,
         *,
+        quantifiers: Mapping[str, Sequence[str]] | None = None,
+        negatable: Mapping[str, Sequence[str]] | None = None,
+        quantifier_stops: Mapping[str, Sequence[str]] | None = None,
         threshold: float = 0.25,
         window: int = 3,
     ) -> None:
-        custom = positive is not None or negative is not None or negators is not None
+        custom = any(t is not None for t in (positive, negative, negators, quantifiers, negatable, quantifier_stops))
         self.positive = dict(_lexicon.POSITIVE if positive is None else positive)
         self.negative = dict(_lexicon.NEGATIVE if negative is None else negative)
         self.negators = dict(_lexicon.NEGATORS if negators is None else negators)
+        # A custom lexicon without its own quantifiers or negatable entries has none (it says what it means).
+        custom_default: dict[str, Sequence[str]] = {}
+        self.quantifiers = dict(
+            (custom_default if custom else _lexicon.QUANTIFIERS) if quantifiers is None else quantifiers
+        )
+        self.negatable = dict((custom_default if custom else _lexicon.NEGATABLE) if negatable is None else negatable)
+        self.quantifier_stops = dict(
+            (custom_default if custom else _lexicon.QUANTIFIER_STOPS) if quantifier_stops is None else quantifier_stops
+        )
         if not 0 < threshold < 1:
             raise ValueError("threshold must be between 0 and 1")
         self.threshold = threshold
         self.window = window
-        self.fingerprint = lexicon_fingerprint(self.positive, self.negative, self.negators)
+        self.fingerprint = lexicon_fingerprint(
+            self.positive,
+            self.negative,
+            self.negators,
+            quantifiers=self.quantifiers,
+            negatable=self.negatable,
+            quantifier_stops=self.quantifier_stops,
+        )
         default = (threshold, window) == (0.25, 3)
         self.version = (
             self.LEXICON_VERSION
             if not custom and default
             else f"{self.LEXICON_VERSION}+{self.fingerprint[:8]}-t{threshold:g}-w{window}"
         )
-        languages = set(self.positive) | set(self.negative) | set(self.negators)
-        self._compiled = {
-            lang: _CompiledLexicon(
-                self.positive.get(lang, ()), self.negative.get(lang, ()), self.negators.get(lang, ())
-            )
-            for lang in languages
-        }
-        self._fallback = _CompiledLexicon(
-            [e for entries in self.positive.values() for e in entries],
-            [e for entries in self.negative.values() for e in entries],
-            [e for entries in self.negators.values() for e in entries],
+        tables = (
+            self.positive,
+            self.negative,
+            self.negators,
+            self.quantifiers,
+            self.negatable,
+            self.quantifier_stops,
         )
+        languages = set().union(*tables)
+        self._compiled = {lang: _CompiledLexicon(*(table.get(lang, ()) for table in tables)) for lang in languages}
+        self._fallback = _CompiledLexicon(*([e for entries in table.values() for e in entries] for table in tables))
 
     def __repr__(self) -> str:
         return f"LexiconSentiment(version={self.version!r})"
@@ -216,6 +281,9 @@ class LexiconSentiment:
         # (word index, polarity) of each polar match; (word index) after which each negator acts.
         polar: list[tuple[int, int]] = []
         negators: list[int] = []
+        quantifiers: list[int] = []
+        stops: list[int] = []  # coordinating conjunctions: a quantifier's scope ends at one
+        fixed: set[int] = set()  # indexes into ``polar`` of phrases with their own negation
 
         def word_span(start: int, end: int) -> range:
             first = _bisect_right(starts, start) - 1
@@ -232,7 +300,12 @@ class LexiconSentiment:
                     continue
                 for i in span:
                     taken[i] = True
+                # A phrase that carries its own negation ("nije znao ništa") is not negated again
+                # by a quantifier or negator before it: negative concord, "nitko nije znao ništa".
+                own_negation = any(lex.is_negator(words[i].group(0)) for i in span)
                 polar.append((span[0], lex.phrases[m.group(0)]))
+                if own_negation:
+                    fixed.add(len(polar) - 1)
         if lex.negator_re is not None:
             for m in lex.negator_re.finditer(text):
                 span = word_span(m.start(), m.end())
@@ -244,6 +317,12 @@ class LexiconSentiment:
             if taken[i]:
                 continue
             word = m.group(0)
+            if word in lex.quantifiers:
+                quantifiers.append(i)
+                continue
+            if word in lex.quantifier_stops:
+                stops.append(i)
+                continue
             if word in lex.negator_words or (lex.negator_suffixes and word.endswith(lex.negator_suffixes)):
                 negators.append(i)
                 continue
@@ -254,8 +333,19 @@ class LexiconSentiment:
                         polar.append((i, polarity))
                         break
         positive = negative = negated = 0
-        for i, polarity in polar:
-            if polarity and any(0 < i - n <= self.window and clause_of[n] == clause_of[i] for n in negators):
+        for k, (i, polarity) in enumerate(polar):
+            in_scope = k not in fixed and (
+                any(0 < i - n <= self.window and clause_of[n] == clause_of[i] for n in negators)
+                or any(
+                    q < i and clause_of[q] == clause_of[i] and not any(q < c < i for c in stops) for q in quantifiers
+                )
+            )
+            if polarity == _NEGATABLE:
+                if not in_scope:
+                    continue
+                polarity = -1
+                negated += 1
+            elif polarity and in_scope:
                 polarity = -polarity
                 negated += 1
             if polarity > 0:
@@ -296,13 +386,19 @@ def _bisect_right(values: list[int], x: int) -> int:
 
 
 def lexicon_fingerprint(
-    positive: Mapping[str, Sequence[str]], negative: Mapping[str, Sequence[str]], negators: Mapping[str, Sequence[str]]
+    positive: Mapping[str, Sequence[str]],
+    negative: Mapping[str, Sequence[str]],
+    negators: Mapping[str, Sequence[str]],
+    *,
+    quantifiers: Mapping[str, Sequence[str]] | None = None,
+    negatable: Mapping[str, Sequence[str]] | None = None,
+    quantifier_stops: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """A hash of a lexicon's contents (order-independent), to version what was built with it."""
-    data = {
-        name: {lang: sorted(entries) for lang, entries in sorted(table.items())}
-        for name, table in (("positive", positive), ("negative", negative), ("negators", negators))
-    }
+    tables = [("positive", positive), ("negative", negative), ("negators", negators)]
+    extra = (("quantifiers", quantifiers), ("negatable", negatable), ("quantifier_stops", quantifier_stops))
+    tables += [(name, table) for name, table in extra if table]
+    data = {name: {lang: sorted(entries) for lang, entries in sorted(table.items())} for name, table in tables}
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
