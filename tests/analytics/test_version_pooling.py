@@ -183,8 +183,9 @@ def test_engagement_reads_each_item_from_comparable_versions(world):
     survey = survey_create(organisation=world.org, title="Engagement", created_by=None, template_key="engagement")
     survey_publish(survey=survey, actor=None)
     keys = ["eng_overall", "eng_buy_again", "nps", "eng_promise", "eng_fair"]
-    first = [(5, 5, 10, 5, 5), (4, 4, 8, 4, 4), (2, 1, 3, 2, 2)]
-    second = [(5, 4, 9, 5, 1), (3, 3, 6, 3, 2), (4, 5, 9, 4, 3)]
+    # ten of each: 30 respondents a version, so the index is not suppressed by the small-sample policy
+    first = [(5, 5, 10, 5, 5), (4, 4, 8, 4, 4), (2, 1, 3, 2, 2)] * 10
+    second = [(5, 4, 9, 5, 1), (3, 3, 6, 3, 2), (4, 5, 9, 4, 3)] * 10
     for row in first:
         response_submit(submission=Submission(survey=survey, language="en", unit=world.store_a),
                         raw_answers=dict(zip(keys, row, strict=True)))  # fmt: skip
@@ -202,7 +203,7 @@ def test_engagement_reads_each_item_from_comparable_versions(world):
     assert fair_pooling["excluded"][0]["reason"].startswith("type likert, not rating")
     nan = float("nan")
     columns = {key: [row[j] for row in first] + [row[j] for row in second] for j, key in enumerate(keys)}
-    columns["eng_fair"] = [nan] * 3 + [row[4] for row in second]  # v1's answers are not read
+    columns["eng_fair"] = [nan] * len(first) + [row[4] for row in second]  # v1's answers are not read
     expected = engagement_index(columns)
     assert body["index"]["value"] == pytest.approx(expected.index.estimate.value, abs=1e-3)
 

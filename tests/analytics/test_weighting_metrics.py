@@ -53,8 +53,12 @@ def test_csv_margins_are_parsed_and_checked():
                                      "gender": {"female": 0.5, "male": 0.5}}  # fmt: skip
     for text, message in [
         ("age_group,18-24,0.5\nage_group,25-34,0.3", "add up to 0.8"),
-        ("shoe_size,42,1", "Line 1: unknown variable 'shoe_size'"),
-        ("gender,female,half\ngender,male,0.5", "Line 1: share 'half' is not a number"),
+        ("shoe_size,42,1", "Line 1: unknown variable “shoe_size”"),
+        ("gender,female,half\ngender,male,0.5", "Line 1: the share “half” is not a number between 0 and 1"),
+        ("gender,female,nan\ngender,male,0.5", "Line 1: the share “nan” is not a number between 0 and 1"),
+        ("gender,female,0.5\ngender,male,inf", "Line 2: the share “inf” is not a number between 0 and 1"),
+        ("gender,female,-infinity%", "Line 1: the share “-infinity%” is not a number between 0 and 1"),
+        ("gender,female,-0.5\ngender,male,1.5", "Line 1: a share cannot be negative"),
         ("gender,female,0.5,extra", "Line 1: expected variable,category,share"),
         ("gender,female,0.5\ngender,female,0.5", "Line 2: gender=female is given twice"),
         ("", "no rows"),
@@ -80,7 +84,10 @@ def test_raking_meets_the_targets_and_reports_diagnostics(sample):
 def test_a_target_nobody_matches_fails_with_a_reason(sample):
     scheme = _scheme(sample, "age_group,18-24,0.2\nage_group,25-34,0.3\nage_group,35-44,0.4\nage_group,65+,0.1")
     assert scheme.status == WeightingScheme.Status.FAILED
-    assert "65+" in scheme.diagnostics["error"]
+    assert scheme.diagnostics["error"] == (
+        "Age group: no respondent is in the target category “65+”, so the responses cannot be weighted to it. "
+        "Remove it from the margins, or wait for responses in it."
+    )
 
 
 def test_weighted_figures_from_database_sums_equal_the_array_formulas(sample):
@@ -126,4 +133,6 @@ def test_api_serves_weighted_metrics(sample):
     assert body["summary"]["nps"]["value"] == round(summary.nps.value, 1)
     assert body["summary"]["nps"]["effective_n"] == round(summary.effective_n["nps"], 1)
     assert sum(row["responses"] for row in body["rows"]) == 100
+    # the 3 responses without an age group have no weight: left out of the figures, and the API says so
+    assert body["summary"]["responses"] == 100 and body["weighting"]["unweighted_responses"] == 3
     assert client.get("/api/metrics", {"weighting": 999999}).status_code == 404

@@ -96,6 +96,20 @@ def scored(world):
     return world
 
 
+@pytest.fixture
+def unsuppressed(monkeypatch):
+    """The arithmetic of small hand-computed groups, read through the API with the small-sample policy's
+    suppression switched off (``suppress_below=0``); suppression itself: tests/api/test_suppressed_figures.py."""
+    from dataclasses import replace
+
+    from heed.analytics import selectors
+
+    figures = {
+        name: (replace(policy, suppress_below=0), digits) for name, (policy, digits) in selectors._FIGURES.items()
+    }
+    monkeypatch.setattr(selectors, "_FIGURES", figures)
+
+
 def _scores(column: int, **where) -> list[int]:
     index = {"unit": 0, "channel": 1, "language": 2}
     return [row[column] for row in ROWS if all(row[index[k]] == v for k, v in where.items())]
@@ -579,7 +593,9 @@ def test_metrics_summary_matches_hand_computed_values(scored):
     summary = response.json()["summary"]
     assert summary["responses"] == 10
     # 4 promoters (10, 9, 10, 9), 3 passives (8, 7, 8), 3 detractors (3, 6, 0): NPS = 100 * (4 - 3) / 10.
-    assert summary["nps"]["value"] == 10.0
+    # Fewer than 30 answers: suppressed, so neither the value nor an interval is given, only n (issue 7,
+    # point 4); the value behind it is checked with the policy switched off in the tests below.
+    assert summary["nps"]["value"] is None
     assert summary["nps"]["n"] == 10
     # Fewer than 30 answers: suppressed, so no interval is given (issue 7, point 4). The adjusted-Wald
     # interval behind it (3/4 added to promoters and detractors, 3 to n, centred on 1 / 13) is checked here.
@@ -591,9 +607,9 @@ def test_metrics_summary_matches_hand_computed_values(scored):
     behind = nps_adjusted_wald(promoters=4, detractors=3, n=10)
     assert behind.low == pytest.approx(100 * (centre - half)) and behind.high == pytest.approx(100 * (centre + half))
     # CSAT answers 5, 5, 4, 3, 2, 1, 5, 4, 4, 3: six are 4 or 5, the mean is 36 / 10.
-    assert summary["csat_top2"]["value"] == 0.6
+    assert summary["csat_top2"]["value"] is None and summary["csat_top2"]["reliability"] == "suppressed"
     assert summary["csat_top2"]["n"] == 10
-    assert summary["csat_mean"]["value"] == 3.6
+    assert summary["csat_mean"]["value"] is None
     assert summary["csat_mean"]["reliability"] == "suppressed" and summary["csat_mean"]["low"] is None
     assert summary["ces_mean"] == {
         "value": None,
@@ -605,6 +621,12 @@ def test_metrics_summary_matches_hand_computed_values(scored):
     }
     assert response.json()["group_by"] is None
     assert response.json()["rows"] == []
+
+
+def test_metrics_summary_values_behind_the_suppression(scored, unsuppressed):
+    summary = api_client(scored.analyst).get("/api/metrics").json()["summary"]
+    # 4 promoters (10, 9, 10, 9), 3 passives (8, 7, 8), 3 detractors (3, 6, 0): NPS = 100 * (4 - 3) / 10.
+    assert (summary["nps"]["value"], summary["csat_top2"]["value"], summary["csat_mean"]["value"]) == (10.0, 0.6, 3.6)
 
 
 def test_metrics_with_no_responses(world):
@@ -621,7 +643,7 @@ def test_metrics_with_no_responses(world):
     }
 
 
-def test_metrics_by_unit(scored):
+def test_metrics_by_unit(scored, unsuppressed):
     body = api_client(scored.analyst).get("/api/metrics", {"group_by": "unit"}).json()
     assert body["group_by"] == "unit"
     rows = {row["key"]: row for row in body["rows"]}
@@ -635,7 +657,7 @@ def test_metrics_by_unit(scored):
     assert store_b["csat_top2"]["value"] == 0.6  # 1, 5, 4, 4, 3
 
 
-def test_metrics_by_channel(scored):
+def test_metrics_by_channel(scored, unsuppressed):
     rows = {
         row["key"]: row
         for row in api_client(scored.analyst).get("/api/metrics", {"group_by": "channel"}).json()["rows"]
@@ -648,7 +670,7 @@ def test_metrics_by_channel(scored):
     assert rows["intercept"]["csat_mean"]["value"] == 3.5
 
 
-def test_metrics_by_language(scored):
+def test_metrics_by_language(scored, unsuppressed):
     rows = {
         row["key"]: row
         for row in api_client(scored.analyst).get("/api/metrics", {"group_by": "language"}).json()["rows"]
@@ -658,7 +680,7 @@ def test_metrics_by_language(scored):
     assert rows["en"]["nps"]["value"] == pytest.approx(_nps([8, 3, 8]), abs=0.05)  # -33.3
 
 
-def test_metrics_by_month(scored):
+def test_metrics_by_month(scored, unsuppressed):
     rows = api_client(scored.analyst).get("/api/metrics", {"group_by": "month"}).json()["rows"]
     assert [row["label"] for row in rows] == ["2025-01", "2025-02", "2025-03"]
     assert [row["responses"] for row in rows] == [4, 4, 2]
@@ -669,7 +691,7 @@ def test_metrics_by_month(scored):
     )
 
 
-def test_metrics_respect_filters(scored):
+def test_metrics_respect_filters(scored, unsuppressed):
     client = api_client(scored.analyst)
     body = client.get("/api/metrics", {"unit_id": scored.store_a.id, "channel": "qr"}).json()
     assert body["summary"]["responses"] == 3
@@ -691,7 +713,7 @@ def test_metrics_invalid_group_by_is_422(scored):
     assert "'unit'" in response.json()["errors"]["query.group_by"]
 
 
-def test_metrics_filter_by_survey(scored):
+def test_metrics_filter_by_survey(scored, unsuppressed):
     other = survey_create(organisation=scored.org, title="Other", created_by=None, template_key="relationship_nps")
     survey_publish(survey=other, actor=None)
     response_submit(submission=Submission(survey=other, language="en"), raw_answers={"nps": 0})

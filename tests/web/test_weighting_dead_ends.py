@@ -47,7 +47,12 @@ def test_other_and_na_are_kept_at_their_share_when_the_analyst_says_so(answered,
     assert weights["female"] == pytest.approx(40 / 30) and weights["male"] == pytest.approx(0.8)
     assert weights["other"] == pytest.approx(1.0) and weights["na"] == pytest.approx(1.0)
     html = client.get(f"/surveys/{answered.survey.id}/weighting/").content.decode()
-    assert "Gender: na (5), other (15)" in html and "20 respondents: kept at their share of the sample" in html
+    # option labels, never the stored keys (na, other)
+    assert (
+        "Gender: Prefer not to say (5), Other / prefer to self-describe (15)" in html
+        and "20 respondents: kept at their share of the sample" in html
+    )
+    assert "na (5)" not in html and "other (15)" not in html
 
 
 def test_other_and_na_are_left_out_when_the_analyst_says_so(answered, django_capture_on_commit_callbacks):
@@ -66,12 +71,12 @@ def test_unknown_categories_are_named(world):
     known = weighting_categories(survey=world.survey)
     assert known["gender"] == ["female", "male", "other", "na"]
     margins = "age_group,18-24,0.2\nage_group,25-34,0.3\nage_group,35-44,0.3\nage_group,99+,0.2"
-    with pytest.raises(ApplicationError, match=r"age_group has no category '99\+' in this survey"):
+    with pytest.raises(ApplicationError, match=r"age_group has no category “99\+” in this survey"):
         targets_from_csv(margins, known=known)
     with pytest.raises(ApplicationError, match=r"age_group \(18-24, 25-34\) add up to 0.5"):
         targets_from_csv("age_group,18-24,0.2\nage_group,25-34,0.3", known=known)
     page = login(world.analyst).post(f"/surveys/{world.survey.id}/weighting/", {"name": "x", "margins": margins})
-    assert page.status_code == 422 and "no category &#x27;99+&#x27;" in page.content.decode()
+    assert page.status_code == 422 and "no category “99+”" in page.content.decode()
     assert not WeightingScheme.objects.exists()
 
 
@@ -98,7 +103,42 @@ def test_a_target_without_respondents_fails_with_its_name_and_the_page_stays_up(
     scheme = WeightingScheme.objects.get()
     assert scheme.status == "failed"
     page = client.get(f"/surveys/{answered.survey.id}/weighting/")
-    assert page.status_code == 200 and "no respondent has a category with a target share" in page.content.decode()
+    assert page.status_code == 200 and "No respondent has a category with a target share" in page.content.decode()
+
+
+def test_a_failed_scheme_says_why_in_plain_words_with_labels_once(answered, django_capture_on_commit_callbacks):
+    """A target category nobody is in: the reason names it by its label, with no Python repr, shown in the
+    scheme's row only; the page's messages do not repeat it on later loads."""
+    client = login(answered.analyst)
+    margins = "channel,web,0.5\nchannel,api,0.3\nchannel,intercept,0.2"  # every response came by web link
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = client.post(
+            f"/surveys/{answered.survey.id}/weighting/", {"name": "Channels", "margins": margins, "unmatched": "keep"}
+        )
+    assert posted.status_code == 302
+    scheme = WeightingScheme.objects.get()
+    assert scheme.status == "failed"
+    error = scheme.diagnostics["error"]
+    assert error.startswith("Channel: no respondent is in the target categories “API”, “Interviewer intercept”, so")
+    assert "'" not in error and "[" not in error
+    first = client.get(posted["Location"]).content.decode()
+    assert first.count(error) == 1
+    assert '<ul class="messages"><li class="success">Weighting scheme saved' in first
+    later = client.get(posted["Location"]).content.decode()
+    assert later.count(error) == 1 and 'class="messages"' not in later
+
+
+def test_categories_without_a_target_show_channel_labels(answered, django_capture_on_commit_callbacks):
+    client = login(answered.analyst)
+    for _ in range(3):
+        response_submit(submission=Submission(survey=answered.survey, language="en", unit=answered.store_a,
+                                              channel="intercept"),
+                        raw_answers={"store_experience": 4, "did_buy": "yes", "nps": 9, "gender": "male"})  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, answered, unmatched="keep", margins="channel,intercept,1")
+    html = client.get(f"/surveys/{answered.survey.id}/weighting/").content.decode()
+    assert WeightingScheme.objects.get().status == "ready"
+    assert "Channel: Web link (100)" in html and "web (100)" not in html
 
 
 def test_delete_and_replace(answered, django_capture_on_commit_callbacks):

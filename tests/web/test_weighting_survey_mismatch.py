@@ -54,7 +54,8 @@ def test_api_uses_the_schemes_survey_when_none_is_given_and_says_so(two_surveys)
     body = client.get(f"/api/metrics?weighting={scheme.id}").json()
     assert body["survey_id"] == second.id
     assert body["weighting"] == {"id": scheme.id, "name": "Base", "survey_id": second.id,
-                                 "survey_title": "Relationship NPS", "survey_from_weighting": True}  # fmt: skip
+                                 "survey_title": "Relationship NPS", "survey_from_weighting": True,
+                                 "unweighted_responses": 0}  # fmt: skip
     assert body["summary"]["responses"] == 40 and body["summary"]["weighted"] is True
     same = client.get(f"/api/metrics?survey_id={second.id}&weighting={scheme.id}").json()
     assert same["weighting"]["survey_from_weighting"] is False
@@ -67,6 +68,10 @@ def test_api_refuses_a_scheme_that_is_not_ready_or_unknown(two_surveys):
     client = api_client(world.analyst)
     answer = client.get(f"/api/metrics?survey_id={second.id}&weighting={scheme.id}")
     assert answer.status_code == 400 and answer.json()["code"] == "weighting_not_ready"
+    assert "“Base” failed, so it gives no weights" in answer.json()["detail"]
+    WeightingScheme.objects.filter(pk=scheme.pk).update(status="pending")
+    pending = client.get(f"/api/metrics?survey_id={second.id}&weighting={scheme.id}").json()
+    assert pending["code"] == "weighting_not_ready" and "“Base” is still being computed" in pending["detail"]
     missing = client.get(f"/api/metrics?weighting={scheme.id + 1000}")
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
 
@@ -114,4 +119,6 @@ def test_dashboard_refuses_a_scheme_that_is_not_ready(two_surveys):
     world, second, scheme = two_surveys
     WeightingScheme.objects.filter(pk=scheme.pk).update(status="failed")
     page = login(world.analyst).get(f"/dashboard/?survey={second.id}&weighting={scheme.id}")
-    assert page.status_code == 400 and "is failed, not ready" in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 400 and "“Base” failed, so it gives no weights" in html
+    assert "is failed" not in html and "not ready" not in html

@@ -75,8 +75,8 @@ class MetricRow:
         marks = self.reliability
         for name, (_policy, digits) in _FIGURES.items():
             estimate: Estimate = getattr(self, name)
-            if marks[name] == "suppressed":  # too few answers to say how sure: no interval at all
-                estimate = estimate.without_interval()
+            if marks[name] == "suppressed":  # too few answers: no value and no interval, only n
+                estimate = estimate.suppressed()
             out[name] = estimate.as_dict(digits) | {
                 "effective_n": round(self.effective_n_of(name), 1),
                 "reliability": marks[name],

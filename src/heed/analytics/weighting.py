@@ -24,8 +24,9 @@ from django.utils import timezone
 from heed.accounts.models import User
 from heed.analytics.models import ResponseWeight, WeightingScheme
 from heed.core.errors import ApplicationError, ConflictError, NotFoundError
+from heed.core.labels import dimension_label, value_label
 from heed.responses.models import Response
-from heed.stats.weighting import UNMATCHED_POLICIES, rake, targets_for_sample
+from heed.stats.weighting import UNMATCHED_POLICIES, RakingError, rake, targets_for_sample
 from heed.surveys.models import Survey
 
 WEIGHTING_VARIABLES = {
@@ -55,14 +56,18 @@ def targets_from_csv(text: str, *, known: dict[str, list[str]] | None = None) ->
         variable, category, share = cells
         if variable not in WEIGHTING_VARIABLES:
             raise ApplicationError(
-                f"Line {line_number}: unknown variable {variable!r}; use one of {', '.join(WEIGHTING_VARIABLES)}."
+                f"Line {line_number}: unknown variable “{variable}”; use one of {', '.join(WEIGHTING_VARIABLES)}."
             )
         try:
             value = float(share.rstrip("%"))
         except ValueError:
-            raise ApplicationError(f"Line {line_number}: share {share!r} is not a number.") from None
-        if not np.isfinite(value) or value < 0:
-            raise ApplicationError(f"Line {line_number}: a share cannot be negative.")
+            value = float("nan")
+        if not np.isfinite(value):  # also "nan", "inf", "-infinity": Python reads them as floats
+            raise ApplicationError(
+                f"Line {line_number}: the share “{share}” is not a number between 0 and 1 (or a percentage)."
+            )
+        if value < 0:
+            raise ApplicationError(f"Line {line_number}: a share cannot be negative (“{share}”).")
         if category in targets[variable]:
             raise ApplicationError(f"Line {line_number}: {variable}={category} is given twice.")
         targets[variable][category] = value
@@ -115,7 +120,7 @@ def _check_categories(targets: dict[str, dict[str, float]], known: dict[str, lis
         unknown = [category for category in shares if category not in allowed]
         if unknown:
             problems.append(
-                f"{variable} has no category {', '.join(repr(c) for c in unknown)} in this survey "
+                f"{variable} has no category {', '.join(f'“{c}”' for c in unknown)} in this survey "
                 f"(its categories: {', '.join(allowed)})"
             )
     if problems:
@@ -251,10 +256,11 @@ def weighting_scheme_compute(*, scheme: WeightingScheme) -> WeightingScheme:
             trim=(scheme.trim_lower, scheme.trim_upper) if scheme.trim_upper else None,
         )  # fmt: skip
     except ValueError as error:
+        reason = _failure_reason(error, weighting_category_labels(survey=scheme.survey))
         with transaction.atomic():
             ResponseWeight.objects.filter(scheme=scheme).delete()
             scheme.status = WeightingScheme.Status.FAILED
-            scheme.diagnostics = diagnostics | {"error": str(error)}
+            scheme.diagnostics = diagnostics | {"error": reason}
             scheme.computed_at = timezone.now()
             scheme.save(update_fields=["status", "diagnostics", "computed_at"])
         return scheme
@@ -278,6 +284,52 @@ def weighting_scheme_compute(*, scheme: WeightingScheme) -> WeightingScheme:
         scheme.computed_at = timezone.now()
         scheme.save(update_fields=["status", "diagnostics", "computed_at"])
     return scheme
+
+
+def weighting_category_labels(*, survey: Survey) -> dict[str, dict[str, str]]:
+    """Category key -> label per weighting variable that needs the database: answer options (age group, gender,
+    region; ``heed.surveys.selectors.option_labels``, in the survey's default language) and unit names by code.
+    Channels and languages are labelled by :func:`category_label` without the database."""
+    from heed.accounts.models import Unit
+    from heed.surveys.selectors import option_labels
+
+    labels = {
+        variable: option_labels(organisation_id=survey.organisation_id, survey_id=survey.id, question_type=variable)
+        for variable in ("age_group", "gender", "region")
+    }
+    labels["unit"] = dict(Unit.objects.filter(organisation_id=survey.organisation_id).values_list("code", "name"))
+    return labels
+
+
+def category_label(labels: dict[str, dict[str, str]], variable: str, category: object) -> str:
+    """The label a person reads for ``category`` of ``variable`` (``(no answer)`` reads "no answer")."""
+    key = str(category)
+    if key == NO_ANSWER:
+        return "no answer"
+    return labels.get(variable, {}).get(key) or value_label(variable, key)
+
+
+def _failure_reason(error: ValueError, labels: dict[str, dict[str, str]]) -> str:
+    """Why raking failed, in plain words with labels (never a Python repr of the categories)."""
+    if not isinstance(error, RakingError):
+        return str(error)[:1].upper() + str(error)[1:] + "."
+    variable = dimension_label(error.variable)
+    names = ", ".join(f"“{category_label(labels, error.variable, c)}”" for c in error.categories)
+    several = len(error.categories) > 1
+    categories, them, have = ("categories", "them", "have") if several else ("category", "it", "has")
+    if error.problem == "no_respondents":
+        return (
+            f"{variable}: no respondent is in the target {categories} {names}, so the responses cannot be weighted "
+            f"to {them}. Remove {them} from the margins, or wait for responses in {them}."
+        )
+    if error.problem == "no_target":
+        return f"{variable}: the {categories} {names} {have} no target share."
+    if error.problem == "zero_target":
+        return (
+            f"{variable}: the {categories} {names} {have} a target share of 0 but respondents; give a share above 0 "
+            f"or leave {them} out of the margins."
+        )
+    return f"{variable}: no respondent is in a category with a target share."
 
 
 def weighting_scheme_list(*, user: User, survey_id: int | None = None):
@@ -322,8 +374,13 @@ def weighting_scheme_for_survey(*, user: User, scheme_id: int, survey_id: int | 
             extra={"survey_id": survey_id, "weighting_survey_id": scheme.survey_id},
         )
     if scheme.status != WeightingScheme.Status.READY:
+        state = (
+            "failed, so it gives no weights; correct its targets and compute it again"
+            if scheme.status == WeightingScheme.Status.FAILED
+            else "is still being computed; try again when it is ready"
+        )
         raise ApplicationError(
-            f"The weighting scheme “{scheme.name}” is {scheme.get_status_display().lower()}, not ready.",
+            f"The weighting scheme “{scheme.name}” {state}.",
             code="weighting_not_ready",
             extra={"status": scheme.status},
         )

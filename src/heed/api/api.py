@@ -13,7 +13,7 @@ from heed.accounts.selectors import unit_get, unit_ids_visible_to
 from heed.analytics.drivers import driver_analysis
 from heed.analytics.engagement import engagement_summary
 from heed.analytics.selectors import DIMENSIONS, headline_pooling, metric_rows, metric_summary
-from heed.analytics.weighting import weighting_scheme_for_survey
+from heed.analytics.weighting import weighting_scheme_for_survey, weighting_unweighted_count
 from heed.api.auth import AUTH, throttled_response
 from heed.api.contract import API_DESCRIPTION, HeedAPI
 from heed.api.pagination import BoundedLimitOffsetPagination
@@ -21,6 +21,7 @@ from heed.api.publishing import router as publishing_router
 from heed.api.schemas import (
     ConflictOut,
     DriverAnalysisOut,
+    EngagementOut,
     ErrorOut,
     MetricsOut,
     ResponseBatchIn,
@@ -304,6 +305,7 @@ def metrics(request: HttpRequest, params: Query[MetricsParamsIn]):
         weighting = {
             "id": scheme.id, "name": scheme.name, "survey_id": scheme.survey_id, "survey_title": scheme.survey.title,
             "survey_from_weighting": params.survey_id is None,
+            "unweighted_responses": weighting_unweighted_count(user=user, scheme=scheme, filters=filters),
         }  # fmt: skip
     pooling = headline_pooling(user=user, filters=filters, version=params.version)
     rows = (
@@ -371,10 +373,11 @@ class EngagementParamsIn(SurveyFiltersIn):
     )
 
 
-@api.get("/surveys/{survey_id}/engagement", response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+@api.get("/surveys/{survey_id}/engagement", response={200: EngagementOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
          tags=["metrics"])  # fmt: skip
 def engagement(request: HttpRequest, survey_id: DbId, params: Query[EngagementParamsIn]):
-    """Engagement index (0-100) with its 95% interval, the share fully engaged (>= 80) and Cronbach's alpha.
+    """Engagement index (0-100) with its 95% interval, the share fully engaged (>= 80) and Cronbach's alpha, each
+    marked by the small-sample policy (``reliability``; suppressed below 30 respondents: no value, no interval).
     Each item is read only from the versions where it means what it means in the analysed version (``versions``)."""
     user = _user(request)
     permissions.require(permissions.can_view_results(user))

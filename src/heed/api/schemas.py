@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import StringConstraints
@@ -137,13 +137,20 @@ class ResponseBatchOut(Schema):
     items: list[ResponseBatchItemOut]
 
 
+RELIABILITY = (
+    "how sure the figure is, by the small-sample policy (heed.stats.reliability): ok; flagged (effective n < 60 or a "
+    "wide interval); suppressed (effective n < 30: value, low and high are null, only n is given)"
+)
+SUPPRESSIBLE_VALUE = "the figure; null when suppressed (see reliability) or when nothing was answered"
+
+
 class EstimateOut(Schema):
-    value: float | None
+    value: float | None = Field(description=SUPPRESSIBLE_VALUE)
     n: int
-    low: float | None = Field(description="lower end of the 95% interval")
-    high: float | None = Field(description="upper end of the 95% interval")
+    low: float | None = Field(description="lower end of the 95% interval; null when suppressed")
+    high: float | None = Field(description="upper end of the 95% interval; null when suppressed")
     effective_n: float = Field(description="effective sample size (Kish); equals n without weights")
-    reliability: str = Field(description="ok, flagged (small sample or wide interval) or suppressed (effective n < 30)")
+    reliability: Literal["ok", "flagged", "suppressed"] = Field(description=RELIABILITY)
 
 
 class NpsEstimateOut(EstimateOut):
@@ -193,6 +200,10 @@ class WeightingUsedOut(Schema):
     survey_id: int = Field(description="the survey the scheme belongs to; the figures are of this survey")
     survey_title: str
     survey_from_weighting: bool = Field(description="true: no survey_id was given, so the scheme's survey was used")
+    unweighted_responses: int = Field(
+        description="responses in view the scheme gives no weight (unknown weighting variables, or submitted after "
+        "the weights were computed): they are left out of the weighted figures; recompute the scheme to include them"
+    )
 
 
 class MetricsOut(Schema):
@@ -205,6 +216,36 @@ class MetricsOut(Schema):
         description="per survey in view, the versions each headline metric pooled: a version whose metric question "
         "changed type or scale is left out (and named here)"
     )
+
+
+class EngagementFigureOut(Schema):
+    value: float | None = Field(description=SUPPRESSIBLE_VALUE)
+    n: int = Field(description="respondents behind the figure")
+    low: float | None = Field(description="lower end of the 95% interval; null when suppressed")
+    high: float | None = Field(description="upper end of the 95% interval; null when suppressed")
+    effective_n: float = Field(description="effective sample size (Kish); equals n without weights")
+    design_effect: float
+    se: float | None = Field(description="standard error on the scale of value; null when suppressed")
+    reliability: Literal["ok", "flagged", "suppressed"] = Field(description=RELIABILITY)
+
+
+class AlphaOut(Schema):
+    value: float | None = Field(description="Cronbach's alpha; null when suppressed or not computable")
+    n: int = Field(description="respondents who answered every item")
+    low: float | None = Field(description="lower end of Feldt's 95% interval; null when suppressed")
+    high: float | None = Field(description="upper end of Feldt's 95% interval; null when suppressed")
+    reliability: Literal["ok", "flagged", "suppressed"] = Field(description=RELIABILITY)
+
+
+class EngagementOut(Schema):
+    survey_id: int
+    items: list[str] = Field(description="keys of the engagement questions")
+    index: EngagementFigureOut = Field(description="engagement index, 0-100 (mean of the respondent indices)")
+    fully_engaged: EngagementFigureOut = Field(description="share (0-1) of respondents with an index >= threshold")
+    alpha: AlphaOut
+    n_excluded: int = Field(description="respondents left out for answering too few items")
+    threshold: float
+    versions: AnalysisVersionsOut
 
 
 class DriverOut(Schema):

@@ -72,6 +72,26 @@ QUESTION_TYPES: dict[str, str] = {
     "region": "Region",
 }
 
+# A question type as the noun before "question" in a sentence ("an NPS question", "a single-choice question").
+QUESTION_NOUNS: dict[str, str] = {
+    "nps": "NPS",
+    "csat": "CSAT",
+    "ces": "CES",
+    "likert": "agreement-scale",
+    "rating": "rating",
+    "single_choice": "single-choice",
+    "multiple_choice": "multiple-choice",
+    "text": "open-text",
+    "number": "number",
+    "date": "date",
+    "age_group": "age-group",
+    "gender": "gender",
+    "region": "region",
+}
+
+# Letters whose English names begin with a vowel sound: an acronym starting with one takes "an" ("an NPS").
+_VOWEL_SOUND_LETTERS = set("AEFHILMNORSX")
+
 # The tone of a comment or of a sentence naming a member of staff (``TextAnnotation.sentiment``).
 TONES: dict[str, str] = {"positive": "Positive", "neutral": "Neutral", "negative": "Negative"}
 
@@ -116,6 +136,24 @@ def _lookup(table: dict[str, str], key: str | None) -> str:
     if key is None or key == "":
         return NONE_LABEL
     return table.get(key) or table.get(str(key).lower()) or humanize(key)
+
+
+def indefinite_article(phrase: str) -> str:
+    """``"a"`` or ``"an"`` for ``phrase`` by the sound of its first word: an acronym is read letter by letter
+    ("an NPS", "a CSAT", "a CES"), other words by their first letter ("an open-text", "a rating")."""
+    word = phrase.split(maxsplit=1)[0] if phrase.strip() else ""
+    if not word:
+        return "a"
+    if len(word) > 1 and word.isupper():
+        return "an" if word[0] in _VOWEL_SOUND_LETTERS else "a"
+    return "an" if word[0].lower() in "aeiou" else "a"
+
+
+def question_kind_phrase(kind: str | None) -> str:
+    """A question type as it reads in a sentence, with its article: ``"nps"`` -> ``"an NPS question"``,
+    ``"csat"`` -> ``"a CSAT question"``, ``"single_choice"`` -> ``"a single-choice question"``."""
+    noun = QUESTION_NOUNS.get(str(kind or "")) or humanize(kind).lower()
+    return f"{indefinite_article(noun)} {noun} question"
 
 
 def channel_label(key: str | None) -> str:

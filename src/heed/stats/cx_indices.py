@@ -44,6 +44,7 @@ from scipy import stats as _st
 
 from heed.stats.comparisons import benjamini_hochberg
 from heed.stats.intervals import Z95, Estimate
+from heed.stats.reliability import MEAN_POLICY, SHARE_POLICY, Policy, Reliability, reliability
 from heed.stats.weighting import WeightedEstimate, _as_weights, weighted_mean, weighted_proportion
 
 __all__ = [
@@ -395,18 +396,32 @@ class EngagementIndex:
         def r(x: float | None) -> float | None:
             return None if x is None else round(x, digits)
 
+        alpha = self.alpha
+        alpha_mark = reliability(effective_n=alpha.n, low=alpha.low, high=alpha.high, policy=MEAN_POLICY)
+        if alpha_mark is Reliability.SUPPRESSED:
+            alpha = replace(alpha, value=None, low=None, high=None)
         return {
-            "index": self.index.as_dict(digits),
-            "fully_engaged": self.fully_engaged.as_dict(digits),
+            "index": _marked(self.index, MEAN_POLICY, digits),
+            "fully_engaged": _marked(self.fully_engaged, SHARE_POLICY, digits),
             "alpha": {
-                "value": r(self.alpha.value),
-                "n": self.alpha.n,
-                "low": r(self.alpha.low),
-                "high": r(self.alpha.high),
+                "value": r(alpha.value),
+                "n": alpha.n,
+                "low": r(alpha.low),
+                "high": r(alpha.high),
+                "reliability": alpha_mark.value,
             },
             "n_excluded": self.n_excluded,
             "threshold": self.threshold,
         }
+
+
+def _marked(figure: WeightedEstimate, policy: Policy, digits: int) -> dict[str, object]:
+    """The figure's dict with its small-sample mark (:mod:`heed.stats.reliability`); suppressed: no value or
+    interval, only n."""
+    e = figure.estimate
+    mark = reliability(effective_n=figure.effective_n, low=e.low, high=e.high, policy=policy)
+    shown = replace(figure, estimate=e.suppressed(), se=None) if mark is Reliability.SUPPRESSED else figure
+    return shown.as_dict(digits) | {"reliability": mark.value}
 
 
 def engagement_index(

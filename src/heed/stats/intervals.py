@@ -20,7 +20,7 @@ References
   always contain their estimate in exact arithmetic (Wilson's is the set of p the score test does
   not reject, and p-hat has score 0; t intervals are symmetric); ``contain`` only removes floating
   point round-off at p-hat = 0 or 1 (a property test found 256/256 giving a high end of 1 - 1e-16).
-  Figures suppressed by the small-sample policy carry no interval at all (``Estimate.without_interval``).
+  Figures suppressed by the small-sample policy carry no value and no interval (``Estimate.suppressed``).
 * Proportions: Wilson, E. B. (1927), "Probable inference, the law of succession, and statistical
   inference", *JASA* 22, 209-212; same as ``scipy.stats.binomtest(...).proportion_ci('wilson')``.
 * Means: Student's t interval, mean ± t_{0.975, n-1} s / sqrt(n); same as
@@ -52,9 +52,10 @@ class Estimate:
 
         return {"value": r(self.value), "n": self.n, "low": r(self.low), "high": r(self.high)}
 
-    def without_interval(self) -> Estimate:
-        """The same value and n with no interval: for figures the small-sample policy suppresses."""
-        return Estimate(self.value, self.n, None, None)
+    def suppressed(self) -> Estimate:
+        """The same n with no value and no interval: a figure the small-sample policy suppresses
+        (:mod:`heed.stats.reliability`) is shown as "too few answers", never as a number."""
+        return Estimate(None, self.n, None, None)
 
     def contain(self) -> Estimate:
         """The interval widened, if needed, to hold the value: [min(low, value), max(high, value)]."""

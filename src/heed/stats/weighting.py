@@ -40,7 +40,7 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -128,6 +128,22 @@ def _as_weights(weights: np.ndarray | None, n: int, name: str = "weights") -> np
     return w
 
 
+class RakingError(ValueError):
+    """Why a variable cannot be raked, in parts a caller can put in its own words with its own labels.
+
+    ``problem`` is one of ``no_target`` (``categories`` are in the sample but have no target share),
+    ``zero_target`` (``categories`` have target share 0 but respondents), ``no_respondents`` (``categories`` have a
+    positive target share but no respondent) or ``nothing_named`` (no respondent is in a category with a target).
+    ``str()`` gives an English sentence for logs and tests.
+    """
+
+    def __init__(self, variable: str, problem: str, categories: Sequence[Hashable], message: str) -> None:
+        super().__init__(message)
+        self.variable = variable
+        self.problem = problem
+        self.categories = list(categories)
+
+
 def _check_shares(name: str, shares: Mapping[Hashable, float]) -> None:
     if not shares:
         raise ValueError(f"targets for {name!r} are empty")
@@ -148,14 +164,24 @@ def _encode(name: str, values: np.ndarray, shares: Mapping[Hashable, float]) -> 
     labels = categories.tolist()
     missing = [c for c in labels if c not in shares]
     if missing:
-        raise ValueError(f"{name!r}: sample categories {missing!r} have no target share")
+        raise RakingError(name, "no_target", missing, f"{name!r}: sample categories {missing!r} have no target share")
     zero = [c for c in labels if float(shares[c]) == 0.0]
     if zero:
-        raise ValueError(f"{name!r}: categories {zero!r} have target share 0 but respondents; drop them first")
+        raise RakingError(
+            name,
+            "zero_target",
+            zero,
+            f"{name!r}: categories {zero!r} have target share 0 but respondents; drop them first",
+        )
     present = set(labels)
     empty = [c for c, s in shares.items() if float(s) > 0 and c not in present]
     if empty:
-        raise ValueError(f"{name!r}: target categories {empty!r} have no respondents, so they cannot be raked")
+        raise RakingError(
+            name,
+            "no_respondents",
+            empty,
+            f"{name!r}: target categories {empty!r} have no respondents, so they cannot be raked",
+        )
     target = np.array([float(shares[c]) for c in labels])
     return codes.reshape(-1), target, labels
 
@@ -342,7 +368,9 @@ def targets_for_sample(
             shares = {label: float(w[values == label].sum()) / total for label in categories[name]}
             rest = 1.0 - sum(shares.values())
             if rest <= 0:
-                raise ValueError(f"{name!r}: no respondent is in a category with a target share")
+                raise RakingError(
+                    name, "nothing_named", [], f"{name!r}: no respondent is in a category with a target share"
+                )
             held[name] = shares
             adjusted[name] = {c: float(share) * rest for c, share in targets[name].items()} | shares
     respondents = int((~mask).sum())

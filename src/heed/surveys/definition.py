@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from heed.core.labels import question_kind_phrase
+
 QuestionType = Literal[
     "nps",
     "csat",
@@ -98,7 +100,10 @@ class QuestionDef(BaseModel):
         if len(values) != len(set(values)):
             raise ValueError(f"question {self.key}: option values must be unique")
         if self.metric and self.metric != self.type:
-            raise ValueError(f"question {self.key}: only a {self.metric} question can carry the {self.metric} metric")
+            raise ValueError(
+                f"question {self.key}: only {question_kind_phrase(self.metric)} can carry the "
+                f"{self.metric.upper()} metric"
+            )
         return self
 
     def text(self, language: str, fallback: str) -> str:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from heed.core.labels import question_kind_phrase
 from heed.surveys.definition import (
     CHOICE_TYPES,
     FIXED_SCALES,
@@ -168,7 +169,8 @@ def _metric_problems(questions: Sequence[DraftQuestion]) -> list[PublishProblem]
         if metric and metric != q.type:
             problems.append(
                 PublishProblem(
-                    f"Question {q.key} is a {q.type} question and cannot count as {METRIC_NAMES[metric]}.", q.key
+                    f"Question {q.key} is {question_kind_phrase(q.type)} and cannot count as {METRIC_NAMES[metric]}.",
+                    q.key,
                 )
             )
         elif metric:

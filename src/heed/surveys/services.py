@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from heed.accounts.models import Organisation, User
 from heed.core.errors import ApplicationError, ConflictError
+from heed.core.labels import question_kind_phrase
 from heed.surveys.definition import (
     FIXED_SCALES,
     METRIC_NONE,
@@ -289,7 +290,7 @@ def version_metrics_set(*, version: SurveyVersion, mapping: dict[str, str | None
             question = definition.question(key)
             if question is None or question.type != metric:
                 raise ApplicationError(
-                    f"{METRIC_NAMES[metric]} can only be read from an {metric} question of version "
+                    f"{METRIC_NAMES[metric]} can only be read from {question_kind_phrase(metric)} of version "
                     f"{version.number}; {key!r} is not one.",
                     code="invalid_metric_mapping",
                 )

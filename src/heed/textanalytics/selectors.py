@@ -58,8 +58,8 @@ def theme_summary(*, user: User, filters: ResponseFilters | None = None) -> dict
     for g in grouped:
         score = nps_adjusted_wald(promoters=g["promoters"], detractors=g["detractors"], n=g["nps_n"])
         mark = reliability(effective_n=score.n, low=score.low, high=score.high, policy=NPS_POLICY).value
-        if mark == "suppressed":  # a suppressed figure carries no interval
-            score = score.without_interval()
+        if mark == "suppressed":  # a suppressed figure carries no value and no interval, only n
+            score = score.suppressed()
         rows.append({
             "key": g["key"], "name": names.get(g["key"], g["key"]), "comments": g["comments"],
             "share": proportion(successes=g["comments"], n=totals["comments"]).as_dict(3),

@@ -13,8 +13,10 @@ from heed.accounts.permissions import can_design_surveys
 from heed.analytics.models import WeightingScheme
 from heed.analytics.weighting import (
     WEIGHTING_VARIABLES,
+    category_label,
     targets_from_csv,
     weighting_categories,
+    weighting_category_labels,
     weighting_scheme_create,
     weighting_scheme_delete,
     weighting_scheme_get,
@@ -97,13 +99,16 @@ def survey_weighting(request: HttpRequest, survey_id: int) -> HttpResponse:
             return redirect("survey-weighting", survey_id=survey.id)
     if form.errors:
         status = 422
+    labels = weighting_category_labels(survey=survey)
     return render(request, "heed/surveys/weighting.html", {
-        "survey": survey, "form": form, "schemes": [_row(s) for s in schemes], "variables": list(WEIGHTING_VARIABLES),
+        "survey": survey, "form": form, "schemes": [_row(s, labels) for s in schemes],
+        "variables": list(WEIGHTING_VARIABLES),
     }, status=status)  # fmt: skip
 
 
-def _row(scheme: WeightingScheme) -> dict:
-    """A scheme with its diagnostics read defensively: a failed or old scheme lacks most of them."""
+def _row(scheme: WeightingScheme, labels: dict[str, dict[str, str]]) -> dict:
+    """A scheme with its diagnostics read defensively: a failed or old scheme lacks most of them. Categories
+    without a target are shown by their labels (answer options, channels, languages, units), never their keys."""
     d = scheme.diagnostics if isinstance(scheme.diagnostics, dict) else {}
     unmatched = d.get("unmatched") if isinstance(d.get("unmatched"), dict) else {}
     categories = unmatched.get("categories") if isinstance(unmatched.get("categories"), dict) else {}
@@ -112,8 +117,8 @@ def _row(scheme: WeightingScheme) -> dict:
         "unmatched_policy": scheme.get_unmatched_display(),
         "unmatched_respondents": unmatched.get("respondents", 0),
         "unmatched_categories": [
-            (variable, ", ".join(f"{c} ({n})" for c, n in cats.items())) for variable, cats in categories.items()
-            if isinstance(cats, dict)
+            (variable, ", ".join(f"{category_label(labels, variable, c)} ({n})" for c, n in cats.items()))
+            for variable, cats in categories.items() if isinstance(cats, dict)
         ],
     }  # fmt: skip
 
