@@ -53,6 +53,24 @@ def _tasks_run_eagerly(request):
     app.conf.task_always_eager = saved
 
 
+def suppression_off(monkeypatch) -> None:
+    """The arithmetic of small hand-computed groups, read through the API with the small-sample policy's
+    suppression switched off (``suppress_below=0``); suppression itself: tests/api/test_suppressed_figures.py."""
+    from dataclasses import replace
+
+    from heed.analytics import selectors
+
+    figures = {
+        name: (replace(policy, suppress_below=0), digits) for name, (policy, digits) in selectors._FIGURES.items()
+    }
+    monkeypatch.setattr(selectors, "_FIGURES", figures)
+
+
+@pytest.fixture
+def unsuppressed(monkeypatch):
+    suppression_off(monkeypatch)
+
+
 @pytest.fixture
 def world(db) -> World:
     org = organisation_create(

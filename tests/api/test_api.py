@@ -96,20 +96,6 @@ def scored(world):
     return world
 
 
-@pytest.fixture
-def unsuppressed(monkeypatch):
-    """The arithmetic of small hand-computed groups, read through the API with the small-sample policy's
-    suppression switched off (``suppress_below=0``); suppression itself: tests/api/test_suppressed_figures.py."""
-    from dataclasses import replace
-
-    from heed.analytics import selectors
-
-    figures = {
-        name: (replace(policy, suppress_below=0), digits) for name, (policy, digits) in selectors._FIGURES.items()
-    }
-    monkeypatch.setattr(selectors, "_FIGURES", figures)
-
-
 def _scores(column: int, **where) -> list[int]:
     index = {"unit": 0, "channel": 1, "language": 2}
     return [row[column] for row in ROWS if all(row[index[k]] == v for k, v in where.items())]

@@ -98,7 +98,7 @@ def test_mismatched_scheme_is_refused_and_margins_with_other_work_end_to_end(liv
             page.wait_for_timeout(500)
             page.reload()
         expect(row).to_contain_text("Ready")
-        expect(row).to_contain_text("Gender: na (2), other (6)")
+        expect(row).to_contain_text("Gender: Prefer not to say (2), Other / prefer to self-describe (6)")
         expect(row).to_contain_text("8 respondents: kept at their share of the sample")
         page.screenshot(path=str(SCREENSHOTS / "weighting-diagnostics.png"), full_page=True)
 
@@ -106,7 +106,7 @@ def test_mismatched_scheme_is_refused_and_margins_with_other_work_end_to_end(liv
         page.get_by_label("Name", exact=True).fill("Bad ages")
         page.get_by_label("Margins (CSV)").fill("age_group,18-24,0.4\nage_group,25-34,0.4\nage_group,99+,0.2")
         page.get_by_role("button", name="Save and compute").click()
-        expect(page.locator("div.error[role=alert]")).to_contain_text("no category '99+'")
+        expect(page.locator("div.error[role=alert]")).to_contain_text("no category “99+”")
 
         page.goto(f"/surveys/{relationship.id}/weighting/")
         page.once("dialog", lambda dialog: dialog.accept())

@@ -11,7 +11,7 @@ from heed.responses.services import Submission, response_submit
 from heed.surveys.models import Survey, SurveyVersion
 from heed.surveys.selectors import version_definition
 from heed.surveys.services import question_add, survey_create, survey_publish
-from tests.conftest import api_client, login
+from tests.conftest import api_client, login, suppression_off
 
 SCORES = [10, 9, 9, 7, 3, None]  # 3 promoters, 1 detractor of 5 answered: NPS 40; one left it blank
 
@@ -86,7 +86,7 @@ def test_rederiving_touches_only_the_versions_responses(world, mis_tagged):
     assert list(other.values_list("nps_score", flat=True)) == [2]
 
 
-def test_the_builder_offers_the_correction_and_the_dashboard_follows(world, mis_tagged):
+def test_the_builder_offers_the_correction_and_the_dashboard_follows(world, mis_tagged, monkeypatch):
     survey, version = mis_tagged
     client = login(world.analyst)
     page = client.get(f"/surveys/{survey.id}/edit/").content.decode()
@@ -98,7 +98,10 @@ def test_the_builder_offers_the_correction_and_the_dashboard_follows(world, mis_
     assert done.status_code == 302
     assert "Version 1: headline metrics saved; 6 responses recomputed." in client.get(done["Location"]).content.decode()
     after = client.get(f"/api/metrics?survey_id={survey.id}").json()["summary"]
-    assert after["nps"]["n"] == 5 and after["nps"]["value"] == pytest.approx(40.0)
+    assert after["nps"]["n"] == 5 and after["nps"]["reliability"] == "suppressed"  # n < 30: no value shown
+    suppression_off(monkeypatch)  # the value behind the suppression
+    after = client.get(f"/api/metrics?survey_id={survey.id}").json()["summary"]
+    assert after["nps"]["value"] == pytest.approx(40.0)
     assert client.post(f"/surveys/{survey.id}/versions/7/metrics/", {"nps": "recommend"}).status_code == 404
 
 
