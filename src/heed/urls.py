@@ -4,6 +4,12 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("heed.web.urls")),
+    # each domain app's pages (vertical slices); the paths are the same as before the move
+    path("", include("heed.accounts.urls")),
+    path("", include("heed.governance.urls")),
+    path("", include("heed.surveys.urls")),
+    path("", include("heed.distribution.urls")),
+    path("", include("heed.responses.urls")),
 ]
 
 handler403 = "heed.web.error_views.permission_denied"

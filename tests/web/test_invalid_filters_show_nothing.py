@@ -36,10 +36,10 @@ PAGES = {
         *BAD_DATES,
     ]),
     "/themes/": ("analyst", "heed/themes.html", [("discover", "xx"), ("discover", HUGE)]),
-    "/organisation/audit/": ("admin", "heed/org/audit.html", [
+    "/organisation/audit/": ("admin", "governance/audit.html", [
         ("action", "drop_tables"), ("target_type", "planet"), ("page", "0"), ("page", HUGE), *BAD_DATES,
     ]),
-    "/organisation/staff/": ("admin", "heed/org/staff.html", [("unit", "99999"), ("unit", "abc"), ("unit", HUGE)]),
+    "/organisation/staff/": ("admin", "accounts/staff.html", [("unit", "99999"), ("unit", "abc"), ("unit", HUGE)]),
 }  # fmt: skip
 CASES = [(path, name, value) for path, (_who, _template, bad) in PAGES.items() for name, value in bad]
 

@@ -3,7 +3,7 @@
 No server session exists until the respondent answers: a first visit only reads (the time the page
 was first shown travels in a signed hidden field), so 200 visits store no session rows. From the
 first answer on, progress lives in the session (answers so far, the version being answered, when it
-started). The response is stored only at the end through ``response_submit`` with a per-session
+started). The response is stored only at the end through ``respondent_response_submit`` with a per-session
 idempotency key, and the session then remembers that it finished: any later visit or post of any
 step of the same link or invitation (Back on the thank-you page and Submit, a re-POST of the last
 step) shows the thank-you page again instead of starting a second response. On the interviewer
@@ -17,13 +17,16 @@ showed; if the question is no longer on the path (or none is named) nothing is s
 question now at that step is shown again with ``step_changed`` (409). A step beyond the first
 required question without an answer (a link to ``?q=8``, a session that expired mid-survey) shows
 that question with ``answer_earlier_first``; an answer posted from such a page is kept.
+
+The database work (which link, whether it takes a response, which version, storing the response) is
+``heed.responses.respondent_flow``; this module is the HTTP and session side.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,9 +36,12 @@ from django.views.decorators.http import require_http_methods
 
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError
-from heed.distribution.models import Invitation, SurveyLink
-from heed.distribution.selectors import invitation_get_public, link_get_public
-from heed.responses.services import Submission, response_submit
+from heed.responses.respondent_flow import (
+    respondent_opening,
+    respondent_response_submit,
+    respondent_target_get,
+    respondent_version,
+)
 from heed.surveys.answering import (
     AnswerError,
     SubmissionError,
@@ -46,9 +52,12 @@ from heed.surveys.answering import (
 from heed.surveys.definition import QuestionDef, SurveyDefinition
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES, UI_STRINGS
 from heed.surveys.language import pick_language
-from heed.surveys.models import Survey, SurveyVersion
 from heed.surveys.numbers import format_localised_number
-from heed.surveys.selectors import survey_latest_version, version_definition
+from heed.surveys.selectors import version_definition
+
+if TYPE_CHECKING:
+    from heed.distribution.models import Invitation, SurveyLink
+    from heed.surveys.models import Survey, SurveyVersion
 
 
 def _strings(language: str) -> dict[str, str]:
@@ -56,15 +65,10 @@ def _strings(language: str) -> dict[str, str]:
 
 
 def _resolve(kind: str, token: str) -> tuple[SurveyLink, Invitation | None]:
-    if kind == "i":
-        invitation = invitation_get_public(token=token)
-        if invitation is None:
-            raise Http404
-        return invitation.link, invitation
-    link = link_get_public(token=token)
-    if link is None or not link.is_active:
+    target = respondent_target_get(kind=kind, token=token)
+    if target is None:
         raise Http404
-    return link, None
+    return target
 
 
 def _message(language: str, key: str, status: int, request: HttpRequest, survey: Survey) -> HttpResponse:
@@ -148,17 +152,14 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
             request.session.pop(_key(token), None)
             return redirect(request.path)
         return redirect("respond-thanks", kind=kind, token=token)
-    version = survey_latest_version(survey=survey)
-    fallback = survey.default_language
-    closed_unit = link.unit is not None and link.unit.is_closed  # a closed store takes no new responses
-    if survey.status != Survey.Status.PUBLISHED or version is None or closed_unit:
-        return _message(fallback, "survey_closed", 410, request, survey)
-    if invitation is not None and invitation.responded_at is not None:
-        return _message(invitation.language or fallback, "already_answered", 409, request, survey)
+    opening = respondent_opening(link=link, invitation=invitation)
+    if opening.refusal is not None or opening.latest is None:
+        key, refused = opening.refusal or ("survey_closed", 410)
+        language = (invitation.language if invitation and key == "already_answered" else "") or survey.default_language
+        return _message(language, key, refused, request, survey)
 
-    state = _state(request, token, version, invitation)
-    if state["version_id"] != version.id:
-        version = SurveyVersion.objects.filter(pk=state["version_id"], survey=survey).first() or version
+    state = _state(request, token, opening.latest, invitation)
+    version = respondent_version(latest=opening.latest, version_id=state["version_id"])
     definition: SurveyDefinition = version_definition(version)
     language = pick_language(
         offered=definition.languages,
@@ -241,7 +242,7 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
         "brand": survey.organisation.brand,
         "started": signing.dumps(state["started_at"], salt=_STARTED_SALT),
     }
-    return render(request, "heed/respond/question.html", context, status=status)
+    return render(request, "responses/question.html", context, status=status)
 
 
 def _finish(
@@ -254,20 +255,10 @@ def _finish(
     state: dict,
     language: str,
 ) -> HttpResponse:
-    submission = Submission(
-        survey=survey,
-        version=version,
-        language=language,
-        channel=link.channel,
-        link=link,
-        invitation=invitation,
-        unit=link.unit,
-        touchpoint=link.touchpoint,
-        client_key=state["client_key"],
-        started_at=dt.datetime.fromisoformat(state["started_at"]),
-    )
     try:
-        response_submit(submission=submission, raw_answers=state["answers"])
+        respondent_response_submit(link=link, invitation=invitation, version=version, language=language,
+                                   answers=state["answers"], client_key=state["client_key"],
+                                   started_at=dt.datetime.fromisoformat(state["started_at"]))  # fmt: skip
     except SubmissionError as exc:
         # Never drop what the respondent gave: keep the answers and show the first question to fix.
         shown = visible_questions(version_definition(version), state["answers"])
@@ -289,7 +280,7 @@ def thanks(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     strings = _strings(language)
     return render(
         request,
-        "heed/respond/thanks.html",
+        "responses/thanks.html",
         {
             "strings": strings,
             "language": language,

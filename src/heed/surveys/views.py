@@ -1,24 +1,23 @@
-"""Analyst pages for surveys: list, create (blank or template), builder, preview, publish, links, QR."""
+"""Analyst pages for surveys: list, create (blank or template), builder, preview, publish.
+
+The links of a survey (and their QR codes) are distribution's pages (``heed.distribution.views``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from heed.accounts.models import User
 from heed.accounts.permissions import can_design_surveys
-from heed.accounts.selectors import open_unit_list, unit_get
 from heed.core.errors import ApplicationError
-from heed.distribution.qr import qr_png, qr_svg
-from heed.distribution.selectors import link_get, link_list
-from heed.distribution.services import link_create, link_ensure_default, link_public_url
+from heed.distribution.publishing import survey_publish_shared
 from heed.responses.headlines import version_metrics_correct
 from heed.surveys.answering import visible_questions
 from heed.surveys.definition import METRICS
+from heed.surveys.forms import QuestionForm, SurveyCreateForm, SurveySettingsForm
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES, UI_STRINGS
 from heed.surveys.models import Question, Survey
 from heed.surveys.publish_checks import METRIC_NAMES
@@ -31,13 +30,14 @@ from heed.surveys.services import (
     question_update,
     survey_create,
     survey_definition_build,
-    survey_publish,
     survey_publish_check,
     survey_update,
 )
 from heed.surveys.templates_library import TEMPLATES
 from heed.web.access import role_required
-from heed.web.forms import LinkForm, QuestionForm, SurveyCreateForm, SurveySettingsForm
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 designer_required = role_required(can_design_surveys)
 
@@ -63,7 +63,7 @@ def _question(survey: Survey, question_id: int | str) -> Question:
 def surveys(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     rows = survey_list(organisation=user.organisation)
-    return render(request, "heed/surveys/list.html", {"rows": rows, "templates": TEMPLATES.values()})
+    return render(request, "surveys/list.html", {"rows": rows, "templates": TEMPLATES.values()})
 
 
 @designer_required
@@ -90,7 +90,7 @@ def survey_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             return redirect("survey-edit", survey_id=survey.id)
-    return render(request, "heed/surveys/new.html", {"form": form}, status=422 if form.errors else 200)
+    return render(request, "surveys/new.html", {"form": form}, status=422 if form.errors else 200)
 
 
 def _question_form(survey: Survey, data=None, initial=None) -> QuestionForm:
@@ -142,7 +142,7 @@ def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
         "version": survey_latest_version(survey=survey),
         "version_metrics": _version_metric_rows(survey),
     }
-    return render(request, "heed/surveys/edit.html", context, status=status)
+    return render(request, "surveys/edit.html", context, status=status)
 
 
 def _version_metric_rows(survey: Survey) -> list[dict[str, Any]]:
@@ -224,15 +224,14 @@ def question_action(request: HttpRequest, survey_id: int, question_id: int) -> H
 def survey_publish_view(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = _survey(request, survey_id)
     try:
-        version = survey_publish(survey=survey, actor=request.user)  # type: ignore[arg-type]
+        publication = survey_publish_shared(survey=survey, actor=request.user)
     except SurveyNotReadyError:
         messages.error(request, "Not published: fix the problems listed under “Not ready to publish”.")
         return redirect("survey-edit", survey_id=survey.id)
     except ApplicationError as exc:
         messages.error(request, f"Not published: {exc.message}")
         return redirect("survey-edit", survey_id=survey.id)
-    messages.success(request, f"Published version {version.number}.")
-    link_ensure_default(survey=survey)
+    messages.success(request, f"Published version {publication.version.number}.")
     return redirect("survey-links", survey_id=survey.id)
 
 
@@ -253,7 +252,7 @@ def survey_preview(request: HttpRequest, survey_id: int) -> HttpResponse:
         )
     return render(
         request,
-        "heed/surveys/preview.html",
+        "surveys/preview.html",
         {
             "survey": survey,
             "items": items,
@@ -264,55 +263,3 @@ def survey_preview(request: HttpRequest, survey_id: int) -> HttpResponse:
             "always_shown": len(visible_questions(definition, {})),
         },
     )
-
-
-@designer_required
-def survey_links(request: HttpRequest, survey_id: int) -> HttpResponse:
-    survey = _survey(request, survey_id)
-    user: User = request.user  # type: ignore[assignment]
-    form = LinkForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        unit = unit_get(user=user, unit_id=form.cleaned_data["unit"]) if form.cleaned_data["unit"] else None
-        if form.cleaned_data["unit"] and unit is None:
-            form.add_error("unit", "No such unit (or it is outside your scope).")
-        else:
-            try:
-                link_create(
-                    survey=survey,
-                    channel=form.cleaned_data["channel"],
-                    unit=unit,
-                    touchpoint=form.cleaned_data["touchpoint"],
-                    name=form.cleaned_data["name"],
-                )
-            except ApplicationError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, "Link created.")
-            return redirect("survey-links", survey_id=survey.id)
-    links = [(link, link_public_url(link)) for link in link_list(organisation=user.organisation, survey_id=survey.id)]
-    return render(
-        request,
-        "heed/surveys/links.html",
-        {
-            "survey": survey,
-            "links": links,
-            "form": form,
-            "units": open_unit_list(user=user),  # closed units take no new links
-            "version": survey_latest_version(survey=survey),
-        },
-        status=422 if form.errors else 200,
-    )
-
-
-@designer_required
-def link_qr(request: HttpRequest, link_id: int | str, fmt: str) -> HttpResponse:
-    """The link's QR code as PNG or SVG (the URL admits only those two; any other extension is a 404)."""
-    link = link_get(organisation=request.user.organisation, link_id=int(link_id))  # type: ignore[union-attr]
-    if link is None or fmt not in ("png", "svg"):
-        raise Http404
-    url = link_public_url(link)
-    if fmt == "svg":
-        return HttpResponse(qr_svg(url), content_type="image/svg+xml")
-    response = HttpResponse(qr_png(url), content_type="image/png")
-    response["Content-Disposition"] = f'inline; filename="heed-{link.token}.png"'
-    return response

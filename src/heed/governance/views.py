@@ -6,12 +6,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from heed.accounts.permissions import can_manage_organisation
+from heed.governance.forms import AuditFilterForm
 from heed.governance.selectors import audit_actor_names, audit_event_list
+from heed.web.access import role_required
 from heed.web.filter_errors import filter_error_page
-from heed.web.org_forms import AuditFilterForm
-from heed.web.org_user_views import admin_only
 
 PAGE_SIZE = 50
+admin_only = role_required(can_manage_organisation)
 
 
 @admin_only
@@ -26,4 +28,4 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {"form": form, "page": page, "actors": audit_actor_names(user=request.user),  # type: ignore[arg-type]
                "query": query.urlencode()}  # fmt: skip
-    return render(request, "heed/org/audit.html", context)
+    return render(request, "governance/audit.html", context)

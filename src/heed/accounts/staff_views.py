@@ -1,6 +1,11 @@
-"""Organisation pages for admins: the staff list of each unit, whose names the comment analysis looks for."""
+"""Organisation pages for admins: the staff list of each unit, whose names the comment analysis looks for.
+
+The staff members are stored by textanalytics (which finds them in comments); these pages reach it through
+its selectors and services only."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
@@ -8,15 +13,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from heed.accounts.forms import StaffForm
 from heed.accounts.models import User
 from heed.accounts.selectors import open_unit_list, unit_list
+from heed.accounts.user_views import admin_only
 from heed.core.errors import ApplicationError
-from heed.textanalytics.models import StaffMember
 from heed.textanalytics.selectors import staff_get, staff_list
 from heed.textanalytics.services import staff_add, staff_set_active, staff_update
 from heed.web.filter_errors import filter_error_page
-from heed.web.org_forms import StaffForm
-from heed.web.org_user_views import admin_only
+
+if TYPE_CHECKING:
+    from heed.textanalytics.models import StaffMember
 
 
 class StaffFilterForm(forms.Form):
@@ -56,7 +63,7 @@ def staff(request: HttpRequest) -> HttpResponse:
         form = StaffForm(units=open_unit_list(user=admin), initial={"unit": unit_id})
     context = {"members": staff_list(user=admin, unit_id=unit_id), "form": form, "units": unit_list(user=admin),
                "unit_id": unit_id}  # fmt: skip
-    return render(request, "heed/org/staff.html", context, status=status)
+    return render(request, "accounts/staff.html", context, status=status)
 
 
 def _managed_member(request: HttpRequest, staff_id: int) -> StaffMember:
@@ -90,7 +97,7 @@ def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
                    "aliases": ", ".join(member.aliases)}  # fmt: skip
         form = StaffForm(initial=initial, units=units)
         status = 200
-    return render(request, "heed/org/staff_edit.html", {"member": member, "form": form}, status=status)
+    return render(request, "accounts/staff_edit.html", {"member": member, "form": form}, status=status)
 
 
 @admin_only

@@ -7,12 +7,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from heed.accounts.forms import UnitCreateForm, UnitEditForm
 from heed.accounts.models import Unit, User
 from heed.accounts.selectors import open_unit_list, unit_get, unit_list
 from heed.accounts.services import unit_create, unit_set_closed, unit_update
+from heed.accounts.user_views import admin_only
 from heed.core.errors import ApplicationError
-from heed.web.org_forms import UnitCreateForm, UnitEditForm
-from heed.web.org_user_views import admin_only
 
 
 def _regions(user: User):
@@ -57,7 +57,7 @@ def units(request: HttpRequest) -> HttpResponse:
     else:
         form = UnitCreateForm(parents=_regions(admin))
     rows = _tree(list(unit_list(user=admin)))
-    return render(request, "heed/org/units.html", {"rows": rows, "form": form}, status=status)
+    return render(request, "accounts/units.html", {"rows": rows, "form": form}, status=status)
 
 
 def _managed_unit(request: HttpRequest, unit_id: int) -> Unit:
@@ -87,7 +87,7 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
     else:
         form = UnitEditForm(initial={"name": unit.name, "parent": unit.parent_id}, parents=parents)
         status = 200
-    return render(request, "heed/org/unit_edit.html", {"unit": unit, "form": form}, status=status)
+    return render(request, "accounts/unit_edit.html", {"unit": unit, "form": form}, status=status)
 
 
 @admin_only

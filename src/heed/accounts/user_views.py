@@ -10,13 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from heed.accounts.forms import UserEditForm, UserInviteForm
 from heed.accounts.models import User
 from heed.accounts.permissions import can_manage_organisation
 from heed.accounts.selectors import locked_usernames, open_unit_list, organisation_user_get, organisation_user_list
 from heed.accounts.services import user_invite, user_login_unlock, user_set_active, user_update
 from heed.core.errors import ApplicationError
 from heed.web.access import role_required
-from heed.web.org_forms import UserEditForm, UserInviteForm
 
 admin_only = role_required(can_manage_organisation)
 _INVITE_LINK = "heed_invite_link"
@@ -28,7 +28,7 @@ def _users_page(request: HttpRequest, form: UserInviteForm, status: int = 200) -
     locked = locked_usernames(usernames=[u.username for u in users])
     invite = request.session.pop(_INVITE_LINK, None) if request.method == "GET" else None
     context = {"users": users, "locked": locked, "form": form, "invite": invite}
-    return render(request, "heed/org/users.html", context, status=status)
+    return render(request, "accounts/users.html", context, status=status)
 
 
 @admin_only
@@ -81,7 +81,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
         form = UserEditForm(initial={"role": user.role, "units": list(user.units.all())}, units=units.distinct())
         status = 200
     locked = user.username in locked_usernames(usernames=[user.username])
-    return render(request, "heed/org/user_edit.html", {"member": user, "form": form, "locked": locked}, status=status)
+    return render(request, "accounts/user_edit.html", {"member": user, "form": form, "locked": locked}, status=status)
 
 
 @admin_only

@@ -32,7 +32,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         return redirect("tokens")
     new_key = request.session.pop(_NEW_KEY, None)
     rows = api_token_list(user=request.user)  # type: ignore[arg-type]
-    response = render(request, "heed/tokens.html", {"tokens": rows, "new_key": new_key})
+    response = render(request, "accounts/tokens.html", {"tokens": rows, "new_key": new_key})
     if new_key:
         response["Cache-Control"] = "no-store"  # the key must not come back from the browser's cache
     return response

@@ -1,0 +1,16 @@
+"""Pages of surveys: list, new, builder, settings, questions, publish, metric mapping of versions, preview."""
+
+from django.urls import path
+
+from heed.surveys import views
+
+urlpatterns = [
+    path("surveys/", views.surveys, name="surveys"),
+    path("surveys/new/", views.survey_new, name="survey-new"),
+    path("surveys/<int:survey_id>/edit/", views.survey_edit, name="survey-edit"),
+    path("surveys/<int:survey_id>/settings/", views.survey_settings, name="survey-settings"),
+    path("surveys/<int:survey_id>/questions/<int:question_id>/", views.question_action, name="question-action"),
+    path("surveys/<int:survey_id>/publish/", views.survey_publish_view, name="survey-publish"),
+    path("surveys/<int:survey_id>/versions/<int:number>/metrics/", views.version_metrics, name="version-metrics"),
+    path("surveys/<int:survey_id>/preview/", views.survey_preview, name="survey-preview"),
+]
