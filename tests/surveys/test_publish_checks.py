@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
+from heed.distribution.models import SurveyLink
 from heed.responses.models import Response
 from heed.responses.services import Submission, response_submit
 from heed.surveys.models import Question, Survey, SurveyVersion
@@ -196,7 +198,10 @@ def test_the_api_publishes_and_lists_problems(world):
     Question.objects.filter(survey=survey).update(texts={"en": "Recommend?", "it": "Consiglieresti?"})
     published = client.post(f"/api/surveys/{survey.id}/publish")
     assert published.status_code == 201
-    assert published.json() == {"survey_id": survey.id, "version": 1, "warnings": []}
+    link = SurveyLink.objects.get(survey=survey)  # publishing made the survey's default web link, as the page does
+    assert published.json() == {"survey_id": survey.id, "version": 1, "link_id": link.id,
+                                "link_url": f"{settings.BASE_URL}/s/{link.token}/", "warnings": []}  # fmt: skip
+    assert link.channel == "web" and link.unit_id is None
     again = client.post(f"/api/surveys/{survey.id}/publish")
     assert again.status_code == 409 and again.json()["code"] == "unchanged"
     assert api_client(world.manager_a).post(f"/api/surveys/{survey.id}/publish").status_code == 403

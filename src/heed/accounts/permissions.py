@@ -8,6 +8,12 @@ from heed.core.errors import PermissionDeniedError
 _DESIGNERS = {Role.ADMIN, Role.ANALYST}
 _VIEWERS = {Role.ADMIN, Role.ANALYST, Role.UNIT_MANAGER}
 _SUBMITTERS = {Role.ADMIN, Role.ANALYST, Role.UNIT_MANAGER, Role.INTERVIEWER, Role.AGENT}
+_UNSCOPED = {Role.ADMIN, Role.ANALYST}  # every other role sees (and answers for) only its units and those below
+
+
+def role_is_unit_scoped(role: str) -> bool:
+    """True for the roles limited to their units (unit manager, interviewer, agent)."""
+    return role not in _UNSCOPED
 
 
 def can_design_surveys(user: User) -> bool:

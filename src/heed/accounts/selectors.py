@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from heed.accounts.models import ApiToken, Organisation, Role, Unit, User
-
-_UNSCOPED_ROLES = {Role.ADMIN, Role.ANALYST}
+from heed.accounts.models import ApiToken, Organisation, Unit, User
+from heed.accounts.permissions import role_is_unit_scoped
 
 
 def unit_descendant_ids(*, organisation: Organisation, root_ids: set[int]) -> set[int]:
@@ -26,7 +25,7 @@ def unit_ids_visible_to(user: User) -> set[int] | None:
     """Unit ids whose data ``user`` may see; ``None`` means every unit of the organisation.
 
     Worked out once per user object (one request, one task) and kept on it: a dashboard asks many times."""
-    if user.role in _UNSCOPED_ROLES:
+    if not role_is_unit_scoped(user.role):
         return None
     cached = getattr(user, "_heed_visible_units", None)
     if cached is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from heed.accounts.models import ApiToken, Organisation, Role, Unit, User
+from heed.accounts.permissions import role_is_unit_scoped
 from heed.core.errors import ApplicationError, ConflictError
 from heed.governance.services import audit_record
 
@@ -164,13 +166,12 @@ def user_create(
     last_name: str = "",
     actor: User | None = None,
 ) -> User:
-    """Create a user of ``organisation`` (no password: unusable until set). Raises ApplicationError for an
-    unknown role, a unit manager without units, a unit of another organisation; ConflictError
-    ``username_taken`` for a username already used in any case (the unique constraint on the lower-cased
-    username decides between concurrent requests). Recorded in the audit log ("user.invited" when an
-    ``actor`` made it, else "user.created")."""
+    """Create a user of ``organisation`` (no password: unusable until set). Raises ApplicationError for a
+    broken scope rule (``user_scope_check``); ConflictError ``username_taken`` for a username already used in
+    any case (the unique constraint on the lower-cased username decides between concurrent requests).
+    Recorded in the audit log ("user.invited" when an ``actor`` made it, else "user.created")."""
     units = units or []
-    _check_role_units(organisation=organisation, role=role, units=units)
+    user_scope_check(organisation=organisation, role=role, units=units)
     username = username.strip()
     if not username:
         raise ApplicationError("A user needs a username.")
@@ -205,13 +206,23 @@ def _check_username_free(username: str) -> None:
         raise ConflictError(f"The username {username} is taken.", code="username_taken")
 
 
-def _check_role_units(*, organisation: Organisation, role: str, units: list[Unit]) -> None:
+def user_scope_check(*, organisation: Organisation, role: str, units: list[Unit], kept: Iterable[Unit] = ()) -> None:
+    """The scope rule of a user's role and units, for every page and API call that sets them.
+
+    Raises ApplicationError: ``unknown_role``; ``units_required`` when a unit-scoped role (unit manager,
+    interviewer, agent: they see and answer only for their units and those below) gets no unit;
+    ``unit_other_organisation`` for a unit of another organisation; ``unit_closed`` for a closed unit
+    newly given (a closed unit in ``kept``, the user's current units, may stay)."""
     if role not in Role.values:
-        raise ApplicationError(f"Unknown role {role!r}.")
-    if role == Role.UNIT_MANAGER and not units:
-        raise ApplicationError("A unit manager needs at least one unit.")
+        raise ApplicationError(f"Unknown role {role!r}.", code="unknown_role")
+    if role_is_unit_scoped(role) and not units:
+        raise ApplicationError(f"A {Role(role).label.lower()} needs at least one unit.", code="units_required")
     if any(unit.organisation_id != organisation.id for unit in units):
-        raise ApplicationError("A unit belongs to another organisation.")
+        raise ApplicationError("A unit belongs to another organisation.", code="unit_other_organisation")
+    kept_ids = {unit.id for unit in kept}
+    for unit in units:
+        if unit.is_closed and unit.id not in kept_ids:
+            raise ApplicationError(f"{unit} is closed: it takes no new users.", code="unit_closed")
 
 
 def user_snapshot(user: User) -> dict[str, Any]:
@@ -246,8 +257,8 @@ def user_invite(
     """Create a user in ``actor``'s organisation without a password and return it with a one-time
     set-password link (shown once to the admin; e-mailed after commit when SMTP is configured).
 
-    Raises ApplicationError for an unknown role, a unit manager without units, a unit of another
-    organisation; ConflictError for a taken username. Recorded in the audit log."""
+    Raises ApplicationError for a broken scope rule (``user_scope_check``); ConflictError for a taken
+    username. Recorded in the audit log."""
     assert actor.organisation is not None
     user = user_create(organisation=actor.organisation, username=username, password=None, role=role, email=email,
                        units=units, first_name=first_name.strip(), last_name=last_name.strip(),
@@ -288,7 +299,7 @@ def _other_active_admins(user: User) -> bool:
 def user_update(*, actor: User, user: User, role: str, units: list[Unit]) -> User:
     """Change a user's role and units. Raises ApplicationError for the rules of ``user_create`` and when
     it would leave the organisation without an active admin. Recorded in the audit log."""
-    _check_role_units(organisation=user.organisation, role=role, units=units)
+    user_scope_check(organisation=user.organisation, role=role, units=units, kept=user.units.all())
     if user.role == Role.ADMIN and role != Role.ADMIN and not _other_active_admins(user):
         raise ApplicationError("The organisation needs at least one active administrator.", code="last_admin")
     before = user_snapshot(user)

@@ -215,6 +215,11 @@ class HeedAPI(NinjaAPI):
                 error.update(loc=tuple(error["loc"])[:2], msg=_repeated_message(values), type="repeated_parameter")
         return exc
 
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        """The handler's name (``surveys_list``), not its module path: an endpoint keeps its operationId when
+        its code moves to another app's router. Names are unique across the API (checked by a test)."""
+        return operation.view_func.__name__
+
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         return document_edge_responses(schema)

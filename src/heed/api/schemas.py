@@ -1,100 +1,11 @@
-"""API input and output shapes."""
+"""API shapes shared by every router (``ErrorOut``) and, until their apps own them, the analytics and text
+analytics shapes. Each app's own shapes live in its ``api.py`` or ``schemas.py``."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import StringConstraints
-
-from heed.core.bounds import BoundedMoment, DbId
-from heed.core.channels import ChannelName
-from heed.surveys.language import LanguageCode
-
-
-class SurveySummaryOut(Schema):
-    id: int
-    title: str
-    status: str
-    default_language: str
-    languages: list[str]
-    latest_version: int | None
-
-
-class SurveyDetailOut(SurveySummaryOut):
-    definition: dict[str, Any] | None
-
-
-class ResponseIn(Schema):
-    survey_id: DbId
-    answers: dict[Annotated[str, StringConstraints(max_length=100)], Any] = Field(
-        max_length=500,
-        description="question key -> answer. Ratings and numbers: a JSON number, or a string of plain digits with "
-        'optional sign and \'.\' decimals ("12000", "12.5"; "12,000" is refused as ambiguous); booleans are '
-        "not numbers. Text: a string. Single choice, age group, gender, region: one option value (string). "
-        'Multiple choice: a list of option values. Date: "YYYY-MM-DD".',
-    )
-    language: LanguageCode | None = Field(None, description="defaults to the survey's default language")
-    channel: ChannelName = "api"
-    unit_id: DbId | None = None
-    touchpoint: str = Field("", max_length=60)
-    client_key: str | None = Field(None, max_length=100, description="idempotency key; resubmits never duplicate")
-    started_at: BoundedMoment | None = None
-    submitted_at: BoundedMoment | None = Field(
-        None, description="when the respondent submitted; defaults to now (from 2000-01-01 on, not in the future)"
-    )
-
-
-class AnnotationOut(Schema):
-    language: str = Field(description="detected language, or 'unknown'")
-    sentiment: str
-    sentiment_score: float
-    themes: list[str]
-    model_version: str
-
-
-class AnswerOut(Schema):
-    question_key: str
-    question_type: str
-    value: Any = Field(description="for open text: as written, or with personal data masked for roles without access")
-    annotation: AnnotationOut | None = None
-
-
-class ResponseOut(Schema):
-    id: int
-    survey_id: int
-    version: int
-    unit_id: int | None
-    channel: str
-    language: str
-    touchpoint: str
-    client_key: str | None
-    started_at: dt.datetime | None
-    submitted_at: dt.datetime
-    duration_seconds: int | None
-    nps_score: int | None
-    csat_score: int | None
-    ces_score: int | None
-    answers: list[AnswerOut]
-
-    @staticmethod
-    def resolve_version(obj: Any) -> int:
-        return obj.version.number
-
-    @staticmethod
-    def resolve_answers(obj: Any, context: Any) -> list[dict[str, Any]]:
-        from heed.textanalytics.selectors import annotation_dict, comment_text
-
-        user = context["request"].auth
-        return [
-            {
-                "question_key": a.question_key, "question_type": a.question_type,
-                "value": comment_text(user, a) if a.question_type == "text" else a.value,
-                "annotation": annotation_dict(a),
-            }
-            for a in obj.answers.all()
-        ]  # fmt: skip
 
 
 class ErrorOut(Schema):
@@ -107,34 +18,6 @@ class ErrorOut(Schema):
     )
     field: str | None = Field(None, description="control_characters: where the character was (query.x, body.a.b)")
     limit_bytes: int | None = Field(None, description="payload_too_large: the largest body accepted, in bytes")
-
-
-class ConflictOut(ErrorOut):
-    response_id: int | None = Field(
-        None, description="client_key_conflict: the response already stored under this client_key"
-    )
-
-
-class ResponseBatchIn(Schema):
-    items: list[ResponseIn] = Field(min_length=1, max_length=500, description="1 to 500 responses")
-
-
-class ResponseBatchItemOut(Schema):
-    index: int = Field(description="position of the item in the request (from 0)")
-    status: str = Field(description="created, replayed (same client_key and content), conflict or invalid")
-    response_id: int | None = Field(description="the stored response (created or replayed; for client_key_conflict "
-                                    "the response already stored under the key)")  # fmt: skip
-    code: str | None = Field(None, description="error code for conflict and invalid items")
-    detail: str | None = Field(None, description="error message for conflict and invalid items")
-    errors: dict[str, str] | None = Field(None, description="question key -> message, for invalid answers")
-
-
-class ResponseBatchOut(Schema):
-    created: int
-    replayed: int
-    conflict: int
-    invalid: int
-    items: list[ResponseBatchItemOut]
 
 
 RELIABILITY = (

@@ -1,24 +1,43 @@
-"""Publishing a survey and correcting a published version's headline metrics, over the API.
+"""The surveys' API router (mounted at ``/api/surveys`` by ``heed.api.api``): list and read surveys, publish
+a draft, correct a published version's headline metrics.
 
-Mounted under ``/api/surveys`` by ``heed.api.api``. Both endpoints call the same services as the
-builder page (``survey_publish``, ``version_metrics_correct``) and need a role that designs surveys.
-"""
+Publishing calls the same service as the builder page (``distribution.publishing.survey_publish_shared``:
+the new version and the survey's default link); the metric mapping calls ``version_metrics_correct``, as
+the builder's panel does. Writing needs a role that designs surveys."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from heed.accounts import permissions
 from heed.api.schemas import ErrorOut
+from heed.core.bounds import DbId
 from heed.core.errors import NotFoundError
-from heed.distribution.services import link_ensure_default
+from heed.distribution.publishing import survey_publish_shared
+from heed.distribution.services import link_public_url
 from heed.responses.headlines import version_metrics_correct
-from heed.surveys.models import Survey
-from heed.surveys.selectors import survey_get, version_definition
-from heed.surveys.services import survey_publish, survey_publish_check
+from heed.surveys.selectors import survey_get, survey_latest_version, survey_list, version_definition
+
+if TYPE_CHECKING:
+    from heed.surveys.models import Survey
 
 router = Router(tags=["surveys"])
+
+
+class SurveySummaryOut(Schema):
+    id: int
+    title: str
+    status: str
+    default_language: str
+    languages: list[str]
+    latest_version: int | None
+
+
+class SurveyDetailOut(SurveySummaryOut):
+    definition: dict[str, Any] | None
 
 
 class ProblemOut(Schema):
@@ -30,6 +49,8 @@ class ProblemOut(Schema):
 class PublishedOut(Schema):
     survey_id: int
     version: int = Field(description="number of the version just frozen")
+    link_id: int = Field(description="the survey's link to share: its first one, a web link made now if it had none")
+    link_url: str = Field(description="public address of that link")
     warnings: list[ProblemOut] = Field(description="advice that did not block publishing")
 
 
@@ -57,6 +78,34 @@ class MetricMappingOut(Schema):
     responses_recomputed: int
 
 
+def _survey_out(survey: Survey, *, with_definition: bool = False) -> dict:
+    out = {
+        "id": survey.id,
+        "title": survey.title,
+        "status": survey.status,
+        "default_language": survey.default_language,
+        "languages": survey.languages,
+        "latest_version": survey.latest_version_number,  # type: ignore[attr-defined]  # annotated by survey_list
+    }
+    if with_definition:
+        version = survey_latest_version(survey=survey)
+        out["definition"] = version.definition if version else None
+    return out
+
+
+@router.get("", response=list[SurveySummaryOut])
+def surveys_list(request: HttpRequest):
+    return [_survey_out(s) for s in survey_list(organisation=request.auth.organisation)]  # type: ignore[attr-defined]
+
+
+@router.get("/{survey_id}", response={200: SurveyDetailOut, 404: ErrorOut})
+def surveys_get(request: HttpRequest, survey_id: DbId):
+    survey = survey_get(organisation=request.auth.organisation, survey_id=survey_id)  # type: ignore[attr-defined]
+    if survey is None:
+        raise NotFoundError("No such survey.")
+    return _survey_out(survey, with_definition=True)
+
+
 def _designed_survey(request: HttpRequest, survey_id: int) -> Survey:
     user = request.auth  # type: ignore[attr-defined]
     permissions.require(permissions.can_design_surveys(user))
@@ -71,7 +120,8 @@ def _designed_survey(request: HttpRequest, survey_id: int) -> Survey:
     response={201: PublishedOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: NotReadyOut},
 )
 def survey_publish_endpoint(request: HttpRequest, survey_id: int):
-    """Check the draft and freeze it into a new version (as the builder's Publish button does).
+    """Check the draft and freeze it into a new version (as the builder's Publish button does); a survey
+    without a link gets a web link, named in the answer with the link to share.
 
     422 ``survey_not_ready`` lists every blocking problem (missing text in an enabled language, skip
     logic pointing at a later, the same or a missing question, a rating without an answerable scale,
@@ -79,10 +129,11 @@ def survey_publish_endpoint(request: HttpRequest, survey_id: int):
     the draft equals the latest version.
     """
     survey = _designed_survey(request, survey_id)
-    version = survey_publish(survey=survey, actor=request.auth)  # type: ignore[attr-defined]
-    link_ensure_default(survey=survey)
-    warnings = [p.as_dict() for p in survey_publish_check(survey=survey) if not p.blocking]
-    return Status(201, {"survey_id": survey.id, "version": version.number, "warnings": warnings})
+    publication = survey_publish_shared(survey=survey, actor=request.auth)  # type: ignore[attr-defined]
+    return Status(201, {
+        "survey_id": survey.id, "version": publication.version.number, "link_id": publication.link.id,
+        "link_url": link_public_url(publication.link), "warnings": [p.as_dict() for p in publication.warnings],
+    })  # fmt: skip
 
 
 @router.post(
