@@ -30,6 +30,7 @@ serve: install
 test: install
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check --quiet src tests
+	$(BIN)/lint-imports
 	$(BIN)/heed makemigrations --check --dry-run >/dev/null
 	HEED_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)
 

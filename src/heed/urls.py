@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from heed.api.api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("heed.web.urls")),
@@ -10,6 +12,7 @@ urlpatterns = [
     path("", include("heed.surveys.urls")),
     path("", include("heed.distribution.urls")),
     path("", include("heed.responses.urls")),
+    path("api/", api.urls),  # the NinjaAPI, which mounts each app's router
 ]
 
 handler403 = "heed.web.error_views.permission_denied"

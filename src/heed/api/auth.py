@@ -7,6 +7,7 @@ address gets 429 ``too_many_requests`` with ``Retry-After`` before any token is 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -14,9 +15,11 @@ from ninja.errors import Throttled
 from ninja.security import HttpBearer, django_auth
 from ninja.throttling import SimpleRateThrottle
 
-from heed.accounts.models import User
 from heed.accounts.services import api_token_authenticate
 from heed.core.client_ip import client_ip
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 
 class TokenFailureThrottle(SimpleRateThrottle):

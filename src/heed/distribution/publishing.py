@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from heed.distribution.models import SurveyLink
 from heed.distribution.services import link_ensure_default
-from heed.surveys.models import Survey, SurveyVersion
 from heed.surveys.publish_checks import PublishProblem
 from heed.surveys.services import survey_publish, survey_publish_check
+
+if TYPE_CHECKING:
+    from heed.surveys.models import Survey, SurveyVersion
 
 
 @dataclass(frozen=True)

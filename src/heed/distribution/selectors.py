@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
-from heed.accounts.models import Organisation
 from heed.distribution.models import Invitation, SurveyLink
+
+if TYPE_CHECKING:
+    from heed.accounts.models import Organisation
 
 
 def link_list(*, organisation: Organisation, survey_id: int | None = None) -> QuerySet[SurveyLink]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,12 +13,15 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from heed.accounts.models import Unit
 from heed.accounts.services import unit_require_open
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError, ConflictError
 from heed.distribution.models import Invitation, SurveyLink
-from heed.surveys.models import Survey
+from heed.surveys.services import survey_lock
+
+if TYPE_CHECKING:
+    from heed.accounts.models import Unit
+    from heed.surveys.models import Survey
 
 
 @transaction.atomic
@@ -38,7 +42,7 @@ def link_create(
         raise ApplicationError("The unit belongs to another organisation.")
     unit_require_open(unit)
     touchpoint = touchpoint.strip()[:60]
-    Survey.objects.select_for_update().filter(pk=survey.pk).first()  # one link creation per survey at a time
+    survey_lock(survey=survey)  # one link creation per survey at a time
     same = SurveyLink.objects.filter(survey=survey, channel=channel, unit=unit, touchpoint__iexact=touchpoint,
                                      is_active=True).first()  # fmt: skip
     if same is not None:
@@ -62,7 +66,7 @@ def link_create(
 @transaction.atomic
 def link_ensure_default(*, survey: Survey) -> SurveyLink:
     """A survey's first link: a plain web link, so a freshly published survey can be shared at once."""
-    Survey.objects.select_for_update().filter(pk=survey.pk).first()  # two publishes at once make one link
+    survey_lock(survey=survey)  # two publishes at once make one link
     existing = SurveyLink.objects.filter(survey=survey).order_by("created_at").first()
     return existing or link_create(survey=survey, name="Web link")
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from heed.accounts.models import User
 from heed.accounts.permissions import can_manage_organisation, require
 from heed.governance.models import AuditEvent
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 
 @dataclass(frozen=True)

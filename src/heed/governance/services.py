@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from heed.accounts.models import Organisation, User
 from heed.governance.actions import ACTIONS, TARGET_TYPES
 from heed.governance.models import AuditEvent
+
+if TYPE_CHECKING:
+    from heed.accounts.models import Organisation, User
 
 SYSTEM_ACTOR = "system"
 

@@ -10,6 +10,8 @@ daily rollups follow (``analytics.rollups``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models import IntegerField, OuterRef, Subquery
 from django.db.models.functions import Cast, TruncDate
@@ -17,9 +19,11 @@ from django.db.models.functions import Cast, TruncDate
 from heed.analytics.rollups import rollup_days_mark
 from heed.responses.models import Answer, Response
 from heed.surveys.definition import METRICS
-from heed.surveys.models import SurveyVersion
 from heed.surveys.selectors import version_definition
 from heed.surveys.services import version_metrics_set
+
+if TYPE_CHECKING:
+    from heed.surveys.models import SurveyVersion
 
 
 @transaction.atomic

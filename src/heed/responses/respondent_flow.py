@@ -1,5 +1,5 @@
 """The respondent pages' database work: may this link take a response now, which version is being
-answered, and storing the finished response. The pages (``respond_views``) keep only the HTTP and session
+answered, and storing the finished response. The pages (``responses.views``) keep only the HTTP and session
 side (steps, language, messages); every rule and read here is the one the pages follow.
 
 Links and invitations are distribution's (found by its public selectors); the response is stored by

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict
 
-from heed.accounts.models import User
 from heed.accounts.selectors import unit_descendant_ids, unit_get, unit_ids_visible_to
 from heed.core.bounds import BoundedDate, DbId, ShortText
 from heed.core.channels import ChannelName
@@ -16,6 +16,9 @@ from heed.core.errors import NotFoundError
 from heed.responses.models import Answer, Response
 from heed.surveys.language import LanguageCode
 from heed.surveys.selectors import survey_get
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 
 class ResponseFilters(BaseModel):

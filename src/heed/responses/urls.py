@@ -2,9 +2,9 @@
 
 from django.urls import re_path
 
-from heed.responses import respond_views
+from heed.responses import views
 
 urlpatterns = [
-    re_path(r"^(?P<kind>[si])/(?P<token>[\w-]{8,64})/$", respond_views.respond, name="respond"),
-    re_path(r"^(?P<kind>[si])/(?P<token>[\w-]{8,64})/thanks/$", respond_views.thanks, name="respond-thanks"),
+    re_path(r"^(?P<kind>[si])/(?P<token>[\w-]{8,64})/$", views.respond, name="respond"),
+    re_path(r"^(?P<kind>[si])/(?P<token>[\w-]{8,64})/thanks/$", views.thanks, name="respond-thanks"),
 ]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Max, QuerySet
 
-from heed.accounts.models import Organisation
 from heed.core.errors import NotFoundError
 from heed.surveys.definition import METRICS, QuestionDef, SurveyDefinition, meaning_difference, metric_question
 from heed.surveys.models import Survey, SurveyVersion
+
+if TYPE_CHECKING:
+    from heed.accounts.models import Organisation
 
 
 def survey_list(*, organisation: Organisation) -> QuerySet[Survey]:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
 from pydantic import ValidationError
 
-from heed.accounts.models import Organisation, User
 from heed.core.errors import ApplicationError, ConflictError
 from heed.core.labels import question_kind_phrase
 from heed.surveys.definition import (
@@ -24,6 +23,9 @@ from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.surveys.models import Question, Survey, SurveyVersion
 from heed.surveys.publish_checks import METRIC_NAMES, PublishProblem, publish_problems
 from heed.surveys.templates_library import TEMPLATES, default_options, template_questions
+
+if TYPE_CHECKING:
+    from heed.accounts.models import Organisation, User
 
 
 def _check_languages(languages: list[str], default_language: str) -> list[str]:
@@ -150,8 +152,14 @@ def _check_key_free(survey: Survey, key: str, exclude_id: int | None = None) -> 
         raise ConflictError(f"Another question already uses the key {clash.key!r}.", code="question_key_used")
 
 
-def _lock(survey: Survey) -> None:
+def survey_lock(*, survey: Survey) -> None:
+    """Lock ``survey``'s row until the end of the current transaction: one publish, question change or link
+    creation of a survey at a time (other apps call this instead of locking a model they do not own)."""
     Survey.objects.select_for_update().filter(pk=survey.pk).first()
+
+
+def _lock(survey: Survey) -> None:
+    survey_lock(survey=survey)
 
 
 def _check_skip_target(survey: Survey, fields: dict[str, Any], position: int | None) -> None:
@@ -247,7 +255,7 @@ def survey_publish(*, survey: Survey, actor: User | None) -> SurveyVersion:
     ``{"question", "message", "blocking"}``) when the draft has blocking problems, and
     ``ConflictError`` (409, code ``unchanged``) when nothing changed since the last version.
     """
-    Survey.objects.select_for_update().filter(pk=survey.pk).first()  # serialise concurrent publishes
+    survey_lock(survey=survey)  # serialise concurrent publishes
     blocking = [problem for problem in survey_publish_check(survey=survey) if problem.blocking]
     if blocking:
         count = f"{len(blocking)} problem{'s' if len(blocking) > 1 else ''}"

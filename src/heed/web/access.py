@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from heed.accounts.models import User
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 
 def role_required(check: Callable[[User], bool]) -> Callable:

@@ -1,11 +1,10 @@
 """The shell's pages (home, log-in, log-out, set password) and, until their apps own them, the results pages.
 
-Each domain app's pages are in its own ``urls.py``, included by ``heed.urls``."""
+Each domain app's pages are in its own ``urls.py`` and the API is ``heed.api.api``, both included by ``heed.urls``."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from heed.api.api import api
 from heed.web import (
     comment_views,
     dashboard_views,
@@ -39,5 +38,4 @@ urlpatterns = [
     path("themes/", theme_views.themes, name="themes"),
     path("themes/progress/", theme_views.theme_progress, name="theme-progress"),
     path("themes/<slug:key>/toggle/", theme_views.theme_toggle, name="theme-toggle"),
-    path("api/", api.urls),
 ]

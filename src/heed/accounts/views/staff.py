@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from heed.accounts.forms import StaffForm
 from heed.accounts.models import User
 from heed.accounts.selectors import open_unit_list, unit_list
-from heed.accounts.user_views import admin_only
+from heed.accounts.views.users import admin_only
 from heed.core.errors import ApplicationError
 from heed.textanalytics.selectors import staff_get, staff_list
 from heed.textanalytics.services import staff_add, staff_set_active, staff_update

@@ -11,7 +11,7 @@ from heed.accounts.forms import UnitCreateForm, UnitEditForm
 from heed.accounts.models import Unit, User
 from heed.accounts.selectors import open_unit_list, unit_get, unit_list
 from heed.accounts.services import unit_create, unit_set_closed, unit_update
-from heed.accounts.user_views import admin_only
+from heed.accounts.views.users import admin_only
 from heed.core.errors import ApplicationError
 
 

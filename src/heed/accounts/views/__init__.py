@@ -1,0 +1,1 @@
+"""Pages of accounts: the Organisation pages (users, units, staff lists; admins) and API tokens."""
