@@ -23,6 +23,8 @@ from heed.api.schemas import DriverAnalysisOut, EngagementOut, ErrorOut, Metrics
 from heed.core.bounds import BoundedDate, DbId, ShortText
 from heed.core.channels import ChannelName
 from heed.core.errors import ApplicationError
+from heed.distribution import api as distribution_api
+from heed.governance import api as governance_api
 from heed.responses import api as responses_api
 from heed.responses.api import answer_errors
 from heed.responses.selectors import ResponseFilters, response_filters_check
@@ -214,4 +216,6 @@ def staff_mentions(request: HttpRequest, filters: Query[ResponseFilters]):
 api.add_router("/users", accounts_api.users_router)
 api.add_router("/units", accounts_api.units_router)
 api.add_router("/surveys", surveys_api.router)
+api.add_router("/surveys", distribution_api.router)
+api.add_router("/audit-events", governance_api.router)
 api.add_router("/responses", responses_api.router)
