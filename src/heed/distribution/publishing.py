@@ -13,6 +13,7 @@ from heed.surveys.publish_checks import PublishProblem
 from heed.surveys.services import survey_publish, survey_publish_check
 
 if TYPE_CHECKING:
+    from heed.accounts.models import User
     from heed.surveys.models import Survey, SurveyVersion
 
 
@@ -27,7 +28,7 @@ class Publication:
 
 
 @transaction.atomic
-def survey_publish_shared(*, survey: Survey, actor) -> Publication:
+def survey_publish_shared(*, survey: Survey, actor: User | None) -> Publication:
     """Freeze ``survey``'s draft into a new version (``surveys.services.survey_publish``) and make sure the
     survey has a link to share (``link_ensure_default``: a plain web link when it has none), in one
     transaction.
