@@ -25,7 +25,7 @@ from heed.accounts.services import (
     user_set_active,
     user_update,
 )
-from heed.api.schemas import ErrorOut
+from heed.api.schemas import BodyIn, ErrorOut
 from heed.core.bounds import DbId
 from heed.core.errors import ApplicationError, NotFoundError
 
@@ -55,7 +55,7 @@ class UserOut(Schema):
     locked: bool = Field(description="true while too many failed log-ins lock the account (see /unlock)")
 
 
-class UserInviteIn(Schema):
+class UserInviteIn(BodyIn):
     username: str = Field(pattern=r"^[\w.@+-]{2,150}$", description="2-150 letters, digits and . @ + - _")
     email: str = Field("", max_length=254, pattern=r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$",
                        description="the set-password link is e-mailed here when SMTP is set")  # fmt: skip
@@ -69,7 +69,7 @@ class UserInvitedOut(UserOut):
     set_password_url: str = Field(description="one-time link to choose a password (shown once; void after 3 days)")
 
 
-class UserChangeIn(Schema):
+class UserChangeIn(BodyIn):
     """Omitted fields keep their value. ``role`` and ``units`` follow the scope rule together."""
 
     role: RoleName | None = Field(None, description=ROLE_HELP)
@@ -93,7 +93,7 @@ class UnitOut(Schema):
     closed: bool = Field(description="a closed unit keeps its history but takes no new responses, links or users")
 
 
-class UnitIn(Schema):
+class UnitIn(BodyIn):
     code: str = Field(pattern=r"^[\w.-]{1,40}$", description="unique in the organisation whatever the case")
     name: str = Field(min_length=1, max_length=200)
     kind: UnitKind
@@ -101,7 +101,7 @@ class UnitIn(Schema):
     country: str = Field("", pattern=r"^([A-Za-z]{2})?$", description="ISO 3166-1 alpha-2, e.g. IT")
 
 
-class UnitChangeIn(Schema):
+class UnitChangeIn(BodyIn):
     """Omitted fields keep their value; ``parent_id`` null moves the unit to the top."""
 
     name: str | None = Field(None, min_length=1, max_length=200)

@@ -6,6 +6,21 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from ninja.schema import DjangoGetter
+from pydantic import model_validator
+
+
+class BodyIn(Schema):
+    """A request body: a JSON object. (ninja reads a schema from any value's attributes, so a body of ``"AAA"``
+    would fill ``title`` from ``str.title``; a string, number, list or null is refused with 422 instead.)"""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        body = data._obj if isinstance(data, DjangoGetter) else data  # ninja wraps the value before this runs
+        if not isinstance(body, dict):
+            raise ValueError("the body must be a JSON object")
+        return data
 
 
 class ErrorOut(Schema):

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from heed.accounts import permissions
 from heed.accounts.selectors import unit_get
-from heed.api.schemas import ErrorOut
+from heed.api.schemas import BodyIn, ErrorOut
 from heed.core.bounds import DbId
 from heed.core.channels import ChannelName
 from heed.core.errors import NotFoundError
@@ -37,7 +37,7 @@ class LinkOut(Schema):
     url: str = Field(description="public address respondents open")
 
 
-class LinkIn(Schema):
+class LinkIn(BodyIn):
     name: str = Field("", max_length=120)
     channel: ChannelName = "web"
     unit_id: DbId | None = Field(None, description="an open unit in your scope; responses record it")

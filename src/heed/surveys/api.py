@@ -1,5 +1,7 @@
-"""The surveys' API router (mounted at ``/api/surveys`` by ``heed.api.api``): list and read surveys, publish
-a draft, correct a published version's headline metrics.
+"""The surveys' API router (mounted at ``/api/surveys`` by ``heed.api.api``): list and read surveys, the
+builder's operations (create a survey blank or from a template, its settings, its draft questions: add,
+replace, delete, move, with the publishing problems), publish a draft, correct a published version's
+headline metrics.
 
 Publishing calls the same service as the builder page (``distribution.publishing.survey_publish_shared``:
 the new version and the survey's default link); the metric mapping calls ``version_metrics_correct``, as
@@ -7,22 +9,34 @@ the builder's panel does. Writing needs a role that designs surveys."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from heed.accounts import permissions
-from heed.api.schemas import ErrorOut
-from heed.core.bounds import DbId
+from heed.api.schemas import BodyIn, ErrorOut
+from heed.core.bounds import NUMBER_LIMIT, DbId
 from heed.core.errors import NotFoundError
 from heed.distribution.publishing import survey_publish_shared
 from heed.distribution.services import link_public_url
 from heed.responses.headlines import version_metrics_correct
+from heed.surveys.definition import QUESTION_TYPES, Operator
+from heed.surveys.language import LanguageCode
 from heed.surveys.selectors import survey_get, survey_latest_version, survey_list, version_definition
+from heed.surveys.services import (
+    question_add,
+    question_delete,
+    question_move,
+    question_update,
+    survey_create,
+    survey_publish_check,
+    survey_update,
+)
+from heed.surveys.templates_library import TEMPLATES
 
 if TYPE_CHECKING:
-    from heed.surveys.models import Survey
+    from heed.surveys.models import Question, Survey
 
 router = Router(tags=["surveys"])
 
@@ -63,7 +77,7 @@ class NotReadyOut(Schema):
     errors: dict[str, str] | None = Field(None, description="with invalid_input: the message per invalid field")
 
 
-class MetricMappingIn(Schema):
+class MetricMappingIn(BodyIn):
     """Question key per headline metric; null reads no question; an omitted metric keeps its mapping."""
 
     nps: str | None = Field(None, max_length=40)
@@ -159,3 +173,174 @@ def version_metrics_endpoint(request: HttpRequest, survey_id: int, number: int, 
         "metrics": version_definition(version).metric_keys(),
         "responses_recomputed": count,
     }
+
+
+# --- the builder ---------------------------------------------------------------------------------------------
+
+QuestionTypeName = Literal[QUESTION_TYPES]  # type: ignore[valid-type]
+TemplateKey = Literal[tuple(TEMPLATES)]  # type: ignore[valid-type]
+Bounded = Annotated[float, Field(ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)]
+Whole = Annotated[int, Field(ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)]
+Word = Annotated[str, Field(max_length=200)]
+ConditionValue = Word | Whole | Bounded | list[Word]
+Label = Annotated[str, Field(max_length=500)]
+
+
+class SurveyCreateIn(BodyIn):
+    title: str = Field(min_length=1, max_length=200)
+    languages: list[LanguageCode] | None = Field(
+        None, min_length=1, max_length=10, description="default: the organisation's default language"
+    )
+    default_language: LanguageCode | None = Field(None, description="one of languages; default: the organisation's")
+    template: TemplateKey | None = Field(None, description="start from this template's questions; none: blank")
+
+
+class SurveySettingsIn(BodyIn):
+    title: str = Field(min_length=1, max_length=200)
+    languages: list[LanguageCode] = Field(min_length=1, max_length=10)
+    default_language: LanguageCode = Field(description="one of languages")
+
+
+class OptionIO(Schema):
+    value: str = Field(min_length=1, max_length=60)
+    labels: dict[LanguageCode, Label] = Field(description="language -> label")
+
+
+class ShowIfIO(Schema):
+    question: str = Field(max_length=40, description="key of an earlier question")
+    op: Operator
+    value: ConditionValue | None = Field(
+        None, description="an option value or number; a list with in and not_in; nothing with answered"
+    )
+
+
+class QuestionIn(BodyIn):
+    """A whole draft question, as the builder's form sends it (replacing a question sends all of it again)."""
+
+    key: str = Field(max_length=40, description="a-z, 0-9 and _, starting with a letter; unique in the draft")
+    type: QuestionTypeName
+    required: bool = False
+    texts: dict[LanguageCode, Annotated[str, Field(max_length=500)]] = Field(
+        description="language -> question text; the survey's default language is required"
+    )
+    options: list[OptionIO] = Field(default_factory=list, max_length=100,
+                                    description="choice questions; empty: the type's default options")  # fmt: skip
+    min_value: Bounded | None = Field(None, description="rating and number questions (fixed for nps, csat, ces)")
+    max_value: Bounded | None = None
+    metric: Literal["", "none", "nps", "csat", "ces"] = Field(
+        "", description='headline metric: "" by question type, none, or the metric (of its own type)'
+    )
+    show_if: ShowIfIO | None = Field(None, description="skip logic: show only when an earlier answer matches")
+
+
+class QuestionOut(QuestionIn):
+    id: int
+    position: int
+
+
+class ProblemsOut(Schema):
+    blocking: list[ProblemOut] = Field(description="what stops publishing")
+    advice: list[ProblemOut]
+
+
+class DraftOut(SurveySummaryOut):
+    questions: list[QuestionOut]
+    problems: ProblemsOut
+
+
+class MoveIn(BodyIn):
+    offset: int = Field(ge=-1000, le=1000, description="places to move: negative up, positive down")
+
+
+def _question_out(question: Question) -> dict:
+    return {
+        "id": question.id, "position": question.position, "key": question.key, "type": question.type,
+        "required": question.required, "texts": question.texts, "options": question.options,
+        "min_value": question.min_value, "max_value": question.max_value, "metric": question.metric,
+        "show_if": question.show_if,
+    }  # fmt: skip
+
+
+def _draft_out(survey: Survey) -> dict:
+    survey = survey_get(organisation=survey.organisation, survey_id=survey.id)  # type: ignore[assignment]
+    problems = survey_publish_check(survey=survey)
+    return {
+        **_survey_out(survey),
+        "questions": [_question_out(question) for question in survey.questions.all()],
+        "problems": {
+            "blocking": [p.as_dict() for p in problems if p.blocking],
+            "advice": [p.as_dict() for p in problems if not p.blocking],
+        },  # fmt: skip
+    }
+
+
+def _draft_question(survey: Survey, question_id: int) -> Question:
+    question = survey.questions.filter(id=question_id).first()
+    if question is None:
+        raise NotFoundError("No such question in this survey's draft.")
+    return question
+
+
+@router.post("", response={201: DraftOut, 400: ErrorOut, 403: ErrorOut})
+def surveys_create(request: HttpRequest, payload: SurveyCreateIn):
+    """Create a survey (a draft), blank or with a template's questions, as the New survey page does."""
+    user = request.auth  # type: ignore[attr-defined]
+    permissions.require(permissions.can_design_surveys(user))
+    survey = survey_create(organisation=user.organisation, title=payload.title, created_by=user,
+                           languages=list(payload.languages or []) or None, default_language=payload.default_language,
+                           template_key=payload.template or "")  # fmt: skip
+    return Status(201, _draft_out(survey))
+
+
+@router.get("/{survey_id}/draft", response={200: DraftOut, 403: ErrorOut, 404: ErrorOut})
+def surveys_draft(request: HttpRequest, survey_id: DbId):
+    """The draft's questions in order and what stops publishing it (``problems``), as the builder shows them."""
+    return _draft_out(_designed_survey(request, survey_id))
+
+
+@router.put("/{survey_id}/settings", response={200: DraftOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def surveys_settings(request: HttpRequest, survey_id: DbId, payload: SurveySettingsIn):
+    """Title and languages (400 when the default language is not among them)."""
+    survey = _designed_survey(request, survey_id)
+    survey_update(survey=survey, title=payload.title, languages=list(payload.languages),
+                  default_language=payload.default_language)  # fmt: skip
+    return _draft_out(survey)
+
+
+@router.post(
+    "/{survey_id}/questions", response={201: QuestionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+)
+def questions_add(request: HttpRequest, survey_id: DbId, payload: QuestionIn):
+    """Add a question at the end of the draft. 400 ``invalid_question`` (e.g. a rating without min < max, a
+    choice question without options), ``invalid_skip_logic`` (skip logic on itself, a later or a missing
+    question); 409 ``question_key_used``."""
+    survey = _designed_survey(request, survey_id)
+    question = question_add(survey=survey, data=payload.model_dump())
+    return Status(201, _question_out(question))
+
+
+@router.put(
+    "/{survey_id}/questions/{question_id}",
+    response={200: QuestionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def questions_replace(request: HttpRequest, survey_id: DbId, question_id: DbId, payload: QuestionIn):
+    """Replace a draft question (the same rules as adding; renaming a question others depend on is 400)."""
+    question = _draft_question(_designed_survey(request, survey_id), question_id)
+    return _question_out(question_update(question=question, data=payload.model_dump()))
+
+
+@router.delete(
+    "/{survey_id}/questions/{question_id}", response={204: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+)
+def questions_delete(request: HttpRequest, survey_id: DbId, question_id: DbId):
+    """Delete a draft question (400 while other questions' skip logic depends on it). Published versions keep it."""
+    question_delete(question=_draft_question(_designed_survey(request, survey_id), question_id))
+    return Status(204, None)
+
+
+@router.post("/{survey_id}/questions/{question_id}/move", response={200: DraftOut, 403: ErrorOut, 404: ErrorOut})
+def questions_move(request: HttpRequest, survey_id: DbId, question_id: DbId, payload: MoveIn):
+    """Move a draft question up (negative offset) or down; the answer is the draft in its new order."""
+    survey = _designed_survey(request, survey_id)
+    question_move(question=_draft_question(survey, question_id), offset=payload.offset)
+    return _draft_out(survey)
