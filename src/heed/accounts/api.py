@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from pydantic import StrictBool
 
 from heed.accounts import permissions
 from heed.accounts.selectors import locked_usernames, organisation_user_get, organisation_user_list, unit_get, unit_list
@@ -76,7 +77,7 @@ class UserChangeIn(BodyIn):
     units: list[DbId] | None = Field(
         None, max_length=500, description="the full list of the user's units (newly given ones must be open)"
     )
-    is_active: bool | None = Field(None, description="false: no log-in and no API token works; history kept")
+    is_active: StrictBool | None = Field(None, description="false: no log-in and no API token works; history kept")
 
 
 class UnlockedOut(Schema):
@@ -106,7 +107,7 @@ class UnitChangeIn(BodyIn):
 
     name: str | None = Field(None, min_length=1, max_length=200)
     parent_id: DbId | None = None
-    closed: bool | None = Field(None, description="true closes the unit, false reopens it")
+    closed: StrictBool | None = Field(None, description="true closes the unit, false reopens it")
 
 
 def _admin(request: HttpRequest) -> User:

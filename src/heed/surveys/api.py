@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from pydantic import Strict, StrictBool
 
 from heed.accounts import permissions
 from heed.api.schemas import BodyIn, ErrorOut
@@ -179,9 +180,10 @@ def version_metrics_endpoint(request: HttpRequest, survey_id: int, number: int, 
 
 QuestionTypeName = Literal[QUESTION_TYPES]  # type: ignore[valid-type]
 TemplateKey = Literal[tuple(TEMPLATES)]  # type: ignore[valid-type]
-Bounded = Annotated[float, Field(ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)]
-Whole = Annotated[int, Field(ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)]
-Word = Annotated[str, Field(max_length=200)]
+# Strict: a JSON true is not the number 1, nor 5 the string "5" (the OpenAPI says which type each value has).
+Bounded = Annotated[float, Strict(), Field(ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)]
+Whole = Annotated[int, Strict(), Field(ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)]
+Word = Annotated[str, Strict(), Field(max_length=200)]
 ConditionValue = Word | Whole | Bounded | list[Word]
 Label = Annotated[str, Field(max_length=500)]
 
@@ -219,7 +221,7 @@ class QuestionIn(BodyIn):
 
     key: str = Field(max_length=40, description="a-z, 0-9 and _, starting with a letter; unique in the draft")
     type: QuestionTypeName
-    required: bool = False
+    required: StrictBool = False
     texts: dict[LanguageCode, Annotated[str, Field(max_length=500)]] = Field(
         description="language -> question text; the survey's default language is required"
     )
