@@ -250,6 +250,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # A task is acknowledged when it has finished, and a task whose worker process died (kill -9, out of memory) goes
 # back to the queue instead of being acknowledged anyway; every task is idempotent, so running one twice is safe.
 CELERY_TASK_ACKS_LATE = True
+# Retraining a sentiment model takes minutes: it has its own queue, consumed by every `heed worker` by default
+# (`--queues retrain` gives it dedicated workers), so new comments are never stuck behind one.
+CELERY_TASK_ROUTES = {"heed.textanalytics.tasks.sentiment_model_retrain_task": {"queue": "retrain"}}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Every task ends within the hard limit (a longer one is stopped and its work left to the reconciliation);

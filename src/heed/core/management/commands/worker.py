@@ -16,10 +16,17 @@ def worker_name(name: str | None = None) -> str:
     return name or f"heed-{os.getpid()}@{socket.gethostname()}"
 
 
-def worker_argv(*, concurrency: int, loglevel: str, beat: bool = True, name: str | None = None) -> list[str]:
-    """The ``celery worker`` arguments Heed uses: a unique node name, prefetch one, beat embedded (only one
-    worker of a deployment may run it: pass ``--no-beat`` to the others), its schedule in the data folder."""
-    argv = ["worker", f"--hostname={worker_name(name)}", f"--concurrency={concurrency}", f"--loglevel={loglevel}"]
+QUEUES = "celery,retrain"  # the default queue and the one retraining goes to (CELERY_TASK_ROUTES)
+
+
+def worker_argv(
+    *, concurrency: int, loglevel: str, beat: bool = True, name: str | None = None, queues: str = QUEUES
+) -> list[str]:
+    """The ``celery worker`` arguments Heed uses: a unique node name, the queues it consumes, prefetch one, beat
+    embedded (only one worker of a deployment may run it: pass ``--no-beat`` to the others), its schedule in
+    the data folder."""
+    argv = ["worker", f"--hostname={worker_name(name)}", f"--queues={queues}", f"--concurrency={concurrency}",
+            f"--loglevel={loglevel}"]  # fmt: skip
     if beat:
         argv += ["--beat", f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}"]
     if not settings.BROKER_URL:  # the filesystem broker has no fan-out: no gossip, mingle or heartbeats
@@ -39,8 +46,11 @@ class Command(BaseCommand):
             help="Do not run the periodic scheduler here (run it in exactly one worker of a deployment).",
         )
         parser.add_argument("--name", default=None, help="node name (default: heed-<process id>@<host name>)")
+        parser.add_argument("--queues", default=QUEUES, help=f"queues to consume, comma-separated (default {QUEUES})")
 
-    def handle(self, *args, concurrency: int, loglevel: str, no_beat: bool, name: str | None, **options):
+    def handle(self, *args, concurrency: int, loglevel: str, no_beat: bool, name: str | None, queues: str, **options):
         from heed.celery_app import app
 
-        app.worker_main(worker_argv(concurrency=concurrency, loglevel=loglevel, beat=not no_beat, name=name))
+        app.worker_main(
+            worker_argv(concurrency=concurrency, loglevel=loglevel, beat=not no_beat, name=name, queues=queues)
+        )
