@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from heed.api.api import api
+from heed.core.health import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("", include("heed.web.urls")),
     # each domain app's pages (vertical slices); the paths are the same as before the move
     path("", include("heed.accounts.urls")),
