@@ -22,7 +22,7 @@ from heed.responses.handlers import (
 from heed.responses.models import Response
 from heed.responses.services import response_delete
 from tests.conftest import VALID_INTERCEPT, api_client
-from tests.web.test_respond import ANSWERS, _post
+from tests.responses.test_respond import ANSWERS, _post
 
 
 class Recorder:
