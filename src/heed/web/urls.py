@@ -5,8 +5,7 @@ from heed.api.api import api
 from heed.web import (
     audit_views,
     comment_views,
-    dashboard_views,
-    driver_views,
+    home_views,
     org_staff_views,
     org_unit_views,
     org_user_views,
@@ -14,11 +13,10 @@ from heed.web import (
     survey_views,
     theme_views,
     token_views,
-    weighting_views,
 )
 
 urlpatterns = [
-    path("", dashboard_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="heed/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -44,7 +42,6 @@ urlpatterns = [
     path("organisation/staff/<int:staff_id>/", org_staff_views.staff_edit, name="org-staff-member"),
     path("organisation/staff/<int:staff_id>/active/", org_staff_views.staff_active, name="org-staff-active"),
     path("organisation/audit/", audit_views.audit_log, name="org-audit"),
-    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("comments/", comment_views.comments, name="comments"),
     path("surveys/", survey_views.surveys, name="surveys"),
     path("surveys/new/", survey_views.survey_new, name="survey-new"),
@@ -57,10 +54,6 @@ urlpatterns = [
     ),
     path("surveys/<int:survey_id>/preview/", survey_views.survey_preview, name="survey-preview"),
     path("surveys/<int:survey_id>/links/", survey_views.survey_links, name="survey-links"),
-    path("surveys/<int:survey_id>/drivers/", driver_views.survey_drivers, name="survey-drivers"),
-    path("surveys/<int:survey_id>/weighting/", weighting_views.survey_weighting, name="survey-weighting"),
-    path("weighting/<int:scheme_id>/recompute/", weighting_views.weighting_recompute, name="weighting-recompute"),
-    path("weighting/<int:scheme_id>/delete/", weighting_views.weighting_delete, name="weighting-delete"),
     path("account/tokens/", token_views.tokens, name="tokens"),
     path("account/tokens/<int:token_id>/revoke/", token_views.token_revoke, name="token-revoke"),
     path("themes/", theme_views.themes, name="themes"),

@@ -100,7 +100,7 @@ def survey_weighting(request: HttpRequest, survey_id: int) -> HttpResponse:
     if form.errors:
         status = 422
     labels = weighting_category_labels(survey=survey)
-    return render(request, "heed/surveys/weighting.html", {
+    return render(request, "analytics/weighting.html", {
         "survey": survey, "form": form, "schemes": [_row(s, labels) for s in schemes],
         "variables": list(WEIGHTING_VARIABLES),
     }, status=status)  # fmt: skip

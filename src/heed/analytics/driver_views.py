@@ -60,7 +60,9 @@ def survey_drivers(request: HttpRequest, survey_id: int) -> HttpResponse:
         raise Http404 from None
     except ApplicationError as exc:
         form = DriverForm(user=user, setup=None)
-        return render(request, "heed/drivers.html", {"form": form, "error": exc.message, "survey": None}, status=400)
+        return render(
+            request, "analytics/drivers.html", {"form": form, "error": exc.message, "survey": None}, status=400
+        )
 
     initial = {"outcome": setup.default_outcome, "drivers": setup.default_drivers(setup.default_outcome)}
     # Filters carried over from the dashboard (survey, group_by, ...) are ignored; only our fields bind.
@@ -85,7 +87,7 @@ def survey_drivers(request: HttpRequest, survey_id: int) -> HttpResponse:
     except ApplicationError as exc:
         context["error"] = exc.message
         context["error_versions"] = exc.extra.get("versions")
-        return render(request, "heed/drivers.html", context, status=exc.status_code)
+        return render(request, "analytics/drivers.html", context, status=exc.status_code)
     context["analysis"] = analysis
     context["rows"] = [  # importance as percentage points of the outcome's variance, for display
         d
@@ -112,4 +114,4 @@ def survey_drivers(request: HttpRequest, survey_id: int) -> HttpResponse:
             for d in analysis["drivers"]
         ],
     }
-    return render(request, "heed/drivers.html", context)
+    return render(request, "analytics/drivers.html", context)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from heed.accounts.models import User
-from heed.accounts.permissions import can_design_surveys, can_view_results
+from heed.accounts.permissions import can_view_results
 from heed.analytics.selectors import headline_pooling, metric_rows, metric_summary
+from heed.analytics.trend_chart import trend_chart
 from heed.analytics.weighting import (
     weighting_scheme_for_survey,
     weighting_scheme_list,
@@ -23,7 +24,6 @@ from heed.web.access import role_required
 from heed.web.comment_views import drilldown_query
 from heed.web.filter_errors import filter_error_page
 from heed.web.forms import ResponseFilterForm
-from heed.web.trend_chart import trend_chart
 
 GROUPS = [
     (name, dimension_label(name)) for name in ("unit", "channel", "language", "age_group", "gender", "touchpoint")
@@ -76,7 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         try:
             scheme = weighting_scheme_for_survey(user=user, scheme_id=data["weighting"], survey_id=data.get("survey"))
         except ApplicationError as exc:  # e.g. another survey's scheme: refuse, never swap the survey silently
-            return render(request, "heed/dashboard_refused.html", {"form": form, "error": exc.message},
+            return render(request, "analytics/dashboard_refused.html", {"form": form, "error": exc.message},
                           status=exc.status_code)  # fmt: skip
         if data.get("survey") is None:  # the scheme's survey is used, and the page says so
             survey_from_weighting = True
@@ -115,15 +115,4 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "weighting_variables": [dimension_label(name) for name in (scheme.targets if scheme else {})],
         "unweighted": weighting_unweighted_count(user=user, scheme=scheme, filters=filters) if scheme else 0,
     }
-    return render(request, "heed/dashboard.html", context)
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not user.is_authenticated:
-        return redirect("login")
-    if can_view_results(user):  # type: ignore[arg-type]
-        return redirect("dashboard")
-    if can_design_surveys(user):  # type: ignore[arg-type]
-        return redirect("surveys")
-    return redirect("admin:index") if user.is_superuser else render(request, "heed/no_access.html", status=403)
+    return render(request, "analytics/dashboard.html", context)
