@@ -1,26 +1,25 @@
 """The analytics API (django-ninja ``Router``, mounted at the API root by ``heed.api.api``): headline metrics,
-key drivers and engagement. Handlers are thin: they check the role and the filters and call the selectors."""
+key drivers and engagement. Handlers are thin: each builds a typed query (``heed.analytics.queries``) and has
+the runner compute it for the caller (role, organisation and units checked there)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from heed.accounts import permissions
-from heed.analytics.drivers import driver_analysis
-from heed.analytics.engagement import engagement_summary
-from heed.analytics.schemas import DriverAnalysisOut, EngagementOut, MetricsOut
-from heed.analytics.selectors import DIMENSIONS, headline_pooling, metric_rows, metric_summary
-from heed.analytics.weighting import weighting_scheme_for_survey, weighting_unweighted_count
+from heed.analytics.queries import DriversQuery, EngagementQuery, MetricsQuery, run_query
+from heed.analytics.schemas import DriverAnalysisOut, EngagementOut, MetricsOut, QueryPendingOut
+from heed.analytics.selectors import DIMENSIONS
 from heed.api.schemas import ErrorOut
 from heed.core.bounds import BoundedDate, DbId, ShortText
 from heed.core.channels import ChannelName
-from heed.responses.selectors import ResponseFilters, response_filters_check
+from heed.responses.selectors import ResponseFilters
 from heed.surveys.language import LanguageCode
 
 router = Router()
+POLL_SECONDS = 2
 
 
 def _user(request: HttpRequest):
@@ -44,33 +43,9 @@ class MetricsParamsIn(ResponseFilters):
 @router.get("/metrics", response={200: MetricsOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, tags=["metrics"])
 def metrics(request: HttpRequest, params: Query[MetricsParamsIn]):
     """NPS, CSAT (top-2-box and mean) and CES with n and 95% intervals, overall and per group."""
-    user = _user(request)
-    permissions.require(permissions.can_view_results(user))
     filters = ResponseFilters(**params.model_dump(exclude={"group_by", "weighting", "version"}))
-    response_filters_check(user=user, filters=filters)
-    scheme, weighting = None, None
-    if params.weighting is not None:
-        scheme = weighting_scheme_for_survey(user=user, scheme_id=params.weighting, survey_id=params.survey_id)
-        filters = filters.model_copy(update={"survey_id": scheme.survey_id})
-        weighting = {
-            "id": scheme.id, "name": scheme.name, "survey_id": scheme.survey_id, "survey_title": scheme.survey.title,
-            "survey_from_weighting": params.survey_id is None,
-            "unweighted_responses": weighting_unweighted_count(user=user, scheme=scheme, filters=filters),
-        }  # fmt: skip
-    pooling = headline_pooling(user=user, filters=filters, version=params.version)
-    rows = (
-        metric_rows(user=user, dimension=params.group_by, filters=filters, scheme=scheme, pooling=pooling)
-        if params.group_by
-        else []
-    )
-    return {
-        "survey_id": filters.survey_id,
-        "weighting": weighting,
-        "summary": metric_summary(user=user, filters=filters, scheme=scheme, pooling=pooling).as_dict(),
-        "group_by": params.group_by,
-        "rows": [row.as_dict() for row in rows],
-        "versions": pooling.as_list(),
-    }
+    query = MetricsQuery(filters=filters, group_by=params.group_by, version=params.version, weighting=params.weighting)
+    return run_query(query, user=_user(request)).result
 
 
 class SurveyFiltersIn(Schema):
@@ -99,22 +74,23 @@ class DriversParamsIn(SurveyFiltersIn):
 
 @router.get(
     "/surveys/{survey_id}/drivers",
-    response={200: DriverAnalysisOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: DriverAnalysisOut, 202: QueryPendingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     tags=["metrics"],
 )
 def survey_drivers(request: HttpRequest, survey_id: DbId, params: Query[DriversParamsIn]):
     """Key driver analysis: how much each rating question drives the outcome (LMG share of R² with 95% bootstrap
     intervals, Johnson's relative weights), each driver's performance on 0-100 and its importance-performance
-    quadrant. Needs at least 30 responses that answered the outcome and every driver."""
-    user = _user(request)
-    permissions.require(permissions.can_view_results(user))
-    drivers = [key.strip() for key in params.drivers.split(",") if key.strip()] if params.drivers else None
+    quadrant. Needs at least 30 responses that answered the outcome and every driver. The analysis is computed by
+    the background worker and cached until the responses change: while it is being computed the answer is 202
+    ``computing`` with ``retry_after`` seconds; ask again."""
+    drivers = tuple(key.strip() for key in params.drivers.split(",") if key.strip()) if params.drivers else None
     filters = ResponseFilters(**params.model_dump(exclude={"outcome", "drivers", "version"}))
-    response_filters_check(user=user, filters=filters)
-    return driver_analysis(
-        user=user, survey_id=survey_id, outcome=params.outcome or None, drivers=drivers, filters=filters,
-        version=params.version,
-    )  # fmt: skip
+    query = DriversQuery(survey_id=survey_id, outcome=params.outcome or None, drivers=drivers or None,
+                         filters=filters, version=params.version)  # fmt: skip
+    outcome = run_query(query, user=_user(request), background=True)
+    if outcome.status == "computing":  # the worker computes it; no request waits for that
+        return Status(202, QueryPendingOut(retry_after=POLL_SECONDS))
+    return outcome.result
 
 
 class EngagementParamsIn(SurveyFiltersIn):
@@ -132,8 +108,6 @@ def engagement(request: HttpRequest, survey_id: DbId, params: Query[EngagementPa
     """Engagement index (0-100) with its 95% interval, the share fully engaged (>= 80) and Cronbach's alpha, each
     marked by the small-sample policy (``reliability``; suppressed below 30 respondents: no value, no interval).
     Each item is read only from the versions where it means what it means in the analysed version (``versions``)."""
-    user = _user(request)
-    permissions.require(permissions.can_view_results(user))
     filters = ResponseFilters(**params.model_dump(exclude={"version"}))
-    response_filters_check(user=user, filters=filters)
-    return engagement_summary(user=user, survey_id=survey_id, filters=filters, version=params.version)
+    query = EngagementQuery(survey_id=survey_id, filters=filters, version=params.version)
+    return run_query(query, user=_user(request)).result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from ninja import Field, Schema
@@ -75,6 +76,16 @@ class WeightingUsedOut(Schema):
     )
 
 
+class FreshnessOut(Schema):
+    """How fresh the figures are (``heed.analytics.freshness``)."""
+
+    as_of: dt.datetime = Field(description="when the figures were read: they count every response stored by then")
+    pending_days: int = Field(
+        description="days in view with new or deleted responses that the background worker has not summarised yet; "
+        "their figures were read from the responses directly, so they are included"
+    )
+
+
 class MetricsOut(Schema):
     survey_id: int | None = Field(description="the survey the figures are of (null: every survey in view)")
     weighting: WeightingUsedOut | None = Field(description="the weighting scheme applied, if any")
@@ -85,6 +96,36 @@ class MetricsOut(Schema):
         description="per survey in view, the versions each headline metric pooled: a version whose metric question "
         "changed type or scale is left out (and named here)"
     )
+    freshness: FreshnessOut
+
+
+class TrendOut(Schema):
+    survey_id: int | None = Field(description="the survey the figures are of (null: every survey in view)")
+    weighting: WeightingUsedOut | None = Field(description="the weighting scheme applied, if any")
+    interval: Literal["week", "month"]
+    rows: list[MetricRowOut] = Field(description="one row per period with responses, oldest first")
+    freshness: FreshnessOut
+
+
+class MetricGridCellOut(Schema):
+    first: Any = Field(description="the value of the first dimension")
+    second: Any = Field(description="the value of the second dimension")
+    row: MetricRowOut
+
+
+class MetricGridOut(Schema):
+    survey_id: int | None = Field(description="the survey the figures are of (null: every survey in view)")
+    weighting: WeightingUsedOut | None = Field(description="the weighting scheme applied, if any")
+    dimensions: list[str]
+    cells: list[MetricGridCellOut]
+    freshness: FreshnessOut
+
+
+class QueryPendingOut(Schema):
+    """An expensive analysis is being computed in the background: ask again after ``retry_after`` seconds."""
+
+    status: Literal["computing"] = "computing"
+    retry_after: int = Field(description="seconds to wait before asking again")
 
 
 class EngagementFigureOut(Schema):
