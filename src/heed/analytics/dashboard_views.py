@@ -8,11 +8,12 @@ from django.shortcuts import render
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_view_results
+from heed.analytics.freshness import figures_freshness
 from heed.analytics.selectors import headline_pooling, metric_rows, metric_summary
 from heed.analytics.trend_chart import trend_chart
 from heed.analytics.weighting import (
-    weighting_scheme_for_survey,
     weighting_scheme_list,
+    weighting_scope,
     weighting_unweighted_count,
 )
 from heed.core.errors import ApplicationError
@@ -73,13 +74,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_bound else {}
     scheme, survey_from_weighting = None, False
     if data.get("weighting"):
-        try:
-            scheme = weighting_scheme_for_survey(user=user, scheme_id=data["weighting"], survey_id=data.get("survey"))
+        try:  # the one weighting-to-survey rule, shared with the API (heed.analytics.weighting.weighting_scope)
+            weighting = weighting_scope(user=user, scheme_id=data["weighting"], survey_id=data.get("survey"))
         except ApplicationError as exc:  # e.g. another survey's scheme: refuse, never swap the survey silently
             return render(request, "analytics/dashboard_refused.html", {"form": form, "error": exc.message},
                           status=exc.status_code)  # fmt: skip
-        if data.get("survey") is None:  # the scheme's survey is used, and the page says so
-            survey_from_weighting = True
+        scheme, survey_from_weighting = weighting.scheme, weighting.survey_from_weighting
+        if survey_from_weighting:  # the scheme's survey is used, and the page says so
             params = request.GET.copy()
             params["survey"] = str(scheme.survey_id)
             form = DashboardFilterForm(params, user=user)
@@ -113,6 +114,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "pooled_versions": pooling.versions().get(filters.survey_id) if filters.survey_id else None,
         "version_notes": pooling.notes(),
         "weighting_variables": [dimension_label(name) for name in (scheme.targets if scheme else {})],
+        "freshness": figures_freshness(organisation_id=user.organisation_id, filters=filters),
         "unweighted": weighting_unweighted_count(user=user, scheme=scheme, filters=filters) if scheme else 0,
     }
     return render(request, "analytics/dashboard.html", context)

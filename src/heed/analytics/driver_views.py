@@ -9,12 +9,15 @@ from django.utils.text import Truncator
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_view_results
-from heed.analytics.drivers import DriverSetup, driver_analysis, driver_setup
+from heed.analytics.drivers import DriverSetup, driver_setup
+from heed.analytics.queries import DriversQuery, run_query
 from heed.core.errors import ApplicationError, NotFoundError
 from heed.stats.drivers import KEY_STRENGTH, KEY_WEAKNESS, QUADRANT_ACTIONS, SECONDARY_STRENGTH, SECONDARY_WEAKNESS
 from heed.web.access import role_required
 from heed.web.filter_errors import filter_error_page
 from heed.web.forms import ResponseFilterForm
+
+POLL_SECONDS = 2
 
 QUADRANTS = [
     (label, QUADRANT_ACTIONS[label], where)
@@ -79,15 +82,21 @@ def survey_drivers(request: HttpRequest, survey_id: int) -> HttpResponse:
     outcome = data.get("outcome") or setup.default_outcome
     # Ticking the outcome as a driver too is a slip on this form (the API refuses it): leave it out.
     drivers = [key for key in data.get("drivers") or [] if key != outcome]
-    try:
-        analysis = driver_analysis(
-            user=user, survey_id=setup.survey.id, outcome=outcome, drivers=drivers or None, filters=filters,
-            version=setup.version.number if setup.version and data.get("version") else None,
-        )  # fmt: skip
+    query = DriversQuery(
+        survey_id=setup.survey.id, outcome=outcome, drivers=tuple(drivers) or None, filters=filters,
+        version=setup.version.number if setup.version and data.get("version") else None,
+    )  # fmt: skip
+    try:  # cached until the responses change; computed by the background worker (no request waits for it)
+        outcome_of_query = run_query(query, user=user, background=True)
     except ApplicationError as exc:
         context["error"] = exc.message
         context["error_versions"] = exc.extra.get("versions")
         return render(request, "analytics/drivers.html", context, status=exc.status_code)
+    if outcome_of_query.status == "computing":  # the page asks again every few seconds
+        context["computing"] = True
+        context["poll_seconds"] = POLL_SECONDS
+        return render(request, "analytics/drivers.html", context)
+    analysis = outcome_of_query.result.model_dump()  # type: ignore[union-attr]
     context["analysis"] = analysis
     context["rows"] = [  # importance as percentage points of the outcome's variance, for display
         d
