@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from heed.analytics.queries import DriversQuery, EngagementQuery, MetricsQuery, run_query
-from heed.analytics.schemas import DriverAnalysisOut, EngagementOut, MetricsOut, QueryPendingOut
+from heed.analytics.schemas import AnalysisVersionsOut, DriverAnalysisOut, EngagementOut, MetricsOut, QueryPendingOut
 from heed.analytics.selectors import DIMENSIONS
 from heed.api.schemas import ErrorOut
 from heed.core.bounds import BoundedDate, DbId, ShortText
@@ -20,6 +20,18 @@ from heed.surveys.language import LanguageCode
 
 router = Router()
 POLL_SECONDS = 2
+
+
+class MetricsErrorOut(ErrorOut):
+    survey_id: int | None = Field(None, description="weighting_survey_mismatch: the survey asked for")
+    weighting_survey_id: int | None = Field(None, description="weighting_survey_mismatch: the scheme's survey")
+    status: str | None = Field(None, description="weighting_not_ready: the scheme's status (pending or failed)")
+
+
+class DriversErrorOut(ErrorOut):
+    n: int | None = Field(None, description="too_few_responses: responses that answered the outcome and every driver")
+    required: int | None = Field(None, description="too_few_responses: the least a driver analysis needs")
+    versions: AnalysisVersionsOut | None = Field(None, description="too_few_responses: the versions pooled")
 
 
 def _user(request: HttpRequest):
@@ -40,7 +52,9 @@ class MetricsParamsIn(ResponseFilters):
     )
 
 
-@router.get("/metrics", response={200: MetricsOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, tags=["metrics"])
+@router.get(
+    "/metrics", response={200: MetricsOut, 400: MetricsErrorOut, 403: ErrorOut, 404: ErrorOut}, tags=["metrics"]
+)
 def metrics(request: HttpRequest, params: Query[MetricsParamsIn]):
     """NPS, CSAT (top-2-box and mean) and CES with n and 95% intervals, overall and per group."""
     filters = ResponseFilters(**params.model_dump(exclude={"group_by", "weighting", "version"}))
@@ -74,7 +88,7 @@ class DriversParamsIn(SurveyFiltersIn):
 
 @router.get(
     "/surveys/{survey_id}/drivers",
-    response={200: DriverAnalysisOut, 202: QueryPendingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: DriverAnalysisOut, 202: QueryPendingOut, 400: DriversErrorOut, 403: ErrorOut, 404: ErrorOut},
     tags=["metrics"],
 )
 def survey_drivers(request: HttpRequest, survey_id: DbId, params: Query[DriversParamsIn]):
