@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import Truncator
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_view_results
-from heed.analytics.drivers import DriverSetup, driver_setup
+from heed.analytics.drivers import driver_setup
+from heed.analytics.forms import DriverForm
 from heed.analytics.queries import DriversQuery, run_query
 from heed.core.errors import ApplicationError, NotFoundError
 from heed.stats.drivers import KEY_STRENGTH, KEY_WEAKNESS, QUADRANT_ACTIONS, SECONDARY_STRENGTH, SECONDARY_WEAKNESS
 from heed.web.access import role_required
 from heed.web.filter_errors import filter_error_page
-from heed.web.forms import ResponseFilterForm
 
 POLL_SECONDS = 2
 
@@ -28,23 +27,6 @@ QUADRANTS = [
         (SECONDARY_STRENGTH, "low importance, high performance"),
     )
 ]
-
-
-class DriverForm(ResponseFilterForm):
-    outcome = forms.ChoiceField(required=False, label="Outcome")
-    drivers = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Drivers")
-    version = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Survey version")
-    field_order = ["outcome", "drivers", "version", "unit", "channel", "language", "date_from", "date_to"]
-
-    def __init__(self, *args, user: User, setup: DriverSetup | None, **kwargs) -> None:
-        super().__init__(*args, user=user, **kwargs)
-        scales = [(q.key, setup.text(q)) for q in setup.scales] if setup else []
-        self.fields["outcome"].choices = scales
-        self.fields["drivers"].choices = scales
-        numbers = list(setup.survey.versions.order_by("-number").values_list("number", flat=True)) if setup else []
-        self.fields["version"].choices = [("", f"Latest (v{numbers[0]})" if numbers else "Latest")] + [
-            (n, f"v{n}") for n in numbers
-        ]
 
 
 def _version(request: HttpRequest) -> int | None:

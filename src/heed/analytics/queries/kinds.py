@@ -13,6 +13,7 @@ from heed.accounts.models import User
 from heed.analytics.drivers import driver_analysis
 from heed.analytics.engagement import engagement_summary
 from heed.analytics.freshness import figures_freshness
+from heed.analytics.models import WeightingScheme
 from heed.analytics.queries.runner import QueryRunner, query_runner_register
 from heed.analytics.queries.schema import DriversQuery, EngagementQuery, MetricGridQuery, MetricsQuery, TrendQuery
 from heed.analytics.schemas import (
@@ -28,7 +29,9 @@ from heed.analytics.weighting import weighting_scope, weighting_unweighted_count
 from heed.responses.selectors import ResponseFilters
 
 
-def _weighted(user: User, filters: ResponseFilters, scheme_id: int | None):
+def _weighted(
+    user: User, filters: ResponseFilters, scheme_id: int | None
+) -> tuple[WeightingScheme | None, ResponseFilters, WeightingUsedOut | None]:
     """The weighting rule (``weighting_scope``): the scheme, the filters narrowed to its survey, and what to say."""
     if scheme_id is None:
         return None, filters, None
