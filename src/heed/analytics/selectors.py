@@ -289,10 +289,9 @@ def _labels(dimension: str, keys: list[Any], user: User, filters: ResponseFilter
 
 
 def _uses_rollups(filters: ResponseFilters, dimensions: tuple[str, ...]) -> bool:
-    """The rollups serve a read when they keep every grouping and every filter that is set
-    (``heed.responses.filter_spec``: an allow-list, so a filter the rollups do not know sends the read to the
-    responses), and when no day in view is still waiting to be summarised (those figures come from the responses,
-    so a read is always exact and never writes)."""
+    """Whether the rollups keep every grouping and every filter that is set (``heed.responses.filter_spec``: an
+    allow-list, so a filter the rollups do not know sends the read to the responses). ``_grouped`` also reads the
+    responses while a day in view waits for the worker (``rollups_pending``), so a read is exact and never writes."""
     return set(dimensions) <= ROLLUP_DIMENSIONS and filters_rollups_serve(filters)
 
 
@@ -311,10 +310,10 @@ def _grouped(
     pooling: HeadlinePooling | None = None,
 ) -> tuple[list[dict], list]:  # fmt: skip
     """Sufficient statistics per combination of ``dimensions`` (none: one total row): weighted sums
-    when a weighting scheme is given, else counts from the daily rollups when the filters allow,
-    else straight from the responses. Each metric reads only the versions ``pooling`` allows (whose score
-    means what it means in the analysed version); rollups, kept per survey, serve only when no version
-    is left out."""
+    when a weighting scheme is given, else counts from the daily rollups when the grouping and filters allow
+    and no day in view is pending, else straight from the responses. Each metric reads only the versions
+    ``pooling`` allows (whose score means what it means in the analysed version); rollups, kept per survey,
+    serve only when no version is left out."""
     filters = filters or ResponseFilters()
     excluded = (pooling or headline_pooling(user=user, filters=filters)).excluded
     on_rollups = (
