@@ -6,6 +6,20 @@ class AnalyticsConfig(AppConfig):
     label = "analytics"
 
     def ready(self) -> None:
+        from heed.analytics.ingestion_handlers import rollup_days_changed, rollup_days_rescored
+        from heed.responses.handlers import (
+            ResponsesDeleted,
+            ResponsesRescored,
+            ResponsesStored,
+            responses_handler_register,
+        )
+
+        for event in (ResponsesStored, ResponsesDeleted):
+            responses_handler_register(event=event, name="analytics.rollup_days", phase="in_transaction",
+                                       handler=rollup_days_changed)  # fmt: skip
+        responses_handler_register(event=ResponsesRescored, name="analytics.rollup_days", phase="in_transaction",
+                                   handler=rollup_days_rescored)  # fmt: skip
+
         from heed.analytics.queries.kinds import register_analytics_queries
 
         register_analytics_queries()
