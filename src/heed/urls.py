@@ -7,6 +7,7 @@ from heed.core.health import health
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("", include("heed.analytics.urls")),
     path("", include("heed.web.urls")),
     # each domain app's pages (vertical slices); the paths are the same as before the move
     path("", include("heed.accounts.urls")),

@@ -23,7 +23,7 @@ BAD_DATES = [("date_from", "2024-02-30"), ("date_to", "2100-01-01"), ("date_from
 
 # path -> (who reads it, the page's own template, bad (name, value) pairs)
 PAGES = {
-    "/dashboard/": ("analyst", "heed/dashboard.html", [
+    "/dashboard/": ("analyst", "analytics/dashboard.html", [
         ("trend", "year"), ("group_by", "colour"), ("survey", "99999"), ("survey", HUGE), ("channel", "pigeon"),
         ("language", "de"), ("weighting", "x"), ("unit", "99999"), *BAD_DATES,
     ]),
@@ -31,7 +31,7 @@ PAGES = {
         ("page", "0"), ("page", "abc"), ("score", "nps_foo"), ("tone", "furious"), ("theme", "no_such_theme"),
         ("q", "x" * 101), ("survey", "99999"), ("unit", "99999"), *BAD_DATES,
     ]),
-    "/surveys/{survey}/drivers/": ("analyst", "heed/drivers.html", [
+    "/surveys/{survey}/drivers/": ("analyst", "analytics/drivers.html", [
         ("outcome", "no_such_question"), ("drivers", "no_such_question"), ("channel", "pigeon"), ("unit", "99999"),
         *BAD_DATES,
     ]),

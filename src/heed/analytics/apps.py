@@ -19,3 +19,7 @@ class AnalyticsConfig(AppConfig):
                                        handler=rollup_days_changed)  # fmt: skip
         responses_handler_register(event=ResponsesRescored, name="analytics.rollup_days", phase="in_transaction",
                                    handler=rollup_days_rescored)  # fmt: skip
+
+        from heed.analytics.queries.kinds import register_analytics_queries
+
+        register_analytics_queries()

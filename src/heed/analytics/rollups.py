@@ -19,8 +19,8 @@ from django.utils import timezone
 from heed.analytics.models import DailyRollup, RollupDirtyDay
 from heed.core.debounce import enqueue_soon
 from heed.core.statistics import tables_analyze
+from heed.responses.filter_spec import day_start
 from heed.responses.models import Response
-from heed.responses.selectors import day_start
 from heed.surveys.models import Survey
 
 SUFFICIENT_STATISTICS = {

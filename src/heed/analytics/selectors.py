@@ -18,10 +18,12 @@ from django.db.models import Case, Count, DateField, F, FloatField, Q, QuerySet,
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
 
 from heed.accounts.models import Unit, User
-from heed.analytics.models import DailyRollup, ResponseWeight, RollupDirtyDay, WeightingScheme
-from heed.analytics.rollups import SUFFICIENT_STATISTICS, rollups_refresh
+from heed.analytics.freshness import rollups_pending
+from heed.analytics.models import DailyRollup, ResponseWeight, WeightingScheme
+from heed.analytics.rollups import SUFFICIENT_STATISTICS
 from heed.core.errors import ApplicationError
 from heed.core.labels import value_label
+from heed.responses.filter_spec import filters_rollup_q, filters_rollups_serve
 from heed.responses.selectors import ResponseFilters, response_queryset, scoped_unit_ids
 from heed.stats.comparisons import benjamini_hochberg, mean_difference_from_sums
 from heed.stats.intervals import Estimate, mean, nps_adjusted_wald, proportion
@@ -287,27 +289,20 @@ def _labels(dimension: str, keys: list[Any], user: User, filters: ResponseFilter
 
 
 def _uses_rollups(filters: ResponseFilters, dimensions: tuple[str, ...]) -> bool:
-    return set(dimensions) <= ROLLUP_DIMENSIONS and not (filters.touchpoint or filters.age_group)
+    """Whether the rollups keep every grouping and every filter that is set (``heed.responses.filter_spec``: an
+    allow-list, so a filter the rollups do not know sends the read to the responses). ``_grouped`` also reads the
+    responses while a day in view waits for the worker (``rollups_pending``), so a read is exact and never writes."""
+    return set(dimensions) <= ROLLUP_DIMENSIONS and filters_rollups_serve(filters)
 
 
 def _rollup_queryset(user: User, filters: ResponseFilters) -> QuerySet[DailyRollup]:
-    """Rollup rows for what ``user`` may see; brought up to date first, so reads are always exact."""
-    if RollupDirtyDay.objects.filter(survey__organisation_id=user.organisation_id).exists():
-        rollups_refresh(organisation_id=user.organisation_id)
+    """Rollup rows for what ``user`` may see, narrowed as the filter spec says. Read only: the background worker
+    keeps them current (``rollups_refresh``); callers check ``rollups_pending`` first."""
     rows = DailyRollup.objects.filter(organisation_id=user.organisation_id)
     units = scoped_unit_ids(user=user, filters=filters)
     if units is not None:
         rows = rows.filter(unit_id__in=units)
-    if filters.survey_id is not None:
-        rows = rows.filter(survey_id=filters.survey_id)
-    for name in ("channel", "language"):
-        if value := getattr(filters, name):
-            rows = rows.filter(**{name: value})
-    if filters.date_from is not None:
-        rows = rows.filter(day__gte=filters.date_from)
-    if filters.date_to is not None:
-        rows = rows.filter(day__lte=filters.date_to)
-    return rows
+    return rows.filter(filters_rollup_q(filters))
 
 
 def _grouped(
@@ -315,13 +310,18 @@ def _grouped(
     pooling: HeadlinePooling | None = None,
 ) -> tuple[list[dict], list]:  # fmt: skip
     """Sufficient statistics per combination of ``dimensions`` (none: one total row): weighted sums
-    when a weighting scheme is given, else counts from the daily rollups when the filters allow,
-    else straight from the responses. Each metric reads only the versions ``pooling`` allows (whose score
-    means what it means in the analysed version); rollups, kept per survey, serve only when no version
-    is left out."""
+    when a weighting scheme is given, else counts from the daily rollups when the grouping and filters allow
+    and no day in view is pending, else straight from the responses. Each metric reads only the versions
+    ``pooling`` allows (whose score means what it means in the analysed version); rollups, kept per survey,
+    serve only when no version is left out."""
     filters = filters or ResponseFilters()
     excluded = (pooling or headline_pooling(user=user, filters=filters)).excluded
-    on_rollups = scheme is None and _uses_rollups(filters, dimensions) and not any(excluded.values())
+    on_rollups = (
+        scheme is None
+        and _uses_rollups(filters, dimensions)
+        and not any(excluded.values())
+        and not rollups_pending(organisation_id=user.organisation_id, filters=filters)
+    )
     prefix = "response__" if scheme is not None else ""
     if scheme is not None:
         queryset: QuerySet = ResponseWeight.objects.filter(

@@ -26,3 +26,13 @@ def weighting_schemes_reconcile_task() -> int:
     from heed.analytics.weighting import weighting_schemes_reconcile
 
     return weighting_schemes_reconcile()
+
+
+@shared_task
+def analytics_query_run_task(query_json: dict, user_id: int) -> str:
+    """Compute one expensive analytics query for a user and cache it (``run_query(background=True)`` queued it)."""
+    from heed.accounts.models import User
+    from heed.analytics.queries.runner import query_compute_and_store
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    return query_compute_and_store(query_json, user=user) if user is not None else "missing"

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 from django.db import IntegrityError, transaction
@@ -402,3 +403,21 @@ def weighting_schemes_reconcile(*, now: dt.datetime | None = None) -> int:
     for scheme_id in ids:
         weighting_scheme_compute_task.delay(scheme_id)
     return len(ids)
+
+
+@dataclass(frozen=True)
+class WeightingScope:
+    """The weighting rule of a results read: the ready ``scheme`` and the survey the figures are of
+    (``survey_from_weighting``: no survey was asked for, so the scheme's own survey is used, and the reader is told)."""
+
+    scheme: WeightingScheme
+    survey_id: int
+    survey_from_weighting: bool
+
+
+def weighting_scope(*, user: User, scheme_id: int, survey_id: int | None) -> WeightingScope:
+    """The one weighting-to-survey rule, for the dashboard and the API alike: a scheme weighs only its own survey
+    (``weighting_scheme_for_survey`` raises ``weighting_survey_mismatch`` for another, ``weighting_not_ready`` for a
+    scheme not ready, ``NotFoundError`` outside the organisation); without a survey, the scheme's survey is used."""
+    scheme = weighting_scheme_for_survey(user=user, scheme_id=scheme_id, survey_id=survey_id)
+    return WeightingScope(scheme=scheme, survey_id=scheme.survey_id, survey_from_weighting=survey_id is None)

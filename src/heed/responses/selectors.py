@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from pydantic import BaseModel, ConfigDict
 
 from heed.accounts.selectors import unit_descendant_ids, unit_get, unit_ids_visible_to
 from heed.core.bounds import BoundedDate, DbId, ShortText
 from heed.core.channels import ChannelName
 from heed.core.errors import NotFoundError
+from heed.responses.filter_spec import filter_spec_check, filters_raw_q
 from heed.responses.models import Answer, Response
 from heed.surveys.language import LanguageCode
 from heed.surveys.selectors import survey_get
@@ -41,6 +40,9 @@ class ResponseFilters(BaseModel):
     date_to: BoundedDate | None = None
 
 
+filter_spec_check(ResponseFilters.model_fields)  # every filter is described for the raw and the rollup path
+
+
 def response_filters_check(*, user: User, filters: ResponseFilters) -> None:
     """Refuse filters that name what ``user`` cannot see, instead of answering with zeros.
 
@@ -53,11 +55,6 @@ def response_filters_check(*, user: User, filters: ResponseFilters) -> None:
         raise NotFoundError("No such survey.")
     if filters.unit_id is not None and unit_get(user=user, unit_id=filters.unit_id) is None:
         raise NotFoundError("No such unit (or it is outside your scope).")
-
-
-def day_start(day: dt.date) -> dt.datetime:
-    """Midnight of ``day`` in the configured time zone (HEED_TIME_ZONE); the rollups use the same days."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def scoped_unit_ids(*, user: User, filters: ResponseFilters) -> set[int] | None:
@@ -76,16 +73,7 @@ def response_queryset(*, user: User, filters: ResponseFilters | None = None) -> 
     units = scoped_unit_ids(user=user, filters=filters)
     if units is not None:
         responses = responses.filter(unit_id__in=units)
-    if filters.survey_id is not None:
-        responses = responses.filter(survey_id=filters.survey_id)
-    for name in ("channel", "language", "touchpoint", "age_group"):
-        if value := getattr(filters, name):
-            responses = responses.filter(**{name: value})
-    if filters.date_from is not None:
-        responses = responses.filter(submitted_at__gte=day_start(filters.date_from))
-    if filters.date_to is not None:
-        responses = responses.filter(submitted_at__lt=day_start(filters.date_to + dt.timedelta(days=1)))
-    return responses
+    return responses.filter(filters_raw_q(filters))  # each set filter as the spec says (heed.responses.filter_spec)
 
 
 def response_list(*, user: User, filters: ResponseFilters | None = None) -> QuerySet[Response]:

@@ -7,14 +7,12 @@ from django.urls import path
 
 from heed.web import (
     comment_views,
-    dashboard_views,
-    driver_views,
+    home_views,
     theme_views,
-    weighting_views,
 )
 
 urlpatterns = [
-    path("", dashboard_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="heed/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -29,12 +27,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="heed/set_password_done.html"),
         name="set-password-done",
     ),
-    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("comments/", comment_views.comments, name="comments"),
-    path("surveys/<int:survey_id>/drivers/", driver_views.survey_drivers, name="survey-drivers"),
-    path("surveys/<int:survey_id>/weighting/", weighting_views.survey_weighting, name="survey-weighting"),
-    path("weighting/<int:scheme_id>/recompute/", weighting_views.weighting_recompute, name="weighting-recompute"),
-    path("weighting/<int:scheme_id>/delete/", weighting_views.weighting_delete, name="weighting-delete"),
     path("themes/", theme_views.themes, name="themes"),
     path("themes/progress/", theme_views.theme_progress, name="theme-progress"),
     path("themes/<slug:key>/toggle/", theme_views.theme_toggle, name="theme-toggle"),

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import Truncator
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_view_results
-from heed.analytics.drivers import DriverSetup, driver_analysis, driver_setup
+from heed.analytics.drivers import driver_setup
+from heed.analytics.forms import DriverForm
+from heed.analytics.queries import DriversQuery, run_query
 from heed.core.errors import ApplicationError, NotFoundError
 from heed.stats.drivers import KEY_STRENGTH, KEY_WEAKNESS, QUADRANT_ACTIONS, SECONDARY_STRENGTH, SECONDARY_WEAKNESS
 from heed.web.access import role_required
 from heed.web.filter_errors import filter_error_page
-from heed.web.forms import ResponseFilterForm
+
+POLL_SECONDS = 2
 
 QUADRANTS = [
     (label, QUADRANT_ACTIONS[label], where)
@@ -25,23 +27,6 @@ QUADRANTS = [
         (SECONDARY_STRENGTH, "low importance, high performance"),
     )
 ]
-
-
-class DriverForm(ResponseFilterForm):
-    outcome = forms.ChoiceField(required=False, label="Outcome")
-    drivers = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Drivers")
-    version = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Survey version")
-    field_order = ["outcome", "drivers", "version", "unit", "channel", "language", "date_from", "date_to"]
-
-    def __init__(self, *args, user: User, setup: DriverSetup | None, **kwargs) -> None:
-        super().__init__(*args, user=user, **kwargs)
-        scales = [(q.key, setup.text(q)) for q in setup.scales] if setup else []
-        self.fields["outcome"].choices = scales
-        self.fields["drivers"].choices = scales
-        numbers = list(setup.survey.versions.order_by("-number").values_list("number", flat=True)) if setup else []
-        self.fields["version"].choices = [("", f"Latest (v{numbers[0]})" if numbers else "Latest")] + [
-            (n, f"v{n}") for n in numbers
-        ]
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -60,7 +45,9 @@ def survey_drivers(request: HttpRequest, survey_id: int) -> HttpResponse:
         raise Http404 from None
     except ApplicationError as exc:
         form = DriverForm(user=user, setup=None)
-        return render(request, "heed/drivers.html", {"form": form, "error": exc.message, "survey": None}, status=400)
+        return render(
+            request, "analytics/drivers.html", {"form": form, "error": exc.message, "survey": None}, status=400
+        )
 
     initial = {"outcome": setup.default_outcome, "drivers": setup.default_drivers(setup.default_outcome)}
     # Filters carried over from the dashboard (survey, group_by, ...) are ignored; only our fields bind.
@@ -77,15 +64,21 @@ def survey_drivers(request: HttpRequest, survey_id: int) -> HttpResponse:
     outcome = data.get("outcome") or setup.default_outcome
     # Ticking the outcome as a driver too is a slip on this form (the API refuses it): leave it out.
     drivers = [key for key in data.get("drivers") or [] if key != outcome]
-    try:
-        analysis = driver_analysis(
-            user=user, survey_id=setup.survey.id, outcome=outcome, drivers=drivers or None, filters=filters,
-            version=setup.version.number if setup.version and data.get("version") else None,
-        )  # fmt: skip
+    query = DriversQuery(
+        survey_id=setup.survey.id, outcome=outcome, drivers=tuple(drivers) or None, filters=filters,
+        version=setup.version.number if setup.version and data.get("version") else None,
+    )  # fmt: skip
+    try:  # cached until the responses change; computed by the background worker (no request waits for it)
+        outcome_of_query = run_query(query, user=user, background=True)
     except ApplicationError as exc:
         context["error"] = exc.message
         context["error_versions"] = exc.extra.get("versions")
-        return render(request, "heed/drivers.html", context, status=exc.status_code)
+        return render(request, "analytics/drivers.html", context, status=exc.status_code)
+    if outcome_of_query.status == "computing":  # the page asks again every few seconds
+        context["computing"] = True
+        context["poll_seconds"] = POLL_SECONDS
+        return render(request, "analytics/drivers.html", context)
+    analysis = outcome_of_query.result.model_dump()  # type: ignore[union-attr]
     context["analysis"] = analysis
     context["rows"] = [  # importance as percentage points of the outcome's variance, for display
         d
@@ -112,4 +105,4 @@ def survey_drivers(request: HttpRequest, survey_id: int) -> HttpResponse:
             for d in analysis["drivers"]
         ],
     }
-    return render(request, "heed/drivers.html", context)
+    return render(request, "analytics/drivers.html", context)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_design_surveys
+from heed.analytics.forms import SchemeForm
 from heed.analytics.models import WeightingScheme
 from heed.analytics.weighting import (
     WEIGHTING_VARIABLES,
@@ -24,46 +24,11 @@ from heed.analytics.weighting import (
     weighting_scheme_recompute,
     weighting_scheme_replace,
 )
-from heed.core.control_characters import find_control_character
 from heed.core.errors import ApplicationError
 from heed.surveys.selectors import survey_get
 from heed.web.access import role_required
 
 designer_required = role_required(can_design_surveys)
-
-
-class SchemeForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    margins = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="variable,category,share — one line each, e.g. age_group,18-24,0.12",
-    )  # fmt: skip
-    margins_file = forms.FileField(required=False, help_text="or upload the same as a CSV file")
-    trim_lower = forms.FloatField(required=False, min_value=0.01, max_value=0.99)
-    trim_upper = forms.FloatField(required=False, min_value=1.01, max_value=100)
-    unmatched = forms.ChoiceField(
-        choices=WeightingScheme.Unmatched.choices, initial=WeightingScheme.Unmatched.EXCLUDE, required=False,
-        widget=forms.RadioSelect, label="Respondents in a category without a target (e.g. “other”) or no answer",
-    )  # fmt: skip
-    replace = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Replace scheme")
-
-    def __init__(self, *args, schemes: list[WeightingScheme], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["replace"].choices = [("", "— no, save as a new scheme —")] + [(s.id, s.name) for s in schemes]
-
-    def margins_text(self) -> str:
-        upload = self.cleaned_data.get("margins_file")
-        if upload is not None:
-            if upload.size > 200_000:
-                raise ApplicationError("The margins file is too large (at most 200 kB).")
-            try:
-                text = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise ApplicationError("The margins file must be UTF-8 text (CSV).") from None
-            if found := find_control_character(text):  # the edge's rule, for file contents
-                raise ApplicationError(f"The margins file contains the control character {found}; remove it.")
-            return text
-        return self.cleaned_data.get("margins") or ""
 
 
 @designer_required
@@ -100,7 +65,7 @@ def survey_weighting(request: HttpRequest, survey_id: int) -> HttpResponse:
     if form.errors:
         status = 422
     labels = weighting_category_labels(survey=survey)
-    return render(request, "heed/surveys/weighting.html", {
+    return render(request, "analytics/weighting.html", {
         "survey": survey, "form": form, "schemes": [_row(s, labels) for s in schemes],
         "variables": list(WEIGHTING_VARIABLES),
     }, status=status)  # fmt: skip

@@ -2,66 +2,30 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from heed.accounts.models import User
-from heed.accounts.permissions import can_design_surveys, can_view_results
+from heed.accounts.permissions import can_view_results
+from heed.analytics.forms import GROUPS, DashboardFilterForm
+from heed.analytics.freshness import figures_freshness
 from heed.analytics.selectors import headline_pooling, metric_rows, metric_summary
+from heed.analytics.trend_chart import trend_chart
 from heed.analytics.weighting import (
-    weighting_scheme_for_survey,
-    weighting_scheme_list,
+    weighting_scope,
     weighting_unweighted_count,
 )
 from heed.core.errors import ApplicationError
 from heed.core.labels import dimension_label
-from heed.surveys.selectors import survey_list
 from heed.textanalytics.comment_selectors import comment_page
 from heed.textanalytics.selectors import staff_summary, theme_summary
 from heed.web.access import role_required
 from heed.web.comment_views import drilldown_query
 from heed.web.filter_errors import filter_error_page
-from heed.web.forms import ResponseFilterForm
-from heed.web.trend_chart import trend_chart
 
-GROUPS = [
-    (name, dimension_label(name)) for name in ("unit", "channel", "language", "age_group", "gender", "touchpoint")
-]
 # Breakdowns whose rows link to the comment list filtered to that row.
 DRILLABLE = {"unit", "channel", "language"}
 LATEST_COMMENTS = 10
-
-
-class DashboardFilterForm(ResponseFilterForm):
-    survey = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    group_by = forms.ChoiceField(choices=GROUPS, required=False)
-    trend = forms.ChoiceField(choices=[("month", "Month"), ("week", "Week")], required=False)
-    weighting = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Weighting")
-    field_order = ["survey", "unit", "channel", "language", "date_from", "date_to", "group_by", "trend", "weighting"]
-
-    def __init__(self, *args, user: User, **kwargs) -> None:
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["survey"].choices = [("", "All surveys")] + [
-            (s.id, s.title) for s in survey_list(organisation=user.organisation)
-        ]
-        schemes = list(weighting_scheme_list(user=user).select_related("survey"))
-        # Any scheme of the organisation parses, so that another survey's scheme (or one not ready) is refused with
-        # a clear message (weighting_scheme_for_survey) rather than "not a valid choice"; the picker offers only
-        # the selected survey's ready schemes (all ready ones, labelled with their survey, when none is selected).
-        self.fields["weighting"].choices = [("", "Unweighted")] + [(s.id, s.name) for s in schemes]
-        selected = self._selected_survey()
-        offered = [s for s in schemes if s.status == "ready" and (selected is None or s.survey_id == selected)]
-        self.fields["weighting"].widget.choices = [("", "Unweighted")] + [
-            (s.id, s.name if selected is not None else f"{s.name} ({s.survey.title})") for s in offered
-        ]
-
-    def _selected_survey(self) -> int | None:
-        raw = self.data.get("survey") if self.is_bound else None
-        try:
-            return int(raw) if raw else None
-        except (TypeError, ValueError):
-            return None
 
 
 @role_required(can_view_results)
@@ -73,13 +37,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_bound else {}
     scheme, survey_from_weighting = None, False
     if data.get("weighting"):
-        try:
-            scheme = weighting_scheme_for_survey(user=user, scheme_id=data["weighting"], survey_id=data.get("survey"))
+        try:  # the one weighting-to-survey rule, shared with the API (heed.analytics.weighting.weighting_scope)
+            weighting = weighting_scope(user=user, scheme_id=data["weighting"], survey_id=data.get("survey"))
         except ApplicationError as exc:  # e.g. another survey's scheme: refuse, never swap the survey silently
-            return render(request, "heed/dashboard_refused.html", {"form": form, "error": exc.message},
+            return render(request, "analytics/dashboard_refused.html", {"form": form, "error": exc.message},
                           status=exc.status_code)  # fmt: skip
-        if data.get("survey") is None:  # the scheme's survey is used, and the page says so
-            survey_from_weighting = True
+        scheme, survey_from_weighting = weighting.scheme, weighting.survey_from_weighting
+        if survey_from_weighting:  # the scheme's survey is used, and the page says so
             params = request.GET.copy()
             params["survey"] = str(scheme.survey_id)
             form = DashboardFilterForm(params, user=user)
@@ -113,17 +77,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "pooled_versions": pooling.versions().get(filters.survey_id) if filters.survey_id else None,
         "version_notes": pooling.notes(),
         "weighting_variables": [dimension_label(name) for name in (scheme.targets if scheme else {})],
+        "freshness": figures_freshness(organisation_id=user.organisation_id, filters=filters),
         "unweighted": weighting_unweighted_count(user=user, scheme=scheme, filters=filters) if scheme else 0,
     }
-    return render(request, "heed/dashboard.html", context)
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not user.is_authenticated:
-        return redirect("login")
-    if can_view_results(user):  # type: ignore[arg-type]
-        return redirect("dashboard")
-    if can_design_surveys(user):  # type: ignore[arg-type]
-        return redirect("surveys")
-    return redirect("admin:index") if user.is_superuser else render(request, "heed/no_access.html", status=403)
+    return render(request, "analytics/dashboard.html", context)

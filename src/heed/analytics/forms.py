@@ -1,0 +1,101 @@
+"""The analytics pages' forms: dashboard filters, driver analysis settings, weighting scheme upload."""
+
+from __future__ import annotations
+
+from django import forms
+
+from heed.accounts.models import User
+from heed.analytics.drivers import DriverSetup
+from heed.analytics.models import WeightingScheme
+from heed.analytics.weighting import weighting_scheme_list
+from heed.core.control_characters import find_control_character
+from heed.core.errors import ApplicationError
+from heed.core.labels import dimension_label
+from heed.surveys.selectors import survey_list
+from heed.web.forms import ResponseFilterForm
+
+GROUPS = [
+    (name, dimension_label(name)) for name in ("unit", "channel", "language", "age_group", "gender", "touchpoint")
+]
+
+
+class DashboardFilterForm(ResponseFilterForm):
+    survey = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    group_by = forms.ChoiceField(choices=GROUPS, required=False)
+    trend = forms.ChoiceField(choices=[("month", "Month"), ("week", "Week")], required=False)
+    weighting = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Weighting")
+    field_order = ["survey", "unit", "channel", "language", "date_from", "date_to", "group_by", "trend", "weighting"]
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["survey"].choices = [("", "All surveys")] + [
+            (s.id, s.title) for s in survey_list(organisation=user.organisation)
+        ]
+        schemes = list(weighting_scheme_list(user=user).select_related("survey"))
+        # Any scheme of the organisation parses, so that another survey's scheme (or one not ready) is refused with
+        # a clear message (weighting_scope) rather than "not a valid choice"; the picker offers only
+        # the selected survey's ready schemes (all ready ones, labelled with their survey, when none is selected).
+        self.fields["weighting"].choices = [("", "Unweighted")] + [(s.id, s.name) for s in schemes]
+        selected = self._selected_survey()
+        offered = [s for s in schemes if s.status == "ready" and (selected is None or s.survey_id == selected)]
+        self.fields["weighting"].widget.choices = [("", "Unweighted")] + [
+            (s.id, s.name if selected is not None else f"{s.name} ({s.survey.title})") for s in offered
+        ]
+
+    def _selected_survey(self) -> int | None:
+        raw = self.data.get("survey") if self.is_bound else None
+        try:
+            return int(raw) if raw else None
+        except (TypeError, ValueError):
+            return None
+
+
+class DriverForm(ResponseFilterForm):
+    outcome = forms.ChoiceField(required=False, label="Outcome")
+    drivers = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Drivers")
+    version = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Survey version")
+    field_order = ["outcome", "drivers", "version", "unit", "channel", "language", "date_from", "date_to"]
+
+    def __init__(self, *args, user: User, setup: DriverSetup | None, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        scales = [(q.key, setup.text(q)) for q in setup.scales] if setup else []
+        self.fields["outcome"].choices = scales
+        self.fields["drivers"].choices = scales
+        numbers = list(setup.survey.versions.order_by("-number").values_list("number", flat=True)) if setup else []
+        self.fields["version"].choices = [("", f"Latest (v{numbers[0]})" if numbers else "Latest")] + [
+            (n, f"v{n}") for n in numbers
+        ]
+
+
+class SchemeForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    margins = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="variable,category,share — one line each, e.g. age_group,18-24,0.12",
+    )  # fmt: skip
+    margins_file = forms.FileField(required=False, help_text="or upload the same as a CSV file")
+    trim_lower = forms.FloatField(required=False, min_value=0.01, max_value=0.99)
+    trim_upper = forms.FloatField(required=False, min_value=1.01, max_value=100)
+    unmatched = forms.ChoiceField(
+        choices=WeightingScheme.Unmatched.choices, initial=WeightingScheme.Unmatched.EXCLUDE, required=False,
+        widget=forms.RadioSelect, label="Respondents in a category without a target (e.g. “other”) or no answer",
+    )  # fmt: skip
+    replace = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Replace scheme")
+
+    def __init__(self, *args, schemes: list[WeightingScheme], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["replace"].choices = [("", "— no, save as a new scheme —")] + [(s.id, s.name) for s in schemes]
+
+    def margins_text(self) -> str:
+        upload = self.cleaned_data.get("margins_file")
+        if upload is not None:
+            if upload.size > 200_000:
+                raise ApplicationError("The margins file is too large (at most 200 kB).")
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ApplicationError("The margins file must be UTF-8 text (CSV).") from None
+            if found := find_control_character(text):  # the edge's rule, for file contents
+                raise ApplicationError(f"The margins file contains the control character {found}; remove it.")
+            return text
+        return self.cleaned_data.get("margins") or ""

@@ -1,0 +1,115 @@
+"""The one declarative spec of the response filters: how each is read from the responses and from the rollups.
+
+``ResponseFilters`` (``heed.responses.selectors``) gives each filter its name, type and bounds; this spec says,
+for every one of its fields, how the raw path narrows ``Response`` rows and how (if at all) the daily rollups
+(``heed.analytics.models.DailyRollup``) can: a filter with ``rollup=None`` is one the rollups cannot serve, so a
+read with it set goes to the responses. The two sides are read from here by ``response_queryset`` and by the
+analytics rollup path, and the module refuses to load when a field of ``ResponseFilters`` has no entry, so a new
+filter can never be silently ignored on one path.
+
+Unit filters are applied by both paths through the caller's unit scope (``scoped_unit_ids``: a unit includes
+the units below it, and a unit-scoped role sees only its units), so the spec marks them ``scope=True``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+Lookup = Callable[[Any], Q]
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight of ``day`` in the configured time zone (HEED_TIME_ZONE); the rollups use the same days."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@dataclass(frozen=True)
+class FilterField:
+    """One filter: ``raw`` narrows ``Response`` rows; ``rollup`` narrows ``DailyRollup`` rows (``None``: the rollups
+    do not keep this attribute); ``scope`` filters go through the unit scope on both paths."""
+
+    name: str
+    raw: Lookup | None
+    rollup: Lookup | None
+    scope: bool = False
+
+    @property
+    def rollups_serve(self) -> bool:
+        return self.scope or self.rollup is not None
+
+
+def _equal(field: str) -> Lookup:
+    return lambda value: Q(**{field: value})
+
+
+FILTER_SPEC: dict[str, FilterField] = {
+    spec.name: spec
+    for spec in (
+        FilterField("survey_id", raw=_equal("survey_id"), rollup=_equal("survey_id")),
+        FilterField("unit_id", raw=None, rollup=None, scope=True),
+        FilterField("channel", raw=_equal("channel"), rollup=_equal("channel")),
+        FilterField("language", raw=_equal("language"), rollup=_equal("language")),
+        FilterField("touchpoint", raw=_equal("touchpoint"), rollup=None),
+        FilterField("age_group", raw=_equal("age_group"), rollup=None),
+        FilterField(
+            "date_from",
+            raw=lambda day: Q(submitted_at__gte=day_start(day)),
+            rollup=lambda day: Q(day__gte=day),
+        ),
+        FilterField(
+            "date_to",
+            raw=lambda day: Q(submitted_at__lt=day_start(day + dt.timedelta(days=1))),
+            rollup=lambda day: Q(day__lte=day),
+        ),
+    )
+}
+
+
+def filters_set(filters: Any) -> dict[str, Any]:
+    """The filters given a value (``None`` and empty strings mean "not set"), by name."""
+    return {name: value for name in FILTER_SPEC if (value := getattr(filters, name)) not in (None, "")}
+
+
+def filters_rollups_serve(filters: Any) -> bool:
+    """Whether every filter that is set maps onto the rollups (an allow-list: an unmapped filter means no)."""
+    return all(FILTER_SPEC[name].rollups_serve for name in filters_set(filters))
+
+
+def filters_raw_q(filters: Any) -> Q:
+    """The ``Response`` condition of every set filter (unit filters excepted: they are the unit scope)."""
+    condition = Q()
+    for name, value in filters_set(filters).items():
+        lookup = FILTER_SPEC[name].raw
+        if lookup is not None:
+            condition &= lookup(value)
+    return condition
+
+
+def filters_rollup_q(filters: Any) -> Q:
+    """The ``DailyRollup`` condition of every set filter; raises ``ValueError`` when one cannot be served there
+    (callers check ``filters_rollups_serve`` first)."""
+    condition = Q()
+    for name, value in filters_set(filters).items():
+        spec = FILTER_SPEC[name]
+        if spec.scope:
+            continue
+        if spec.rollup is None:
+            raise ValueError(f"the rollups cannot serve the filter {name!r}")
+        condition &= spec.rollup(value)
+    return condition
+
+
+def filter_spec_check(fields: Any) -> None:
+    """Refuse a filter model whose fields and the spec differ (called when ``ResponseFilters`` is defined)."""
+    missing, extra = set(fields) - set(FILTER_SPEC), set(FILTER_SPEC) - set(fields)
+    if missing or extra:
+        raise RuntimeError(
+            f"heed.responses.filter_spec must describe every response filter: missing {sorted(missing)}, "
+            f"unknown {sorted(extra)}"
+        )
