@@ -2,10 +2,10 @@
 
 import re
 
+from heed.nlp.themes import DEFAULT_TAXONOMY
 from heed.responses.services import Submission, response_submit
 from heed.textanalytics.models import AnnotationTheme, ThemeDefinition
 from heed.textanalytics.services import annotations_refresh
-from heed.textanalytics.themes import DEFAULT_TAXONOMY
 from tests.conftest import login
 
 APP_COMPLAINTS = [

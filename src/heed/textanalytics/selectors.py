@@ -9,12 +9,12 @@ from django.db.models import Count, Q
 from heed.accounts.models import User
 from heed.accounts.permissions import can_see_personal_data
 from heed.analytics.selectors import headline_pooling
+from heed.nlp.pii import redact
+from heed.nlp.themes import Theme
 from heed.responses.selectors import ResponseFilters, response_queryset
 from heed.stats.intervals import nps_adjusted_wald, proportion
 from heed.stats.reliability import NPS_POLICY, reliability
 from heed.textanalytics.models import AnnotationTheme, StaffMember, StaffMention, TextAnnotation, ThemeDefinition
-from heed.textanalytics.pii import redact
-from heed.textanalytics.themes import Theme
 
 
 def _annotations(user: User, filters: ResponseFilters | None):
@@ -75,7 +75,7 @@ def theme_summary(*, user: User, filters: ResponseFilters | None = None) -> dict
 
 def staff_summary(*, user: User, filters: ResponseFilters | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """Staff named in feedback, with the tone of what is said about each (``positive`` praised, ``negative``
-    criticised; :mod:`heed.textanalytics.staff_tone`), most praised first."""
+    criticised; :mod:`heed.nlp.staff_tone`), most praised first."""
     mentions = StaffMention.objects.filter(annotation__in=_annotations(user, filters), ambiguous=False)
     grouped = (
         mentions.values("staff_id", "staff__first_name", "staff__last_name", "staff__unit__code")
@@ -146,8 +146,8 @@ def theme_candidates(*, user: User, lang: str, days: int = 90, limit: int = 3000
 
     from django.utils import timezone
 
-    from heed.textanalytics.discovery import discover_themes
-    from heed.textanalytics.themes import ThemeMatcher
+    from heed.nlp.discovery import discover_themes
+    from heed.nlp.themes import ThemeMatcher
 
     since = timezone.now() - dt.timedelta(days=days)
     texts = list(

@@ -13,6 +13,18 @@ from django.db.models import Q
 from heed.accounts.models import Organisation, Unit
 from heed.core.errors import ApplicationError, ConflictError
 from heed.core.names import name_key
+from heed.nlp.pipeline import CommentResult, Pipeline, pipeline_version
+from heed.nlp.sentiment import (
+    LearnedSentiment,
+    LexiconSentiment,
+    SentimentModel,
+    TransformerSentiment,
+    evaluate,
+    train_or_none,
+    weak_label,
+)
+from heed.nlp.staff import StaffMember as StaffRecord
+from heed.nlp.themes import DEFAULT_TAXONOMY
 from heed.responses.models import Answer
 from heed.textanalytics.models import (
     AnnotationTheme,
@@ -23,19 +35,7 @@ from heed.textanalytics.models import (
     TextAnnotation,
     ThemeDefinition,
 )
-from heed.textanalytics.pipeline import CommentResult, Pipeline, pipeline_version
 from heed.textanalytics.selectors import active_themes
-from heed.textanalytics.sentiment import (
-    LearnedSentiment,
-    LexiconSentiment,
-    SentimentModel,
-    TransformerSentiment,
-    evaluate,
-    train_or_none,
-    weak_label,
-)
-from heed.textanalytics.staff import StaffMember as StaffRecord
-from heed.textanalytics.themes import DEFAULT_TAXONOMY
 
 TEXT_TYPES = ("text",)
 

@@ -9,7 +9,7 @@ SWIFT/ECBS examples, except DE02370400440532010007, made for the overlap test be
 
 import pytest
 
-from heed.textanalytics.pii import (
+from heed.nlp.pii import (
     ALL_KINDS,
     CARD,
     EMAIL,

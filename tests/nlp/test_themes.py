@@ -8,8 +8,8 @@ import time
 import pytest
 
 from heed.demo.comment_bank import COMMENTS
-from heed.textanalytics.discovery import CandidateTheme, discover_themes, theme_from_candidate
-from heed.textanalytics.themes import DEFAULT_TAXONOMY, LANGUAGES, Theme, ThemeMatcher
+from heed.nlp.discovery import CandidateTheme, discover_themes, theme_from_candidate
+from heed.nlp.themes import DEFAULT_TAXONOMY, LANGUAGES, Theme, ThemeMatcher
 
 REQUIRED_THEMES = (
     "staff_friendliness",

@@ -2,7 +2,7 @@
 keywords that match its words and their inflections, and nothing else.
 
 Keywords (the rule :func:`keywords_for_words` applies)
-    Words are grouped by their Snowball stem (:mod:`heed.textanalytics.stemming`; Bulgarian, which has no
+    Words are grouped by their Snowball stem (:mod:`heed.nlp.stemming`; Bulgarian, which has no
     Snowball stemmer, keeps whole words). The forms of a stem that stand for the group are those written in
     its comments next to another of its words (a stemmer can conflate two words: Italian *vigilante* and
     *vigilia* are both ``vigil``). They become **one prefix keyword** when that is sound: they share one
@@ -32,8 +32,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from heed.textanalytics.stemming import stemmer_for
-from heed.textanalytics.themes import STOP_WORDS, Theme, ThemeMatcher, _language, _normalise
+from heed.nlp.stemming import stemmer_for
+from heed.nlp.themes import STOP_WORDS, Theme, ThemeMatcher, _language, _normalise
 
 __all__ = [
     "MIN_KEYWORD_PRECISION",
@@ -207,8 +207,8 @@ def discover_themes(
     1. If ``known`` is given, keep only the comments in which it finds no theme (the *uncovered* ones).
     2. Represent each uncovered comment by TF-IDF weights (Salton & Buckley 1988; sub-linear term frequency,
        smoothed IDF, L2-normalised rows) over word unigrams and bigrams. Words are lower-cased, stop words (a
-       short list per language in :data:`heed.textanalytics.themes.STOP_WORDS`) are dropped, and each word is
-       reduced to its Snowball stem (:mod:`heed.textanalytics.stemming`; Bulgarian words are kept whole).
+       short list per language in :data:`heed.nlp.themes.STOP_WORDS`) are dropped, and each word is
+       reduced to its Snowball stem (:mod:`heed.nlp.stemming`; Bulgarian words are kept whole).
        Only terms that occur in at least two uncovered comments are used.
     3. Factorise the comment × term matrix with non-negative matrix factorisation (Lee & Seung 1999,
        *Learning the parts of objects by non-negative matrix factorization*, Nature 401:788–791), using

@@ -12,12 +12,12 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from heed.textanalytics.language import LanguageDetector
-from heed.textanalytics.pii import PII_VERSION, redact
-from heed.textanalytics.sentiment import LexiconSentiment, SentimentModel, SentimentResult
-from heed.textanalytics.staff import StaffMatcher, StaffMember
-from heed.textanalytics.staff_tone import StaffTone
-from heed.textanalytics.themes import Theme, ThemeMatcher
+from heed.nlp.language import LanguageDetector
+from heed.nlp.pii import PII_VERSION, redact
+from heed.nlp.sentiment import LexiconSentiment, SentimentModel, SentimentResult
+from heed.nlp.staff import StaffMatcher, StaffMember
+from heed.nlp.staff_tone import StaffTone
+from heed.nlp.themes import Theme, ThemeMatcher
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class Pipeline:
         for text, lang, sentiment, redaction, mentions in zip(
             clean, languages, sentiments, redactions, staff_found, strict=True
         ):
-            # What is said about each person, read on the clauses about them (heed.textanalytics.staff_tone).
+            # What is said about each person, read on the clauses about them (heed.nlp.staff_tone).
             tones = self.staff_tone.score(text, lang, mentions) if mentions else []
             staff = tuple(StaffResult(m.staff_id, tone, m.ambiguous) for m, tone in zip(mentions, tones, strict=True))
             results.append(CommentResult(lang, sentiment, self.themes.match(text, lang), text, redaction.count, staff))

@@ -2,7 +2,7 @@
 
 Scoring a whole sentence is not enough: "Ivana was lovely but Marko was rude" praises one and criticises the
 other, and "Marko … je bio nepristojan" names Marko in one fragment and says he was rude in the next. So each
-mention is scored on its *scope*, with the shipped lexicon (:class:`~heed.textanalytics.sentiment.
+mention is scored on its *scope*, with the shipped lexicon (:class:`~heed.nlp.sentiment.
 LexiconSentiment`, negation included):
 
 1. The sentence naming the person is cut into clauses at ``, ; : ( ) – —`` and before a contrastive or
@@ -37,9 +37,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from heed.textanalytics import lexicon as _lexicon
-from heed.textanalytics.sentiment import Label, LexiconSentiment, SentimentResult
-from heed.textanalytics.staff import StaffMention, sentence_spans
+from heed.nlp import lexicon as _lexicon
+from heed.nlp.sentiment import Label, LexiconSentiment, SentimentResult
+from heed.nlp.staff import StaffMention, sentence_spans
 
 __all__ = ["CLAUSE_WORDS", "StaffTone"]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from heed.textanalytics.language import UNKNOWN, LanguageDetector, language_for_code, supported_languages
+from heed.nlp.language import UNKNOWN, LanguageDetector, language_for_code, supported_languages
 
 LANGUAGES = ["it", "hr", "bg", "ru", "et", "en"]
 

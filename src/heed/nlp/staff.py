@@ -14,7 +14,7 @@ Matching rules
       names:
 
       - when the form is also a common word of the language (*Luka* "harbour", *Chiara* "clear", *Will*,
-        *Вера* "faith"; a shipped list per language plus the stop words of :mod:`heed.textanalytics.themes`
+        *Вера* "faith"; a shipped list per language plus the stop words of :mod:`heed.nlp.themes`
         plus ``common_words`` given to the matcher) or it is a last name on its own, the word in the text
         must be capitalised, and the text must use both cases (in an all-lower-case or all-capitals text a
         capital letter tells nothing, so such forms are not matched there);
@@ -28,7 +28,7 @@ Matching rules
     * Each mention carries the span of its sentence (split at ``.``, ``!``, ``?``, ``…`` followed by space,
       and at line breaks, not after common abbreviations or initials, nor at an ellipsis followed by a
       lower-case word: "Marko … je bio nepristojan" is one sentence), so the caller can score what was said
-      about that person (:mod:`heed.textanalytics.staff_tone`).
+      about that person (:mod:`heed.nlp.staff_tone`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from heed.textanalytics.themes import STOP_WORDS
+from heed.nlp.themes import STOP_WORDS
 
 __all__ = ["COMMON_WORD_NAMES", "StaffMatcher", "StaffMember", "StaffMention", "name_forms", "sentence_spans"]
 

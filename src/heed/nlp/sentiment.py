@@ -4,7 +4,7 @@ Three interchangeable models share one small interface (:class:`SentimentModel`)
 string that is stored with every annotation, and ``predict(texts, languages)``.
 
 * :class:`LexiconSentiment` is the cold start: polar words and phrases from
-  :mod:`heed.textanalytics.lexicon`, with simple negation. No training, every language the lexicon
+  :mod:`heed.nlp.lexicon`, with simple negation. No training, every language the lexicon
   has, nothing to store.
 * :class:`LearnedSentiment` is trained on the organisation's own comments, labelled by the scores
   given with them (:func:`weak_label`): character n-grams, the language and the lexicon's counts
@@ -32,7 +32,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
-from heed.textanalytics import lexicon as _lexicon
+from heed.nlp import lexicon as _lexicon
 
 Label = Literal["negative", "neutral", "positive"]
 LABELS: tuple[Label, ...] = ("negative", "neutral", "positive")
@@ -168,7 +168,7 @@ class LexiconCounts:
 class LexiconSentiment:
     """Cold-start sentiment from the hand-made lexicon.
 
-    Matching (the rules :mod:`heed.textanalytics.lexicon` documents):
+    Matching (the rules :mod:`heed.nlp.lexicon` documents):
 
     1. The text is lowercased (typographic apostrophes made straight) and split into words
        (unicode letters and digits, inner apostrophes kept: "didn't", "l'attesa").

@@ -25,7 +25,7 @@ Keyword syntax and matching rule
       language uses the union of the keywords of all languages.
 
 Discovery
-    :func:`heed.textanalytics.discovery.discover_themes` proposes new themes in recent comments that the
+    :func:`heed.nlp.discovery.discover_themes` proposes new themes in recent comments that the
     taxonomy does not cover yet.
 """
 

@@ -1,14 +1,14 @@
 """Evaluate the tone of staff mentions per language, offline.
 
-    python -m heed.textanalytics.evaluate_staff_tone [--eval PATH]
+    python -m heed.nlp.evaluate_staff_tone [--eval PATH]
 
-Reads the hand-labelled set ``data/staff_tone_eval.jsonl`` (one comment per line: ``lang``, ``text`` and
+Reads the hand-labelled set ``data/eval/staff_tone_eval.jsonl`` (one comment per line: ``lang``, ``text`` and
 ``staff``, the first name of each person it names with the tone of what it says about them: positive,
-negative or neutral), finds the names with :class:`~heed.textanalytics.staff.StaffMatcher` (the staff list of
+negative or neutral), finds the names with :class:`~heed.nlp.staff.StaffMatcher` (the staff list of
 a language is every first name its rows use) and prints, per language, the accuracy of
 
 * ``sentence``: the lexicon on the whole sentence naming the person (how mentions were scored before), and
-* ``scoped``: :class:`~heed.textanalytics.staff_tone.StaffTone` (clause scope, see its module),
+* ``scoped``: :class:`~heed.nlp.staff_tone.StaffTone` (clause scope, see its module),
 
 with the recall of criticism (negative mentions found negative).
 """
@@ -20,11 +20,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from heed.textanalytics.sentiment import LexiconSentiment, SentimentResult, _metrics, load_rows
-from heed.textanalytics.staff import StaffMatcher, StaffMember, StaffMention
-from heed.textanalytics.staff_tone import StaffTone
+from heed.nlp.sentiment import LexiconSentiment, SentimentResult, _metrics, load_rows
+from heed.nlp.staff import StaffMatcher, StaffMember, StaffMention
+from heed.nlp.staff_tone import StaffTone
 
-EVAL_PATH = Path(__file__).resolve().parent / "data" / "staff_tone_eval.jsonl"
+EVAL_PATH = Path(__file__).resolve().parent / "data" / "eval" / "staff_tone_eval.jsonl"
 Scorer = Callable[[str, str, Sequence[StaffMention]], list[SentimentResult]]
 
 

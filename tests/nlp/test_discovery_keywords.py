@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from heed.demo.comment_bank import COMMENTS
-from heed.textanalytics.discovery import MAX_FORMS, discover_themes, keywords_for_words, theme_from_candidate
-from heed.textanalytics.themes import DEFAULT_TAXONOMY, LANGUAGES, Theme, ThemeMatcher
+from heed.nlp.discovery import MAX_FORMS, discover_themes, keywords_for_words, theme_from_candidate
+from heed.nlp.themes import DEFAULT_TAXONOMY, LANGUAGES, Theme, ThemeMatcher
 
 FAMILIES = [json.loads(line) for line in (Path(__file__).parent / "data" / "keyword_families.jsonl").open()]
 TRUNCATION = {"en": 5, "it": 5, "hr": 6, "bg": 6, "ru": 6, "et": 6}  # the former rule, for comparison

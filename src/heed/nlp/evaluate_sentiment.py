@@ -1,13 +1,13 @@
 """Evaluate Heed's sentiment models and measure their speed, offline.
 
-    python -m heed.textanalytics.evaluate_sentiment [--eval PATH] [--repeat-to 20000]
+    python -m heed.nlp.evaluate_sentiment [--eval PATH] [--repeat-to 20000]
 
-1. Trains a :class:`~heed.textanalytics.sentiment.LearnedSentiment` on the demo comment bank
+1. Trains a :class:`~heed.nlp.sentiment.LearnedSentiment` on the demo comment bank
    (:mod:`heed.demo.comment_bank`, each comment labelled with its bank sentiment). That stands in
    for an organisation's own scored feedback; note that the bank is about one retail chain while
    the evaluation set spans shops, delivery, banks, cafés, hotels and phone support.
 2. Evaluates the lexicon and the learned model on the hand-labelled held-out set
-   (``data/sentiment_eval.jsonl``), printing a Markdown table per model: n, accuracy and macro-F1
+   (``data/eval/sentiment_eval.jsonl``), printing a Markdown table per model: n, accuracy and macro-F1
    per language and overall. Each row's own language is given to the model.
 3. Measures throughput (texts per second, one process) of language detection and of each model on
    the evaluation texts repeated to about ``--repeat-to`` texts.
@@ -22,10 +22,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from heed.demo.comment_bank import COMMENTS
-from heed.textanalytics.language import LanguageDetector
-from heed.textanalytics.sentiment import LexiconSentiment, SentimentModel, evaluate, load_rows, train_or_none
+from heed.nlp.language import LanguageDetector
+from heed.nlp.sentiment import LexiconSentiment, SentimentModel, evaluate, load_rows, train_or_none
 
-EVAL_PATH = Path(__file__).resolve().parent / "data" / "sentiment_eval.jsonl"
+EVAL_PATH = Path(__file__).resolve().parent / "data" / "eval" / "sentiment_eval.jsonl"
 
 
 def bank_rows() -> list[dict]:

@@ -6,7 +6,7 @@ import pytest
 
 from heed.demo.comment_bank import STAFF_PRAISE
 from heed.demo.scenario import STAFF_NAMES
-from heed.textanalytics.staff import StaffMatcher, StaffMember, StaffMention, name_forms, sentence_spans
+from heed.nlp.staff import StaffMatcher, StaffMember, StaffMention, name_forms, sentence_spans
 
 
 def _found(matcher: StaffMatcher, text: str, lang: str) -> list[tuple[int | str, str, bool]]:

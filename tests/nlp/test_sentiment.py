@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from heed.demo.comment_bank import COMMENTS
-from heed.textanalytics.sentiment import (
+from heed.nlp.sentiment import (
     LABELS,
     LearnedSentiment,
     LexiconSentiment,
@@ -188,11 +188,11 @@ def test_quantifier_scope_and_negatable_words():
 
 
 def test_complaint_rows_of_the_evaluation_set_are_read_per_language():
-    """The rows written for this kind (``"kind": "complaint"`` in ``data/sentiment_eval.jsonl``): 11 per
+    """The rows written for this kind (``"kind": "complaint"`` in ``nlp/data/eval/sentiment_eval.jsonl``): 11 per
     language, 8 complaints without a polar word and 3 guards (negative quantifiers in praise or in a neutral
     remark). ``lexicon-2`` read 27-36% of them per language; every language must read at least 8 of 11."""
-    from heed.textanalytics.evaluate_sentiment import EVAL_PATH
-    from heed.textanalytics.sentiment import load_rows
+    from heed.nlp.evaluate_sentiment import EVAL_PATH
+    from heed.nlp.sentiment import load_rows
 
     rows = [row for row in load_rows(EVAL_PATH) if row.get("kind") == "complaint"]
     report = evaluate(LexiconSentiment(), rows)
@@ -281,7 +281,7 @@ def test_round_trip_predicts_identically(learned):
 
 
 def test_a_changed_lexicon_changes_the_version(learned, monkeypatch):
-    from heed.textanalytics import lexicon
+    from heed.nlp import lexicon
 
     blob = learned.to_bytes()
     monkeypatch.setattr(lexicon, "POSITIVE", {**lexicon.POSITIVE, "en": (*lexicon.POSITIVE["en"], "glorious")})

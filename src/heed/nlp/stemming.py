@@ -15,7 +15,7 @@ bg    none: Snowball has no Bulgarian stemmer, so Bulgarian words are kept whole
 
 A stem groups the inflections of a word (*crash, crashes, crashed, crashing* → ``crash``); it is an internal
 key, not text to show: the theme discovery turns a group back into keywords that match exactly its words
-(:func:`heed.textanalytics.discovery.keywords_for_words`).
+(:func:`heed.nlp.discovery.keywords_for_words`).
 """
 
 from __future__ import annotations
