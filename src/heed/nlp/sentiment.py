@@ -188,7 +188,7 @@ class LexiconSentiment:
        neutral by itself and one negative match when a negator or quantifier reaches it: "Nobody
        could tell me when my size would be back", "nitko nije znao", "never came back". A phrase
        that carries its own negation ("nije znao ništa") is not negated again (negative concord).
-       The complaint tables are in ``data/lexicon_complaints.json``; a custom lexicon has none
+       The complaint tables are in ``data/<lang>/sentiment.json``; a custom lexicon has none
        unless given (``quantifiers``, ``negatable``, ``quantifier_stops``).
     5. score = (positive - negative) / (positive + negative + 1), in (-1, 1): one positive word
        gives 0.5, three give 0.75, one of each 0. The label is positive when score >= threshold
@@ -206,8 +206,8 @@ class LexiconSentiment:
     gets a version with its fingerprint.
     """
 
-    # 2: staff vocabulary added (data/lexicon_additions.json); 3: negative quantifiers scope their clause,
-    # negated capability / availability is a complaint, waiting and absence phrases (data/lexicon_complaints.json)
+    # 2: staff vocabulary added; 3: negative quantifiers scope their clause,
+    # negated capability / availability is a complaint, waiting and absence phrases (data/<lang>/sentiment.json)
     LEXICON_VERSION = "lexicon-3"
 
     def __init__(

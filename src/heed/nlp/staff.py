@@ -38,11 +38,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from heed.nlp.packs import by_language, pack_languages
 from heed.nlp.themes import STOP_WORDS
 
 __all__ = ["COMMON_WORD_NAMES", "StaffMatcher", "StaffMember", "StaffMention", "name_forms", "sentence_spans"]
 
-LANGUAGES: tuple[str, ...] = ("it", "hr", "bg", "ru", "et", "en")
+LANGUAGES: tuple[str, ...] = pack_languages()  # the languages with a pack (data/<lang>/)
 
 
 @dataclass(frozen=True)
@@ -70,34 +71,10 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# First names that are also ordinary words (or whose form is), per language, lower case. The stop words of the
-# themes module are added to these.
+# First names that are also ordinary words (or whose form is), per language, lower case (``common_word_names`` in
+# ``data/<lang>/staff.json``). The stop words of the themes module are added to these.
 COMMON_WORD_NAMES: dict[str, frozenset[str]] = {
-    "en": _words(
-        """will grace rose joy faith hope mark bill frank max ray jack pat may june summer dawn art rob sandy
-        penny ruby amber holly ivy lily iris daisy bob don gene guy heather autumn robin carol rich drew chase
-        miles hunter sue angel crystal destiny harmony melody sky brook clay dean earl gray grant lance pearl
-        river sterling wade buck cliff dale glen jean matt eve kay hazel violet olive jade basil gale sunny
-        victor"""
-    ),
-    "it": _words(
-        """chiara serena felice bianca rosa viola stella gioia speranza fortunato aurora marina luce celeste
-        giusto vittoria fiore perla bruno franco sereno leone angelo santo primo benedetto clemente fedele
-        grazia gemma massimo vera vero sole mariano costante"""
-    ),
-    "hr": _words(
-        """luka vesna zora ruža nada vjera mira sanja jasna slava cvijeta zlata mila draga drago nevena ljubica
-        dunja višnja jagoda kruna vedrana tiho srećko zdravko"""
-    ),
-    "bg": _words(
-        """вяра надежда любов роза слава мира цвета злата радост калина мила светла добри камен пламен весела
-        лилия"""
-    ),
-    "ru": _words("""вера надежда любовь роза лилия слава мила лев виктория"""),
-    "et": _words(
-        """mari laine õie armas õnne tuuli leida meeli kai eha koidu mai ilme vilja kalju hele helge kaja taimi
-        tormi tuule kulla"""
-    ),
+    lang: frozenset(words) for lang, words in by_language("staff", "common_word_names").items()
 }
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")

@@ -6,7 +6,7 @@ mention is scored on its *scope*, with the shipped lexicon (:class:`~heed.nlp.se
 LexiconSentiment`, negation included):
 
 1. The sentence naming the person is cut into clauses at ``, ; : ( ) – —`` and before a contrastive or
-   relative word (:data:`CLAUSE_WORDS`, from ``data/staff_tone_words.json``: *but, while, who*; *ali, a,
+   relative word (:data:`CLAUSE_WORDS`, from ``data/<lang>/staff.json``: *but, while, who*; *ali, a,
    dok, koji*; *ma, mentre, che*; *но, а, который*; *aga, kuid, kes*). "And" (:data:`AND_WORDS`) cuts only
    before a name: "Ciara was great | and Sean was terrible", but "I spoke to Aoife and then to Liam" stays
    one clause.
@@ -31,23 +31,25 @@ little about one clause.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from heed.nlp import lexicon as _lexicon
+from heed.nlp.packs import by_language
 from heed.nlp.sentiment import Label, LexiconSentiment, SentimentResult
 from heed.nlp.staff import StaffMention, sentence_spans
 
 __all__ = ["CLAUSE_WORDS", "StaffTone"]
 
-_WORDS = json.loads((Path(__file__).resolve().parent / "data" / "staff_tone_words.json").read_text("utf-8"))
-CLAUSE_WORDS: dict[str, frozenset[str]] = {lang: frozenset(w) for lang, w in _WORDS["clause_words"].items()}
-PRONOUNS: dict[str, frozenset[str]] = {lang: frozenset(w) for lang, w in _WORDS["pronouns"].items()}
-AND_WORDS: dict[str, frozenset[str]] = {lang: frozenset(w) for lang, w in _WORDS["and_words"].items()}
-BARE_NEGATIONS: dict[str, frozenset[str]] = {lang: frozenset(w) for lang, w in _WORDS["bare_negations"].items()}
+CLAUSE_WORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(w) for lang, w in by_language("staff", "clause_words").items()
+}
+PRONOUNS: dict[str, frozenset[str]] = {lang: frozenset(w) for lang, w in by_language("staff", "pronouns").items()}
+AND_WORDS: dict[str, frozenset[str]] = {lang: frozenset(w) for lang, w in by_language("staff", "and_words").items()}
+BARE_NEGATIONS: dict[str, frozenset[str]] = {
+    lang: frozenset(w) for lang, w in by_language("staff", "bare_negations").items()
+}
 _PUNCTUATION = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _NAME_AFTER = re.compile(r"\s+")
