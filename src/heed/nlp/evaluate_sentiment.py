@@ -1,9 +1,11 @@
 """Evaluate Heed's sentiment models and measure their speed, offline.
 
-    python -m heed.nlp.evaluate_sentiment [--eval PATH] [--repeat-to 20000]
+    python -m heed.nlp.evaluate_sentiment [--train PATH] [--eval PATH] [--repeat-to 20000]
 
-1. Trains a :class:`~heed.nlp.sentiment.LearnedSentiment` on the demo comment bank
-   (:mod:`heed.demo.comment_bank`, each comment labelled with its bank sentiment). That stands in
+1. Trains a :class:`~heed.nlp.sentiment.LearnedSentiment` on ``--train``, a JSON file
+   ``{lang: {label: [text, ...]}}``; by default the demo comment bank's data file
+   (``heed/demo/data/comment_bank.json``, read as a file: no demo code is imported), each comment labelled
+   with its bank sentiment. That stands in
    for an organisation's own scored feedback; note that the bank is about one retail chain while
    the evaluation set spans shops, delivery, banks, cafés, hotels and phone support.
 2. Evaluates the lexicon and the learned model on the hand-labelled held-out set
@@ -16,23 +18,27 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from heed.demo.comment_bank import COMMENTS
 from heed.nlp.language import LanguageDetector
 from heed.nlp.sentiment import LexiconSentiment, SentimentModel, evaluate, load_rows, train_or_none
 
 EVAL_PATH = Path(__file__).resolve().parent / "data" / "eval" / "sentiment_eval.jsonl"
+DEMO_BANK_PATH = Path(__file__).resolve().parents[1] / "demo" / "data" / "comment_bank.json"
 
 
-def bank_rows() -> list[dict]:
-    """The demo comment bank as labelled rows."""
+def bank_rows(path: Path = DEMO_BANK_PATH) -> list[dict]:
+    """A comment bank file ``{lang: {label: [text, ...]}}`` (keys starting with ``_`` skipped) as labelled rows
+    ``{"lang", "label", "text"}``."""
+    bank = json.loads(path.read_text(encoding="utf-8"))
     return [
         {"lang": lang, "label": label, "text": text}
-        for lang, by_label in COMMENTS.items()
+        for lang, by_label in bank.items()
+        if not lang.startswith("_")
         for label, texts in by_label.items()
         for text in texts
     ]
@@ -66,6 +72,7 @@ def throughput(fn: Callable[[], object], n: int) -> float:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--train", type=Path, default=DEMO_BANK_PATH, help="comment bank JSON to train on")
     parser.add_argument("--eval", type=Path, default=EVAL_PATH, help="labelled JSON-lines file")
     parser.add_argument("--repeat-to", type=int, default=20_000, help="texts for the throughput runs")
     args = parser.parse_args(argv)
@@ -74,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not rows:
         print(f"No rows in {args.eval}", file=sys.stderr)
         return 1
-    bank = bank_rows()
+    bank = bank_rows(args.train)
     started = time.perf_counter()
     learned = train_or_none(
         [r["text"] for r in bank], [r["lang"] for r in bank], [r["label"] for r in bank], min_per_class=1
