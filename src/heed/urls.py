@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("heed.web.urls")),
+    path("", include("heed.textanalytics.urls")),  # text analytics' pages (its vertical slice)
 ]
 
 handler403 = "heed.web.error_views.permission_denied"

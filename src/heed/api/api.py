@@ -30,7 +30,6 @@ from heed.api.schemas import (
     ResponseOut,
     SurveyDetailOut,
     SurveySummaryOut,
-    TaxonomyThemeOut,
 )
 from heed.core.bounds import BoundedDate, DbId, ShortText
 from heed.core.channels import ChannelName
@@ -49,7 +48,7 @@ from heed.surveys.i18n_strings import UI_STRINGS
 from heed.surveys.language import LanguageCode
 from heed.surveys.models import Survey, SurveyVersion
 from heed.surveys.selectors import survey_get, survey_latest_version, survey_list, survey_with_latest_version
-from heed.textanalytics.selectors import staff_summary, theme_list, theme_summary
+from heed.textanalytics import api as textanalytics_api
 
 api = HeedAPI(
     title="Heed API",
@@ -386,31 +385,5 @@ def engagement(request: HttpRequest, survey_id: DbId, params: Query[EngagementPa
     return engagement_summary(user=user, survey_id=survey_id, filters=filters, version=params.version)
 
 
-@api.get("/themes", response={200: dict, 403: ErrorOut, 404: ErrorOut}, tags=["text analytics"])
-def themes(request: HttpRequest, filters: Query[ResponseFilters]):
-    """What customers talk about: per theme, comments, share, tone, NPS of the writers, share among detractors."""
-    user = _user(request)
-    permissions.require(permissions.can_view_results(user))
-    response_filters_check(user=user, filters=filters)
-    return theme_summary(user=user, filters=filters)
-
-
-@api.get("/taxonomy", response={200: list[TaxonomyThemeOut], 403: ErrorOut}, tags=["text analytics"])
-def taxonomy(request: HttpRequest):
-    """The organisation's themes with their keywords per language, and the languages each has no keywords in."""
-    user = _user(request)
-    permissions.require(permissions.can_view_results(user))
-    return theme_list(user=user)
-
-
-@api.get("/staff-mentions", response={200: list[dict], 403: ErrorOut, 404: ErrorOut}, tags=["text analytics"])
-def staff_mentions(request: HttpRequest, filters: Query[ResponseFilters]):
-    """Staff named in feedback, with the tone of what is said about each (positive = praised, negative =
-    criticised; most praised first)."""
-    user = _user(request)
-    permissions.require(permissions.can_view_results(user))
-    response_filters_check(user=user, filters=filters)
-    return staff_summary(user=user, filters=filters, limit=100)
-
-
 api.add_router("/surveys", publishing_router)
+api.add_router("", textanalytics_api.router)

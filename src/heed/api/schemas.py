@@ -306,15 +306,3 @@ class DriverAnalysisOut(Schema):
     )
     drivers: list[DriverOut] = Field(description="ranked by importance, most important first")
     pairs: list[DriverPairOut] = Field(description="each adjacent pair of the ranking and whether its order is clear")
-
-
-class TaxonomyThemeOut(Schema):
-    """One theme of the organisation's taxonomy: keywords per language (word beginnings, ``$`` for a whole
-    word) and the organisation's languages in which it has none (its comments there are never found)."""
-
-    key: str
-    name: str
-    is_active: bool
-    source: str
-    keywords: dict[str, list[str]]
-    languages_without_keywords: list[str]

@@ -14,18 +14,27 @@ from heed.nlp.themes import Theme
 from heed.responses.selectors import ResponseFilters, response_queryset
 from heed.stats.intervals import nps_adjusted_wald, proportion
 from heed.stats.reliability import NPS_POLICY, reliability
-from heed.textanalytics.models import AnnotationTheme, StaffMember, StaffMention, TextAnnotation, ThemeDefinition
+from heed.textanalytics.models import (
+    AnnotationTheme,
+    StaffMember,
+    StaffMention,
+    TextAnnotation,
+    TextItem,
+    ThemeDefinition,
+)
 
 
-def _annotations(user: User, filters: ResponseFilters | None):
+def _annotations(user: User, filters: ResponseFilters | None, source: str | None = None):
     responses = response_queryset(user=user, filters=filters).values("id")
-    return TextAnnotation.objects.filter(organisation_id=user.organisation_id, answer__response__in=responses)
+    annotations = TextAnnotation.objects.filter(organisation_id=user.organisation_id, answer__response__in=responses)
+    return annotations if source is None else annotations.filter(item__source=source)
 
 
-def theme_summary(*, user: User, filters: ResponseFilters | None = None) -> dict[str, Any]:
+def theme_summary(*, user: User, filters: ResponseFilters | None = None, source: str | None = None) -> dict[str, Any]:
     """Per theme: how many comments mention it, how negative they are, the NPS of those who wrote them,
-    and how often detractors raise it ("what detractors talk about"), sorted by that last figure."""
-    annotations = _annotations(user, filters)
+    and how often detractors raise it ("what detractors talk about"), sorted by that last figure. ``source``
+    (a ``TextItem.Source`` value) keeps the comments of that kind of text only."""
+    annotations = _annotations(user, filters, source)
     # NPS read only from versions whose NPS question means what it means in the version analysed (issue 7, pt 3)
     excluded = sorted(headline_pooling(user=user, filters=filters).excluded["nps"])
     same = ~Q(answer__response__version_id__in=excluded) if excluded else Q()
@@ -73,10 +82,12 @@ def theme_summary(*, user: User, filters: ResponseFilters | None = None) -> dict
     return {"comments": totals["comments"], "detractor_comments": totals["detractors"], "themes": rows}
 
 
-def staff_summary(*, user: User, filters: ResponseFilters | None = None, limit: int = 20) -> list[dict[str, Any]]:
+def staff_summary(
+    *, user: User, filters: ResponseFilters | None = None, limit: int = 20, source: str | None = None
+) -> list[dict[str, Any]]:
     """Staff named in feedback, with the tone of what is said about each (``positive`` praised, ``negative``
-    criticised; :mod:`heed.nlp.staff_tone`), most praised first."""
-    mentions = StaffMention.objects.filter(annotation__in=_annotations(user, filters), ambiguous=False)
+    criticised; :mod:`heed.nlp.staff_tone`), most praised first; ``source`` as in :func:`theme_summary`."""
+    mentions = StaffMention.objects.filter(annotation__in=_annotations(user, filters, source), ambiguous=False)
     grouped = (
         mentions.values("staff_id", "staff__first_name", "staff__last_name", "staff__unit__code")
         .annotate(
@@ -171,3 +182,21 @@ def staff_list(*, user: User, unit_id: int | None = None):
 def staff_get(*, user: User, staff_id: int) -> StaffMember | None:
     """A staff member of ``user``'s organisation, or ``None`` (another organisation's is never found)."""
     return staff_list(user=user).filter(id=staff_id).first()
+
+
+# Every kind of text, for a filter field's valid choices (a link with any kind parses; see text_source_choices).
+TEXT_SOURCE_CHOICES: list[tuple[str, str]] = [("", "All texts"), *TextItem.Source.choices]
+
+
+def text_source_choices(*, organisation_id: int) -> list[tuple[str, str]]:
+    """What a "source" picker offers: all texts, then the kinds the organisation has (survey answers always)."""
+    labels = dict(TextItem.Source.choices)
+    return [("", "All texts")] + [(s, labels[s]) for s in text_sources(organisation_id=organisation_id)]
+
+
+def text_sources(*, organisation_id: int) -> list[str]:
+    """The kinds of text (``TextItem.Source`` values) an organisation has items of, in the order of the
+    choices; survey answers always (they feed items as they arrive)."""
+    present = set(TextItem.objects.filter(organisation_id=organisation_id).values_list("source", flat=True).distinct())
+    present.add(TextItem.Source.SURVEY_ANSWER)
+    return [s for s in TextItem.Source.values if s in present]

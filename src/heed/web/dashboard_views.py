@@ -17,10 +17,9 @@ from heed.analytics.weighting import (
 from heed.core.errors import ApplicationError
 from heed.core.labels import dimension_label
 from heed.surveys.selectors import survey_list
-from heed.textanalytics.comment_selectors import comment_page
-from heed.textanalytics.selectors import staff_summary, theme_summary
+from heed.textanalytics.comment_selectors import CommentFilters, comment_page, drilldown_query
+from heed.textanalytics.selectors import TEXT_SOURCE_CHOICES, staff_summary, text_source_choices, theme_summary
 from heed.web.access import role_required
-from heed.web.comment_views import drilldown_query
 from heed.web.filter_errors import filter_error_page
 from heed.web.forms import ResponseFilterForm
 from heed.web.trend_chart import trend_chart
@@ -38,13 +37,17 @@ class DashboardFilterForm(ResponseFilterForm):
     group_by = forms.ChoiceField(choices=GROUPS, required=False)
     trend = forms.ChoiceField(choices=[("month", "Month"), ("week", "Week")], required=False)
     weighting = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Weighting")
-    field_order = ["survey", "unit", "channel", "language", "date_from", "date_to", "group_by", "trend", "weighting"]
+    source = forms.ChoiceField(required=False, label="Source", choices=TEXT_SOURCE_CHOICES)  # of the text sections
+    field_order = [
+        "survey", "unit", "channel", "language", "date_from", "date_to", "group_by", "trend", "weighting", "source"
+    ]  # fmt: skip
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["survey"].choices = [("", "All surveys")] + [
             (s.id, s.title) for s in survey_list(organisation=user.organisation)
         ]
+        self.fields["source"].widget.choices = text_source_choices(organisation_id=user.organisation_id)
         schemes = list(weighting_scheme_list(user=user).select_related("survey"))
         # Any scheme of the organisation parses, so that another survey's scheme (or one not ready) is refused with
         # a clear message (weighting_scheme_for_survey) rather than "not a valid choice"; the picker offers only
@@ -87,6 +90,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     filters = form.response_filters(survey_id=scheme.survey_id if scheme else data.get("survey"))
     group_by = data.get("group_by") or "unit"
     trend_by = data.get("trend") or "month"
+    source = data.get("source") or None
     pooling = headline_pooling(user=user, filters=filters)  # once for the cards, the breakdown and the trend
     summary = metric_summary(user=user, filters=filters, scheme=scheme, pooling=pooling)
     rows = sorted(
@@ -104,10 +108,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "trend": trend,
         "trend_by": trend_by,
         "trend_data": trend_chart([row.as_dict() for row in trend]),
-        "comments": comment_page(user=user, filters=filters, page_size=LATEST_COMMENTS),
+        "comments": comment_page(
+            user=user, filters=filters, page_size=LATEST_COMMENTS, comment_filters=CommentFilters(source=source)
+        ),
         "comment_query": comment_query,
-        "themes": theme_summary(user=user, filters=filters),
-        "staff": staff_summary(user=user, filters=filters, limit=10),
+        "themes": theme_summary(user=user, filters=filters, source=source),
+        "staff": staff_summary(user=user, filters=filters, limit=10, source=source),
         "scheme": scheme,
         "survey_from_weighting": survey_from_weighting,
         "pooled_versions": pooling.versions().get(filters.survey_id) if filters.survey_id else None,

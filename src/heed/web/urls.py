@@ -4,7 +4,6 @@ from django.urls import path, re_path
 from heed.api.api import api
 from heed.web import (
     audit_views,
-    comment_views,
     dashboard_views,
     driver_views,
     org_staff_views,
@@ -12,7 +11,6 @@ from heed.web import (
     org_user_views,
     respond,
     survey_views,
-    theme_views,
     token_views,
     weighting_views,
 )
@@ -45,7 +43,6 @@ urlpatterns = [
     path("organisation/staff/<int:staff_id>/active/", org_staff_views.staff_active, name="org-staff-active"),
     path("organisation/audit/", audit_views.audit_log, name="org-audit"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
-    path("comments/", comment_views.comments, name="comments"),
     path("surveys/", survey_views.surveys, name="surveys"),
     path("surveys/new/", survey_views.survey_new, name="survey-new"),
     path("surveys/<int:survey_id>/edit/", survey_views.survey_edit, name="survey-edit"),
@@ -63,9 +60,6 @@ urlpatterns = [
     path("weighting/<int:scheme_id>/delete/", weighting_views.weighting_delete, name="weighting-delete"),
     path("account/tokens/", token_views.tokens, name="tokens"),
     path("account/tokens/<int:token_id>/revoke/", token_views.token_revoke, name="token-revoke"),
-    path("themes/", theme_views.themes, name="themes"),
-    path("themes/progress/", theme_views.theme_progress, name="theme-progress"),
-    path("themes/<slug:key>/toggle/", theme_views.theme_toggle, name="theme-toggle"),
     re_path(r"^links/(?P<link_id>[0-9]+)/qr\.(?P<fmt>png|svg)$", survey_views.link_qr, name="link-qr"),
     re_path(r"^(?P<kind>[si])/(?P<token>[\w-]{8,64})/$", respond.respond, name="respond"),
     re_path(r"^(?P<kind>[si])/(?P<token>[\w-]{8,64})/thanks/$", respond.thanks, name="respond-thanks"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from heed.accounts.models import Organisation, User
 from heed.accounts.permissions import can_design_surveys
 from heed.core.errors import ApplicationError
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
+from heed.textanalytics.forms import DiscoverForm, ThemeForm
 from heed.textanalytics.models import ThemeDefinition
 from heed.textanalytics.selectors import (
     languages_without_keywords,
@@ -25,38 +25,6 @@ from heed.web.access import role_required
 from heed.web.filter_errors import filter_error_page
 
 designer_required = role_required(can_design_surveys)
-
-
-class ThemeForm(forms.Form):
-    key = forms.SlugField(max_length=60, required=False)
-    name = forms.CharField(max_length=120)
-    editing = forms.SlugField(max_length=60, required=False, widget=forms.HiddenInput,
-                              help_text="the key of the theme being edited; empty when adding")  # fmt: skip
-
-    def __init__(self, *args, languages: list[str], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.languages = languages
-        for lang in languages:
-            self.fields[f"keywords_{lang}"] = forms.CharField(
-                label=f"Keywords ({lang})", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                help_text="comma-separated word beginnings or phrases",
-            )  # fmt: skip
-
-    def keywords(self) -> dict[str, list[str]]:
-        return {lang: self.cleaned_data.get(f"keywords_{lang}", "").split(",") for lang in self.languages}
-
-    def keyword_fields(self) -> list:
-        return [self[f"keywords_{lang}"] for lang in self.languages]
-
-
-class DiscoverForm(forms.Form):
-    """``?discover=<language>``: propose new themes from that language's uncovered comments."""
-
-    discover = forms.ChoiceField(required=False, label="Language")
-
-    def __init__(self, *args, languages: list[str], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["discover"].choices = [("", "—")] + [(lang, lang) for lang in languages]
 
 
 def _source(request: HttpRequest) -> str:
@@ -130,7 +98,7 @@ def themes(request: HttpRequest) -> HttpResponse:
         return filter_error_page(request, discover, "Themes")
     lang = discover.cleaned_data.get("discover") or None if discover.is_bound else None
     candidates = theme_candidates(user=user, lang=lang) if lang else None
-    return render(request, "heed/themes.html", {
+    return render(request, "textanalytics/themes.html", {
         "themes": theme_list(user=user), "form": form, "languages": languages, "discover_lang": lang,
         "candidates": candidates, "language_names": SUPPORTED_LANGUAGES, "editing": initial is not None,
         "progress": _progress(user),
