@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from heed.core.errors import ApplicationError
 from heed.responses.models import Answer
+from heed.responses.selectors import ResponseFilters
 from heed.responses.services import Submission, response_submit
 from heed.textanalytics.comment_selectors import CommentFilters, comment_page
 from heed.textanalytics.models import TextAnnotation, TextItem
@@ -157,3 +158,27 @@ def test_the_migration_gives_existing_answers_items_and_attaches_their_annotatio
         assert annotation.sentiment == annotated[annotation.answer_id]
     assert {(i.source, i.unit_id) for i in items.values()} == {("survey_answer", world.store_a.id)}
     assert annotations_refresh(organisation=world.org) == 0  # nothing to re-read: versions unchanged
+
+
+def test_texts_of_another_kind_count_in_the_summaries_within_the_readers_scope(commented):
+    world = commented.world
+    text_items_add(organisation_id=world.org.id, source="complaint", texts=[
+        NewText(source_ref="c:1", text=RUDE, created_at=timezone.now(), unit_id=world.store_a.id, language="en"),
+    ])  # fmt: skip
+    annotations_refresh(organisation=world.org)
+    analyst = world.analyst
+    assert theme_summary(user=analyst)["comments"] == 3
+    complaints = theme_summary(user=analyst, source="complaint")
+    assert complaints["comments"] == 1 and complaints["detractor_comments"] == 0  # no score behind a complaint
+    assert {row["key"] for row in complaints["themes"]} >= {"staff_friendliness", "waiting_time"}
+    assert staff_summary(user=analyst, source="complaint")[0]["name"] == "Marko"
+    assert theme_summary(user=analyst, source="survey_answer")["comments"] == 2
+    # a filter only survey answers carry leaves other kinds out; the unit scope and dates apply to them
+    only_survey = ResponseFilters(survey_id=world.survey.id)
+    assert theme_summary(user=analyst, filters=only_survey, source="complaint")["comments"] == 0
+    assert theme_summary(user=analyst, filters=ResponseFilters(unit_id=world.store_b.id))["comments"] == 0
+    yesterday = ResponseFilters(date_to=(timezone.localdate() - dt.timedelta(days=1)))
+    assert theme_summary(user=analyst, filters=yesterday, source="complaint")["comments"] == 0
+    assert theme_summary(user=world.manager_a, source="complaint")["comments"] == 1  # manager of store A
+    client = login(analyst)
+    assert '<option value="complaint">Complaints</option>' in client.get("/comments/").content.decode()

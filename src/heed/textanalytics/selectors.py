@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_see_personal_data
 from heed.analytics.selectors import headline_pooling
 from heed.nlp.pii import redact
 from heed.nlp.themes import Theme
-from heed.responses.selectors import ResponseFilters, response_queryset
+from heed.responses.selectors import ResponseFilters, day_start, response_queryset, scoped_unit_ids
 from heed.stats.intervals import nps_adjusted_wald, proportion
 from heed.stats.reliability import NPS_POLICY, reliability
 from heed.textanalytics.models import (
@@ -23,10 +24,45 @@ from heed.textanalytics.models import (
     ThemeDefinition,
 )
 
+_SURVEY = TextItem.Source.SURVEY_ANSWER
+
+
+# Response filters only survey answers carry: with one of them set, texts of other kinds are left out.
+RESPONSE_ONLY_FILTERS = ("survey_id", "channel", "touchpoint", "age_group")
+
+
+def other_text_items(*, user: User, filters: ResponseFilters | None = None) -> QuerySet[TextItem] | None:
+    """Text items of kinds other than survey answers that ``user`` may see under ``filters``: the user's units
+    (and the unit filter, with the units below it), the language and the dates (``created_at``, in the server's
+    time zone as for responses). None when a filter only survey answers carry is set, or the organisation has
+    no texts of another kind (one indexed lookup)."""
+    filters = filters or ResponseFilters()
+    others = TextItem.objects.filter(
+        organisation_id=user.organisation_id, source__in=[s for s in TextItem.Source.values if s != _SURVEY]
+    )
+    if any(getattr(filters, name) is not None for name in RESPONSE_ONLY_FILTERS) or not others.exists():
+        return None
+    units = scoped_unit_ids(user=user, filters=filters)
+    if units is not None:
+        others = others.filter(unit_id__in=units)
+    if filters.language:
+        others = others.filter(language=filters.language)
+    if filters.date_from is not None:
+        others = others.filter(created_at__gte=day_start(filters.date_from))
+    if filters.date_to is not None:
+        others = others.filter(created_at__lt=day_start(filters.date_to + dt.timedelta(days=1)))
+    return others
+
 
 def _annotations(user: User, filters: ResponseFilters | None, source: str | None = None):
+    """Annotations of the texts ``user`` may read under ``filters``: survey answers of the responses in scope,
+    and texts of other kinds (:func:`other_text_items`); ``source`` keeps one kind."""
     responses = response_queryset(user=user, filters=filters).values("id")
-    annotations = TextAnnotation.objects.filter(organisation_id=user.organisation_id, answer__response__in=responses)
+    scope = Q(answer__response__in=responses) if source in (None, _SURVEY) else Q(pk__in=[])
+    others = other_text_items(user=user, filters=filters) if source != _SURVEY else None
+    if others is not None:
+        scope |= Q(answer__isnull=True, item__in=others.values("id"))
+    annotations = TextAnnotation.objects.filter(organisation_id=user.organisation_id).filter(scope)
     return annotations if source is None else annotations.filter(item__source=source)
 
 
