@@ -71,14 +71,15 @@ def test_the_handler_for_new_responses_creates_their_items(world):
     assert annotations_pending(organisation=world.org) == (0, 1)
 
 
-def test_every_kind_of_text_is_read_themes_sentiment_staff_and_masking(commented):
+def test_every_kind_of_text_is_read_themes_sentiment_staff_and_masking(commented, django_capture_on_commit_callbacks):
     world = commented.world
-    created = text_items_add(organisation_id=world.org.id, source="complaint", texts=[
-        NewText(source_ref="complaint:7", text=RUDE, created_at=timezone.now() - dt.timedelta(days=1),
-                unit_id=world.store_a.id, language="en"),
-    ])  # fmt: skip
-    assert created == 1
-    assert annotations_refresh(organisation=world.org) == 1  # only the new item: the answers are read already
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        created = text_items_add(organisation_id=world.org.id, source="complaint", texts=[
+            NewText(source_ref="complaint:7", text=RUDE, created_at=timezone.now() - dt.timedelta(days=1),
+                    unit_id=world.store_a.id, language="en"),
+        ])  # fmt: skip
+    assert created == 1 and len(queued) == 1  # the reading is queued after commit (run eagerly here)
+    assert annotations_refresh(organisation=world.org) == 0  # read already; the answers were read before
     annotation = TextAnnotation.objects.select_related("item").get(item__source="complaint")
     assert annotation.answer_id is None and annotation.item.source_ref == "complaint:7"
     assert annotation.sentiment == "negative"

@@ -10,8 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 
+from heed.core.debounce import enqueue_soon
 from heed.core.errors import ApplicationError
 from heed.responses.models import Answer
 from heed.textanalytics.models import TextItem
@@ -72,8 +74,9 @@ def text_items_from_answers(
 
 def text_items_add(*, organisation_id: int, source: str, texts: Sequence[NewText]) -> int:
     """Add texts of another kind (``source``: one of :data:`SOURCES` other than survey answers); a
-    ``source_ref`` already stored for that source is skipped. Returns the items created; the annotation
-    follows in the background (``annotations_refresh``). Raises ApplicationError for an unknown source."""
+    ``source_ref`` already stored for that source is skipped. Returns the items created; their reading is
+    queued after commit (``annotations_refresh_task``, at most one run per organisation and second).
+    Raises ApplicationError for an unknown source."""
     if source not in SOURCES or source == TextItem.Source.SURVEY_ANSWER:
         raise ApplicationError(f"Unknown text source {source!r}; survey answers feed text items themselves.")
     items = [
@@ -83,7 +86,16 @@ def text_items_add(*, organisation_id: int, source: str, texts: Sequence[NewText
     ]  # fmt: skip
     before = TextItem.objects.filter(organisation_id=organisation_id, source=source).count()
     TextItem.objects.bulk_create(items, ignore_conflicts=True)
-    return TextItem.objects.filter(organisation_id=organisation_id, source=source).count() - before
+    created = TextItem.objects.filter(organisation_id=organisation_id, source=source).count() - before
+    if created:
+        transaction.on_commit(lambda: _read_soon(organisation_id))
+    return created
+
+
+def _read_soon(organisation_id: int) -> None:
+    from heed.textanalytics.tasks import annotations_refresh_task
+
+    enqueue_soon(annotations_refresh_task, key=f"text-items:{organisation_id}", args=(organisation_id,))
 
 
 def on_responses_created(event: Any) -> None:
