@@ -4,18 +4,20 @@ themes, sentiment, staff mentions and masking work on every kind; pages and the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from types import SimpleNamespace
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
 from django.utils import timezone
 
 from heed.core.errors import ApplicationError
 from heed.responses.models import Answer
 from heed.responses.selectors import ResponseFilters
 from heed.responses.services import Submission, response_submit
-from heed.textanalytics.comment_selectors import CommentFilters, comment_page
+from heed.textanalytics.comment_selectors import CommentFilters, TextSource, comment_page
 from heed.textanalytics.models import TextAnnotation, TextItem
 from heed.textanalytics.selectors import staff_summary, text_source_choices, theme_summary
 from heed.textanalytics.services import annotations_pending, annotations_refresh, staff_add
@@ -183,3 +185,13 @@ def test_texts_of_another_kind_count_in_the_summaries_within_the_readers_scope(c
     assert theme_summary(user=world.manager_a, source="complaint")["comments"] == 1  # manager of store A
     client = login(analyst)
     assert '<option value="complaint">Complaints</option>' in client.get("/comments/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_openapi_names_the_kinds_of_text():
+    assert set(TextSource.__args__) == set(TextItem.Source.values)  # type: ignore[attr-defined]
+    paths = Client().get("/api/openapi.json").json()["paths"]
+    for path in ("/api/themes", "/api/staff-mentions"):
+        (source,) = [p for p in paths[path]["get"]["parameters"] if p["name"] == "source"]
+        assert source["in"] == "query" and not source.get("required", False)
+        assert set(json.dumps(source["schema"]).split('"')) >= set(TextItem.Source.values), source
