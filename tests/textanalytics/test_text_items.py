@@ -195,3 +195,12 @@ def test_the_openapi_names_the_kinds_of_text():
         (source,) = [p for p in paths[path]["get"]["parameters"] if p["name"] == "source"]
         assert source["in"] == "query" and not source.get("required", False)
         assert set(json.dumps(source["schema"]).split('"')) >= set(TextItem.Source.values), source
+
+
+def test_storing_a_response_creates_its_text_item_in_the_same_transaction(world):
+    from heed.responses.handlers import ResponsesStored, responses_handlers
+
+    assert "textanalytics.text_items" in responses_handlers(ResponsesStored, "in_transaction")
+    response = _comment(world, KIND, 10, unit=world.store_b)  # no annotations_refresh: the handler made it
+    item = TextItem.objects.get(answer__response=response)
+    assert (item.source, item.unit_id, item.text) == ("survey_answer", world.store_b.id, KIND)

@@ -102,7 +102,8 @@ def on_responses_created(event: Any) -> None:
     """Handler for "new responses were stored" (``heed.responses``' handler registry, phase ``in_transaction``):
     the text items of their open-text answers are created in the same transaction, so an item exists exactly
     when its answer does. ``event.responses``: items with ``id``, ``organisation_id`` and ``has_text``.
-    Reading the items (annotation) is queued after commit by the text-analytics after-commit handler."""
+    Reading the items (annotation) is queued after commit by ``ingestion_handlers.comments_to_read``. Both are
+    registered in ``TextAnalyticsConfig.ready``."""
     by_organisation: dict[int, list[int]] = {}
     for response in event.responses:
         if response.has_text:
