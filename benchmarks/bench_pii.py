@@ -13,7 +13,7 @@ import random
 import statistics
 import time
 
-from heed.textanalytics.pii import redact
+from heed.nlp.pii import redact
 
 N, REPEATS, TARGET_PER_S = 50_000, 5, 20_000
 

@@ -16,11 +16,11 @@ import time
 from pathlib import Path
 
 from heed.demo.comment_bank import COMMENTS
-from heed.textanalytics.pipeline import Pipeline
-from heed.textanalytics.sentiment import LearnedSentiment, load_rows
-from heed.textanalytics.themes import DEFAULT_TAXONOMY
+from heed.nlp.pipeline import Pipeline
+from heed.nlp.sentiment import LearnedSentiment, load_rows
+from heed.nlp.themes import DEFAULT_TAXONOMY
 
-EVAL = Path(__file__).resolve().parents[1] / "src/heed/textanalytics/data/sentiment_eval.jsonl"
+EVAL = Path(__file__).resolve().parents[1] / "src/heed/nlp/data/eval/sentiment_eval.jsonl"
 BATCH = 1000  # as annotations_refresh reads them
 PII = [" Write to me: ana.kovac@example.com", " Call +385 91 234 5678 please.", " IBAN HR1210010051863000160"]
 

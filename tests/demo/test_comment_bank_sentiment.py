@@ -13,8 +13,8 @@ import pytest
 
 from heed.demo.comment_bank import COMMENTS, STAFF_CRITICISM
 from heed.demo.scenario import STAFF_NAMES
-from heed.textanalytics.sentiment import LexiconSentiment
-from heed.textanalytics.themes import DEFAULT_TAXONOMY, ThemeMatcher
+from heed.nlp.sentiment import LexiconSentiment
+from heed.nlp.themes import DEFAULT_TAXONOMY, ThemeMatcher
 
 # Detractor comments (bank "negative" and staff criticism) read as negative, per language: lexicon-2 read
 # 36-50% of them, lexicon-3 reads 81-94%. 0.75 asks that a clear majority (three in four) of what detractors

@@ -27,7 +27,7 @@ PAGES = {
         ("trend", "year"), ("group_by", "colour"), ("survey", "99999"), ("survey", HUGE), ("channel", "pigeon"),
         ("language", "de"), ("weighting", "x"), ("unit", "99999"), *BAD_DATES,
     ]),
-    "/comments/": ("analyst", "heed/comments.html", [
+    "/comments/": ("analyst", "textanalytics/comments.html", [
         ("page", "0"), ("page", "abc"), ("score", "nps_foo"), ("tone", "furious"), ("theme", "no_such_theme"),
         ("q", "x" * 101), ("survey", "99999"), ("unit", "99999"), *BAD_DATES,
     ]),
@@ -35,7 +35,7 @@ PAGES = {
         ("outcome", "no_such_question"), ("drivers", "no_such_question"), ("channel", "pigeon"), ("unit", "99999"),
         *BAD_DATES,
     ]),
-    "/themes/": ("analyst", "heed/themes.html", [("discover", "xx"), ("discover", HUGE)]),
+    "/themes/": ("analyst", "textanalytics/themes.html", [("discover", "xx"), ("discover", HUGE)]),
     "/organisation/audit/": ("admin", "governance/audit.html", [
         ("action", "drop_tables"), ("target_type", "planet"), ("page", "0"), ("page", HUGE), *BAD_DATES,
     ]),

@@ -17,10 +17,9 @@ from heed.analytics.weighting import (
 )
 from heed.core.errors import ApplicationError
 from heed.core.labels import dimension_label
-from heed.textanalytics.comment_selectors import comment_page
+from heed.textanalytics.comment_selectors import CommentFilters, comment_page, drilldown_query
 from heed.textanalytics.selectors import staff_summary, theme_summary
 from heed.web.access import role_required
-from heed.web.comment_views import drilldown_query
 from heed.web.filter_errors import filter_error_page
 
 # Breakdowns whose rows link to the comment list filtered to that row.
@@ -51,6 +50,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     filters = form.response_filters(survey_id=scheme.survey_id if scheme else data.get("survey"))
     group_by = data.get("group_by") or "unit"
     trend_by = data.get("trend") or "month"
+    source = data.get("source") or None
     pooling = headline_pooling(user=user, filters=filters)  # once for the cards, the breakdown and the trend
     summary = metric_summary(user=user, filters=filters, scheme=scheme, pooling=pooling)
     rows = sorted(
@@ -68,10 +68,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "trend": trend,
         "trend_by": trend_by,
         "trend_data": trend_chart([row.as_dict() for row in trend]),
-        "comments": comment_page(user=user, filters=filters, page_size=LATEST_COMMENTS),
+        "comments": comment_page(
+            user=user, filters=filters, page_size=LATEST_COMMENTS, comment_filters=CommentFilters(source=source)
+        ),
         "comment_query": comment_query,
-        "themes": theme_summary(user=user, filters=filters),
-        "staff": staff_summary(user=user, filters=filters, limit=10),
+        "themes": theme_summary(user=user, filters=filters, source=source),
+        "staff": staff_summary(user=user, filters=filters, limit=10, source=source),
         "scheme": scheme,
         "survey_from_weighting": survey_from_weighting,
         "pooled_versions": pooling.versions().get(filters.survey_id) if filters.survey_id else None,

@@ -12,6 +12,7 @@ from heed.core.control_characters import find_control_character
 from heed.core.errors import ApplicationError
 from heed.core.labels import dimension_label
 from heed.surveys.selectors import survey_list
+from heed.textanalytics.selectors import TEXT_SOURCE_CHOICES, text_source_choices
 from heed.web.forms import ResponseFilterForm
 
 GROUPS = [
@@ -24,13 +25,17 @@ class DashboardFilterForm(ResponseFilterForm):
     group_by = forms.ChoiceField(choices=GROUPS, required=False)
     trend = forms.ChoiceField(choices=[("month", "Month"), ("week", "Week")], required=False)
     weighting = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Weighting")
-    field_order = ["survey", "unit", "channel", "language", "date_from", "date_to", "group_by", "trend", "weighting"]
+    source = forms.ChoiceField(required=False, label="Source", choices=TEXT_SOURCE_CHOICES)  # of the text sections
+    field_order = [
+        "survey", "unit", "channel", "language", "date_from", "date_to", "group_by", "trend", "weighting", "source"
+    ]  # fmt: skip
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["survey"].choices = [("", "All surveys")] + [
             (s.id, s.title) for s in survey_list(organisation=user.organisation)
         ]
+        self.fields["source"].widget.choices = text_source_choices(organisation_id=user.organisation_id)
         schemes = list(weighting_scheme_list(user=user).select_related("survey"))
         # Any scheme of the organisation parses, so that another survey's scheme (or one not ready) is refused with
         # a clear message (weighting_scope) rather than "not a valid choice"; the picker offers only

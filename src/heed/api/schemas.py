@@ -33,15 +33,3 @@ class ErrorOut(Schema):
     )
     field: str | None = Field(None, description="control_characters: where the character was (query.x, body.a.b)")
     limit_bytes: int | None = Field(None, description="payload_too_large: the largest body accepted, in bytes")
-
-
-class TaxonomyThemeOut(Schema):
-    """One theme of the organisation's taxonomy: keywords per language (word beginnings, ``$`` for a whole
-    word) and the organisation's languages in which it has none (its comments there are never found)."""
-
-    key: str
-    name: str
-    is_active: bool
-    source: str
-    keywords: dict[str, list[str]]
-    languages_without_keywords: list[str]

@@ -44,14 +44,14 @@ from heed.surveys.definition import SurveyDefinition
 from heed.surveys.models import SurveyVersion
 from heed.surveys.selectors import version_definition
 from heed.surveys.services import survey_create, survey_publish
-from heed.textanalytics.models import AnnotationTheme, StaffMention, TextAnnotation
+from heed.textanalytics.models import AnnotationTheme, StaffMention, TextAnnotation, TextItem
 from heed.textanalytics.services import annotations_refresh, sentiment_model_retrain, staff_add
 
 DEMO_SLUG = "adriatica"
 DEMO_PASSWORD = "heed-demo-2026"
 LANGUAGES = ["en", "it", "hr", "bg", "ru", "et"]
-BULK_LOADED_MODELS = [Response, Answer, ClientKey, DailyRollup, ResponseWeight, TextAnnotation, AnnotationTheme,
-                      StaffMention]  # fmt: skip
+BULK_LOADED_MODELS = [Response, Answer, ClientKey, DailyRollup, ResponseWeight, TextItem, TextAnnotation,
+                      AnnotationTheme, StaffMention]  # fmt: skip
 
 
 @dataclass

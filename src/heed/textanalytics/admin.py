@@ -4,7 +4,7 @@ annotations and sentiment models are machine output (textanalytics.services)."""
 from django.contrib import admin
 
 from heed.core.admin import ReadOnlyAdmin
-from heed.textanalytics.models import SentimentModelVersion, StaffMember, TextAnnotation, ThemeDefinition
+from heed.textanalytics.models import SentimentModelVersion, StaffMember, TextAnnotation, TextItem, ThemeDefinition
 
 
 @admin.register(StaffMember)
@@ -30,6 +30,16 @@ class SentimentModelVersionAdmin(ReadOnlyAdmin):
 class TextAnnotationAdmin(ReadOnlyAdmin):
     """Shown with personal data masked (the stored text is the redacted one)."""
 
-    list_display = ("answer_id", "language", "sentiment", "model_version")
+    list_display = ("item_id", "answer_id", "language", "sentiment", "model_version")
     list_filter = ("language", "sentiment")
-    exclude = ("answer",)
+    exclude = ("answer", "item")
+
+
+@admin.register(TextItem)
+class TextItemAdmin(ReadOnlyAdmin):
+    """Where each text came from; the text itself is not shown (it may hold personal data: the annotation
+    holds the masked one)."""
+
+    list_display = ("id", "source", "source_ref", "organisation", "unit", "language", "created_at")
+    list_filter = ("source",)
+    exclude = ("text", "answer")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
 from pydantic import BaseModel, ConfigDict, Field
 
 from heed.accounts.models import User
@@ -21,7 +22,7 @@ from heed.core.errors import ApplicationError
 from heed.core.labels import humanize
 from heed.responses.models import Answer
 from heed.responses.selectors import ResponseFilters, comment_queryset
-from heed.textanalytics.models import AnnotationTheme, ThemeDefinition
+from heed.textanalytics.models import AnnotationTheme, TextItem, ThemeDefinition
 from heed.textanalytics.selectors import comment_text
 
 ScoreGroup = Literal[
@@ -30,6 +31,8 @@ ScoreGroup = Literal[
 ]  # fmt: skip
 SCORE_GROUPS: tuple[str, ...] = ScoreGroup.__args__  # type: ignore[attr-defined]
 Tone = Literal["positive", "neutral", "negative"]
+# The kinds of text (``TextItem.Source``): survey answers feed text items now, the others later.
+TextSource = Literal["survey_answer", "complaint", "call_note", "social_mention"]
 
 # NPS groups (Reichheld 2003); CSAT 1-5 with top-2-box 4-5; CES 1-7 ("it was easy": 7 = strongly agree).
 _SCORE_RANGES: dict[str, tuple[str, int, int]] = {
@@ -52,6 +55,7 @@ class CommentFilters(BaseModel):
     theme: str | None = Field(default=None, max_length=60)
     tone: Tone | None = None
     text: str | None = Field(default=None, max_length=MAX_SEARCH_LENGTH)
+    source: TextSource | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,8 @@ def comment_filtered(
     """Comments ``user`` may read, narrowed by ``comment_filters``; newest first."""
     extra = comment_filters or CommentFilters()
     answers = comment_queryset(user=user, filters=filters)
+    if extra.source is not None and extra.source != TextItem.Source.SURVEY_ANSWER:
+        return answers.none()  # the list shows survey answers; other kinds of text have their own records
     if extra.score_group is not None:
         field, low, high = _SCORE_RANGES[extra.score_group]
         answers = answers.filter(**{f"response__{field}__gte": low, f"response__{field}__lte": high})
@@ -136,3 +142,21 @@ def comment_page(
             "themes": [(key, names.get(key) or humanize(key)) for key in sorted(keys)],
         })  # fmt: skip
     return CommentPage(items=items, page=page, pages=pages, total=total, page_size=page_size)
+
+
+# The response filters (and the text source) a drill-down link carries over from the dashboard.
+CARRIED = ("survey", "unit", "channel", "language", "date_from", "date_to", "source")
+
+
+def drilldown_query(data: dict[str, Any] | None, **overrides: Any) -> QueryDict:
+    """The comment list's query (``/comments/?...``) for the dashboard's current filters, with ``overrides``
+    (e.g. theme=key); empty values are left out."""
+    query = QueryDict(mutable=True)
+    for name in CARRIED:
+        value = (data or {}).get(name)
+        if value not in (None, ""):
+            query[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    for name, value in overrides.items():
+        if value not in (None, ""):
+            query[name] = str(value)
+    return query

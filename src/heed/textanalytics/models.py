@@ -96,8 +96,44 @@ class SentimentTrainingRun(models.Model):
         return f"{self.created_at:%Y-%m-%d} {self.outcome}"
 
 
+class TextItem(models.Model):
+    """One piece of customer text that text analytics reads, whatever fed it.
+
+    Survey answers feed items now (``source_ref`` ``"answer:<id>"``, ``answer`` set); complaints, call notes and
+    social mentions will feed them later the same way (``source`` says which, ``source_ref`` points at the
+    record in the app that owns it). Themes, sentiment, staff mentions and personal-data masking work on every
+    kind: the annotation attaches to the item."""
+
+    class Source(models.TextChoices):
+        SURVEY_ANSWER = "survey_answer", "Survey answers"
+        COMPLAINT = "complaint", "Complaints"
+        CALL_NOTE = "call_note", "Call notes"
+        SOCIAL_MENTION = "social_mention", "Social mentions"
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    source_ref = models.CharField(max_length=80, help_text="the record in the owning app, e.g. 'answer:42'")
+    answer = models.OneToOneField(
+        "responses.Answer", null=True, blank=True, on_delete=models.CASCADE, related_name="text_item"
+    )
+    language = models.CharField(max_length=8, blank=True, help_text="the language it was written in, if known")
+    text = models.TextField()
+    created_at = models.DateTimeField(help_text="when the text was written (a response's submission time)")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "source", "source_ref"], name="text_item_unique_ref")
+        ]
+        indexes = [models.Index(fields=["organisation", "source"], name="text_item_org_source")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_ref}"
+
+
 class TextAnnotation(models.Model):
-    """What the pipeline read in one open-text answer, with the versions of the models that read it.
+    """What the pipeline read in one text item (an open-text answer today), with the versions of the models
+    that read it.
 
     Re-running with the same versions changes nothing; a new model version replaces the row."""
 
@@ -107,7 +143,11 @@ class TextAnnotation(models.Model):
         POSITIVE = "positive", "Positive"
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
-    answer = models.OneToOneField("responses.Answer", on_delete=models.CASCADE, related_name="annotation")
+    item = models.OneToOneField(TextItem, null=True, on_delete=models.CASCADE, related_name="annotation")
+    # The survey answer read, for text items fed by survey answers (kept so response filters join directly).
+    answer = models.OneToOneField(
+        "responses.Answer", null=True, blank=True, on_delete=models.CASCADE, related_name="annotation"
+    )
     language = models.CharField(max_length=8, help_text="detected language, or 'unknown'")
     sentiment = models.CharField(max_length=8, choices=Sentiment.choices)
     sentiment_score = models.FloatField(help_text="-1 (negative) .. 1 (positive)")
@@ -123,7 +163,7 @@ class TextAnnotation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.answer_id}: {self.sentiment}"
+        return f"{self.item_id}: {self.sentiment}"
 
 
 class AnnotationTheme(models.Model):

@@ -2,30 +2,75 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_see_personal_data
 from heed.analytics.selectors import headline_pooling
-from heed.responses.selectors import ResponseFilters, response_queryset
+from heed.nlp.pii import redact
+from heed.nlp.themes import Theme
+from heed.responses.selectors import ResponseFilters, day_start, response_queryset, scoped_unit_ids
 from heed.stats.intervals import nps_adjusted_wald, proportion
 from heed.stats.reliability import NPS_POLICY, reliability
-from heed.textanalytics.models import AnnotationTheme, StaffMember, StaffMention, TextAnnotation, ThemeDefinition
-from heed.textanalytics.pii import redact
-from heed.textanalytics.themes import Theme
+from heed.textanalytics.models import (
+    AnnotationTheme,
+    StaffMember,
+    StaffMention,
+    TextAnnotation,
+    TextItem,
+    ThemeDefinition,
+)
+
+_SURVEY = TextItem.Source.SURVEY_ANSWER
 
 
-def _annotations(user: User, filters: ResponseFilters | None):
+# Response filters only survey answers carry: with one of them set, texts of other kinds are left out.
+RESPONSE_ONLY_FILTERS = ("survey_id", "channel", "touchpoint", "age_group")
+
+
+def other_text_items(*, user: User, filters: ResponseFilters | None = None) -> QuerySet[TextItem] | None:
+    """Text items of kinds other than survey answers that ``user`` may see under ``filters``: the user's units
+    (and the unit filter, with the units below it), the language and the dates (``created_at``, in the server's
+    time zone as for responses). None when a filter only survey answers carry is set, or the organisation has
+    no texts of another kind (one indexed lookup)."""
+    filters = filters or ResponseFilters()
+    others = TextItem.objects.filter(
+        organisation_id=user.organisation_id, source__in=[s for s in TextItem.Source.values if s != _SURVEY]
+    )
+    if any(getattr(filters, name) is not None for name in RESPONSE_ONLY_FILTERS) or not others.exists():
+        return None
+    units = scoped_unit_ids(user=user, filters=filters)
+    if units is not None:
+        others = others.filter(unit_id__in=units)
+    if filters.language:
+        others = others.filter(language=filters.language)
+    if filters.date_from is not None:
+        others = others.filter(created_at__gte=day_start(filters.date_from))
+    if filters.date_to is not None:
+        others = others.filter(created_at__lt=day_start(filters.date_to + dt.timedelta(days=1)))
+    return others
+
+
+def _annotations(user: User, filters: ResponseFilters | None, source: str | None = None):
+    """Annotations of the texts ``user`` may read under ``filters``: survey answers of the responses in scope,
+    and texts of other kinds (:func:`other_text_items`); ``source`` keeps one kind."""
     responses = response_queryset(user=user, filters=filters).values("id")
-    return TextAnnotation.objects.filter(organisation_id=user.organisation_id, answer__response__in=responses)
+    scope = Q(answer__response__in=responses) if source in (None, _SURVEY) else Q(pk__in=[])
+    others = other_text_items(user=user, filters=filters) if source != _SURVEY else None
+    if others is not None:
+        scope |= Q(answer__isnull=True, item__in=others.values("id"))
+    annotations = TextAnnotation.objects.filter(organisation_id=user.organisation_id).filter(scope)
+    return annotations if source is None else annotations.filter(item__source=source)
 
 
-def theme_summary(*, user: User, filters: ResponseFilters | None = None) -> dict[str, Any]:
+def theme_summary(*, user: User, filters: ResponseFilters | None = None, source: str | None = None) -> dict[str, Any]:
     """Per theme: how many comments mention it, how negative they are, the NPS of those who wrote them,
-    and how often detractors raise it ("what detractors talk about"), sorted by that last figure."""
-    annotations = _annotations(user, filters)
+    and how often detractors raise it ("what detractors talk about"), sorted by that last figure. ``source``
+    (a ``TextItem.Source`` value) keeps the comments of that kind of text only."""
+    annotations = _annotations(user, filters, source)
     # NPS read only from versions whose NPS question means what it means in the version analysed (issue 7, pt 3)
     excluded = sorted(headline_pooling(user=user, filters=filters).excluded["nps"])
     same = ~Q(answer__response__version_id__in=excluded) if excluded else Q()
@@ -73,10 +118,12 @@ def theme_summary(*, user: User, filters: ResponseFilters | None = None) -> dict
     return {"comments": totals["comments"], "detractor_comments": totals["detractors"], "themes": rows}
 
 
-def staff_summary(*, user: User, filters: ResponseFilters | None = None, limit: int = 20) -> list[dict[str, Any]]:
+def staff_summary(
+    *, user: User, filters: ResponseFilters | None = None, limit: int = 20, source: str | None = None
+) -> list[dict[str, Any]]:
     """Staff named in feedback, with the tone of what is said about each (``positive`` praised, ``negative``
-    criticised; :mod:`heed.textanalytics.staff_tone`), most praised first."""
-    mentions = StaffMention.objects.filter(annotation__in=_annotations(user, filters), ambiguous=False)
+    criticised; :mod:`heed.nlp.staff_tone`), most praised first; ``source`` as in :func:`theme_summary`."""
+    mentions = StaffMention.objects.filter(annotation__in=_annotations(user, filters, source), ambiguous=False)
     grouped = (
         mentions.values("staff_id", "staff__first_name", "staff__last_name", "staff__unit__code")
         .annotate(
@@ -146,8 +193,8 @@ def theme_candidates(*, user: User, lang: str, days: int = 90, limit: int = 3000
 
     from django.utils import timezone
 
-    from heed.textanalytics.discovery import discover_themes
-    from heed.textanalytics.themes import ThemeMatcher
+    from heed.nlp.discovery import discover_themes
+    from heed.nlp.themes import ThemeMatcher
 
     since = timezone.now() - dt.timedelta(days=days)
     texts = list(
@@ -171,3 +218,21 @@ def staff_list(*, user: User, unit_id: int | None = None):
 def staff_get(*, user: User, staff_id: int) -> StaffMember | None:
     """A staff member of ``user``'s organisation, or ``None`` (another organisation's is never found)."""
     return staff_list(user=user).filter(id=staff_id).first()
+
+
+# Every kind of text, for a filter field's valid choices (a link with any kind parses; see text_source_choices).
+TEXT_SOURCE_CHOICES: list[tuple[str, str]] = [("", "All texts"), *TextItem.Source.choices]
+
+
+def text_source_choices(*, organisation_id: int) -> list[tuple[str, str]]:
+    """What a "source" picker offers: all texts, then the kinds the organisation has (survey answers always)."""
+    labels = dict(TextItem.Source.choices)
+    return [("", "All texts")] + [(s, labels[s]) for s in text_sources(organisation_id=organisation_id)]
+
+
+def text_sources(*, organisation_id: int) -> list[str]:
+    """The kinds of text (``TextItem.Source`` values) an organisation has items of, in the order of the
+    choices; survey answers always (they feed items as they arrive)."""
+    present = set(TextItem.objects.filter(organisation_id=organisation_id).values_list("source", flat=True).distinct())
+    present.add(TextItem.Source.SURVEY_ANSWER)
+    return [s for s in TextItem.Source.values if s in present]

@@ -13,19 +13,8 @@ from django.db.models import Q
 from heed.accounts.models import Organisation, Unit
 from heed.core.errors import ApplicationError, ConflictError
 from heed.core.names import name_key
-from heed.responses.models import Answer
-from heed.textanalytics.models import (
-    AnnotationTheme,
-    SentimentModelVersion,
-    SentimentTrainingRun,
-    StaffMember,
-    StaffMention,
-    TextAnnotation,
-    ThemeDefinition,
-)
-from heed.textanalytics.pipeline import CommentResult, Pipeline, pipeline_version
-from heed.textanalytics.selectors import active_themes
-from heed.textanalytics.sentiment import (
+from heed.nlp.pipeline import CommentResult, Pipeline, pipeline_version
+from heed.nlp.sentiment import (
     LearnedSentiment,
     LexiconSentiment,
     SentimentModel,
@@ -34,10 +23,21 @@ from heed.textanalytics.sentiment import (
     train_or_none,
     weak_label,
 )
-from heed.textanalytics.staff import StaffMember as StaffRecord
-from heed.textanalytics.themes import DEFAULT_TAXONOMY
-
-TEXT_TYPES = ("text",)
+from heed.nlp.staff import StaffMember as StaffRecord
+from heed.nlp.themes import DEFAULT_TAXONOMY
+from heed.responses.models import Answer
+from heed.textanalytics.models import (
+    AnnotationTheme,
+    SentimentModelVersion,
+    SentimentTrainingRun,
+    StaffMember,
+    StaffMention,
+    TextAnnotation,
+    TextItem,
+    ThemeDefinition,
+)
+from heed.textanalytics.selectors import active_themes
+from heed.textanalytics.text_items import TEXT_TYPES, answer_comments, text_items_from_answers
 
 
 def taxonomy_ensure_default(*, organisation: Organisation) -> int:
@@ -156,21 +156,21 @@ def pipeline_version_for(*, organisation: Organisation) -> str:
     )  # fmt: skip
 
 
-def _store(organisation: Organisation, answers: list[Answer], results: list[CommentResult], version: str) -> None:
+def _store(organisation: Organisation, items: list[TextItem], results: list[CommentResult], version: str) -> None:
     with transaction.atomic():
         # A task and the periodic reconciliation may annotate the same comments at once: one writer per
-        # organisation at a time, so the delete-then-insert below never collides on an answer. NO KEY: rows
+        # organisation at a time, so the delete-then-insert below never collides on an item. NO KEY: rows
         # that reference the organisation (new responses) take KEY SHARE locks, which this must not block.
         Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).first()
-        TextAnnotation.objects.filter(answer__in=answers).delete()
+        TextAnnotation.objects.filter(item__in=items).delete()
         annotations = TextAnnotation.objects.bulk_create(
             [
                 TextAnnotation(
-                    organisation=organisation, answer=answer, language=r.language, sentiment=r.sentiment.label,
-                    sentiment_score=r.sentiment.score, redacted_text=r.redacted, pii_found=r.pii_found,
-                    model_version=version,
+                    organisation=organisation, item=item, answer_id=item.answer_id, language=r.language,
+                    sentiment=r.sentiment.label, sentiment_score=r.sentiment.score, redacted_text=r.redacted,
+                    pii_found=r.pii_found, model_version=version,
                 )
-                for answer, r in zip(answers, results, strict=True)
+                for item, r in zip(items, results, strict=True)
             ]
         )  # fmt: skip
         AnnotationTheme.objects.bulk_create(
@@ -202,39 +202,41 @@ def annotations_refresh(
     since_response_id: int | None = None,
     batch_size: int = 1000,
 ) -> int:
-    """Annotate the organisation's comments that have no annotation from the current pipeline version
-    (only those of ``answer_ids``, or of responses from ``since_response_id`` on, when given).
+    """Annotate the organisation's text items (every kind) that have no annotation from the current pipeline
+    version (only the items of the survey answers ``answer_ids``, or of responses from ``since_response_id`` on,
+    when given). Open-text answers without a text item get one first (``text_items_from_answers``).
 
     Idempotent: a second run with the same models, taxonomy and staff list annotates nothing."""
+    answer_ids = None if answer_ids is None else list(answer_ids)
+    text_items_from_answers(organisation_id=organisation.id, answer_ids=answer_ids,
+                            since_response_id=since_response_id)  # fmt: skip
     pipeline = pipeline_for(organisation=organisation)
     pending = (
-        Answer.objects.filter(response__organisation=organisation, question_type__in=TEXT_TYPES)
-        .exclude(text_value="")
+        TextItem.objects.filter(organisation=organisation)
         .filter(Q(annotation__isnull=True) | ~Q(annotation__model_version=pipeline.version))
-        .select_related("response")
         .order_by("id")
     )
     if answer_ids is not None:
-        pending = pending.filter(id__in=list(answer_ids))
+        pending = pending.filter(answer_id__in=answer_ids)
     if since_response_id is not None:
-        pending = pending.filter(response_id__gte=since_response_id)
+        pending = pending.filter(answer__response_id__gte=since_response_id)
     done = 0
     while True:
         batch = list(pending[:batch_size])
         if not batch:
             return done
-        results = pipeline.run([a.text_value for a in batch], [a.response.unit_id for a in batch])
+        results = pipeline.run([item.text for item in batch], [item.unit_id for item in batch])
         _store(organisation, batch, results, pipeline.version)
         done += len(batch)
 
 
 def annotations_pending(*, organisation: Organisation) -> tuple[int, int]:
-    """(comments read by the current pipeline, all comments) of an organisation: the progress of a re-read."""
+    """(comments read by the current pipeline, all comments) of an organisation: the progress of a re-read.
+    Comments are its text items plus the open-text answers still waiting for theirs."""
     version = pipeline_version_for(organisation=organisation)
-    comments = Answer.objects.filter(response__organisation=organisation, question_type__in=TEXT_TYPES).exclude(
-        text_value=""
-    )
-    return comments.filter(annotation__model_version=version).count(), comments.count()
+    items = TextItem.objects.filter(organisation=organisation)
+    waiting = answer_comments(organisation_id=organisation.id).filter(text_item__isnull=True).count()
+    return items.filter(annotation__model_version=version).count(), items.count() + waiting
 
 
 def annotations_reconcile() -> dict[int, int]:
@@ -242,10 +244,9 @@ def annotations_reconcile() -> dict[int, int]:
 
     Run periodically (Celery beat); idempotent. Returns organisation id -> comments annotated."""
     done: dict[int, int] = {}
-    with_comments = (
-        Answer.objects.filter(question_type__in=TEXT_TYPES).exclude(text_value="").values("response__organisation_id")
-    )
-    for organisation in Organisation.objects.filter(id__in=with_comments).order_by("id"):
+    with_items = TextItem.objects.values("organisation_id")
+    with_comments = answer_comments().values("response__organisation_id")
+    for organisation in Organisation.objects.filter(Q(id__in=with_items) | Q(id__in=with_comments)).order_by("id"):
         done[organisation.id] = annotations_refresh(organisation=organisation)
     return done
 

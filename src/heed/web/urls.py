@@ -1,4 +1,4 @@
-"""The shell's pages (home, log-in, log-out, set password) and, until their apps own them, the results pages.
+"""The shell's pages: home, log-in, log-out, set password.
 
 Each domain app's pages are in its own ``urls.py`` and the API is ``heed.api.api``, both included by ``heed.urls``."""
 
@@ -6,9 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from heed.web import (
-    comment_views,
     home_views,
-    theme_views,
 )
 
 urlpatterns = [
@@ -27,8 +25,4 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="heed/set_password_done.html"),
         name="set-password-done",
     ),
-    path("comments/", comment_views.comments, name="comments"),
-    path("themes/", theme_views.themes, name="themes"),
-    path("themes/progress/", theme_views.theme_progress, name="theme-progress"),
-    path("themes/<slug:key>/toggle/", theme_views.theme_toggle, name="theme-toggle"),
 ]

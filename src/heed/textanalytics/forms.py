@@ -1,0 +1,77 @@
+"""Forms of the text-analytics pages (themes, comments). They only parse and validate input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from heed.accounts.models import User
+from heed.core.labels import SCORE_GROUPS, TONES
+from heed.surveys.selectors import survey_list
+from heed.textanalytics.comment_selectors import MAX_SEARCH_LENGTH, CommentFilters, theme_names
+from heed.textanalytics.selectors import TEXT_SOURCE_CHOICES, text_source_choices
+from heed.web.forms import ResponseFilterForm
+
+MAX_PAGE = 100_000
+
+
+class ThemeForm(forms.Form):
+    key = forms.SlugField(max_length=60, required=False)
+    name = forms.CharField(max_length=120)
+    editing = forms.SlugField(max_length=60, required=False, widget=forms.HiddenInput,
+                              help_text="the key of the theme being edited; empty when adding")  # fmt: skip
+
+    def __init__(self, *args, languages: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.languages = languages
+        for lang in languages:
+            self.fields[f"keywords_{lang}"] = forms.CharField(
+                label=f"Keywords ({lang})", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="comma-separated word beginnings or phrases",
+            )  # fmt: skip
+
+    def keywords(self) -> dict[str, list[str]]:
+        return {lang: self.cleaned_data.get(f"keywords_{lang}", "").split(",") for lang in self.languages}
+
+    def keyword_fields(self) -> list:
+        return [self[f"keywords_{lang}"] for lang in self.languages]
+
+
+class DiscoverForm(forms.Form):
+    """``?discover=<language>``: propose new themes from that language's uncovered comments."""
+
+    discover = forms.ChoiceField(required=False, label="Language")
+
+    def __init__(self, *args, languages: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["discover"].choices = [("", "—")] + [(lang, lang) for lang in languages]
+
+
+class CommentFilterForm(ResponseFilterForm):
+    survey = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    score = forms.ChoiceField(required=False, label="Score", choices=[("", "All scores"), *SCORE_GROUPS.items()])
+    theme = forms.ChoiceField(required=False, label="Theme")
+    tone = forms.ChoiceField(required=False, label="Tone", choices=[("", "All tones"), *TONES.items()])
+    q = forms.CharField(required=False, max_length=MAX_SEARCH_LENGTH, label="Text contains", strip=True)
+    source = forms.ChoiceField(required=False, label="Source", choices=TEXT_SOURCE_CHOICES)
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
+    field_order = [
+        "survey", "unit", "channel", "language", "date_from", "date_to", "score", "theme", "tone", "q", "source"
+    ]  # fmt: skip
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["survey"].choices = [("", "All surveys")] + [
+            (s.id, s.title) for s in survey_list(organisation=user.organisation)
+        ]
+        names = theme_names(organisation_id=user.organisation_id, language=user.language)
+        self.fields["theme"].choices = [("", "All themes")] + sorted(names.items(), key=lambda kv: kv[1].lower())
+        self.fields["source"].widget.choices = text_source_choices(organisation_id=user.organisation_id)
+
+    def comment_filters(self) -> CommentFilters:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return CommentFilters(
+            score_group=data.get("score") or None, theme=data.get("theme") or None, tone=data.get("tone") or None,
+            text=data.get("q") or None, source=data.get("source") or None,
+        )  # fmt: skip
