@@ -6,10 +6,10 @@ from typing import Literal
 
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
+from heed.core import languages
 
 # The supported language codes as a type: API schemas list them as an enum in the OpenAPI.
-LanguageCode = Literal[tuple(SUPPORTED_LANGUAGES)]  # type: ignore[valid-type]
+LanguageCode = Literal[languages.codes()]  # type: ignore[valid-type]
 
 
 def pick_language(
