@@ -35,17 +35,17 @@ GETTEXT_CALLS = {
 }
 
 _LITERAL = r"(u'(?:[^'\\]|\\.)*')"
+
+
+def _text(literal: str) -> str:
+    return ast.literal_eval(literal)
+
+
 _TEMPLATE_CALLS = [
-    (re.compile(rf"(?<![a-z])gettext\({_LITERAL}\)"), lambda m: ast.literal_eval(m[1])),
-    (re.compile(rf"(?<![a-z])ngettext\({_LITERAL}, {_LITERAL},"), lambda m: ast.literal_eval(m[1])),
-    (
-        re.compile(rf"(?<![a-z])pgettext\({_LITERAL}, {_LITERAL}\)"),
-        lambda m: (ast.literal_eval(m[1]), ast.literal_eval(m[2])),
-    ),
-    (
-        re.compile(rf"npgettext\({_LITERAL}, {_LITERAL}, {_LITERAL},"),
-        lambda m: (ast.literal_eval(m[1]), ast.literal_eval(m[2])),
-    ),
+    (re.compile(rf"(?<![a-z])gettext\({_LITERAL}\)"), lambda m: _text(m[1])),
+    (re.compile(rf"(?<![a-z])ngettext\({_LITERAL}, {_LITERAL},"), lambda m: _text(m[1])),
+    (re.compile(rf"(?<![a-z])pgettext\({_LITERAL}, {_LITERAL}\)"), lambda m: (_text(m[1]), _text(m[2]))),
+    (re.compile(rf"npgettext\({_LITERAL}, {_LITERAL}, {_LITERAL},"), lambda m: (_text(m[1]), _text(m[2]))),
 ]
 
 
