@@ -11,7 +11,10 @@ Apostrophes are typographic (’) on purpose: only a couple of comments per lang
 characters that HTML-escaping changes (``<``, ``&``, straight quotes), so the demo exercises
 escaping without every other comment doing so as well.
 
-Shapes: ``COMMENTS[lang][sentiment]``, ``STAFF_PRAISE[lang]``, ``STAFF_CRITICISM[lang]``, tuples of str.
+``staff_names`` are the first names of the demo's staff in that language.
+
+Shapes: ``COMMENTS[lang][sentiment]``, ``STAFF_NAMES[lang]``, ``STAFF_PRAISE[lang]``, ``STAFF_CRITICISM[lang]``,
+tuples of str.
 """
 
 from __future__ import annotations
@@ -35,5 +38,6 @@ _PACKS = {code: _load(code) for code in languages.codes()}
 COMMENTS: dict[str, dict[str, tuple[str, ...]]] = {
     code: {sentiment: tuple(texts) for sentiment, texts in pack["comments"].items()} for code, pack in _PACKS.items()
 }
+STAFF_NAMES: dict[str, tuple[str, ...]] = {code: tuple(pack["staff_names"]) for code, pack in _PACKS.items()}
 STAFF_PRAISE: dict[str, tuple[str, ...]] = {code: tuple(pack["staff_praise"]) for code, pack in _PACKS.items()}
 STAFF_CRITICISM: dict[str, tuple[str, ...]] = {code: tuple(pack["staff_criticism"]) for code, pack in _PACKS.items()}
