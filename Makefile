@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HEED_DATA_DIR ?= $(CURDIR)/var
 export HEED_DATA_DIR
 
-.PHONY: install demo serve test test-postgres lint format bench clean
+.PHONY: install demo serve test test-postgres lint format bench clean messages
 
 $(BIN)/heed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Heed needs Python 3.11 ($(PYTHON))"; exit 1; }
@@ -42,6 +42,10 @@ test-postgres: install
 bench: install
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+## Extract the staff interface's strings into src/heed/locale/*/LC_MESSAGES/django.po and compile the .mo files
+messages: install
+	$(BIN)/heed catalogues
 
 lint: install
 	$(BIN)/ruff check src tests

@@ -15,6 +15,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from heed.core import languages as _languages
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -78,9 +80,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "heed.core.middleware.RequestEdgeMiddleware",  # body limits, control characters, JSON errors under /api/
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # staff language from Accept-Language until the user's preference
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "heed.accounts.middleware.UserLanguageMiddleware",  # a signed-in user's own language preference wins
     "django.contrib.messages.middleware.MessageMiddleware",
     "heed.web.error_views.MethodNotAllowedPageMiddleware",  # a staff page's bare 405 in the normal layout
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -138,7 +142,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
+# The staff interface's languages, from the one language registry (heed.core.languages); the catalogues are
+# src/heed/locale/<code>/LC_MESSAGES/django.po with their compiled .mo committed (tests/core/test_catalogues.py).
+LANGUAGE_CODE = _languages.default_code()
+LANGUAGES = [(language.code, language.native_name) for language in _languages.languages()]
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 TIME_ZONE = os.environ.get("HEED_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 
 class Organisation(models.Model):
@@ -21,9 +22,9 @@ class Organisation(models.Model):
 
 class Unit(models.Model):
     class Kind(models.TextChoices):
-        REGION = "region", "Region"
-        STORE = "store", "Store"
-        DEPARTMENT = "department", "Department"
+        REGION = "region", _("Region")
+        STORE = "store", _("Store")
+        DEPARTMENT = "department", _("Department")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
@@ -52,11 +53,11 @@ class Unit(models.Model):
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Administrator"
-    ANALYST = "analyst", "Analyst"
-    UNIT_MANAGER = "unit_manager", "Unit manager"
-    INTERVIEWER = "interviewer", "Interviewer"
-    AGENT = "agent", "Support agent"
+    ADMIN = "admin", _("Administrator")
+    ANALYST = "analyst", _("Analyst")
+    UNIT_MANAGER = "unit_manager", _("Unit manager")
+    INTERVIEWER = "interviewer", _("Interviewer")
+    AGENT = "agent", _("Support agent")
 
 
 class User(AbstractUser):
@@ -67,7 +68,9 @@ class User(AbstractUser):
     units = models.ManyToManyField(
         Unit, blank=True, related_name="members", help_text="Units this user works in; scopes unit managers."
     )
-    language = models.CharField(max_length=8, default="en")
+    language = models.CharField(
+        max_length=8, blank=True, default="en", help_text="Language of the staff interface; empty follows the browser."
+    )
 
     class Meta(AbstractUser.Meta):
         constraints = [

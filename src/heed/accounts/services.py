@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from heed.accounts.models import ApiToken, Organisation, Role, Unit, User
 from heed.accounts.permissions import role_is_unit_scoped
+from heed.core import languages
 from heed.core.errors import ApplicationError, ConflictError
 from heed.governance.services import audit_record
 
@@ -401,3 +402,25 @@ def api_token_authenticate(*, key: str) -> User | None:
 
 def api_token_revoke(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+
+
+def user_set_language(*, actor: User, user: User, language: str) -> User:
+    """Set the language of ``user``'s staff interface: a registered code (``heed.core.languages``), or
+    ``""`` to follow the browser (Accept-Language). ``actor`` is the user themself or an admin of their
+    organisation. Raises ApplicationError ``unknown_language`` for any other code and
+    ``not_allowed`` for another actor. A change made by an admin is recorded in the audit log."""
+    if language and language not in languages.codes():
+        raise ApplicationError(f"Unknown language {language!r}.", code="unknown_language")
+    same_user = actor.pk == user.pk
+    if not same_user and not (actor.role == Role.ADMIN and actor.organisation_id == user.organisation_id):
+        raise ApplicationError("Only the user or an administrator can change the user's language.", code="not_allowed")
+    if user.language == language:
+        return user
+    before = {"language": user.language}
+    user.language = language
+    user.save(update_fields=["language"])
+    if not same_user:
+        audit_record(organisation=user.organisation_id, actor=actor, action="user.changed", target_type="user",
+                     target_id=user.id, target_label=user.username, before=before,
+                     after={"language": language})  # fmt: skip
+    return user

@@ -3,18 +3,19 @@
 from typing import Literal
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Channel(models.TextChoices):
-    WEB = "web", "Web link"
-    QR = "qr", "QR code (in store)"
-    EMAIL = "email", "Email invitation"
-    SMS = "sms", "SMS"
-    INTERCEPT = "intercept", "Interviewer intercept"
-    PHONE = "phone", "Phone interview"
-    WIDGET = "widget", "Embedded widget"
-    TRANSACTION = "transaction", "After a transaction"
-    API = "api", "API"
+    WEB = "web", _("Web link")
+    QR = "qr", _("QR code (in store)")
+    EMAIL = "email", _("Email invitation")
+    SMS = "sms", _("SMS")
+    INTERCEPT = "intercept", _("Interviewer intercept")
+    PHONE = "phone", _("Phone interview")
+    WIDGET = "widget", _("Embedded widget")
+    TRANSACTION = "transaction", _("After a transaction")
+    API = "api", _("API")
 
 
 # The channel values as a type: API schemas list them as an enum in the OpenAPI.

@@ -7,69 +7,76 @@ and fall back to :func:`humanize` here: option labels from the survey version's 
 (``surveys.selectors.option_labels``) and theme names from the taxonomy
 (``textanalytics.selectors.theme_names``).
 
-Staff text is English for now; translating the staff UI means wrapping these strings in gettext
-in this one module. Respondent-facing texts live in ``surveys.i18n_strings``.
+The labels are marked for gettext (``gettext_lazy``): the tables hold lazy strings and every
+``*_label`` function returns a plain ``str`` in the active language (the user's, see
+``accounts.middleware``). Respondent-facing texts live in ``surveys.i18n_strings``.
 """
 
 from __future__ import annotations
 
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from heed.core import languages
 from heed.core.channels import Channel
 
 CHANNELS: dict[str, str] = dict(Channel.choices)
 
 # Touchpoints are free text on a link (``SurveyLink.touchpoint``); these are the usual ones.
 TOUCHPOINTS: dict[str, str] = {
-    "store": "In store",
-    "checkout": "Checkout",
-    "after purchase": "After purchase",
-    "after_purchase": "After purchase",
-    "delivery": "Delivery",
-    "returns": "Returns",
-    "returns_refunds": "Returns & refunds",
-    "support": "Customer support",
-    "support call": "Support call",
-    "support_call": "Support call",
-    "online": "Online shop",
-    "web": "Website",
-    "app": "Mobile app",
+    "store": _("In store"),
+    "checkout": _("Checkout"),
+    "after purchase": _("After purchase"),
+    "after_purchase": _("After purchase"),
+    "delivery": _("Delivery"),
+    "returns": _("Returns"),
+    "returns_refunds": _("Returns & refunds"),
+    "support": _("Customer support"),
+    "support call": _("Support call"),
+    "support_call": _("Support call"),
+    "online": _("Online shop"),
+    "web": _("Website"),
+    "app": _("Mobile app"),
 }
 
-# Staff UI language names (English); respondents see each language's own name (SUPPORTED_LANGUAGES).
+
+def _language_name(code: str) -> str:
+    return languages.get(code).name_in(get_language())
+
+
+# Staff UI language names in the reader's language, from the registry's CLDR names (not gettext: Django's own
+# Croatian catalogue names Bulgarian "Unesite ispravnu IPv4 adresu."); respondents see each language's own name.
 LANGUAGES: dict[str, str] = {
-    "en": "English",
-    "it": "Italian",
-    "hr": "Croatian",
-    "bg": "Bulgarian",
-    "ru": "Russian",
-    "et": "Estonian",
-    "unknown": "Not detected",
+    **{code: lazy(_language_name, str)(code) for code in languages.codes()},
+    "unknown": _("Not detected"),
 }
 
 # Skip-logic operators of ``surveys.definition.Condition``.
 OPERATORS: dict[str, str] = {
-    "eq": "is",
-    "ne": "is not",
-    "in": "is one of",
-    "not_in": "is none of",
-    "lte": "is at most",
-    "gte": "is at least",
-    "answered": "is answered",
+    "eq": _("is"),
+    "ne": _("is not"),
+    "in": _("is one of"),
+    "not_in": _("is none of"),
+    "lte": _("is at most"),
+    "gte": _("is at least"),
+    "answered": _("is answered"),
 }
 
 QUESTION_TYPES: dict[str, str] = {
-    "nps": "NPS (0–10)",
-    "csat": "CSAT (1–5)",
-    "ces": "CES (1–7)",
-    "likert": "Agreement scale",
-    "rating": "Rating",
-    "single_choice": "Single choice",
-    "multiple_choice": "Multiple choice",
-    "text": "Open text",
-    "number": "Number",
-    "date": "Date",
-    "age_group": "Age group",
-    "gender": "Gender",
-    "region": "Region",
+    "nps": _("NPS (0–10)"),
+    "csat": _("CSAT (1–5)"),
+    "ces": _("CES (1–7)"),
+    "likert": _("Agreement scale"),
+    "rating": _("Rating"),
+    "single_choice": _("Single choice"),
+    "multiple_choice": _("Multiple choice"),
+    "text": _("Open text"),
+    "number": _("Number"),
+    "date": _("Date"),
+    "age_group": _("Age group"),
+    "gender": _("Gender"),
+    "region": _("Region"),
 }
 
 # A question type as the noun before "question" in a sentence ("an NPS question", "a single-choice question").
@@ -93,40 +100,40 @@ QUESTION_NOUNS: dict[str, str] = {
 _VOWEL_SOUND_LETTERS = set("AEFHILMNORSX")
 
 # The tone of a comment or of a sentence naming a member of staff (``TextAnnotation.sentiment``).
-TONES: dict[str, str] = {"positive": "Positive", "neutral": "Neutral", "negative": "Negative"}
+TONES: dict[str, str] = {"positive": _("Positive"), "neutral": _("Neutral"), "negative": _("Negative")}
 
 DIMENSIONS: dict[str, str] = {
-    "unit": "Unit",
-    "channel": "Channel",
-    "language": "Language",
-    "age_group": "Age group",
-    "gender": "Gender",
-    "region": "Region",
-    "touchpoint": "Touchpoint",
-    "week": "Week",
-    "month": "Month",
+    "unit": _("Unit"),
+    "channel": _("Channel"),
+    "language": _("Language"),
+    "age_group": _("Age group"),
+    "gender": _("Gender"),
+    "region": _("Region"),
+    "touchpoint": _("Touchpoint"),
+    "week": _("Week"),
+    "month": _("Month"),
 }
 
 # Score groups of the comment list: NPS groups (Reichheld 2003), CSAT and CES bands.
 SCORE_GROUPS: dict[str, str] = {
-    "nps_detractor": "NPS detractors (0–6)",
-    "nps_passive": "NPS passives (7–8)",
-    "nps_promoter": "NPS promoters (9–10)",
-    "csat_low": "CSAT dissatisfied (1–2)",
-    "csat_neutral": "CSAT neutral (3)",
-    "csat_top2": "CSAT satisfied, top-2-box (4–5)",
-    "ces_hard": "CES difficult (1–3)",
-    "ces_neutral": "CES neutral (4)",
-    "ces_easy": "CES easy (5–7)",
+    "nps_detractor": _("NPS detractors (0–6)"),
+    "nps_passive": _("NPS passives (7–8)"),
+    "nps_promoter": _("NPS promoters (9–10)"),
+    "csat_low": _("CSAT dissatisfied (1–2)"),
+    "csat_neutral": _("CSAT neutral (3)"),
+    "csat_top2": _("CSAT satisfied, top-2-box (4–5)"),
+    "ces_hard": _("CES difficult (1–3)"),
+    "ces_neutral": _("CES neutral (4)"),
+    "ces_easy": _("CES easy (5–7)"),
 }
 
-NONE_LABEL = "(none)"
+NONE_LABEL = _("(none)")
 
 
 def humanize(key: str | None) -> str:
     """A readable fallback for a key nobody labelled: ``"returns_refunds"`` -> ``"Returns refunds"``."""
     if key is None or str(key).strip() == "":
-        return NONE_LABEL
+        return str(NONE_LABEL)
     text = str(key).replace("_", " ").replace("-", " ").strip()
     text = " ".join(text.split())
     return text[:1].upper() + text[1:]
@@ -134,8 +141,8 @@ def humanize(key: str | None) -> str:
 
 def _lookup(table: dict[str, str], key: str | None) -> str:
     if key is None or key == "":
-        return NONE_LABEL
-    return table.get(key) or table.get(str(key).lower()) or humanize(key)
+        return str(NONE_LABEL)
+    return str(table.get(key) or table.get(str(key).lower()) or humanize(key))
 
 
 def indefinite_article(phrase: str) -> str:
@@ -194,4 +201,4 @@ _BY_DIMENSION = {"channel": channel_label, "touchpoint": touchpoint_label, "lang
 def value_label(dimension: str, key: str | None) -> str:
     """The label of a breakdown value that needs no database (channel, touchpoint, language)."""
     label = _BY_DIMENSION.get(dimension)
-    return label(key) if label else (NONE_LABEL if key in (None, "") else str(key))
+    return label(key) if label else (str(NONE_LABEL) if key in (None, "") else str(key))

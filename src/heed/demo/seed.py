@@ -21,6 +21,7 @@ from heed.accounts.services import organisation_create, unit_create, user_create
 from heed.analytics.models import DailyRollup, ResponseWeight, WeightingScheme
 from heed.analytics.rollups import rollups_rebuild
 from heed.analytics.weighting import weighting_scheme_compute
+from heed.core import languages as language_registry
 from heed.core.channels import Channel
 from heed.core.labels import channel_label
 from heed.core.statistics import tables_analyze
@@ -49,7 +50,7 @@ from heed.textanalytics.services import annotations_refresh, sentiment_model_ret
 
 DEMO_SLUG = "adriatica"
 DEMO_PASSWORD = "heed-demo-2026"
-LANGUAGES = ["en", "it", "hr", "bg", "ru", "et"]
+LANGUAGES = list(language_registry.codes())
 BULK_LOADED_MODELS = [Response, Answer, ClientKey, DailyRollup, ResponseWeight, TextItem, TextAnnotation,
                       AnnotationTheme, StaffMention]  # fmt: skip
 

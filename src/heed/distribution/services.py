@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from typing import TYPE_CHECKING
 
@@ -16,12 +17,15 @@ from django.utils import timezone
 from heed.accounts.services import unit_require_open
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError, ConflictError
+from heed.core.respondent_strings import INVITATION_EMAIL
 from heed.distribution.models import Invitation, SurveyLink
 from heed.surveys.services import survey_lock
 
 if TYPE_CHECKING:
     from heed.accounts.models import Unit
     from heed.surveys.models import Survey
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 @transaction.atomic
@@ -109,20 +113,43 @@ def invitations_create(
     return invitations
 
 
+def invitation_email_language(invitation: Invitation) -> str:
+    """The language of an invitation's e-mail: the invitation's own language when the survey offers it,
+    else the survey's default language (the page the link opens follows the same rule)."""
+    survey = invitation.link.survey
+    offered = list(survey.languages or [survey.default_language])
+    if invitation.language and invitation.language in offered and invitation.language in INVITATION_EMAIL:
+        return invitation.language
+    return survey.default_language if survey.default_language in INVITATION_EMAIL else "en"
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    # One pass, so a brand or a name containing "{title}" is not substituted again.
+    return _PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), template)
+
+
+def invitation_email_render(*, invitation: Invitation) -> tuple[str, str]:
+    """``(subject, body)`` of an invitation e-mail in :func:`invitation_email_language`, from the
+    ``invitation_email`` section of the respondent string packs (``surveys/data/respondent/<code>.json``)."""
+    survey = invitation.link.survey
+    strings = INVITATION_EMAIL[invitation_email_language(invitation)]
+    values = {"brand": survey.organisation.brand, "title": survey.title, "name": invitation.name}
+    greeting = _fill(strings["greeting_named" if invitation.name else "greeting"], values)
+    body = (
+        f"{greeting}\n\n{_fill(strings['body'], values)}\n\n{invitation_public_url(invitation)}\n\n"
+        f"{_fill(strings['closing'], values)}\n{values['brand']}\n"
+    )
+    return _fill(strings["subject"], values), body
+
+
 def invitation_email_send(*, invitation: Invitation) -> bool:
     """Send the invitation e-mail once; returns False when it was already sent."""
     claimed = Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(sent_at=timezone.now())
     if not claimed:
         return False
-    survey = invitation.link.survey
-    brand = survey.organisation.brand
-    greeting = f"Hello {invitation.name}," if invitation.name else "Hello,"
-    body = (
-        f"{greeting}\n\n{brand} would like to hear about your experience. The survey takes about two "
-        f"minutes:\n\n{invitation_public_url(invitation)}\n\nThank you,\n{brand}\n"
-    )
+    subject, body = invitation_email_render(invitation=invitation)
     try:
-        send_mail(subject=f"{brand}: {survey.title}", message=body, from_email=None, recipient_list=[invitation.email])
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[invitation.email])
     except Exception:
         Invitation.objects.filter(pk=invitation.pk).update(sent_at=None)
         raise

@@ -26,8 +26,11 @@ import math
 import re
 from typing import Any
 
-DECIMAL_MARKS: dict[str, str] = {"en": ".", "it": ",", "hr": ",", "bg": ",", "ru": ",", "et": ","}
-"""The decimal mark of each supported language (CLDR); the other of ``.``/``,`` groups thousands."""
+from heed.core import languages
+
+DECIMAL_MARKS: dict[str, str] = languages.decimal_marks()
+"""The decimal mark of each supported language (CLDR, from the language registry); the other of ``.``/``,``
+groups thousands."""
 
 _SPACES = {"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "}
 _MINUS = {"\u2212": "-", "\u2012": "-", "\u2013": "-"}

@@ -30,7 +30,7 @@ def option_label(value: object, options: dict[str, str] | None) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(options.get(str(v)) or str(v) for v in value)
     if value is None or value == "":
-        return labels.NONE_LABEL
+        return str(labels.NONE_LABEL)
     return options.get(str(value)) or str(value)
 
 

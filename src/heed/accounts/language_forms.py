@@ -1,0 +1,17 @@
+"""The staff-interface language field, on a user's own settings page and on an admin's user page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from heed.core import languages
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """``""`` (follow the browser) first, then every registered language under its own name."""
+    return [("", _("The browser's language")), *((lang.code, lang.native_name) for lang in languages.languages())]
+
+
+class LanguagePreferenceForm(forms.Form):
+    language = forms.ChoiceField(label=_("Interface language"), choices=language_choices, required=False)
