@@ -5,8 +5,27 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from heed.accounts.models import ApiToken, Organisation, Role, Unit, User
+from heed.core.errors import PermissionDeniedError
 
 _UNSCOPED_ROLES = {Role.ADMIN, Role.ANALYST}
+_NO_ORGANISATION = "This account does not belong to an organisation."
+
+
+def organisation_of(user: User) -> Organisation:
+    """The organisation ``user`` works in (one query the first time, then cached on the user).
+
+    Raises ``PermissionDeniedError`` (403) for an account outside any organisation (a bare superuser); staff
+    pages (``role_required``) and the API's authentication refuse such accounts before any read runs."""
+    if user.organisation is None:
+        raise PermissionDeniedError(_NO_ORGANISATION)
+    return user.organisation
+
+
+def organisation_id_of(user: User) -> int:
+    """The id of the organisation ``user`` works in, without a query; errors as ``organisation_of``."""
+    if user.organisation_id is None:
+        raise PermissionDeniedError(_NO_ORGANISATION)
+    return user.organisation_id
 
 
 def unit_descendant_ids(*, organisation: Organisation, root_ids: set[int]) -> set[int]:
@@ -31,7 +50,7 @@ def unit_ids_visible_to(user: User) -> set[int] | None:
     cached = getattr(user, "_heed_visible_units", None)
     if cached is None:
         assigned = set(user.units.values_list("id", flat=True))
-        cached = frozenset(unit_descendant_ids(organisation=user.organisation, root_ids=assigned))
+        cached = frozenset(unit_descendant_ids(organisation=organisation_of(user), root_ids=assigned))
         user._heed_visible_units = cached  # type: ignore[attr-defined]
     return set(cached)
 
@@ -57,7 +76,7 @@ def organisation_user_list(*, user: User) -> QuerySet[User]:
     from heed.accounts.permissions import can_manage_organisation, require
 
     require(can_manage_organisation(user), "Only administrators manage users.")
-    return User.objects.filter(organisation_id=user.organisation_id).prefetch_related("units").order_by("username")
+    return User.objects.filter(organisation_id=organisation_id_of(user)).prefetch_related("units").order_by("username")
 
 
 def organisation_user_get(*, user: User, user_id: int) -> User | None:

@@ -1,7 +1,5 @@
 """The HTTP API (django-ninja). OpenAPI at /api/docs. Handlers are thin: they call selectors/services."""
 
-from typing import Literal
-
 from django.http import HttpRequest
 from ninja import Field, Query, Schema, Status
 from ninja.errors import AuthenticationError, Throttled
@@ -12,7 +10,7 @@ from heed.accounts import permissions
 from heed.accounts.selectors import unit_get, unit_ids_visible_to
 from heed.analytics.drivers import driver_analysis
 from heed.analytics.engagement import engagement_summary
-from heed.analytics.selectors import DIMENSIONS, headline_pooling, metric_rows, metric_summary
+from heed.analytics.selectors import Dimension, headline_pooling, metric_rows, metric_summary
 from heed.analytics.weighting import weighting_scheme_for_survey, weighting_unweighted_count
 from heed.api.auth import AUTH, throttled_response
 from heed.api.contract import API_DESCRIPTION, HeedAPI
@@ -278,7 +276,7 @@ def responses_list(request: HttpRequest, filters: Query[ResponseFilters]):
 
 
 class MetricsParamsIn(ResponseFilters):
-    group_by: Literal[DIMENSIONS] | None = None  # type: ignore[valid-type]
+    group_by: Dimension | None = None
     version: int | None = Field(
         None, ge=1, le=2_147_483_647,
         description="with survey_id: the version whose metric questions are analysed (default the latest)",

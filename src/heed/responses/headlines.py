@@ -10,6 +10,8 @@ daily rollups follow (``analytics.rollups``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import IntegerField, OuterRef, Subquery
 from django.db.models.functions import Cast, TruncDate
@@ -31,7 +33,7 @@ def version_headlines_rederive(*, version: SurveyVersion) -> int:
     """
     mapping = version_definition(version).metric_keys()
     responses = Response.objects.filter(version=version)
-    updates = {}
+    updates: dict[str, Any] = {}
     for metric in METRICS:
         key = mapping.get(metric)
         if key is None:

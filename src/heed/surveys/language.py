@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 
-# The supported language codes as a type: API schemas list them as an enum in the OpenAPI.
-LanguageCode = Literal[tuple(SUPPORTED_LANGUAGES)]  # type: ignore[valid-type]
+# The supported language codes as a type: API schemas list them as an enum in the OpenAPI. The codes are known
+# only at run time (the language registry), so a static type checker sees a plain str.
+if TYPE_CHECKING:
+    LanguageCode = str
+else:
+    LanguageCode = Literal[tuple(SUPPORTED_LANGUAGES)]
 
 
 def pick_language(

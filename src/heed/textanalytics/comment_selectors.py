@@ -10,13 +10,14 @@ a comment by the e-mail address it hides. Templates escape every comment.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from pydantic import BaseModel, ConfigDict, Field
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_see_personal_data
+from heed.accounts.selectors import organisation_id_of
 from heed.core.errors import ApplicationError
 from heed.core.labels import humanize
 from heed.responses.models import Answer
@@ -28,7 +29,7 @@ ScoreGroup = Literal[
     "nps_detractor", "nps_passive", "nps_promoter", "csat_low", "csat_neutral", "csat_top2",
     "ces_hard", "ces_neutral", "ces_easy",
 ]  # fmt: skip
-SCORE_GROUPS: tuple[str, ...] = ScoreGroup.__args__  # type: ignore[attr-defined]
+SCORE_GROUPS: tuple[str, ...] = get_args(ScoreGroup)
 Tone = Literal["positive", "neutral", "negative"]
 
 # NPS groups (Reichheld 2003); CSAT 1-5 with top-2-box 4-5; CES 1-7 ("it was easy": 7 = strongly agree).
@@ -126,7 +127,7 @@ def comment_page(
             start : start + page_size
         ]
     )
-    names = theme_names(organisation_id=user.organisation_id, language=getattr(user, "language", None))
+    names = theme_names(organisation_id=organisation_id_of(user), language=getattr(user, "language", None))
     items = []
     for answer in rows:
         annotation = getattr(answer, "annotation", None)

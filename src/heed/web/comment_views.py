@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_see_personal_data, can_view_results
+from heed.accounts.selectors import organisation_id_of, organisation_of
 from heed.core.labels import SCORE_GROUPS, TONES
 from heed.surveys.selectors import survey_list
 from heed.textanalytics.comment_selectors import (
@@ -40,9 +41,9 @@ class CommentFilterForm(ResponseFilterForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["survey"].choices = [("", "All surveys")] + [
-            (s.id, s.title) for s in survey_list(organisation=user.organisation)
+            (s.id, s.title) for s in survey_list(organisation=organisation_of(user))
         ]
-        names = theme_names(organisation_id=user.organisation_id, language=user.language)
+        names = theme_names(organisation_id=organisation_id_of(user), language=user.language)
         self.fields["theme"].choices = [("", "All themes")] + sorted(names.items(), key=lambda kv: kv[1].lower())
 
     def comment_filters(self) -> CommentFilters:

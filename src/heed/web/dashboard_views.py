@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_design_surveys, can_view_results
+from heed.accounts.selectors import organisation_of
 from heed.analytics.selectors import headline_pooling, metric_rows, metric_summary
 from heed.analytics.weighting import (
     weighting_scheme_for_survey,
@@ -43,7 +44,7 @@ class DashboardFilterForm(ResponseFilterForm):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["survey"].choices = [("", "All surveys")] + [
-            (s.id, s.title) for s in survey_list(organisation=user.organisation)
+            (s.id, s.title) for s in survey_list(organisation=organisation_of(user))
         ]
         schemes = list(weighting_scheme_list(user=user).select_related("survey"))
         # Any scheme of the organisation parses, so that another survey's scheme (or one not ready) is refused with

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_design_surveys
-from heed.accounts.selectors import open_unit_list, unit_get
+from heed.accounts.selectors import open_unit_list, organisation_of, unit_get
 from heed.core.errors import ApplicationError
 from heed.distribution.qr import qr_png, qr_svg
 from heed.distribution.selectors import link_get, link_list
@@ -43,7 +43,7 @@ designer_required = role_required(can_design_surveys)
 
 
 def _survey(request: HttpRequest, survey_id: int) -> Survey:
-    survey = survey_get(organisation=request.user.organisation, survey_id=survey_id)  # type: ignore[union-attr]
+    survey = survey_get(organisation=organisation_of(request.user), survey_id=survey_id)  # type: ignore[union-attr]
     if survey is None:
         raise Http404
     return survey
@@ -62,14 +62,14 @@ def _question(survey: Survey, question_id: int | str) -> Question:
 @designer_required
 def surveys(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    rows = survey_list(organisation=user.organisation)
+    rows = survey_list(organisation=organisation_of(user))
     return render(request, "heed/surveys/list.html", {"rows": rows, "templates": TEMPLATES.values()})
 
 
 @designer_required
 def survey_new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    organisation = user.organisation
+    organisation = organisation_of(user)
     initial = {
         "languages": organisation.languages,
         "default_language": organisation.default_language,
@@ -289,7 +289,9 @@ def survey_links(request: HttpRequest, survey_id: int) -> HttpResponse:
             else:
                 messages.success(request, "Link created.")
             return redirect("survey-links", survey_id=survey.id)
-    links = [(link, link_public_url(link)) for link in link_list(organisation=user.organisation, survey_id=survey.id)]
+    links = [
+        (link, link_public_url(link)) for link in link_list(organisation=organisation_of(user), survey_id=survey.id)
+    ]
     return render(
         request,
         "heed/surveys/links.html",
@@ -307,7 +309,7 @@ def survey_links(request: HttpRequest, survey_id: int) -> HttpResponse:
 @designer_required
 def link_qr(request: HttpRequest, link_id: int | str, fmt: str) -> HttpResponse:
     """The link's QR code as PNG or SVG (the URL admits only those two; any other extension is a 404)."""
-    link = link_get(organisation=request.user.organisation, link_id=int(link_id))  # type: ignore[union-attr]
+    link = link_get(organisation=organisation_of(request.user), link_id=int(link_id))  # type: ignore[union-attr]
     if link is None or fmt not in ("png", "svg"):
         raise Http404
     url = link_public_url(link)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_design_surveys
+from heed.accounts.selectors import organisation_of
 from heed.analytics.models import WeightingScheme
 from heed.analytics.weighting import (
     WEIGHTING_VARIABLES,
@@ -70,7 +71,7 @@ class SchemeForm(forms.Form):
 def survey_weighting(request: HttpRequest, survey_id: int) -> HttpResponse:
     """List the survey's schemes with their diagnostics; POST creates or replaces one (then redirects)."""
     user: User = request.user  # type: ignore[assignment]
-    survey = survey_get(organisation=user.organisation, survey_id=survey_id)
+    survey = survey_get(organisation=organisation_of(user), survey_id=survey_id)
     if survey is None:
         raise Http404
     schemes = list(weighting_scheme_list(user=user, survey_id=survey.id))
