@@ -134,7 +134,8 @@ def _weighted_row(key: Any, label: str, agg: dict[str, Any]) -> MetricRow:
     return MetricRow(
         key=key, label=label, responses=agg["responses"], nps_sums=nps_sums, weighted=True,
         effective_n={name: e.effective_n for name, e in estimates.items()},
-        **{name: e.estimate for name, e in estimates.items()},
+        nps=estimates["nps"].estimate, csat_top2=estimates["csat_top2"].estimate,
+        csat_mean=estimates["csat_mean"].estimate, ces_mean=estimates["ces_mean"].estimate,
     )  # fmt: skip
 
 
@@ -274,7 +275,7 @@ def _labels(dimension: str, keys: list[Any], user: User, filters: ResponseFilter
     (channel, language, touchpoint) or from the surveys' definitions (age group options), never a raw key."""
     if dimension == "unit":
         units = Unit.objects.filter(organisation_id=organisation_id_of(user), id__in=[k for k in keys if k])
-        labels = {unit.id: f"{unit.code} {unit.name}" for unit in units}
+        labels: dict[int | None, str] = {unit.id: f"{unit.code} {unit.name}" for unit in units}
         labels[None] = "(no unit)"
         return labels
     if dimension in ("week", "month"):

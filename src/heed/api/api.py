@@ -46,7 +46,13 @@ from heed.surveys.answering import SubmissionError
 from heed.surveys.i18n_strings import UI_STRINGS
 from heed.surveys.language import LanguageCode
 from heed.surveys.models import Survey, SurveyVersion
-from heed.surveys.selectors import survey_get, survey_latest_version, survey_list, survey_with_latest_version
+from heed.surveys.selectors import (
+    SurveyWithLatest,
+    survey_get,
+    survey_latest_version,
+    survey_list,
+    survey_with_latest_version,
+)
 from heed.textanalytics.selectors import staff_summary, theme_list, theme_summary
 
 api = HeedAPI(
@@ -100,7 +106,7 @@ def _user(request: HttpRequest):
     return request.auth  # type: ignore[attr-defined]
 
 
-def _survey_out(survey: Survey, *, with_definition: bool = False) -> dict:
+def _survey_out(survey: SurveyWithLatest, *, with_definition: bool = False) -> dict:
     out = {
         "id": survey.id,
         "title": survey.title,
@@ -243,16 +249,16 @@ def responses_submit_batch(request: HttpRequest, payload: ResponseBatchIn):
     user = _user(request)
     permissions.require(permissions.can_submit_responses(user))
     lookups = _Lookups(user)
-    outcomes: list[Outcome | None] = []
+    refused: list[Outcome | None] = []  # None: to be stored
     items = []
     for item in payload.items:
         try:
             items.append((lookups.submission(item), item.answers))
-            outcomes.append(None)
+            refused.append(None)
         except ApplicationError as exc:
-            outcomes.append(Outcome("invalid", error=exc))
+            refused.append(Outcome("invalid", error=exc))
     stored = iter(responses_submit_many(items=items))
-    outcomes = [outcome or next(stored) for outcome in outcomes]
+    outcomes = [outcome or next(stored) for outcome in refused]
     if sum(outcome.status == "created" for outcome in outcomes) >= BULK_ANALYZE_MINIMUM:
         statistics_refresh_later()
     counts = {status: sum(o.status == status for o in outcomes) for status in ("created", "replayed", "conflict",

@@ -139,7 +139,8 @@ def theme_list(*, user: User) -> list[ThemeDefinition]:
         ThemeDefinition.objects.filter(organisation_id=organisation_id_of(user)).order_by("-is_active", "name")
     )
     for theme in themes:
-        theme.languages_without_keywords = languages_without_keywords(theme.keywords, languages)
+        # An attribute of this read only (the page and the API's ThemeOut show it), not a model field.
+        theme.languages_without_keywords = languages_without_keywords(theme.keywords, languages)  # type: ignore[attr-defined]
     return themes
 
 
