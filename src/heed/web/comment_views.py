@@ -11,6 +11,7 @@ from django.shortcuts import render
 from heed.accounts.models import User
 from heed.accounts.permissions import can_see_personal_data, can_view_results
 from heed.accounts.selectors import organisation_id_of, organisation_of
+from heed.core.form_fields import choice_field
 from heed.core.labels import SCORE_GROUPS, TONES
 from heed.surveys.selectors import survey_list
 from heed.textanalytics.comment_selectors import (
@@ -40,11 +41,11 @@ class CommentFilterForm(ResponseFilterForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["survey"].choices = [("", "All surveys")] + [
+        choice_field(self, "survey").choices = [("", "All surveys")] + [
             (s.id, s.title) for s in survey_list(organisation=organisation_of(user))
         ]
         names = theme_names(organisation_id=organisation_id_of(user), language=user.language)
-        self.fields["theme"].choices = [("", "All themes")] + sorted(names.items(), key=lambda kv: kv[1].lower())
+        choice_field(self, "theme").choices = [("", "All themes")] + sorted(names.items(), key=lambda kv: kv[1].lower())
 
     def comment_filters(self) -> CommentFilters:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -16,6 +16,7 @@ from heed.analytics.weighting import (
     weighting_unweighted_count,
 )
 from heed.core.errors import ApplicationError
+from heed.core.form_fields import choice_field
 from heed.core.labels import dimension_label
 from heed.surveys.selectors import survey_list
 from heed.textanalytics.comment_selectors import comment_page
@@ -43,14 +44,14 @@ class DashboardFilterForm(ResponseFilterForm):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["survey"].choices = [("", "All surveys")] + [
+        choice_field(self, "survey").choices = [("", "All surveys")] + [
             (s.id, s.title) for s in survey_list(organisation=organisation_of(user))
         ]
         schemes = list(weighting_scheme_list(user=user).select_related("survey"))
         # Any scheme of the organisation parses, so that another survey's scheme (or one not ready) is refused with
         # a clear message (weighting_scheme_for_survey) rather than "not a valid choice"; the picker offers only
         # the selected survey's ready schemes (all ready ones, labelled with their survey, when none is selected).
-        self.fields["weighting"].choices = [("", "Unweighted")] + [(s.id, s.name) for s in schemes]
+        choice_field(self, "weighting").choices = [("", "Unweighted")] + [(s.id, s.name) for s in schemes]
         selected = self._selected_survey()
         offered = [s for s in schemes if s.status == "ready" and (selected is None or s.survey_id == selected)]
         self.fields["weighting"].widget.choices = [("", "Unweighted")] + [
@@ -123,8 +124,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return redirect("login")
-    if can_view_results(user):  # type: ignore[arg-type]
+    if can_view_results(user):
         return redirect("dashboard")
-    if can_design_surveys(user):  # type: ignore[arg-type]
+    if can_design_surveys(user):
         return redirect("surveys")
     return redirect("admin:index") if user.is_superuser else render(request, "heed/no_access.html", status=403)

@@ -11,6 +11,7 @@ from heed.accounts.models import User
 from heed.accounts.permissions import can_view_results
 from heed.analytics.drivers import DriverSetup, driver_analysis, driver_setup
 from heed.core.errors import ApplicationError, NotFoundError
+from heed.core.form_fields import choice_field
 from heed.stats.drivers import KEY_STRENGTH, KEY_WEAKNESS, QUADRANT_ACTIONS, SECONDARY_STRENGTH, SECONDARY_WEAKNESS
 from heed.web.access import role_required
 from heed.web.filter_errors import filter_error_page
@@ -36,10 +37,10 @@ class DriverForm(ResponseFilterForm):
     def __init__(self, *args, user: User, setup: DriverSetup | None, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
         scales = [(q.key, setup.text(q)) for q in setup.scales] if setup else []
-        self.fields["outcome"].choices = scales
-        self.fields["drivers"].choices = scales
+        choice_field(self, "outcome").choices = scales
+        choice_field(self, "drivers").choices = scales
         numbers = list(setup.survey.versions.order_by("-number").values_list("number", flat=True)) if setup else []
-        self.fields["version"].choices = [("", f"Latest (v{numbers[0]})" if numbers else "Latest")] + [
+        choice_field(self, "version").choices = [("", f"Latest (v{numbers[0]})" if numbers else "Latest")] + [
             (n, f"v{n}") for n in numbers
         ]
 

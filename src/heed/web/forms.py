@@ -9,7 +9,7 @@ from django import forms
 
 from heed.core.bounds import NUMBER_LIMIT
 from heed.core.channels import Channel
-from heed.core.form_fields import BoundedDateField, DbIdField
+from heed.core.form_fields import BoundedDateField, DbIdField, choice_field
 from heed.core.labels import operator_label, question_type_label
 from heed.responses.selectors import ResponseFilters
 from heed.surveys.definition import QUESTION_TYPES
@@ -103,10 +103,10 @@ class QuestionForm(forms.Form):
             options.append({"value": value, "labels": labels})
         show_if = None
         if data.get("show_if_question"):
-            value: Any = data.get("show_if_value", "")
+            shown_for: Any = data.get("show_if_value", "")
             if data.get("show_if_op") == "in":
-                value = [v.strip() for v in value.split(",") if v.strip()]
-            show_if = {"question": data["show_if_question"], "op": data.get("show_if_op") or "eq", "value": value}
+                shown_for = [v.strip() for v in shown_for.split(",") if v.strip()]
+            show_if = {"question": data["show_if_question"], "op": data.get("show_if_op") or "eq", "value": shown_for}
         return {
             "key": data["key"],
             "type": data["type"],
@@ -166,7 +166,7 @@ class ResponseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         from heed.accounts.selectors import unit_list
 
-        self.fields["unit"].choices = [("", "All my units")] + [
+        choice_field(self, "unit").choices = [("", "All my units")] + [
             (u.id, f"{u.code} {u.name}") for u in unit_list(user=user)
         ]
 

@@ -15,10 +15,13 @@ def _unit_label(unit: Unit) -> str:
     return f"{unit.code} {unit.name} ({unit.get_kind_display().lower()})"
 
 
+class _UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return _unit_label(obj)
+
+
 def _unit_choice(units: QuerySet[Unit], *, required: bool) -> forms.ModelChoiceField:
-    field = forms.ModelChoiceField(queryset=units, required=required, empty_label="— none —")
-    field.label_from_instance = _unit_label  # type: ignore[method-assign]
-    return field
+    return _UnitChoiceField(queryset=units, required=required, empty_label="— none —")
 
 
 class UserInviteForm(forms.Form):
@@ -104,7 +107,8 @@ class AuditFilterForm(forms.Form):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError("The start date lies after the end date.")
         return data

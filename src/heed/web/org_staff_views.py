@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from heed.accounts.models import User
 from heed.accounts.selectors import open_unit_list, unit_list
 from heed.core.errors import ApplicationError
+from heed.core.form_fields import choice_field
 from heed.textanalytics.models import StaffMember
 from heed.textanalytics.selectors import staff_get, staff_list
 from heed.textanalytics.services import staff_add, staff_set_active, staff_update
@@ -27,7 +28,7 @@ class StaffFilterForm(forms.Form):
     def __init__(self, *args, admin: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         units = [(u.id, f"{u.code} {u.name}") for u in unit_list(user=admin)]
-        self.fields["unit"].choices = [("", "All units"), *units]
+        choice_field(self, "unit").choices = [("", "All units"), *units]
 
 
 @admin_only

@@ -43,7 +43,7 @@ designer_required = role_required(can_design_surveys)
 
 
 def _survey(request: HttpRequest, survey_id: int) -> Survey:
-    survey = survey_get(organisation=organisation_of(request.user), survey_id=survey_id)  # type: ignore[union-attr]
+    survey = survey_get(organisation=organisation_of(request.user), survey_id=survey_id)  # type: ignore[arg-type]
     if survey is None:
         raise Http404
     return survey
@@ -239,7 +239,8 @@ def survey_publish_view(request: HttpRequest, survey_id: int) -> HttpResponse:
 @designer_required
 def survey_preview(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = _survey(request, survey_id)
-    language = request.GET.get("lang") if request.GET.get("lang") in survey.languages else survey.default_language
+    requested = request.GET.get("lang", "")
+    language = requested if requested in survey.languages else survey.default_language
     try:
         definition = survey_definition_build(survey=survey)
     except ApplicationError as exc:
@@ -309,7 +310,7 @@ def survey_links(request: HttpRequest, survey_id: int) -> HttpResponse:
 @designer_required
 def link_qr(request: HttpRequest, link_id: int | str, fmt: str) -> HttpResponse:
     """The link's QR code as PNG or SVG (the URL admits only those two; any other extension is a 404)."""
-    link = link_get(organisation=organisation_of(request.user), link_id=int(link_id))  # type: ignore[union-attr]
+    link = link_get(organisation=organisation_of(request.user), link_id=int(link_id))  # type: ignore[arg-type]
     if link is None or fmt not in ("png", "svg"):
         raise Http404
     url = link_public_url(link)

@@ -13,6 +13,7 @@ from heed.accounts.models import Organisation, User
 from heed.accounts.permissions import can_design_surveys
 from heed.accounts.selectors import organisation_of
 from heed.core.errors import ApplicationError
+from heed.core.form_fields import choice_field
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.textanalytics.models import ThemeDefinition
 from heed.textanalytics.selectors import (
@@ -57,7 +58,7 @@ class DiscoverForm(forms.Form):
 
     def __init__(self, *args, languages: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["discover"].choices = [("", "—")] + [(lang, lang) for lang in languages]
+        choice_field(self, "discover").choices = [("", "—")] + [(lang, lang) for lang in languages]
 
 
 def _source(request: HttpRequest) -> str:

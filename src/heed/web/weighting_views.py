@@ -27,6 +27,7 @@ from heed.analytics.weighting import (
 )
 from heed.core.control_characters import find_control_character
 from heed.core.errors import ApplicationError
+from heed.core.form_fields import choice_field
 from heed.surveys.selectors import survey_get
 from heed.web.access import role_required
 
@@ -50,7 +51,9 @@ class SchemeForm(forms.Form):
 
     def __init__(self, *args, schemes: list[WeightingScheme], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["replace"].choices = [("", "— no, save as a new scheme —")] + [(s.id, s.name) for s in schemes]
+        choice_field(self, "replace").choices = [("", "— no, save as a new scheme —")] + [
+            (s.id, s.name) for s in schemes
+        ]
 
     def margins_text(self) -> str:
         upload = self.cleaned_data.get("margins_file")
@@ -111,8 +114,8 @@ def _row(scheme: WeightingScheme, labels: dict[str, dict[str, str]]) -> dict:
     """A scheme with its diagnostics read defensively: a failed or old scheme lacks most of them. Categories
     without a target are shown by their labels (answer options, channels, languages, units), never their keys."""
     d = scheme.diagnostics if isinstance(scheme.diagnostics, dict) else {}
-    unmatched = d.get("unmatched") if isinstance(d.get("unmatched"), dict) else {}
-    categories = unmatched.get("categories") if isinstance(unmatched.get("categories"), dict) else {}
+    unmatched = u if isinstance(u := d.get("unmatched"), dict) else {}
+    categories = c if isinstance(c := unmatched.get("categories"), dict) else {}
     return {
         "scheme": scheme, "d": d, "error": d.get("error") or "",
         "unmatched_policy": scheme.get_unmatched_display(),
