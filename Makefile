@@ -30,6 +30,7 @@ serve: install
 test: install
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check --quiet src tests
+	$(BIN)/mypy
 	$(BIN)/heed makemigrations --check --dry-run >/dev/null
 	HEED_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)
 
@@ -45,6 +46,7 @@ bench: install
 lint: install
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix src tests
