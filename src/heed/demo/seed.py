@@ -344,6 +344,7 @@ def _flush(batch: list[tuple[Response, DemoSurvey, dict[str, Any]]]) -> None:
             survey_id=response.survey_id, answers=answers, unit_id=response.unit_id, channel=response.channel,
             language=response.language, touchpoint=response.touchpoint,
         )  # fmt: skip
+        assert response.client_key is not None  # every demo response has one (demo-N)
         keys.append(ClientKey(organisation_id=response.organisation_id, key=response.client_key,
                               survey_id=response.survey_id, fingerprint=fingerprint, response=response))  # fmt: skip
     Answer.objects.bulk_create(rows, batch_size=5000)
