@@ -31,6 +31,7 @@ test: install
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check --quiet src tests
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/heed makemigrations --check --dry-run >/dev/null
 	HEED_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)
 
@@ -50,6 +51,7 @@ messages: install
 lint: install
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix src tests

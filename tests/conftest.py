@@ -1,12 +1,25 @@
-"""Shared fixtures: an organisation with a region, two stores, users of each role, a published survey."""
+"""Shared fixtures: an organisation with a region, two stores, users of each role, a published survey.
+
+``world`` is built once for each run of consecutive tests that ask for it inside a rolled-back transaction
+(most tests): in an outer transaction opened before the first of them, as Django's ``TestCase.setUpTestData``
+does for a class. Each test's own transaction is a savepoint in it, rolled back after the test, and each test
+gets its own copy of the objects, so no test sees another's writes. The outer transaction is rolled back
+before a test that does not ask for ``world`` or that commits (``transaction=True``, ``live_server``): those
+see the database as before. tests/test_shared_world.py checks the isolation.
+"""
 
 from __future__ import annotations
 
+import copy
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
+from pytest_django.fixtures import validate_django_db
 
 from heed.accounts.models import Organisation, Role, Unit, User
 from heed.accounts.services import api_token_create, organisation_create, unit_create, user_create
@@ -33,24 +46,35 @@ class World:
     link_b: SurveyLink
 
 
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
 def _tasks_run_eagerly(request):
     """Most tests check what a task does, not how it travels: tasks run in the caller. Tests marked
     ``background_worker`` (or that configure a broker themselves) keep the real queue and a worker."""
-    from heed.celery_app import app
-
     if request.node.get_closest_marker("background_worker"):
         yield
         return
+    with _eager_tasks():
+        yield
+
+
+@contextmanager
+def _eager_tasks() -> Iterator[None]:
+    from heed.celery_app import app
+
     saved = app.conf.task_always_eager
     app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = saved
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = saved
 
 
 def suppression_off(monkeypatch) -> None:
@@ -72,7 +96,13 @@ def unsuppressed(monkeypatch):
 
 
 @pytest.fixture
-def world(db) -> World:
+def world(request, db) -> World:
+    if _SHARED_WORLD.world is not None and _shares_world(request.node):
+        return copy.deepcopy(_SHARED_WORLD.world)  # the test's own objects, as setUpTestData hands them out
+    return _world_build()
+
+
+def _world_build() -> World:
     org = organisation_create(
         name="Acme Retail", slug="acme", brand="Acme", languages=["en", "it", "hr"], default_language="en"
     )
@@ -102,6 +132,74 @@ def world(db) -> World:
     link_a = link_create(survey=survey, channel=Channel.QR, unit=store_a, touchpoint="store")
     link_b = link_create(survey=survey, channel=Channel.WEB, unit=store_b)
     return World(org, region, store_a, store_b, analyst, manager_a, interviewer, survey, link_a, link_b)
+
+
+# Fixtures that commit (pytest-django runs these tests as a TransactionTestCase): no outer transaction for them.
+_COMMITTING_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def _shares_world(item: pytest.Item) -> bool:
+    """Whether ``item`` asks for ``world`` and runs inside a transaction that is rolled back."""
+    names = set(getattr(item, "fixturenames", ()))
+    if "world" not in names or names & _COMMITTING_FIXTURES:
+        return False
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return True
+    transactional, reset_sequences, _databases, serialized_rollback, _apps = validate_django_db(marker)
+    return not (transactional or reset_sequences or serialized_rollback)
+
+
+class _SharedWorld:
+    """The outer transaction holding the ``world`` of the current run of tests that share it."""
+
+    def __init__(self) -> None:
+        self.blocker = None  # pytest-django's DjangoDbBlocker, once the test database exists
+        self.atomic: transaction.Atomic | None = None
+        self.world: World | None = None
+
+    def open(self) -> None:
+        if self.atomic is not None or self.blocker is None:
+            return
+        with self.blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            try:
+                with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS), _eager_tasks():
+                    self.world = _world_build()
+            except BaseException:
+                self.close()
+                raise
+
+    def close(self) -> None:
+        if self.atomic is None or self.blocker is None:
+            return
+        atomic, self.atomic, self.world = self.atomic, None, None
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+_SHARED_WORLD = _SharedWorld()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, plus: the shared world's transaction is rolled back before it goes."""
+    _SHARED_WORLD.blocker = django_db_blocker
+    yield
+    _SHARED_WORLD.close()
+    _SHARED_WORLD.blocker = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before a test's fixtures: open the shared world's transaction for a test that shares it (the first
+    test of the session builds its own: the test database does not exist yet), roll it back for any other."""
+    if _shares_world(item):
+        _SHARED_WORLD.open()
+    else:
+        _SHARED_WORLD.close()
 
 
 def login(user: User) -> Client:

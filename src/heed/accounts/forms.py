@@ -12,10 +12,13 @@ def _unit_label(unit: Unit) -> str:
     return f"{unit.code} {unit.name} ({unit.get_kind_display().lower()})"
 
 
+class _UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return _unit_label(obj)
+
+
 def _unit_choice(units: QuerySet[Unit], *, required: bool) -> forms.ModelChoiceField:
-    field = forms.ModelChoiceField(queryset=units, required=required, empty_label="— none —")
-    field.label_from_instance = _unit_label  # type: ignore[method-assign]
-    return field
+    return _UnitChoiceField(queryset=units, required=required, empty_label="— none —")
 
 
 class UserInviteForm(forms.Form):

@@ -30,7 +30,7 @@ def unit_ids_visible_to(user: User) -> set[int] | None:
     cached = getattr(user, "_heed_visible_units", None)
     if cached is None:
         assigned = set(user.units.values_list("id", flat=True))
-        cached = frozenset(unit_descendant_ids(organisation=user.organisation, root_ids=assigned))
+        cached = frozenset(unit_descendant_ids(organisation=organisation_of(user), root_ids=assigned))
         user._heed_visible_units = cached  # type: ignore[attr-defined]
     return set(cached)
 
@@ -56,7 +56,7 @@ def organisation_user_list(*, user: User) -> QuerySet[User]:
     from heed.accounts.permissions import can_manage_organisation, require
 
     require(can_manage_organisation(user), "Only administrators manage users.")
-    return User.objects.filter(organisation_id=user.organisation_id).prefetch_related("units").order_by("username")
+    return User.objects.filter(organisation_id=organisation_id_of(user)).prefetch_related("units").order_by("username")
 
 
 def organisation_user_get(*, user: User, user_id: int) -> User | None:

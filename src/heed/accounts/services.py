@@ -19,6 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from heed.accounts.models import ApiToken, Organisation, Role, Unit, User
 from heed.accounts.permissions import role_is_unit_scoped
 from heed.core import languages
+from heed.accounts.selectors import organisation_id_of, organisation_of
 from heed.core.errors import ApplicationError, ConflictError
 from heed.governance.services import audit_record
 
@@ -137,7 +138,7 @@ def unit_set_closed(*, actor: User, unit: Unit, closed: bool) -> Unit:
         return unit
     if closed and Unit.objects.filter(parent=unit, closed_at__isnull=True).exists():
         raise ApplicationError(f"Close the units under {unit} first.", code="unit_has_open_children")
-    if not closed and unit.parent_id and unit.parent.is_closed:
+    if not closed and unit.parent is not None and unit.parent.is_closed:
         raise ApplicationError(f"Reopen {unit.parent} first.", code="unit_closed")
     before = unit_snapshot(unit)
     unit.closed_at = timezone.now() if closed else None
@@ -290,7 +291,7 @@ def user_invitation_email_send(*, user: User) -> None:
 
 def _other_active_admins(user: User) -> bool:
     return (
-        User.objects.filter(organisation_id=user.organisation_id, role=Role.ADMIN, is_active=True)
+        User.objects.filter(organisation_id=organisation_id_of(user), role=Role.ADMIN, is_active=True)
         .exclude(pk=user.pk)
         .exists()
     )
@@ -309,7 +310,7 @@ def user_update(*, actor: User, user: User, role: str, units: list[Unit]) -> Use
     user.units.set(units)
     after = user_snapshot(user)
     if after != before:
-        audit_record(organisation=user.organisation_id, actor=actor, action="user.changed", target_type="user",
+        audit_record(organisation=organisation_id_of(user), actor=actor, action="user.changed", target_type="user",
                      target_id=user.id, target_label=user.username, before=before, after=after)  # fmt: skip
     return user
 
@@ -329,7 +330,7 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
     before = user_snapshot(user)
     user.is_active = active
     user.save(update_fields=["is_active"])
-    audit_record(organisation=user.organisation_id, actor=actor,
+    audit_record(organisation=organisation_id_of(user), actor=actor,
                  action="user.reactivated" if active else "user.deactivated", target_type="user",
                  target_id=user.id, target_label=user.username, before=before, after=user_snapshot(user))  # fmt: skip
     return user

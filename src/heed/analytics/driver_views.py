@@ -12,6 +12,7 @@ from heed.analytics.drivers import driver_setup
 from heed.analytics.forms import DriverForm
 from heed.analytics.queries import DriversQuery, run_query
 from heed.core.errors import ApplicationError, NotFoundError
+from heed.core.form_fields import choice_field
 from heed.stats.drivers import KEY_STRENGTH, KEY_WEAKNESS, QUADRANT_ACTIONS, SECONDARY_STRENGTH, SECONDARY_WEAKNESS
 from heed.web.access import role_required
 from heed.web.filter_errors import filter_error_page

@@ -18,6 +18,7 @@ import numpy as np
 from django.db.models import Q
 
 from heed.accounts.models import User
+from heed.accounts.selectors import organisation_of
 from heed.core.errors import ApplicationError, NotFoundError
 from heed.responses.models import Answer
 from heed.responses.selectors import ResponseFilters, response_queryset
@@ -60,7 +61,7 @@ def driver_setup(*, user: User, survey_id: int, version: int | None = None) -> D
     Raises ``NotFoundError`` for a survey outside the user's organisation or a version it never published, and
     ``ApplicationError`` when the survey has no published version.
     """
-    survey = survey_get(organisation=user.organisation, survey_id=survey_id)
+    survey = survey_get(organisation=organisation_of(user), survey_id=survey_id)
     if survey is None:
         raise NotFoundError("No such survey.")
     chosen = survey_version_get(survey=survey, number=version)
@@ -166,12 +167,15 @@ class _Performance:
 
 def _performance(values: np.ndarray, question: QuestionDef) -> _Performance:
     estimate = mean_interval(n=len(values), total=float(values.sum()), total_sq=float(values @ values))
+    if question.min is None or question.max is None:
+        raise ValueError(f"{question.key} has no scale (min and max): drivers are scale questions")
     bottom, top = float(question.min), float(question.max)  # scale questions always have min < max
 
     def rescale(value: float | None) -> float:
         return float("nan") if value is None else 100.0 * (value - bottom) / (top - bottom)
 
-    return _Performance(float(estimate.value), rescale(estimate.value), rescale(estimate.low), rescale(estimate.high))
+    mean = float("nan") if estimate.value is None else float(estimate.value)
+    return _Performance(mean, rescale(estimate.value), rescale(estimate.low), rescale(estimate.high))
 
 
 def driver_analysis(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from heed.accounts.models import User
+from heed.accounts.selectors import organisation_of
 from heed.analytics.drivers import scale_matrix, versions_summary
 from heed.core.errors import ApplicationError, NotFoundError
 from heed.responses.selectors import ResponseFilters
@@ -18,7 +19,7 @@ def engagement_summary(
 ) -> dict[str, Any]:
     """The engagement index of the responses in view. Each item's answers are read only from the published versions
     where it means what it means in ``version`` (default: the latest); ``versions`` says which were pooled."""
-    survey = survey_get(organisation=user.organisation, survey_id=survey_id)
+    survey = survey_get(organisation=organisation_of(user), survey_id=survey_id)
     if survey is None:
         raise NotFoundError("No such survey.")
     chosen = survey_version_get(survey=survey, number=version)

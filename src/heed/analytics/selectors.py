@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from django.db.models import Case, Count, DateField, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
@@ -21,6 +21,9 @@ from heed.accounts.models import Unit, User
 from heed.analytics.freshness import rollups_pending
 from heed.analytics.models import DailyRollup, ResponseWeight, WeightingScheme
 from heed.analytics.rollups import SUFFICIENT_STATISTICS
+from heed.accounts.selectors import organisation_id_of
+from heed.analytics.models import DailyRollup, ResponseWeight, RollupDirtyDay, WeightingScheme
+from heed.analytics.rollups import SUFFICIENT_STATISTICS, rollups_refresh
 from heed.core.errors import ApplicationError
 from heed.core.labels import value_label
 from heed.responses.filter_spec import filters_rollup_q, filters_rollups_serve
@@ -38,7 +41,7 @@ from heed.surveys.definition import METRICS
 from heed.surveys.selectors import VersionPooling, metric_versions_by_survey, option_labels
 
 Dimension = Literal["unit", "channel", "language", "age_group", "gender", "touchpoint", "week", "month"]
-DIMENSIONS: tuple[str, ...] = Dimension.__args__  # type: ignore[attr-defined]
+DIMENSIONS: tuple[str, ...] = get_args(Dimension)
 
 # Summing rollup rows gives the same sufficient statistics as aggregating the responses.
 _ROLLUP_SUMS = {name: Sum(name) for name in SUFFICIENT_STATISTICS}
@@ -135,7 +138,8 @@ def _weighted_row(key: Any, label: str, agg: dict[str, Any]) -> MetricRow:
     return MetricRow(
         key=key, label=label, responses=agg["responses"], nps_sums=nps_sums, weighted=True,
         effective_n={name: e.effective_n for name, e in estimates.items()},
-        **{name: e.estimate for name, e in estimates.items()},
+        nps=estimates["nps"].estimate, csat_top2=estimates["csat_top2"].estimate,
+        csat_mean=estimates["csat_mean"].estimate, ces_mean=estimates["ces_mean"].estimate,
     )  # fmt: skip
 
 
@@ -253,7 +257,9 @@ def headline_pooling(
     if version is not None and filters.survey_id is None:
         raise ApplicationError("Give survey_id with version.", code="version_needs_survey")
     return HeadlinePooling(
-        metric_versions_by_survey(organisation_id=user.organisation_id, survey_id=filters.survey_id, version=version)
+        metric_versions_by_survey(
+            organisation_id=organisation_id_of(user), survey_id=filters.survey_id, version=version
+        )
     )
 
 
@@ -272,8 +278,8 @@ def _labels(dimension: str, keys: list[Any], user: User, filters: ResponseFilter
     """What people read for each key: unit code and name, period, or a label from ``heed.core.labels``
     (channel, language, touchpoint) or from the surveys' definitions (age group options), never a raw key."""
     if dimension == "unit":
-        units = Unit.objects.filter(organisation_id=user.organisation_id, id__in=[k for k in keys if k])
-        labels = {unit.id: f"{unit.code} {unit.name}" for unit in units}
+        units = Unit.objects.filter(organisation_id=organisation_id_of(user), id__in=[k for k in keys if k])
+        labels: dict[int | None, str] = {unit.id: f"{unit.code} {unit.name}" for unit in units}
         labels[None] = "(no unit)"
         return labels
     if dimension in ("week", "month"):
@@ -281,7 +287,7 @@ def _labels(dimension: str, keys: list[Any], user: User, filters: ResponseFilter
         return {k: k.strftime(fmt) for k in keys if k is not None}
     if dimension in ("age_group", "gender"):
         options = option_labels(
-            organisation_id=user.organisation_id, language=user.language, question_type=dimension,
+            organisation_id=organisation_id_of(user), language=user.language, question_type=dimension,
             survey_id=filters.survey_id if filters else None,
         )  # fmt: skip
         return {k: options.get(k) or value_label(dimension, k) for k in keys}

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from heed.accounts.models import User
+from heed.accounts.selectors import organisation_id_of
 from heed.analytics.models import ResponseWeight, WeightingScheme
 from heed.core.errors import ApplicationError, ConflictError, NotFoundError
 from heed.core.labels import dimension_label, value_label
@@ -252,9 +253,10 @@ def weighting_scheme_compute(*, scheme: WeightingScheme) -> WeightingScheme:
         }}  # fmt: skip
         if not known.any():
             raise ValueError("no respondent has a category with a target share in every variable")
+        lower, upper = scheme.trim_lower, scheme.trim_upper
         result = rake(
             {v: values[known] for v, values in columns.items()}, targets,
-            trim=(scheme.trim_lower, scheme.trim_upper) if scheme.trim_upper else None,
+            trim=(lower, upper) if lower is not None and upper else None,
         )  # fmt: skip
     except ValueError as error:
         reason = _failure_reason(error, weighting_category_labels(survey=scheme.survey))
@@ -334,7 +336,7 @@ def _failure_reason(error: ValueError, labels: dict[str, dict[str, str]]) -> str
 
 
 def weighting_scheme_list(*, user: User, survey_id: int | None = None):
-    schemes = WeightingScheme.objects.filter(organisation_id=user.organisation_id)
+    schemes = WeightingScheme.objects.filter(organisation_id=organisation_id_of(user))
     if survey_id is not None:
         schemes = schemes.filter(survey_id=survey_id)
     return schemes
@@ -365,7 +367,7 @@ def weighting_scheme_for_survey(*, user: User, scheme_id: int, survey_id: int | 
     if scheme is None:
         raise NotFoundError("No weighting scheme with that id.")
     if survey_id is not None and survey_id != scheme.survey_id:
-        asked = Survey.objects.filter(organisation_id=user.organisation_id, id=survey_id).first()
+        asked = Survey.objects.filter(organisation_id=organisation_id_of(user), id=survey_id).first()
         other = f"“{asked.title}” (id {survey_id})" if asked else f"survey {survey_id}"
         raise ApplicationError(
             f"The weighting scheme “{scheme.name}” belongs to the survey “{scheme.survey.title}” "

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from heed.accounts.models import User
 from heed.accounts.permissions import can_design_surveys
 from heed.analytics.forms import SchemeForm
+from heed.accounts.selectors import organisation_of
 from heed.analytics.models import WeightingScheme
 from heed.analytics.weighting import (
     WEIGHTING_VARIABLES,
@@ -25,6 +26,7 @@ from heed.analytics.weighting import (
     weighting_scheme_replace,
 )
 from heed.core.errors import ApplicationError
+from heed.core.form_fields import choice_field
 from heed.surveys.selectors import survey_get
 from heed.web.access import role_required
 
@@ -35,7 +37,7 @@ designer_required = role_required(can_design_surveys)
 def survey_weighting(request: HttpRequest, survey_id: int) -> HttpResponse:
     """List the survey's schemes with their diagnostics; POST creates or replaces one (then redirects)."""
     user: User = request.user  # type: ignore[assignment]
-    survey = survey_get(organisation=user.organisation, survey_id=survey_id)
+    survey = survey_get(organisation=organisation_of(user), survey_id=survey_id)
     if survey is None:
         raise Http404
     schemes = list(weighting_scheme_list(user=user, survey_id=survey.id))
@@ -75,8 +77,8 @@ def _row(scheme: WeightingScheme, labels: dict[str, dict[str, str]]) -> dict:
     """A scheme with its diagnostics read defensively: a failed or old scheme lacks most of them. Categories
     without a target are shown by their labels (answer options, channels, languages, units), never their keys."""
     d = scheme.diagnostics if isinstance(scheme.diagnostics, dict) else {}
-    unmatched = d.get("unmatched") if isinstance(d.get("unmatched"), dict) else {}
-    categories = unmatched.get("categories") if isinstance(unmatched.get("categories"), dict) else {}
+    unmatched = u if isinstance(u := d.get("unmatched"), dict) else {}
+    categories = c if isinstance(c := unmatched.get("categories"), dict) else {}
     return {
         "scheme": scheme, "d": d, "error": d.get("error") or "",
         "unmatched_policy": scheme.get_unmatched_display(),

@@ -39,7 +39,7 @@ class TokenFailureThrottle(SimpleRateThrottle):
 
     def _load(self, request: HttpRequest) -> None:
         self.key = self.get_cache_key(request)
-        self.now = self.timer()
+        self.now = self.timer()  # type: ignore[misc]  # time.time as a class attribute, not a method (as in ninja)
         self.history = [t for t in self.cache.get(self.key, []) if t > self.now - self.duration]  # type: ignore[operator]
 
     def blocked(self, request: HttpRequest) -> bool:

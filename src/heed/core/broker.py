@@ -13,14 +13,17 @@ from __future__ import annotations
 import os
 import uuid
 from time import monotonic
+from typing import Any
 
+from kombu.exceptions import ChannelError
 from kombu.transport import filesystem
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
 
 
 class Channel(filesystem.Channel):
-    def _put(self, queue, payload, **kwargs):
+    # The same signature as kombu's filesystem transport, which itself departs from its base class's.
+    def _put(self, queue: str, payload: dict[str, Any], **kwargs: Any) -> None:  # type: ignore[override]
         name = f"{int(round(monotonic() * 1000))}_{uuid.uuid4()}.{queue}.msg"
         staging = os.path.join(os.path.dirname(os.path.abspath(self.data_folder_out)), "staging")
         os.makedirs(staging, exist_ok=True)
@@ -30,7 +33,7 @@ class Channel(filesystem.Channel):
                 handle.write(str_to_bytes(dumps(payload)))
             os.replace(temporary, os.path.join(self.data_folder_out, name))
         except OSError as exc:
-            raise filesystem.ChannelError(f"Cannot add message {name!r} to the queue folder") from exc
+            raise ChannelError(f"Cannot add message {name!r} to the queue folder") from exc
 
 
 class Transport(filesystem.Transport):

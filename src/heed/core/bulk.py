@@ -27,6 +27,13 @@ def _converter(field: models.Field):
     return None
 
 
+def _column(field: models.Field) -> str:
+    """The database column of a concrete field (only fields without a column, such as many-to-many, have none)."""
+    if field.column is None:
+        raise ValueError(f"{field} has no database column")
+    return field.column
+
+
 def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
     """INSERT ``rows`` (tuples in the order of ``columns``, attribute names such as ``response_id``) into
     the model's table. Returns the number of rows. Values must already be valid for their fields."""
@@ -34,7 +41,7 @@ def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Sequenc
         return 0
     by_attname = {field.attname: field for field in model._meta.concrete_fields}
     fields = [by_attname[column] for column in columns]
-    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    names = ", ".join(connection.ops.quote_name(_column(field)) for field in fields)
     jsonb = connection.vendor == "postgresql"
     marks = ", ".join("%s::jsonb" if jsonb and isinstance(f, models.JSONField) else "%s" for f in fields)
     converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f)) is not None]
@@ -110,8 +117,8 @@ def instances_insert(instances: Sequence[models.Model]) -> None:
             params.append(convert(value) if convert is not None else value)
     quote = connection.ops.quote_name
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES {', '.join([row_marks] * len(instances))} RETURNING {quote(meta.pk.column)}"
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(_column(f)) for f in fields)}) "
+        f"VALUES {', '.join([row_marks] * len(instances))} RETURNING {quote(_column(meta.pk))}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

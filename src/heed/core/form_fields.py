@@ -36,3 +36,12 @@ class DbIdField(forms.IntegerField):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_DB_ID)
         super().__init__(**kwargs)
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field ``name``, a ChoiceField whose choices a page sets per request (the user's surveys,
+    units, themes). Raises TypeError when the field is not a ChoiceField."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a ChoiceField")
+    return field

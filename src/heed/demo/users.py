@@ -17,7 +17,7 @@ DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
     ("admin", Role.ADMIN, "", ""),
 )
 
-_UNSCOPED = {
+_UNSCOPED: dict[str, str] = {
     Role.ANALYST: "everything; builds and publishes surveys",
     Role.ADMIN: "everything; manages users, units, staff lists and reads the audit log (Organisation pages)",
 }

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from heed.accounts.permissions import can_manage_organisation, require
+from heed.accounts.selectors import organisation_id_of
 from heed.governance.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def audit_event_list(*, user: User, filters: AuditFilters | None = None) -> Quer
     """The organisation's audit events, newest first. Raises PermissionDeniedError unless ``user`` is an admin."""
     require(can_manage_organisation(user), "Only administrators read the audit log.")
     filters = filters or AuditFilters()
-    events = AuditEvent.objects.filter(organisation_id=user.organisation_id)
+    events = AuditEvent.objects.filter(organisation_id=organisation_id_of(user))
     if filters.action:
         events = events.filter(action=filters.action)
     if filters.target_type:
@@ -48,5 +49,5 @@ def audit_event_list(*, user: User, filters: AuditFilters | None = None) -> Quer
 def audit_actor_names(*, user: User) -> list[str]:
     """Usernames that appear as actors in the organisation's log (for the filter's choices)."""
     require(can_manage_organisation(user), "Only administrators read the audit log.")
-    names = AuditEvent.objects.filter(organisation_id=user.organisation_id).values_list("actor_name", flat=True)
+    names = AuditEvent.objects.filter(organisation_id=organisation_id_of(user)).values_list("actor_name", flat=True)
     return sorted(set(names))

@@ -31,9 +31,13 @@ import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from heed.nlp.stemming import stemmer_for
 from heed.nlp.themes import STOP_WORDS, Theme, ThemeMatcher, _language, _normalise
+
+if TYPE_CHECKING:
+    import numpy as np  # at run time numpy is imported inside the functions that use it
 
 __all__ = [
     "MIN_KEYWORD_PRECISION",
@@ -178,7 +182,10 @@ class _Keywords:
 
 
 def _related(
-    every: list[list[tuple[str, str]]], covered: list[int], vocabulary: list[str], coverage: Sequence[float]
+    every: list[list[tuple[str, str]]],
+    covered: list[int],
+    vocabulary: list[str],
+    coverage: Sequence[float] | np.ndarray,
 ) -> set[int]:
     """Covered comments that are about a group's topic as well: those with at least two of the group's core
     words (the five words, not pairs, most of its comments contain, each in at least a quarter of them).
@@ -296,8 +303,8 @@ def discover_themes(
         if not len(members):
             continue
         top = np.argsort(-strength[k], kind="stable")[:5]
-        words = dict.fromkeys(w for j in top for w in vocabulary[j].split(" "))
-        for word in words:
+        top_words = dict.fromkeys(w for j in top for w in vocabulary[j].split(" "))
+        for word in top_words:
             if word in term_index and coverage(members, word) >= 0.6:
                 if word in owner:
                     parent[root(k)] = root(owner[word])

@@ -22,6 +22,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from heed.nlp.language import LanguageDetector
@@ -119,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rate = throughput(lambda: detector.detect_many(texts), len(texts))
     print(f"| language detection ({'+'.join(detector_languages)}) | {rate:,.0f} |")
     for name, model in models.items():
-        rate = throughput(lambda model=model: model.predict(texts, languages), len(texts))
+        rate = throughput(partial(model.predict, texts, languages), len(texts))
         print(f"| sentiment: {name} | {rate:,.0f} |")
     print(
         f"\nLanguage detector built and models loaded in {build_s:.1f} s; "

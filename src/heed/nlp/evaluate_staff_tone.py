@@ -52,7 +52,7 @@ def evaluate(rows: list[dict], score: Scorer) -> dict[str, dict[str, Any]]:
         lang, text = row["lang"], row["text"]
         mentions = [m for m in matchers[lang].find(text, lang) if not m.ambiguous]
         results = score(text, lang, mentions) if mentions else []
-        found = {}
+        found: dict[int | str, str] = {}
         for mention, result in zip(mentions, results, strict=True):
             found.setdefault(mention.staff_id, result.label)
         truth, predicted = pairs.setdefault(lang, ([], []))

@@ -801,12 +801,13 @@ def train_or_none(
     _check_lengths(texts, languages)
     if len(texts) != len(labels):
         raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
-    keep = [i for i, label in enumerate(labels) if label is not None and str(texts[i]).strip()]
-    per_class = Counter(labels[i] for i in keep)
+    kept = [(i, label) for i, label in enumerate(labels) if label is not None and str(texts[i]).strip()]
+    keep = [i for i, _label in kept]
+    per_class = Counter(label for _i, label in kept)
     if any(per_class.get(label, 0) < min_per_class for label in LABELS):
         return None
     return LearnedSentiment.train(
-        [texts[i] for i in keep], [languages[i] for i in keep], [labels[i] for i in keep], seed=seed
+        [texts[i] for i in keep], [languages[i] for i in keep], [label for _i, label in kept], seed=seed
     )
 
 
@@ -939,7 +940,7 @@ class TransformerSentiment:
 
 
 def _metrics(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
-    confusion = {t: {p: 0 for p in LABELS} for t in LABELS}
+    confusion: dict[str, dict[str, int]] = {t: {p: 0 for p in LABELS} for t in LABELS}
     for t, p in zip(truth, predicted, strict=True):
         confusion[t][p] += 1
     n = len(truth)

@@ -22,6 +22,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 from django.db import transaction
@@ -87,11 +88,17 @@ def responses_handlers(event: type, phase: Phase) -> dict[str, Handler]:
     return dict(_handlers[(event, phase)])
 
 
+def _described(event: Event) -> str:
+    if isinstance(event, ResponsesRescored):
+        return f"{len(event.days)} days of survey {event.survey_id}"
+    return f"{len(event.responses)} responses"
+
+
 def _after_commit(name: str, handler: Handler, event: Event) -> None:
     try:
         handler(event)
     except Exception:  # a queueing failure must not turn a stored response into an error; reconciled later
-        logger.exception("After-commit handler %s failed for %d responses", name, len(event.responses))
+        logger.exception("After-commit handler %s failed for %s", name, _described(event))
 
 
 def responses_dispatch(event: Event) -> None:
@@ -102,4 +109,4 @@ def responses_dispatch(event: Event) -> None:
     for handler in _handlers[(type(event), "in_transaction")].values():
         handler(event)
     for name, handler in _handlers[(type(event), "after_commit")].items():
-        transaction.on_commit(lambda name=name, handler=handler: _after_commit(name, handler, event))
+        transaction.on_commit(partial(_after_commit, name, handler, event))

@@ -11,6 +11,7 @@ daily rollups follow (the ``ResponsesRescored`` handlers of ``heed.responses.han
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from typing import Any
 
 from django.db import transaction
 from django.db.models import IntegerField, OuterRef, Subquery
@@ -35,7 +36,7 @@ def version_headlines_rederive(*, version: SurveyVersion) -> int:
     """
     mapping = version_definition(version).metric_keys()
     responses = Response.objects.filter(version=version)
-    updates = {}
+    updates: dict[str, Any] = {}
     for metric in METRICS:
         key = mapping.get(metric)
         if key is None:

@@ -51,7 +51,7 @@ def response_filters_check(*, user: User, filters: ResponseFilters) -> None:
     outside a unit manager's units). Two indexed lookups; every API read with filters calls it first.
     """
     survey_id = filters.survey_id
-    if survey_id is not None and survey_get(organisation=user.organisation, survey_id=survey_id) is None:
+    if survey_id is not None and survey_get(organisation=organisation_of(user), survey_id=survey_id) is None:
         raise NotFoundError("No such survey.")
     if filters.unit_id is not None and unit_get(user=user, unit_id=filters.unit_id) is None:
         raise NotFoundError("No such unit (or it is outside your scope).")
@@ -62,14 +62,14 @@ def scoped_unit_ids(*, user: User, filters: ResponseFilters) -> set[int] | None:
     visible = unit_ids_visible_to(user)
     if filters.unit_id is None:
         return visible
-    subtree = unit_descendant_ids(organisation=user.organisation, root_ids={filters.unit_id})
+    subtree = unit_descendant_ids(organisation=organisation_of(user), root_ids={filters.unit_id})
     return subtree if visible is None else subtree & visible
 
 
 def response_queryset(*, user: User, filters: ResponseFilters | None = None) -> QuerySet[Response]:
     """Responses ``user`` may see, narrowed by ``filters``. A unit filter includes units below it."""
     filters = filters or ResponseFilters()
-    responses = Response.objects.filter(organisation_id=user.organisation_id)
+    responses = Response.objects.filter(organisation_id=organisation_id_of(user))
     units = scoped_unit_ids(user=user, filters=filters)
     if units is not None:
         responses = responses.filter(unit_id__in=units)

@@ -102,7 +102,7 @@ class Outcome:
     status: str
     response: Response | None = None
     error: ApplicationError | SubmissionError | None = None
-    answers: list[tuple[str, str, AnswerValue]] | None = None  # created: (question key, type, value) as stored
+    answers: Sequence[tuple[str, str, AnswerValue]] | None = None  # created: (question key, type, value) as stored
 
 
 @dataclass
@@ -362,14 +362,14 @@ def response_submit(*, submission: Submission, raw_answers: dict[str, Any]) -> t
     return outcome.response, outcome.status == "created"
 
 
-def _attach_answers(response: Response, answers: list[tuple[str, str, AnswerValue]]) -> None:
+def _attach_answers(response: Response, answers: Sequence[tuple[str, str, AnswerValue]]) -> None:
     """Give a new response its answers (not yet annotated) as ``prefetch_related`` would, so that showing it
     (``response.answers.all()``, ``answer.annotation``) needs no query. Their ids are not loaded."""
     rows = [answer_row(response, key, qtype, value) for key, qtype, value in answers]
     for answer in rows:
-        Answer.annotation.related.set_cached_value(answer, None)  # type: ignore[attr-defined]
+        Answer.annotation.related.set_cached_value(answer, None)
     cached = response.answers.all()
-    cached._result_cache = rows  # type: ignore[attr-defined]
+    cached._result_cache = rows
     cached._prefetch_done = True  # type: ignore[attr-defined]
     response._prefetched_objects_cache = {"answers": cached}  # type: ignore[attr-defined]
 

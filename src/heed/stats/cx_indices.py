@@ -253,7 +253,7 @@ def expectation_gaps(
         raise ValueError("pairs must hold at least one attribute")
     gaps = [_gap(str(name), e, p, scale, weights, alpha) for name, (e, p) in pairs.items()]
     tested = [i for i, g in enumerate(gaps) if g.p_value is not None]
-    q, rejected = benjamini_hochberg([gaps[i].p_value for i in tested], alpha=alpha)
+    q, rejected = benjamini_hochberg([p for g in gaps if (p := g.p_value) is not None], alpha=alpha)
     for j, i in enumerate(tested):
         gaps[i] = replace(gaps[i], q_value=float(q[j]), significantly_negative=bool(rejected[j]))
     return sorted(
@@ -495,7 +495,17 @@ def segment_share(
     return {seg: weighted_proportion(np.array([x == seg for x in labels], dtype=bool), w) for seg in segments}
 
 
-def _unwrap(estimate: Estimate | WeightedEstimate, name: str) -> Estimate:
+@dataclass(frozen=True)
+class _Interval:
+    """An estimate known to have a value and a 95% interval (``Estimate`` allows ``None`` for each)."""
+
+    value: float
+    n: int
+    low: float
+    high: float
+
+
+def _unwrap(estimate: Estimate | WeightedEstimate, name: str) -> _Interval:
     est = estimate.estimate if isinstance(estimate, WeightedEstimate) else estimate
     if not isinstance(est, Estimate):
         raise ValueError(f"{name} must be an Estimate or WeightedEstimate, got {type(estimate).__name__}")
@@ -503,10 +513,10 @@ def _unwrap(estimate: Estimate | WeightedEstimate, name: str) -> Estimate:
         raise ValueError(f"{name} has no value or no interval (too few answers)")
     if not all(math.isfinite(v) for v in (est.value, est.low, est.high)) or not est.low <= est.value <= est.high:
         raise ValueError(f"{name} must have finite low <= value <= high, got {est}")
-    return est
+    return _Interval(est.value, est.n, est.low, est.high)
 
 
-def _share(share: Estimate | WeightedEstimate) -> Estimate:
+def _share(share: Estimate | WeightedEstimate) -> _Interval:
     est = _unwrap(share, "share")
     if not 0.0 <= est.low <= est.high <= 1.0:
         raise ValueError(f"share must be a proportion between 0 and 1 (interval included), got {est}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -30,7 +30,7 @@ QuestionType = Literal[
     "gender",
     "region",
 ]
-QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
+QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
 SCALE_TYPES = {"nps", "csat", "ces", "likert", "rating"}
 CHOICE_TYPES = {"single_choice", "multiple_choice", "age_group", "gender", "region"}
 DEMOGRAPHIC_TYPES = {"age_group", "gender", "region"}

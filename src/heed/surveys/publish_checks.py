@@ -80,10 +80,12 @@ def _text_problems(q: DraftQuestion, languages: Sequence[str]) -> list[PublishPr
         missing = [lang for lang in languages if not str(labels.get(lang) or "").strip()]
         if missing:
             unlabelled.setdefault(tuple(missing), []).append(f"“{option.get('value')}”")
-    for missing, values in unlabelled.items():
+    for unlabelled_in, values in unlabelled.items():
         what = "scale label" if q.type in SCALE_TYPES else "option"
         subject = f"{what} {values[0]} has" if len(values) == 1 else f"{what}s {', '.join(values)} have"
-        problems.append(PublishProblem(f"Question {q.key}: {subject} no label in {_language_list(missing)}.", q.key))
+        problems.append(
+            PublishProblem(f"Question {q.key}: {subject} no label in {_language_list(unlabelled_in)}.", q.key)
+        )
     return problems
 
 
@@ -142,7 +144,8 @@ def _skip_problems(q: DraftQuestion, earlier: dict[str, DraftQuestion], keys: se
     if target not in earlier:
         return [PublishProblem(f"Question {q.key} is shown depending on {target}, which comes after it; skip logic "
                                "can only look at earlier questions (move one of them).", q.key)]  # fmt: skip
-    source, op, value = earlier[target], condition.get("op"), condition.get("value")
+    source, op = earlier[target], condition.get("op")
+    value: Any = condition.get("value")
     if op in _VALUE_OPS and source.options:
         allowed = {str(o.get("value")) for o in source.options}
         wanted = [str(v) for v in (value if isinstance(value, list) else [value])]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import Max, QuerySet
 
@@ -15,7 +16,16 @@ if TYPE_CHECKING:
     from heed.accounts.models import Organisation
 
 
-def survey_list(*, organisation: Organisation) -> QuerySet[Survey]:
+
+class _LatestVersion(TypedDict):
+    latest_version_number: int | None
+
+
+# A survey read by ``survey_list`` or ``survey_get``: it carries ``latest_version_number``.
+SurveyWithLatest: TypeAlias = "WithAnnotations[Survey, _LatestVersion]"
+
+
+def survey_list(*, organisation: Organisation) -> QuerySet[SurveyWithLatest]:
     """The organisation's surveys, each with ``latest_version_number`` (None before the first publish)."""
     return (
         Survey.objects.filter(organisation=organisation)
@@ -24,7 +34,7 @@ def survey_list(*, organisation: Organisation) -> QuerySet[Survey]:
     )
 
 
-def survey_get(*, organisation: Organisation, survey_id: int) -> Survey | None:
+def survey_get(*, organisation: Organisation, survey_id: int) -> SurveyWithLatest | None:
     return survey_list(organisation=organisation).filter(id=survey_id).first()
 
 
@@ -126,7 +136,7 @@ def _metric_pooling(
         found = [(v, metric_question(d, metric)) for v, d in history]
         carrying = [v.number for v, q in found if q is not None]
         earlier = [n for n in carrying if analysed is None or n <= analysed]
-        reference = (earlier or carrying or [analysed])[-1]
+        reference = (earlier or carrying)[-1] if carrying else analysed
         out[metric] = _pooling(metric, found, reference)
     return out
 

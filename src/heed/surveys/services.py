@@ -147,7 +147,8 @@ def _check_key_free(survey: Survey, key: str, exclude_id: int | None = None) -> 
     """ConflictError ``question_key_used`` when another question of the draft has ``key`` (keys are lower-case by
     the definition's rule). Callers hold the survey's row lock (``_lock``), so two concurrent adds of one key
     (or one position) are decided one after the other, not by a 500 from the unique constraint."""
-    clash = survey.questions.filter(key__iexact=key).exclude(id=exclude_id).first()
+    same_key = survey.questions.filter(key__iexact=key)
+    clash = (same_key.exclude(id=exclude_id) if exclude_id is not None else same_key).first()
     if clash is not None:
         raise ConflictError(f"Another question already uses the key {clash.key!r}.", code="question_key_used")
 

@@ -43,7 +43,7 @@ designer_required = role_required(can_design_surveys)
 
 
 def _survey(request: HttpRequest, survey_id: int) -> Survey:
-    survey = survey_get(organisation=request.user.organisation, survey_id=survey_id)  # type: ignore[union-attr]
+    survey = survey_get(organisation=organisation_of(request.user), survey_id=survey_id)  # type: ignore[arg-type]
     if survey is None:
         raise Http404
     return survey
@@ -69,7 +69,7 @@ def surveys(request: HttpRequest) -> HttpResponse:
 @designer_required
 def survey_new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    organisation = user.organisation
+    organisation = organisation_of(user)
     initial = {
         "languages": organisation.languages,
         "default_language": organisation.default_language,
@@ -238,7 +238,8 @@ def survey_publish_view(request: HttpRequest, survey_id: int) -> HttpResponse:
 @designer_required
 def survey_preview(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = _survey(request, survey_id)
-    language = request.GET.get("lang") if request.GET.get("lang") in survey.languages else survey.default_language
+    requested = request.GET.get("lang", "")
+    language = requested if requested in survey.languages else survey.default_language
     try:
         definition = survey_definition_build(survey=survey)
     except ApplicationError as exc:

@@ -10,7 +10,7 @@ a comment by the e-mail address it hides. Templates escape every comment.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_see_personal_data
+from heed.accounts.selectors import organisation_id_of
 from heed.core.errors import ApplicationError
 from heed.core.labels import humanize
 from heed.responses.models import Answer
@@ -29,7 +30,7 @@ ScoreGroup = Literal[
     "nps_detractor", "nps_passive", "nps_promoter", "csat_low", "csat_neutral", "csat_top2",
     "ces_hard", "ces_neutral", "ces_easy",
 ]  # fmt: skip
-SCORE_GROUPS: tuple[str, ...] = ScoreGroup.__args__  # type: ignore[attr-defined]
+SCORE_GROUPS: tuple[str, ...] = get_args(ScoreGroup)
 Tone = Literal["positive", "neutral", "negative"]
 # The kinds of text (``TextItem.Source``): survey answers feed text items now, the others later.
 TextSource = Literal["survey_answer", "complaint", "call_note", "social_mention"]
@@ -132,7 +133,7 @@ def comment_page(
             start : start + page_size
         ]
     )
-    names = theme_names(organisation_id=user.organisation_id, language=getattr(user, "language", None))
+    names = theme_names(organisation_id=organisation_id_of(user), language=getattr(user, "language", None))
     items = []
     for answer in rows:
         annotation = getattr(answer, "annotation", None)

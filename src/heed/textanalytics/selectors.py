@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_see_personal_data
+from heed.accounts.selectors import organisation_id_of
 from heed.analytics.selectors import headline_pooling
 from heed.nlp.pii import redact
 from heed.nlp.themes import Theme
@@ -94,7 +95,7 @@ def theme_summary(*, user: User, filters: ResponseFilters | None = None, source:
                              filter=Q(annotation__answer__response__nps_score__lte=6) & same_theme),
         )
     )  # fmt: skip
-    definitions = ThemeDefinition.objects.filter(organisation_id=user.organisation_id)
+    definitions = ThemeDefinition.objects.filter(organisation_id=organisation_id_of(user))
     names = dict(definitions.values_list("key", "name"))
     languages = organisation_languages(user.organisation)
     gaps = {key: languages_without_keywords(keywords, languages) for key, keywords in
@@ -181,9 +182,12 @@ def theme_list(*, user: User) -> list[ThemeDefinition]:
     """The organisation's themes (active first, by name), each with ``languages_without_keywords``: the
     organisation's languages in which the theme has no keyword."""
     languages = organisation_languages(user.organisation)
-    themes = list(ThemeDefinition.objects.filter(organisation_id=user.organisation_id).order_by("-is_active", "name"))
+    themes = list(
+        ThemeDefinition.objects.filter(organisation_id=organisation_id_of(user)).order_by("-is_active", "name")
+    )
     for theme in themes:
-        theme.languages_without_keywords = languages_without_keywords(theme.keywords, languages)
+        # An attribute of this read only (the page and the API's ThemeOut show it), not a model field.
+        theme.languages_without_keywords = languages_without_keywords(theme.keywords, languages)  # type: ignore[attr-defined]
     return themes
 
 
@@ -203,13 +207,13 @@ def theme_candidates(*, user: User, lang: str, days: int = 90, limit: int = 3000
         .order_by("-answer__response__submitted_at")
         .values_list("redacted_text", flat=True)[:limit]
     )
-    known = ThemeMatcher(active_themes(organisation_id=user.organisation_id))
+    known = ThemeMatcher(active_themes(organisation_id=organisation_id_of(user)))
     return discover_themes(texts, lang=lang, known=known) if texts else []
 
 
 def staff_list(*, user: User, unit_id: int | None = None):
     """The staff lists of ``user``'s organisation (optionally one unit), active first, with their unit."""
-    members = StaffMember.objects.filter(organisation_id=user.organisation_id).select_related("unit")
+    members = StaffMember.objects.filter(organisation_id=organisation_id_of(user)).select_related("unit")
     if unit_id is not None:
         members = members.filter(unit_id=unit_id)
     return members.order_by("unit__code", "-is_active", "first_name", "last_name", "id")

@@ -10,7 +10,9 @@ from django.views.decorators.http import require_POST
 
 from heed.accounts.models import Organisation, User
 from heed.accounts.permissions import can_design_surveys
+from heed.accounts.selectors import organisation_of
 from heed.core.errors import ApplicationError
+from heed.core.form_fields import choice_field
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.textanalytics.forms import DiscoverForm, ThemeForm
 from heed.textanalytics.models import ThemeDefinition
@@ -56,7 +58,7 @@ def _saved_message(request: HttpRequest, theme: ThemeDefinition, languages: list
 
 def _progress(user: User) -> dict:
     """How far the background worker has re-read the comments with the current taxonomy."""
-    done, total = annotations_pending(organisation=user.organisation)
+    done, total = annotations_pending(organisation=organisation_of(user))
     finished = done >= total
     text = (
         f"All {total:,} comments are read with the current themes."
@@ -75,7 +77,7 @@ def theme_progress(request: HttpRequest) -> JsonResponse:
 @designer_required
 def themes(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    organisation = user.organisation
+    organisation = organisation_of(user)
     taxonomy_ensure_default(organisation=organisation)
     languages = organisation_languages(organisation)
     initial = _edit_initial(organisation, request.GET.get("edit"))
@@ -109,5 +111,5 @@ def themes(request: HttpRequest) -> HttpResponse:
 @require_POST
 def theme_toggle(request: HttpRequest, key: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    theme_toggle_active(organisation=user.organisation, key=key)
+    theme_toggle_active(organisation=organisation_of(user), key=key)
     return redirect("themes")

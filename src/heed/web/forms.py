@@ -8,6 +8,8 @@ from django import forms
 
 from heed.core.channels import Channel
 from heed.core.form_fields import BoundedDateField
+from heed.core.form_fields import BoundedDateField, DbIdField, choice_field
+from heed.core.labels import operator_label, question_type_label
 from heed.responses.selectors import ResponseFilters
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 
@@ -27,7 +29,7 @@ class ResponseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         from heed.accounts.selectors import unit_list
 
-        self.fields["unit"].choices = [("", "All my units")] + [
+        choice_field(self, "unit").choices = [("", "All my units")] + [
             (u.id, f"{u.code} {u.name}") for u in unit_list(user=user)
         ]
 

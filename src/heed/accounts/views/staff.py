@@ -34,7 +34,7 @@ class StaffFilterForm(forms.Form):
     def __init__(self, *args, admin: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         units = [(u.id, f"{u.code} {u.name}") for u in unit_list(user=admin)]
-        self.fields["unit"].choices = [("", "All units"), *units]
+        choice_field(self, "unit").choices = [("", "All units"), *units]
 
 
 @admin_only
