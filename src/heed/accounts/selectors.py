@@ -6,6 +6,26 @@ from django.db.models import QuerySet
 
 from heed.accounts.models import ApiToken, Organisation, Unit, User
 from heed.accounts.permissions import role_is_unit_scoped
+from heed.core.errors import PermissionDeniedError
+
+_NO_ORGANISATION = "This account does not belong to an organisation."
+
+
+def organisation_of(user: User) -> Organisation:
+    """The organisation ``user`` works in (one query the first time, then cached on the user).
+
+    Raises ``PermissionDeniedError`` (403) for an account outside any organisation (a bare superuser); staff
+    pages (``role_required``) and the API's authentication refuse such accounts before any read runs."""
+    if user.organisation is None:
+        raise PermissionDeniedError(_NO_ORGANISATION)
+    return user.organisation
+
+
+def organisation_id_of(user: User) -> int:
+    """The id of the organisation ``user`` works in, without a query; errors as ``organisation_of``."""
+    if user.organisation_id is None:
+        raise PermissionDeniedError(_NO_ORGANISATION)
+    return user.organisation_id
 
 
 def unit_descendant_ids(*, organisation: Organisation, root_ids: set[int]) -> set[int]:
@@ -84,3 +104,8 @@ def locked_usernames(*, usernames: list[str]) -> set[str]:
         attempts = attempts.filter(attempt_time__gte=timezone.now() - dt.timedelta(hours=float(cooloff)))
     totals = attempts.values("username").annotate(failures=Sum("failures_since_start"))
     return {row["username"] for row in totals if row["failures"] >= settings.AXES_FAILURE_LIMIT}
+
+
+def user_get_active(*, user_id: int) -> User | None:
+    """The active user with this id, or None (background tasks run work for a user named by id)."""
+    return User.objects.filter(pk=user_id, is_active=True).first()

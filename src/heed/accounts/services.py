@@ -18,8 +18,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from heed.accounts.models import ApiToken, Organisation, Role, Unit, User
 from heed.accounts.permissions import role_is_unit_scoped
+from heed.accounts.selectors import organisation_id_of
 from heed.core import languages
-from heed.accounts.selectors import organisation_id_of, organisation_of
 from heed.core.errors import ApplicationError, ConflictError
 from heed.governance.services import audit_record
 

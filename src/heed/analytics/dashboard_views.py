@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from heed.accounts.models import User
 from heed.accounts.permissions import can_view_results
 from heed.analytics.forms import GROUPS, DashboardFilterForm
 from heed.analytics.freshness import figures_freshness
@@ -21,6 +22,9 @@ from heed.textanalytics.comment_selectors import CommentFilters, comment_page, d
 from heed.textanalytics.selectors import staff_summary, theme_summary
 from heed.web.access import role_required
 from heed.web.filter_errors import filter_error_page
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 # Breakdowns whose rows link to the comment list filtered to that row.
 DRILLABLE = {"unit", "channel", "language"}

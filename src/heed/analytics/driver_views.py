@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import Truncator
 
-from heed.accounts.models import User
 from heed.accounts.permissions import can_view_results
 from heed.analytics.drivers import driver_setup
 from heed.analytics.forms import DriverForm
 from heed.analytics.queries import DriversQuery, run_query
 from heed.core.errors import ApplicationError, NotFoundError
-from heed.core.form_fields import choice_field
 from heed.stats.drivers import KEY_STRENGTH, KEY_WEAKNESS, QUADRANT_ACTIONS, SECONDARY_STRENGTH, SECONDARY_WEAKNESS
 from heed.web.access import role_required
 from heed.web.filter_errors import filter_error_page
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 POLL_SECONDS = 2
 

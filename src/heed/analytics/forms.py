@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 
-from heed.accounts.models import User
 from heed.analytics.drivers import DriverSetup
 from heed.analytics.models import WeightingScheme
 from heed.analytics.weighting import weighting_scheme_list
@@ -14,6 +15,9 @@ from heed.core.labels import dimension_label
 from heed.surveys.selectors import survey_list
 from heed.textanalytics.selectors import TEXT_SOURCE_CHOICES, text_source_choices
 from heed.web.forms import ResponseFilterForm
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 GROUPS = [
     (name, dimension_label(name)) for name in ("unit", "channel", "language", "age_group", "gender", "touchpoint")

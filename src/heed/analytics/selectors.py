@@ -18,12 +18,10 @@ from django.db.models import Case, Count, DateField, F, FloatField, Q, QuerySet,
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
 
 from heed.accounts.models import Unit, User
+from heed.accounts.selectors import organisation_id_of
 from heed.analytics.freshness import rollups_pending
 from heed.analytics.models import DailyRollup, ResponseWeight, WeightingScheme
 from heed.analytics.rollups import SUFFICIENT_STATISTICS
-from heed.accounts.selectors import organisation_id_of
-from heed.analytics.models import DailyRollup, ResponseWeight, RollupDirtyDay, WeightingScheme
-from heed.analytics.rollups import SUFFICIENT_STATISTICS, rollups_refresh
 from heed.core.errors import ApplicationError
 from heed.core.labels import value_label
 from heed.responses.filter_spec import filters_rollup_q, filters_rollups_serve

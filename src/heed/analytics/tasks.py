@@ -31,8 +31,8 @@ def weighting_schemes_reconcile_task() -> int:
 @shared_task
 def analytics_query_run_task(query_json: dict, user_id: int) -> str:
     """Compute one expensive analytics query for a user and cache it (``run_query(background=True)`` queued it)."""
-    from heed.accounts.models import User
+    from heed.accounts.selectors import user_get_active
     from heed.analytics.queries.runner import query_compute_and_store
 
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = user_get_active(user_id=user_id)
     return query_compute_and_store(query_json, user=user) if user is not None else "missing"

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from heed.accounts.models import User
 from heed.accounts.permissions import can_design_surveys
-from heed.analytics.forms import SchemeForm
 from heed.accounts.selectors import organisation_of
+from heed.analytics.forms import SchemeForm
 from heed.analytics.models import WeightingScheme
 from heed.analytics.weighting import (
     WEIGHTING_VARIABLES,
@@ -26,9 +27,11 @@ from heed.analytics.weighting import (
     weighting_scheme_replace,
 )
 from heed.core.errors import ApplicationError
-from heed.core.form_fields import choice_field
 from heed.surveys.selectors import survey_get
 from heed.web.access import role_required
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 designer_required = role_required(can_design_surveys)
 

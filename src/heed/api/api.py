@@ -9,12 +9,6 @@ from ninja.openapi.docs import Swagger
 
 from heed.accounts import api as accounts_api
 from heed.analytics import api as analytics_api
-from heed.accounts import permissions
-from heed.accounts.selectors import unit_get, unit_ids_visible_to
-from heed.analytics.drivers import driver_analysis
-from heed.analytics.engagement import engagement_summary
-from heed.analytics.selectors import Dimension, headline_pooling, metric_rows, metric_summary
-from heed.analytics.weighting import weighting_scheme_for_survey, weighting_unweighted_count
 from heed.api.auth import AUTH, throttled_response
 from heed.api.contract import API_DESCRIPTION, HeedAPI
 from heed.core.errors import ApplicationError

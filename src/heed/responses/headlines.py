@@ -10,8 +10,7 @@ daily rollups follow (the ``ResponsesRescored`` handlers of ``heed.responses.han
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import IntegerField, OuterRef, Subquery

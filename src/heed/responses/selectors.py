@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from pydantic import BaseModel, ConfigDict
 
-from heed.accounts.selectors import unit_descendant_ids, unit_get, unit_ids_visible_to
+from heed.accounts.selectors import (
+    organisation_id_of,
+    organisation_of,
+    unit_descendant_ids,
+    unit_get,
+    unit_ids_visible_to,
+)
 from heed.core.bounds import BoundedDate, DbId, ShortText
 from heed.core.channels import ChannelName
 from heed.core.errors import NotFoundError
@@ -99,3 +105,15 @@ def comment_queryset(*, user: User, filters: ResponseFilters | None = None) -> Q
 def comment_list(*, user: User, filters: ResponseFilters | None = None, limit: int = 50) -> QuerySet[Answer]:
     """Newest open-text answers with their response's unit and scores (text is escaped by templates)."""
     return comment_queryset(user=user, filters=filters)[:limit]
+
+
+TEXT_ANSWER_TYPES = ("text",)
+
+
+def text_answer_queryset(*, organisation_id: int | None = None) -> QuerySet[Answer]:
+    """Open-text answers with text (of one organisation when given), unscoped by user: what text analytics
+    reads from survey answers (``textanalytics.text_items``); never shown to a user without scoping."""
+    answers = Answer.objects.filter(question_type__in=TEXT_ANSWER_TYPES).exclude(text_value="")
+    if organisation_id is not None:
+        answers = answers.filter(response__organisation_id=organisation_id)
+    return answers

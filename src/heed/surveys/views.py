@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from heed.accounts.permissions import can_design_surveys
+from heed.accounts.selectors import organisation_of
 from heed.core.errors import ApplicationError
 from heed.distribution.publishing import survey_publish_shared
 from heed.responses.headlines import version_metrics_correct

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from heed.accounts.models import User
 from heed.accounts.permissions import can_see_personal_data, can_view_results
 from heed.textanalytics.comment_selectors import DEFAULT_PAGE_SIZE, comment_page
 from heed.textanalytics.forms import CommentFilterForm
 from heed.web.access import role_required
 from heed.web.filter_errors import filter_error_page
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 
 @role_required(can_view_results)

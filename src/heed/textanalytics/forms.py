@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
-from heed.accounts.models import User
 from heed.core.labels import SCORE_GROUPS, TONES
 from heed.surveys.selectors import survey_list
 from heed.textanalytics.comment_selectors import MAX_SEARCH_LENGTH, CommentFilters, theme_names
 from heed.textanalytics.selectors import TEXT_SOURCE_CHOICES, text_source_choices
 from heed.web.forms import ResponseFilterForm
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 MAX_PAGE = 100_000
 

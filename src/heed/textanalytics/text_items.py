@@ -8,17 +8,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import QuerySet
 
 from heed.core.debounce import enqueue_soon
 from heed.core.errors import ApplicationError
-from heed.responses.models import Answer
+from heed.responses.selectors import TEXT_ANSWER_TYPES, text_answer_queryset
 from heed.textanalytics.models import TextItem
 
-TEXT_TYPES = ("text",)
+if TYPE_CHECKING:
+    from heed.responses.models import Answer
+
+TEXT_TYPES = TEXT_ANSWER_TYPES
 SOURCES: tuple[str, ...] = tuple(TextItem.Source.values)
 
 
@@ -35,10 +38,7 @@ class NewText:
 
 def answer_comments(*, organisation_id: int | None = None) -> QuerySet[Answer]:
     """Open-text survey answers with text (of one organisation when given): what survey answers feed."""
-    answers = Answer.objects.filter(question_type__in=TEXT_TYPES).exclude(text_value="")
-    if organisation_id is not None:
-        answers = answers.filter(response__organisation_id=organisation_id)
-    return answers
+    return text_answer_queryset(organisation_id=organisation_id)
 
 
 def text_items_from_answers(

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from heed.accounts.models import Organisation, User
 from heed.accounts.permissions import can_design_surveys
 from heed.accounts.selectors import organisation_of
 from heed.core.errors import ApplicationError
-from heed.core.form_fields import choice_field
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.textanalytics.forms import DiscoverForm, ThemeForm
 from heed.textanalytics.models import ThemeDefinition
@@ -25,6 +25,9 @@ from heed.textanalytics.selectors import (
 from heed.textanalytics.services import annotations_pending, taxonomy_ensure_default, theme_save, theme_toggle_active
 from heed.web.access import role_required
 from heed.web.filter_errors import filter_error_page
+
+if TYPE_CHECKING:
+    from heed.accounts.models import Organisation, User
 
 designer_required = role_required(can_design_surveys)
 

@@ -7,9 +7,7 @@ from typing import Any
 from django import forms
 
 from heed.core.channels import Channel
-from heed.core.form_fields import BoundedDateField
-from heed.core.form_fields import BoundedDateField, DbIdField, choice_field
-from heed.core.labels import operator_label, question_type_label
+from heed.core.form_fields import BoundedDateField, choice_field
 from heed.responses.selectors import ResponseFilters
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 

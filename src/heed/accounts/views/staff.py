@@ -18,6 +18,7 @@ from heed.accounts.models import User
 from heed.accounts.selectors import open_unit_list, unit_list
 from heed.accounts.views.users import admin_only
 from heed.core.errors import ApplicationError
+from heed.core.form_fields import choice_field
 from heed.textanalytics.selectors import staff_get, staff_list
 from heed.textanalytics.services import staff_add, staff_set_active, staff_update
 from heed.web.filter_errors import filter_error_page

@@ -7,9 +7,8 @@ Each runner turns a query into its typed output by calling the selectors (``heed
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from heed.accounts.models import User
 from heed.analytics.drivers import driver_analysis
 from heed.analytics.engagement import engagement_summary
 from heed.analytics.freshness import figures_freshness
@@ -27,6 +26,9 @@ from heed.analytics.schemas import (
 from heed.analytics.selectors import headline_pooling, metric_grid, metric_rows, metric_summary
 from heed.analytics.weighting import weighting_scope, weighting_unweighted_count
 from heed.responses.selectors import ResponseFilters
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 
 def _weighted(

@@ -25,20 +25,22 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.cache import cache
 from django.db.models import Max
 from pydantic import BaseModel, ValidationError
 
 from heed.accounts import permissions
-from heed.accounts.models import User
 from heed.accounts.selectors import unit_ids_visible_to
 from heed.analytics.models import DailyRollup, RollupDirtyDay
 from heed.analytics.queries.schema import AnalyticsQuery
 from heed.core.errors import ApplicationError, NotFoundError
 from heed.responses.selectors import response_filters_check
-from heed.surveys.models import SurveyVersion
+from heed.surveys.selectors import version_id_latest
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 CACHE_SECONDS = 24 * 3600
 RESULT_FORMAT = 1  # bump when a cached output's shape or an analysis' code changes: old entries are then unused
@@ -119,14 +121,12 @@ def analytics_data_version(*, organisation_id: int, survey_id: int | None) -> st
     Three indexed MAX queries; nothing is written."""
     marks = RollupDirtyDay.objects.filter(survey__organisation_id=organisation_id)
     rollups = DailyRollup.objects.filter(organisation_id=organisation_id)
-    versions = SurveyVersion.objects.filter(survey__organisation_id=organisation_id)
     if survey_id is not None:
-        marks, rollups, versions = marks.filter(survey_id=survey_id), rollups.filter(survey_id=survey_id), \
-            versions.filter(survey_id=survey_id)  # fmt: skip
+        marks, rollups = marks.filter(survey_id=survey_id), rollups.filter(survey_id=survey_id)
     parts = (
         marks.aggregate(m=Max("id"))["m"],
         rollups.aggregate(m=Max("id"))["m"],
-        versions.aggregate(m=Max("id"))["m"],
+        version_id_latest(organisation_id=organisation_id, survey_id=survey_id),
     )
     return "-".join("0" if part is None else str(part) for part in parts)
 
