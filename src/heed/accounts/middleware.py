@@ -25,5 +25,5 @@ class UserLanguageMiddleware:
         preference = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
         if preference and preference in languages.codes():
             translation.activate(preference)
-            request.LANGUAGE_CODE = preference  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = preference
         return self.get_response(request)

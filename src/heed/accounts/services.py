@@ -18,7 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from heed.accounts.models import ApiToken, Organisation, Role, Unit, User
 from heed.accounts.permissions import role_is_unit_scoped
-from heed.accounts.selectors import organisation_id_of
+from heed.accounts.selectors import organisation_id_of, organisation_of
 from heed.core import languages
 from heed.core.errors import ApplicationError, ConflictError
 from heed.governance.services import audit_record
@@ -301,7 +301,7 @@ def _other_active_admins(user: User) -> bool:
 def user_update(*, actor: User, user: User, role: str, units: list[Unit]) -> User:
     """Change a user's role and units. Raises ApplicationError for the rules of ``user_create`` and when
     it would leave the organisation without an active admin. Recorded in the audit log."""
-    user_scope_check(organisation=user.organisation, role=role, units=units, kept=user.units.all())
+    user_scope_check(organisation=organisation_of(user), role=role, units=units, kept=user.units.all())
     if user.role == Role.ADMIN and role != Role.ADMIN and not _other_active_admins(user):
         raise ApplicationError("The organisation needs at least one active administrator.", code="last_admin")
     before = user_snapshot(user)
@@ -421,7 +421,7 @@ def user_set_language(*, actor: User, user: User, language: str) -> User:
     user.language = language
     user.save(update_fields=["language"])
     if not same_user:
-        audit_record(organisation=user.organisation_id, actor=actor, action="user.changed", target_type="user",
+        audit_record(organisation=organisation_id_of(user), actor=actor, action="user.changed", target_type="user",
                      target_id=user.id, target_label=user.username, before=before,
                      after={"language": language})  # fmt: skip
     return user

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from heed.accounts.permissions import can_view_results
+from heed.accounts.selectors import organisation_id_of
 from heed.analytics.forms import GROUPS, DashboardFilterForm
 from heed.analytics.freshness import figures_freshness
 from heed.analytics.selectors import headline_pooling, metric_rows, metric_summary
@@ -83,7 +84,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "pooled_versions": pooling.versions().get(filters.survey_id) if filters.survey_id else None,
         "version_notes": pooling.notes(),
         "weighting_variables": [dimension_label(name) for name in (scheme.targets if scheme else {})],
-        "freshness": figures_freshness(organisation_id=user.organisation_id, filters=filters),
+        "freshness": figures_freshness(organisation_id=organisation_id_of(user), filters=filters),
         "unweighted": weighting_unweighted_count(user=user, scheme=scheme, filters=filters) if scheme else 0,
     }
     return render(request, "analytics/dashboard.html", context)

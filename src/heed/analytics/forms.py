@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING
 
 from django import forms
 
+from heed.accounts.selectors import organisation_id_of, organisation_of
 from heed.analytics.drivers import DriverSetup
 from heed.analytics.models import WeightingScheme
 from heed.analytics.weighting import weighting_scheme_list
 from heed.core.control_characters import find_control_character
 from heed.core.errors import ApplicationError
+from heed.core.form_fields import choice_field
 from heed.core.labels import dimension_label
 from heed.surveys.selectors import survey_list
 from heed.textanalytics.selectors import TEXT_SOURCE_CHOICES, text_source_choices
@@ -36,15 +38,15 @@ class DashboardFilterForm(ResponseFilterForm):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["survey"].choices = [("", "All surveys")] + [
-            (s.id, s.title) for s in survey_list(organisation=user.organisation)
+        choice_field(self, "survey").choices = [("", "All surveys")] + [
+            (s.id, s.title) for s in survey_list(organisation=organisation_of(user))
         ]
-        self.fields["source"].widget.choices = text_source_choices(organisation_id=user.organisation_id)
+        self.fields["source"].widget.choices = text_source_choices(organisation_id=organisation_id_of(user))
         schemes = list(weighting_scheme_list(user=user).select_related("survey"))
         # Any scheme of the organisation parses, so that another survey's scheme (or one not ready) is refused with
         # a clear message (weighting_scope) rather than "not a valid choice"; the picker offers only
         # the selected survey's ready schemes (all ready ones, labelled with their survey, when none is selected).
-        self.fields["weighting"].choices = [("", "Unweighted")] + [(s.id, s.name) for s in schemes]
+        choice_field(self, "weighting").choices = [("", "Unweighted")] + [(s.id, s.name) for s in schemes]
         selected = self._selected_survey()
         offered = [s for s in schemes if s.status == "ready" and (selected is None or s.survey_id == selected)]
         self.fields["weighting"].widget.choices = [("", "Unweighted")] + [
@@ -68,10 +70,10 @@ class DriverForm(ResponseFilterForm):
     def __init__(self, *args, user: User, setup: DriverSetup | None, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
         scales = [(q.key, setup.text(q)) for q in setup.scales] if setup else []
-        self.fields["outcome"].choices = scales
-        self.fields["drivers"].choices = scales
+        choice_field(self, "outcome").choices = scales
+        choice_field(self, "drivers").choices = scales
         numbers = list(setup.survey.versions.order_by("-number").values_list("number", flat=True)) if setup else []
-        self.fields["version"].choices = [("", f"Latest (v{numbers[0]})" if numbers else "Latest")] + [
+        choice_field(self, "version").choices = [("", f"Latest (v{numbers[0]})" if numbers else "Latest")] + [
             (n, f"v{n}") for n in numbers
         ]
 
@@ -93,7 +95,9 @@ class SchemeForm(forms.Form):
 
     def __init__(self, *args, schemes: list[WeightingScheme], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["replace"].choices = [("", "— no, save as a new scheme —")] + [(s.id, s.name) for s in schemes]
+        choice_field(self, "replace").choices = [("", "— no, save as a new scheme —")] + [
+            (s.id, s.name) for s in schemes
+        ]
 
     def margins_text(self) -> str:
         upload = self.cleaned_data.get("margins_file")

@@ -302,7 +302,7 @@ def _uses_rollups(filters: ResponseFilters, dimensions: tuple[str, ...]) -> bool
 def _rollup_queryset(user: User, filters: ResponseFilters) -> QuerySet[DailyRollup]:
     """Rollup rows for what ``user`` may see, narrowed as the filter spec says. Read only: the background worker
     keeps them current (``rollups_refresh``); callers check ``rollups_pending`` first."""
-    rows = DailyRollup.objects.filter(organisation_id=user.organisation_id)
+    rows = DailyRollup.objects.filter(organisation_id=organisation_id_of(user))
     units = scoped_unit_ids(user=user, filters=filters)
     if units is not None:
         rows = rows.filter(unit_id__in=units)
@@ -324,7 +324,7 @@ def _grouped(
         scheme is None
         and _uses_rollups(filters, dimensions)
         and not any(excluded.values())
-        and not rollups_pending(organisation_id=user.organisation_id, filters=filters)
+        and not rollups_pending(organisation_id=organisation_id_of(user), filters=filters)
     )
     prefix = "response__" if scheme is not None else ""
     if scheme is not None:

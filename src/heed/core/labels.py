@@ -14,6 +14,8 @@ The labels are marked for gettext (``gettext_lazy``): the tables hold lazy strin
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -21,10 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from heed.core import languages
 from heed.core.channels import Channel
 
-CHANNELS: dict[str, str] = dict(Channel.choices)
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+CHANNELS: dict[str, StrOrPromise] = dict(Channel.choices)
 
 # Touchpoints are free text on a link (``SurveyLink.touchpoint``); these are the usual ones.
-TOUCHPOINTS: dict[str, str] = {
+TOUCHPOINTS: dict[str, StrOrPromise] = {
     "store": _("In store"),
     "checkout": _("Checkout"),
     "after purchase": _("After purchase"),
@@ -47,13 +52,13 @@ def _language_name(code: str) -> str:
 
 # Staff UI language names in the reader's language, from the registry's CLDR names (not gettext: Django's own
 # Croatian catalogue names Bulgarian "Unesite ispravnu IPv4 adresu."); respondents see each language's own name.
-LANGUAGES: dict[str, str] = {
+LANGUAGES: dict[str, StrOrPromise] = {
     **{code: lazy(_language_name, str)(code) for code in languages.codes()},
     "unknown": _("Not detected"),
 }
 
 # Skip-logic operators of ``surveys.definition.Condition``.
-OPERATORS: dict[str, str] = {
+OPERATORS: dict[str, StrOrPromise] = {
     "eq": _("is"),
     "ne": _("is not"),
     "in": _("is one of"),
@@ -63,7 +68,7 @@ OPERATORS: dict[str, str] = {
     "answered": _("is answered"),
 }
 
-QUESTION_TYPES: dict[str, str] = {
+QUESTION_TYPES: dict[str, StrOrPromise] = {
     "nps": _("NPS (0–10)"),
     "csat": _("CSAT (1–5)"),
     "ces": _("CES (1–7)"),
@@ -80,7 +85,7 @@ QUESTION_TYPES: dict[str, str] = {
 }
 
 # A question type as the noun before "question" in a sentence ("an NPS question", "a single-choice question").
-QUESTION_NOUNS: dict[str, str] = {
+QUESTION_NOUNS: dict[str, StrOrPromise] = {
     "nps": "NPS",
     "csat": "CSAT",
     "ces": "CES",
@@ -100,9 +105,9 @@ QUESTION_NOUNS: dict[str, str] = {
 _VOWEL_SOUND_LETTERS = set("AEFHILMNORSX")
 
 # The tone of a comment or of a sentence naming a member of staff (``TextAnnotation.sentiment``).
-TONES: dict[str, str] = {"positive": _("Positive"), "neutral": _("Neutral"), "negative": _("Negative")}
+TONES: dict[str, StrOrPromise] = {"positive": _("Positive"), "neutral": _("Neutral"), "negative": _("Negative")}
 
-DIMENSIONS: dict[str, str] = {
+DIMENSIONS: dict[str, StrOrPromise] = {
     "unit": _("Unit"),
     "channel": _("Channel"),
     "language": _("Language"),
@@ -115,7 +120,7 @@ DIMENSIONS: dict[str, str] = {
 }
 
 # Score groups of the comment list: NPS groups (Reichheld 2003), CSAT and CES bands.
-SCORE_GROUPS: dict[str, str] = {
+SCORE_GROUPS: dict[str, StrOrPromise] = {
     "nps_detractor": _("NPS detractors (0–6)"),
     "nps_passive": _("NPS passives (7–8)"),
     "nps_promoter": _("NPS promoters (9–10)"),
@@ -139,7 +144,7 @@ def humanize(key: str | None) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _lookup(table: dict[str, str], key: str | None) -> str:
+def _lookup(table: dict[str, StrOrPromise], key: str | None) -> str:
     if key is None or key == "":
         return str(NONE_LABEL)
     return str(table.get(key) or table.get(str(key).lower()) or humanize(key))
@@ -159,7 +164,7 @@ def indefinite_article(phrase: str) -> str:
 def question_kind_phrase(kind: str | None) -> str:
     """A question type as it reads in a sentence, with its article: ``"nps"`` -> ``"an NPS question"``,
     ``"csat"`` -> ``"a CSAT question"``, ``"single_choice"`` -> ``"a single-choice question"``."""
-    noun = QUESTION_NOUNS.get(str(kind or "")) or humanize(kind).lower()
+    noun = str(QUESTION_NOUNS.get(str(kind or "")) or humanize(kind).lower())
     return f"{indefinite_article(noun)} {noun} question"
 
 

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from heed.accounts.permissions import can_design_surveys
-from heed.accounts.selectors import open_unit_list, unit_get
+from heed.accounts.selectors import open_unit_list, organisation_of, unit_get
 from heed.core.errors import ApplicationError
 from heed.distribution.forms import LinkForm
 from heed.distribution.qr import qr_png, qr_svg
@@ -25,7 +25,7 @@ designer_required = role_required(can_design_surveys)
 
 
 def _survey(request: HttpRequest, survey_id: int):
-    survey = survey_get(organisation=request.user.organisation, survey_id=survey_id)  # type: ignore[union-attr]
+    survey = survey_get(organisation=organisation_of(request.user), survey_id=survey_id)  # type: ignore[arg-type]
     if survey is None:
         raise Http404
     return survey
@@ -54,7 +54,9 @@ def survey_links(request: HttpRequest, survey_id: int) -> HttpResponse:
             else:
                 messages.success(request, "Link created.")
             return redirect("survey-links", survey_id=survey.id)
-    links = [(link, link_public_url(link)) for link in link_list(organisation=user.organisation, survey_id=survey.id)]
+    links = [
+        (link, link_public_url(link)) for link in link_list(organisation=organisation_of(user), survey_id=survey.id)
+    ]
     return render(
         request,
         "distribution/links.html",
@@ -72,7 +74,7 @@ def survey_links(request: HttpRequest, survey_id: int) -> HttpResponse:
 @designer_required
 def link_qr(request: HttpRequest, link_id: int | str, fmt: str) -> HttpResponse:
     """The link's QR code as PNG or SVG (the URL admits only those two; any other extension is a 404)."""
-    link = link_get(organisation=request.user.organisation, link_id=int(link_id))  # type: ignore[union-attr]
+    link = link_get(organisation=organisation_of(request.user), link_id=int(link_id))  # type: ignore[arg-type]
     if link is None or fmt not in ("png", "svg"):
         raise Http404
     url = link_public_url(link)

@@ -164,12 +164,12 @@ def responses_submit_batch(request: HttpRequest, payload: ResponseBatchIn):
         except ApplicationError as exc:
             outcomes.append(Outcome("invalid", error=exc))
     stored = iter(responses_submit_many(items=items))
-    outcomes = [outcome or next(stored) for outcome in outcomes]
-    if sum(outcome.status == "created" for outcome in outcomes) >= BULK_ANALYZE_MINIMUM:
+    done: list[Outcome] = [outcome or next(stored) for outcome in outcomes]
+    if sum(outcome.status == "created" for outcome in done) >= BULK_ANALYZE_MINIMUM:
         statistics_refresh_later()
-    counts = {status: sum(o.status == status for o in outcomes) for status in ("created", "replayed", "conflict",
-                                                                                 "invalid")}  # fmt: skip
-    return {**counts, "items": [_batch_item(user, index, outcome) for index, outcome in enumerate(outcomes)]}
+    counts = {status: sum(o.status == status for o in done) for status in ("created", "replayed", "conflict",
+                                                                             "invalid")}  # fmt: skip
+    return {**counts, "items": [_batch_item(user, index, outcome) for index, outcome in enumerate(done)]}
 
 
 @router.get("", response={200: list[ResponseOut], 403: ErrorOut, 404: ErrorOut})

@@ -179,7 +179,10 @@ def version_metrics_endpoint(request: HttpRequest, survey_id: int, number: int, 
 # --- the builder ---------------------------------------------------------------------------------------------
 
 QuestionTypeName = Literal[QUESTION_TYPES]  # type: ignore[valid-type]
-TemplateKey = Literal[tuple(TEMPLATES)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # known at run time only: a static checker sees a plain str
+    TemplateKey = str
+else:
+    TemplateKey = Literal[tuple(TEMPLATES)]
 # Strict: a JSON true is not the number 1, nor 5 the string "5" (the OpenAPI says which type each value has).
 Bounded = Annotated[float, Strict(), Field(ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)]
 Whole = Annotated[int, Strict(), Field(ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)]

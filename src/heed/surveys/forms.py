@@ -99,10 +99,10 @@ class QuestionForm(forms.Form):
             options.append({"value": value, "labels": labels})
         show_if = None
         if data.get("show_if_question"):
-            value: Any = data.get("show_if_value", "")
+            shown_when: Any = data.get("show_if_value", "")
             if data.get("show_if_op") == "in":
-                value = [v.strip() for v in value.split(",") if v.strip()]
-            show_if = {"question": data["show_if_question"], "op": data.get("show_if_op") or "eq", "value": value}
+                shown_when = [v.strip() for v in shown_when.split(",") if v.strip()]
+            show_if = {"question": data["show_if_question"], "op": data.get("show_if_op") or "eq", "value": shown_when}
         return {
             "key": data["key"],
             "type": data["type"],

@@ -63,7 +63,7 @@ def _question(survey: Survey, question_id: int | str) -> Question:
 @designer_required
 def surveys(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    rows = survey_list(organisation=user.organisation)
+    rows = survey_list(organisation=organisation_of(user))
     return render(request, "surveys/list.html", {"rows": rows, "templates": TEMPLATES.values()})
 
 
@@ -225,7 +225,7 @@ def question_action(request: HttpRequest, survey_id: int, question_id: int) -> H
 def survey_publish_view(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = _survey(request, survey_id)
     try:
-        publication = survey_publish_shared(survey=survey, actor=request.user)
+        publication = survey_publish_shared(survey=survey, actor=request.user)  # type: ignore[arg-type]
     except SurveyNotReadyError:
         messages.error(request, "Not published: fix the problems listed under “Not ready to publish”.")
         return redirect("survey-edit", survey_id=survey.id)

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 
+from heed.accounts.selectors import organisation_id_of, organisation_of
+from heed.core.form_fields import choice_field
 from heed.core.labels import SCORE_GROUPS, TONES
 from heed.surveys.selectors import survey_list
 from heed.textanalytics.comment_selectors import MAX_SEARCH_LENGTH, CommentFilters, theme_names
@@ -47,7 +49,7 @@ class DiscoverForm(forms.Form):
 
     def __init__(self, *args, languages: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["discover"].choices = [("", "—")] + [(lang, lang) for lang in languages]
+        choice_field(self, "discover").choices = [("", "—")] + [(lang, lang) for lang in languages]
 
 
 class CommentFilterForm(ResponseFilterForm):
@@ -64,12 +66,12 @@ class CommentFilterForm(ResponseFilterForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["survey"].choices = [("", "All surveys")] + [
-            (s.id, s.title) for s in survey_list(organisation=user.organisation)
+        choice_field(self, "survey").choices = [("", "All surveys")] + [
+            (s.id, s.title) for s in survey_list(organisation=organisation_of(user))
         ]
-        names = theme_names(organisation_id=user.organisation_id, language=user.language)
-        self.fields["theme"].choices = [("", "All themes")] + sorted(names.items(), key=lambda kv: kv[1].lower())
-        self.fields["source"].widget.choices = text_source_choices(organisation_id=user.organisation_id)
+        names = theme_names(organisation_id=organisation_id_of(user), language=user.language)
+        choice_field(self, "theme").choices = [("", "All themes")] + sorted(names.items(), key=lambda kv: kv[1].lower())
+        self.fields["source"].widget.choices = text_source_choices(organisation_id=organisation_id_of(user))
 
     def comment_filters(self) -> CommentFilters:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -13,7 +13,8 @@ from heed.accounts.selectors import organisation_id_of
 from heed.analytics.selectors import headline_pooling
 from heed.nlp.pii import redact
 from heed.nlp.themes import Theme
-from heed.responses.selectors import ResponseFilters, day_start, response_queryset, scoped_unit_ids
+from heed.responses.filter_spec import day_start
+from heed.responses.selectors import ResponseFilters, response_queryset, scoped_unit_ids
 from heed.stats.intervals import nps_adjusted_wald, proportion
 from heed.stats.reliability import NPS_POLICY, reliability
 from heed.textanalytics.models import (
@@ -39,7 +40,7 @@ def other_text_items(*, user: User, filters: ResponseFilters | None = None) -> Q
     no texts of another kind (one indexed lookup)."""
     filters = filters or ResponseFilters()
     others = TextItem.objects.filter(
-        organisation_id=user.organisation_id, source__in=[s for s in TextItem.Source.values if s != _SURVEY]
+        organisation_id=organisation_id_of(user), source__in=[s for s in TextItem.Source.values if s != _SURVEY]
     )
     if any(getattr(filters, name) is not None for name in RESPONSE_ONLY_FILTERS) or not others.exists():
         return None
@@ -63,7 +64,7 @@ def _annotations(user: User, filters: ResponseFilters | None, source: str | None
     others = other_text_items(user=user, filters=filters) if source != _SURVEY else None
     if others is not None:
         scope |= Q(answer__isnull=True, item__in=others.values("id"))
-    annotations = TextAnnotation.objects.filter(organisation_id=user.organisation_id).filter(scope)
+    annotations = TextAnnotation.objects.filter(organisation_id=organisation_id_of(user)).filter(scope)
     return annotations if source is None else annotations.filter(item__source=source)
 
 

@@ -12,8 +12,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return redirect("login")
-    if can_view_results(user):  # type: ignore[arg-type]
+    if can_view_results(user):
         return redirect("dashboard")
-    if can_design_surveys(user):  # type: ignore[arg-type]
+    if can_design_surveys(user):
         return redirect("surveys")
     return redirect("admin:index") if user.is_superuser else render(request, "heed/no_access.html", status=403)

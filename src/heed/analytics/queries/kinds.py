@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from heed.accounts.selectors import organisation_id_of
 from heed.analytics.drivers import driver_analysis
 from heed.analytics.engagement import engagement_summary
 from heed.analytics.freshness import figures_freshness
@@ -49,7 +50,7 @@ def _weighted(
 
 
 def _freshness(user: User, filters: ResponseFilters) -> dict[str, Any]:
-    return figures_freshness(organisation_id=user.organisation_id, filters=filters).as_dict()
+    return figures_freshness(organisation_id=organisation_id_of(user), filters=filters).as_dict()
 
 
 def metrics_run(query: MetricsQuery, user: User) -> MetricsOut:

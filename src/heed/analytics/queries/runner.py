@@ -32,7 +32,7 @@ from django.db.models import Max
 from pydantic import BaseModel, ValidationError
 
 from heed.accounts import permissions
-from heed.accounts.selectors import unit_ids_visible_to
+from heed.accounts.selectors import organisation_id_of, unit_ids_visible_to
 from heed.analytics.models import DailyRollup, RollupDirtyDay
 from heed.analytics.queries.schema import AnalyticsQuery
 from heed.core.errors import ApplicationError, NotFoundError
@@ -138,7 +138,7 @@ def _scope(user: User) -> str:
 
 def query_cache_key(query: AnalyticsQuery, *, user: User) -> str:
     """Cache key of ``query`` for ``user``'s scope at the current data version."""
-    version = analytics_data_version(organisation_id=user.organisation_id, survey_id=query.survey_in_view())
+    version = analytics_data_version(organisation_id=organisation_id_of(user), survey_id=query.survey_in_view())
     text = json.dumps(query_to_json(query), sort_keys=True)
     digest = hashlib.sha256(f"{RESULT_FORMAT}|{_scope(user)}|{version}|{text}".encode()).hexdigest()
     return f"heed:analytics:{query.kind}:{digest}"
