@@ -120,6 +120,20 @@ SCORE_GROUPS: dict[str, str] = {
     "ces_easy": _("CES easy (5–7)"),
 }
 
+# Importance-performance quadrants of the key driver analysis and what each asks for (``heed.stats.drivers``).
+QUADRANTS: dict[str, str] = {
+    "key weakness": _("key weakness"),
+    "key strength": _("key strength"),
+    "secondary weakness": _("secondary weakness"),
+    "secondary strength": _("secondary strength"),
+}
+QUADRANT_ACTIONS: dict[str, str] = {
+    "fix first": _("fix first"),
+    "maintain": _("maintain"),
+    "low priority": _("low priority"),
+    "possible overkill": _("possible overkill"),
+}
+
 NONE_LABEL = _("(none)")
 
 
@@ -186,6 +200,14 @@ def dimension_label(dimension: str) -> str:
 
 def score_group_label(group: str | None) -> str:
     return _lookup(SCORE_GROUPS, group)
+
+
+def quadrant_label(quadrant: str | None) -> str:
+    return _lookup(QUADRANTS, quadrant)
+
+
+def quadrant_action_label(action: str | None) -> str:
+    return _lookup(QUADRANT_ACTIONS, action)
 
 
 _BY_DIMENSION = {"channel": channel_label, "touchpoint": touchpoint_label, "language": language_label}

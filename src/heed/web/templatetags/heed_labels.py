@@ -20,6 +20,8 @@ register.filter("question_type_label", labels.question_type_label)
 register.filter("tone_label", labels.tone_label)
 register.filter("score_group_label", labels.score_group_label)
 register.filter("dimension_label", labels.dimension_label)
+register.filter("quadrant_label", labels.quadrant_label)
+register.filter("quadrant_action_label", labels.quadrant_action_label)
 
 
 @register.filter
