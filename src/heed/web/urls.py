@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
+from heed.accounts import profile_views
 from heed.api.api import api
 from heed.web import (
     audit_views,
@@ -61,6 +62,7 @@ urlpatterns = [
     path("surveys/<int:survey_id>/weighting/", weighting_views.survey_weighting, name="survey-weighting"),
     path("weighting/<int:scheme_id>/recompute/", weighting_views.weighting_recompute, name="weighting-recompute"),
     path("weighting/<int:scheme_id>/delete/", weighting_views.weighting_delete, name="weighting-delete"),
+    path("account/settings/", profile_views.profile, name="profile"),
     path("account/tokens/", token_views.tokens, name="tokens"),
     path("account/tokens/<int:token_id>/revoke/", token_views.token_revoke, name="token-revoke"),
     path("themes/", theme_views.themes, name="themes"),
