@@ -132,7 +132,8 @@ def _raw_keys(organisation: Organisation) -> set[str]:
 def _labels(organisation: Organisation) -> list[str]:
     """Every label a page may show for a key, longest first (a key inside its own label is no leak:
     "Store atmosphere" for ``atmosphere``, "Embedded widget" for ``widget``)."""
-    found = set(labels.CHANNELS.values()) | set(labels.TOUCHPOINTS.values()) | set(labels.QUESTION_TYPES.values())
+    tables = (labels.CHANNELS, labels.TOUCHPOINTS, labels.QUESTION_TYPES)
+    found = {str(label) for table in tables for label in table.values()}  # lazy (gettext) labels as text
     for name, names in ThemeDefinition.objects.filter(organisation=organisation).values_list("name", "names"):
         found |= {name, *(names or {}).values()}
     for survey in Survey.objects.filter(organisation=organisation):
