@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_see_personal_data, can_view_results
@@ -30,20 +31,20 @@ MAX_PAGE = 100_000
 
 class CommentFilterForm(ResponseFilterForm):
     survey = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    score = forms.ChoiceField(required=False, label="Score", choices=[("", "All scores"), *SCORE_GROUPS.items()])
-    theme = forms.ChoiceField(required=False, label="Theme")
-    tone = forms.ChoiceField(required=False, label="Tone", choices=[("", "All tones"), *TONES.items()])
-    q = forms.CharField(required=False, max_length=MAX_SEARCH_LENGTH, label="Text contains", strip=True)
+    score = forms.ChoiceField(required=False, label=_("Score"), choices=[("", _("All scores")), *SCORE_GROUPS.items()])
+    theme = forms.ChoiceField(required=False, label=_("Theme"))
+    tone = forms.ChoiceField(required=False, label=_("Tone"), choices=[("", _("All tones")), *TONES.items()])
+    q = forms.CharField(required=False, max_length=MAX_SEARCH_LENGTH, label=_("Text contains"), strip=True)
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
     field_order = ["survey", "unit", "channel", "language", "date_from", "date_to", "score", "theme", "tone", "q"]
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["survey"].choices = [("", "All surveys")] + [
+        self.fields["survey"].choices = [("", _("All surveys"))] + [
             (s.id, s.title) for s in survey_list(organisation=user.organisation)
         ]
         names = theme_names(organisation_id=user.organisation_id, language=user.language)
-        self.fields["theme"].choices = [("", "All themes")] + sorted(names.items(), key=lambda kv: kv[1].lower())
+        self.fields["theme"].choices = [("", _("All themes"))] + sorted(names.items(), key=lambda kv: kv[1].lower())
 
     def comment_filters(self) -> CommentFilters:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
@@ -71,7 +72,7 @@ def comments(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = CommentFilterForm(request.GET or None, user=user)
     if form.is_bound and not form.is_valid():  # no rows under filters that did not all validate
-        return filter_error_page(request, form, "Comments")
+        return filter_error_page(request, form, _("Comments"))
     data = form.cleaned_data if form.is_bound else {}
     result = comment_page(
         user=user, filters=form.response_filters(survey_id=data.get("survey")),

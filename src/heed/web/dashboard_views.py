@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_design_surveys, can_view_results
@@ -15,7 +16,7 @@ from heed.analytics.weighting import (
     weighting_unweighted_count,
 )
 from heed.core.errors import ApplicationError
-from heed.core.labels import dimension_label
+from heed.core.labels import DIMENSIONS, dimension_label
 from heed.surveys.selectors import survey_list
 from heed.textanalytics.comment_selectors import comment_page
 from heed.textanalytics.selectors import staff_summary, theme_summary
@@ -25,34 +26,33 @@ from heed.web.filter_errors import filter_error_page
 from heed.web.forms import ResponseFilterForm
 from heed.web.trend_chart import trend_chart
 
-GROUPS = [
-    (name, dimension_label(name)) for name in ("unit", "channel", "language", "age_group", "gender", "touchpoint")
-]
+GROUPS = [(name, DIMENSIONS[name]) for name in ("unit", "channel", "language", "age_group", "gender", "touchpoint")]
 # Breakdowns whose rows link to the comment list filtered to that row.
 DRILLABLE = {"unit", "channel", "language"}
 LATEST_COMMENTS = 10
 
 
 class DashboardFilterForm(ResponseFilterForm):
-    survey = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    group_by = forms.ChoiceField(choices=GROUPS, required=False)
-    trend = forms.ChoiceField(choices=[("month", "Month"), ("week", "Week")], required=False)
-    weighting = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Weighting")
+    survey = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Survey"))
+    group_by = forms.ChoiceField(choices=GROUPS, required=False, label=_("Group by"))
+    trend = forms.ChoiceField(choices=[("month", DIMENSIONS["month"]), ("week", DIMENSIONS["week"])], required=False,
+                              label=_("Trend"))  # fmt: skip
+    weighting = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Weighting"))
     field_order = ["survey", "unit", "channel", "language", "date_from", "date_to", "group_by", "trend", "weighting"]
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["survey"].choices = [("", "All surveys")] + [
+        self.fields["survey"].choices = [("", _("All surveys"))] + [
             (s.id, s.title) for s in survey_list(organisation=user.organisation)
         ]
         schemes = list(weighting_scheme_list(user=user).select_related("survey"))
         # Any scheme of the organisation parses, so that another survey's scheme (or one not ready) is refused with
         # a clear message (weighting_scheme_for_survey) rather than "not a valid choice"; the picker offers only
         # the selected survey's ready schemes (all ready ones, labelled with their survey, when none is selected).
-        self.fields["weighting"].choices = [("", "Unweighted")] + [(s.id, s.name) for s in schemes]
+        self.fields["weighting"].choices = [("", _("Unweighted"))] + [(s.id, s.name) for s in schemes]
         selected = self._selected_survey()
         offered = [s for s in schemes if s.status == "ready" and (selected is None or s.survey_id == selected)]
-        self.fields["weighting"].widget.choices = [("", "Unweighted")] + [
+        self.fields["weighting"].widget.choices = [("", _("Unweighted"))] + [
             (s.id, s.name if selected is not None else f"{s.name} ({s.survey.title})") for s in offered
         ]
 
@@ -69,7 +69,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = DashboardFilterForm(request.GET or None, user=user)
     if form.is_bound and not form.is_valid():
-        return filter_error_page(request, form, "Customer voice")
+        return filter_error_page(request, form, _("Customer voice"))
     data = form.cleaned_data if form.is_bound else {}
     scheme, survey_from_weighting = None, False
     if data.get("weighting"):
@@ -99,7 +99,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "form": form,
         "summary": summary,
         "rows": rows,
-        "group_by": dict(GROUPS)[group_by],
+        "group_by": str(dict(GROUPS)[group_by]),
         "drill": group_by if group_by in DRILLABLE else "",
         "trend": trend,
         "trend_by": trend_by,

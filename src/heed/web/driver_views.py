@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.text import Truncator
+from django.utils.text import Truncator, format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_view_results
@@ -19,18 +20,18 @@ from heed.web.forms import ResponseFilterForm
 QUADRANTS = [
     (label, QUADRANT_ACTIONS[label], where)
     for label, where in (
-        (KEY_WEAKNESS, "high importance, low performance"),
-        (KEY_STRENGTH, "high importance, high performance"),
-        (SECONDARY_WEAKNESS, "low importance, low performance"),
-        (SECONDARY_STRENGTH, "low importance, high performance"),
+        (KEY_WEAKNESS, _("high importance, low performance")),
+        (KEY_STRENGTH, _("high importance, high performance")),
+        (SECONDARY_WEAKNESS, _("low importance, low performance")),
+        (SECONDARY_STRENGTH, _("low importance, high performance")),
     )
 ]
 
 
 class DriverForm(ResponseFilterForm):
-    outcome = forms.ChoiceField(required=False, label="Outcome")
-    drivers = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Drivers")
-    version = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Survey version")
+    outcome = forms.ChoiceField(required=False, label=_("Outcome"))
+    drivers = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label=_("Drivers"))
+    version = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Survey version"))
     field_order = ["outcome", "drivers", "version", "unit", "channel", "language", "date_from", "date_to"]
 
     def __init__(self, *args, user: User, setup: DriverSetup | None, **kwargs) -> None:
@@ -39,9 +40,9 @@ class DriverForm(ResponseFilterForm):
         self.fields["outcome"].choices = scales
         self.fields["drivers"].choices = scales
         numbers = list(setup.survey.versions.order_by("-number").values_list("number", flat=True)) if setup else []
-        self.fields["version"].choices = [("", f"Latest (v{numbers[0]})" if numbers else "Latest")] + [
-            (n, f"v{n}") for n in numbers
-        ]
+        self.fields["version"].choices = [
+            ("", format_lazy(_("Latest (v{number})"), number=numbers[0]) if numbers else _("Latest"))
+        ] + [(n, f"v{n}") for n in numbers]
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -71,7 +72,7 @@ def survey_drivers(request: HttpRequest, survey_id: int) -> HttpResponse:
     form = DriverForm(params if bound else None, initial=initial, user=user, setup=setup)
     context: dict = {"form": form, "survey": setup.survey, "quadrants": QUADRANTS, "analysis": None, "error": ""}
     if bound and not form.is_valid():  # nothing computed: only the form with its errors
-        return filter_error_page(request, form, f"Key drivers: {setup.survey.title}")
+        return filter_error_page(request, form, format_lazy(_("Key drivers: {title}"), title=setup.survey.title))
     data = form.cleaned_data if bound else {}
     filters = form.response_filters()
     outcome = data.get("outcome") or setup.default_outcome

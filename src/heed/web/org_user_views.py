@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from heed.accounts.models import User
@@ -75,7 +76,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = exc.status_code
             else:
-                messages.success(request, f"{user.username} updated.")
+                messages.success(request, gettext("{username} updated.").format(username=user.username))
                 return redirect("org-users")
     else:
         form = UserEditForm(initial={"role": user.role, "units": list(user.units.all())}, units=units.distinct())
@@ -94,7 +95,8 @@ def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{user.username} {'reactivated' if active else 'deactivated'}.")
+        message = gettext("{username} reactivated.") if active else gettext("{username} deactivated.")
+        messages.success(request, message.format(username=user.username))
     return redirect("org-user", user_id=user.id)
 
 
@@ -103,5 +105,6 @@ def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
 def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
     user = _managed_user(request, user_id)
     cleared = user_login_unlock(actor=request.user, user=user)  # type: ignore[arg-type]
-    messages.success(request, f"{user.username} can log in again." if cleared else f"{user.username} was not locked.")
+    message = gettext("{username} can log in again.") if cleared else gettext("{username} was not locked.")
+    messages.success(request, message.format(username=user.username))
     return redirect("org-user", user_id=user.id)

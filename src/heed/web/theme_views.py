@@ -6,7 +6,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from heed.accounts.models import Organisation, User
@@ -28,8 +29,8 @@ designer_required = role_required(can_design_surveys)
 
 
 class ThemeForm(forms.Form):
-    key = forms.SlugField(max_length=60, required=False)
-    name = forms.CharField(max_length=120)
+    key = forms.SlugField(max_length=60, required=False, label=gettext_lazy("Key"))
+    name = forms.CharField(max_length=120, label=gettext_lazy("Name"))
     editing = forms.SlugField(max_length=60, required=False, widget=forms.HiddenInput,
                               help_text="the key of the theme being edited; empty when adding")  # fmt: skip
 
@@ -38,8 +39,9 @@ class ThemeForm(forms.Form):
         self.languages = languages
         for lang in languages:
             self.fields[f"keywords_{lang}"] = forms.CharField(
-                label=f"Keywords ({lang})", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                help_text="comma-separated word beginnings or phrases",
+                label=format_lazy(gettext_lazy("Keywords ({language})"), language=lang), required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=gettext_lazy("comma-separated word beginnings or phrases"),
             )  # fmt: skip
 
     def keywords(self) -> dict[str, list[str]]:
@@ -52,7 +54,7 @@ class ThemeForm(forms.Form):
 class DiscoverForm(forms.Form):
     """``?discover=<language>``: propose new themes from that language's uncovered comments."""
 
-    discover = forms.ChoiceField(required=False, label="Language")
+    discover = forms.ChoiceField(required=False, label=gettext_lazy("Language"))
 
     def __init__(self, *args, languages: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -76,14 +78,16 @@ def _edit_initial(organisation: Organisation, key: str | None) -> dict[str, str]
 
 def _saved_message(request: HttpRequest, theme: ThemeDefinition, languages: list[str]) -> None:
     """Say the theme was saved, and warn about the organisation's languages it has no keywords in."""
-    saved = f"Theme “{theme.name}” saved; comments are being re-read with the new taxonomy."
+    saved = gettext("Theme “{name}” saved; comments are being re-read with the new taxonomy.").format(name=theme.name)
     missing = languages_without_keywords(theme.keywords, languages)
     if not missing:
         messages.success(request, saved)
         return
     names = ", ".join(SUPPORTED_LANGUAGES.get(lang, lang) for lang in missing)
-    messages.warning(request, f"{saved} It has no keywords in {names}: comments in those languages are not found "
-                              "until you add them (Edit).")  # fmt: skip
+    warning = gettext(
+        "It has no keywords in {names}: comments in those languages are not found until you add them (Edit)."
+    )
+    messages.warning(request, f"{saved} {warning.format(names=names)}")
 
 
 def _progress(user: User) -> dict:
@@ -127,7 +131,7 @@ def themes(request: HttpRequest) -> HttpResponse:
             return redirect("themes")
     discover = DiscoverForm(request.GET or None, languages=languages)
     if discover.is_bound and not discover.is_valid():
-        return filter_error_page(request, discover, "Themes")
+        return filter_error_page(request, discover, gettext("Themes"))
     lang = discover.cleaned_data.get("discover") or None if discover.is_bound else None
     candidates = theme_candidates(user=user, lang=lang) if lang else None
     return render(request, "heed/themes.html", {

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from heed.accounts.models import User
@@ -33,19 +34,23 @@ designer_required = role_required(can_design_surveys)
 
 
 class SchemeForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = forms.CharField(max_length=120, label=gettext_lazy("Name"))
     margins = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="variable,category,share — one line each, e.g. age_group,18-24,0.12",
+        required=False, widget=forms.Textarea(attrs={"rows": 8}), label=gettext_lazy("Margins (CSV)"),
+        help_text=gettext_lazy("variable,category,share — one line each, e.g. age_group,18-24,0.12"),
     )  # fmt: skip
-    margins_file = forms.FileField(required=False, help_text="or upload the same as a CSV file")
-    trim_lower = forms.FloatField(required=False, min_value=0.01, max_value=0.99)
-    trim_upper = forms.FloatField(required=False, min_value=1.01, max_value=100)
+    margins_file = forms.FileField(required=False, label=gettext_lazy("…or a CSV file"),
+                                   help_text=gettext_lazy("or upload the same as a CSV file"))  # fmt: skip
+    trim_lower = forms.FloatField(required=False, min_value=0.01, max_value=0.99,
+                                  label=gettext_lazy("Trim below (× mean weight)"))  # fmt: skip
+    trim_upper = forms.FloatField(required=False, min_value=1.01, max_value=100,
+                                  label=gettext_lazy("Trim above (× mean weight)"))  # fmt: skip
     unmatched = forms.ChoiceField(
         choices=WeightingScheme.Unmatched.choices, initial=WeightingScheme.Unmatched.EXCLUDE, required=False,
-        widget=forms.RadioSelect, label="Respondents in a category without a target (e.g. “other”) or no answer",
+        widget=forms.RadioSelect,
+        label=gettext_lazy("Respondents in a category without a target (e.g. “other”) or no answer"),
     )  # fmt: skip
-    replace = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Replace scheme")
+    replace = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=gettext_lazy("Replace scheme"))
 
     def __init__(self, *args, schemes: list[WeightingScheme], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -87,11 +92,11 @@ def survey_weighting(request: HttpRequest, survey_id: int) -> HttpResponse:
                 scheme = next(s for s in schemes if s.id == data["replace"])
                 weighting_scheme_replace(scheme=scheme, name=data["name"], targets=targets, trim=trim,
                                          unmatched=unmatched)  # fmt: skip
-                done = f"Weighting scheme {scheme.name} replaced; weights are being computed."
+                done = gettext("Weighting scheme {name} replaced; weights are being computed.").format(name=scheme.name)
             else:
                 weighting_scheme_create(survey=survey, name=data["name"], targets=targets, created_by=user,
                                         trim=trim, unmatched=unmatched)  # fmt: skip
-                done = "Weighting scheme saved; weights are being computed."
+                done = gettext("Weighting scheme saved; weights are being computed.")
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -135,7 +140,7 @@ def _scheme_or_404(request: HttpRequest, scheme_id: int) -> WeightingScheme:
 def weighting_recompute(request: HttpRequest, scheme_id: int) -> HttpResponse:
     scheme = _scheme_or_404(request, scheme_id)
     weighting_scheme_recompute(scheme=scheme)
-    messages.success(request, f"Recomputing the weights of {scheme.name}.")
+    messages.success(request, gettext("Recomputing the weights of {name}.").format(name=scheme.name))
     return redirect("survey-weighting", survey_id=scheme.survey_id)
 
 
@@ -145,5 +150,5 @@ def weighting_delete(request: HttpRequest, scheme_id: int) -> HttpResponse:
     scheme = _scheme_or_404(request, scheme_id)
     survey_id, name = scheme.survey_id, scheme.name
     weighting_scheme_delete(scheme=scheme)
-    messages.success(request, f"Weighting scheme {name} deleted.")
+    messages.success(request, gettext("Weighting scheme {name} deleted.").format(name=name))
     return redirect("survey-weighting", survey_id=survey_id)
