@@ -89,3 +89,18 @@ def test_respondents_see_the_survey_language_not_the_browser_nor_a_staff_prefere
     html = page.content.decode()
     assert UI_STRINGS["hr"]["next"] in html
     assert UI_STRINGS["bg"]["next"] not in html and UI_STRINGS["ru"]["next"] not in html
+
+
+@pytest.mark.django_db
+def test_an_admin_sets_a_users_language_on_the_users_page(world):
+    admin = user_create(organisation=world.org, username="adm", password=PASSWORD, role=Role.ADMIN)
+    client = login(admin)
+    page = client.get(f"/organisation/users/{world.manager_a.id}/")
+    assert 'name="language"' in page.content.decode()
+    client.post(f"/organisation/users/{world.manager_a.id}/",
+                {"role": "unit_manager", "units": [world.store_a.id], "language": "bg"})  # fmt: skip
+    world.manager_a.refresh_from_db()
+    assert world.manager_a.language == "bg"
+    client.post(f"/organisation/users/{world.manager_a.id}/", {"role": "unit_manager", "units": [world.store_a.id]})
+    world.manager_a.refresh_from_db()
+    assert world.manager_a.language == "bg"  # a form without the field leaves the preference alone

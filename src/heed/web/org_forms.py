@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from heed.accounts.language_forms import language_choices
 from heed.accounts.models import Role, Unit
 from heed.core.form_fields import BoundedDateField
 from heed.governance.actions import ACTIONS, TARGET_TYPES
@@ -44,6 +45,7 @@ class UserInviteForm(forms.Form):
 
 class UserEditForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
+    language = forms.ChoiceField(choices=language_choices, required=False, label=_("Interface language"))
     units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), required=False, label=_("Units"),
                                            widget=forms.SelectMultiple(attrs={"size": 10}))  # fmt: skip
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from heed.accounts.models import User
 from heed.accounts.permissions import can_manage_organisation
 from heed.accounts.selectors import locked_usernames, open_unit_list, organisation_user_get, organisation_user_list
-from heed.accounts.services import user_invite, user_login_unlock, user_set_active, user_update
+from heed.accounts.services import user_invite, user_login_unlock, user_set_active, user_set_language, user_update
 from heed.core.errors import ApplicationError
 from heed.web.access import role_required
 from heed.web.org_forms import UserEditForm, UserInviteForm
@@ -72,6 +72,8 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
             try:
                 data = form.cleaned_data
                 user_update(actor=admin, user=user, role=data["role"], units=list(data["units"]))
+                if "language" in request.POST:  # a form without the field leaves the preference alone
+                    user_set_language(actor=admin, user=user, language=data["language"])
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status_code
@@ -79,7 +81,8 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
                 messages.success(request, gettext("{username} updated.").format(username=user.username))
                 return redirect("org-users")
     else:
-        form = UserEditForm(initial={"role": user.role, "units": list(user.units.all())}, units=units.distinct())
+        initial = {"role": user.role, "language": user.language, "units": list(user.units.all())}
+        form = UserEditForm(initial=initial, units=units.distinct())
         status = 200
     locked = user.username in locked_usernames(usernames=[user.username])
     return render(request, "heed/org/user_edit.html", {"member": user, "form": form, "locked": locked}, status=status)
