@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from heed.demo import comment_bank
-
 
 @dataclass(frozen=True)
 class Country:
@@ -70,5 +68,11 @@ POPULATION_AGE_SHARES = {"18-24": 0.10, "25-34": 0.17, "35-44": 0.20, "45-54": 0
 AGE_WEIGHTS = {"18-24": 0.14, "25-34": 0.22, "35-44": 0.22, "45-54": 0.18, "55-64": 0.14, "65+": 0.10}
 COUNTRY_EFFECT = {"IT": 0.0, "HR": 0.3, "BG": -0.2, "EE": 0.2, "IE": 0.4}
 COMMENT_RATE = {"qr": 0.45, "intercept": 0.6, "email": 0.3, "transaction": 0.25, "web": 0.35}
-# The first names of each language's demo staff: demo/data/comments/<code>.json (``staff_names``).
-STAFF_NAMES = comment_bank.STAFF_NAMES
+STAFF_NAMES = {
+    "it": ("Giulia", "Marco", "Chiara", "Luca"),
+    "hr": ("Ivana", "Marko", "Petra", "Luka"),
+    "bg": ("Мария", "Георги", "Елена", "Иван"),
+    "et": ("Kadri", "Martin", "Liis", "Rasmus"),
+    "ru": ("Ольга", "Сергей", "Анна", "Дмитрий"),
+    "en": ("Aoife", "Conor", "Siobhan", "Liam"),
+}
