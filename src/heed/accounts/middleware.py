@@ -3,7 +3,7 @@
 Runs after Django's ``LocaleMiddleware`` (which picked a language from the Accept-Language header)
 and ``AuthenticationMiddleware``: a signed-in user whose ``language`` is a registered code gets
 that language instead; an empty preference keeps the browser's. Respondent pages do not use
-gettext: they show the survey's language from the respondent string packs (``surveys.i18n_strings``).
+gettext: they show the survey's language from the respondent string packs (``core.respondent_strings``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The one registry of the languages Heed speaks, read from ``core/data/languages.json`` (no Django here).
+"""The one registry of the languages Heed speaks, read from ``core/data/languages.json``.
 
 Every list of languages in Heed comes from here: Django's ``LANGUAGES`` (the staff interface),
 the languages a survey may offer, the respondent string packs, the decimal marks used to read
@@ -7,7 +7,8 @@ language means adding an entry to the data file (and its packs and catalogue), n
 
 Shapes: :func:`languages` -> tuple of :class:`Language` in picker order; :func:`codes` -> tuple of
 ISO 639-1 codes; :func:`native_names` / :func:`english_names` -> ``{code: name}``.
-:func:`get` raises ``KeyError`` for a code that is not registered.
+:func:`get` raises ``KeyError`` for a code that is not registered. :func:`pick_language` chooses a
+respondent's language among those a survey offers.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +76,24 @@ def english_names() -> dict[str, str]:
 def decimal_marks() -> dict[str, str]:
     """``{"en": ".", "it": ",", ...}``: the CLDR decimal symbol of each language."""
     return {language.code: language.decimal_mark for language in languages()}
+
+
+def pick_language(
+    *,
+    offered: list[str],
+    default: str,
+    requested: str | None = None,
+    remembered: str | None = None,
+    accept_language: str = "",
+) -> str:
+    """The language a respondent sees: the one asked for (``?lang=``), else the one remembered (the
+    invitation's, the session's), else the browser's first offered one (Accept-Language, RFC 9110
+    §12.5.4, base language only), else ``default``; only codes in ``offered`` are chosen."""
+    for candidate in (requested, remembered):
+        if candidate and candidate in offered:
+            return candidate
+    for tag, _quality in parse_accept_lang_header(accept_language[:500]):
+        base = tag.lower().split("-")[0]
+        if base in offered:
+            return base
+    return default

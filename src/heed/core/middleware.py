@@ -143,8 +143,8 @@ def refusal_response(request: HttpRequest, refusal: EdgeRefusal) -> HttpResponse
     if is_api(request):
         return JsonResponse({"detail": refusal.message, "code": refusal.code, **refusal.extra}, status=refusal.status)
     if request.path_info.startswith(RESPONDENT_PREFIXES):
-        from heed.surveys.i18n_strings import EDGE_STRINGS, SUPPORTED_LANGUAGES
-        from heed.surveys.language import pick_language
+        from heed.core.languages import pick_language
+        from heed.core.respondent_strings import EDGE_STRINGS, SUPPORTED_LANGUAGES
 
         language = pick_language(
             offered=list(SUPPORTED_LANGUAGES), default="en", accept_language=request.headers.get("Accept-Language", "")

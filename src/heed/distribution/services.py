@@ -17,8 +17,8 @@ from heed.accounts.models import Unit
 from heed.accounts.services import unit_require_open
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError, ConflictError
+from heed.core.respondent_strings import INVITATION_EMAIL
 from heed.distribution.models import Invitation, SurveyLink
-from heed.surveys.i18n_strings import INVITATION_EMAIL
 from heed.surveys.models import Survey
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")

@@ -1,30 +1,14 @@
-"""Pick the language a respondent sees: explicit choice, then the browser's, then the default."""
+"""The language codes a survey may offer, as a type; picking a respondent's language is
+:func:`heed.core.languages.pick_language` (re-exported here)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from django.utils.translation.trans_real import parse_accept_lang_header
-
 from heed.core import languages
+from heed.core.languages import pick_language
+
+__all__ = ["LanguageCode", "pick_language"]
 
 # The supported language codes as a type: API schemas list them as an enum in the OpenAPI.
 LanguageCode = Literal[languages.codes()]  # type: ignore[valid-type]
-
-
-def pick_language(
-    *,
-    offered: list[str],
-    default: str,
-    requested: str | None = None,
-    remembered: str | None = None,
-    accept_language: str = "",
-) -> str:
-    for candidate in (requested, remembered):
-        if candidate and candidate in offered:
-            return candidate
-    for tag, _quality in parse_accept_lang_header(accept_language[:500]):
-        base = tag.lower().split("-")[0]
-        if base in offered:
-            return base
-    return default
