@@ -9,7 +9,7 @@ and fall back to :func:`humanize` here: option labels from the survey version's 
 
 The labels are marked for gettext (``gettext_lazy``): the tables hold lazy strings and every
 ``*_label`` function returns a plain ``str`` in the active language (the user's, see
-``accounts.middleware``). Respondent-facing texts live in ``surveys.i18n_strings``.
+``accounts.middleware``). Respondent-facing texts live in ``core.respondent_strings``.
 """
 
 from __future__ import annotations
