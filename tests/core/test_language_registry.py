@@ -59,3 +59,19 @@ def test_no_python_module_spells_out_the_languages_again():
             if strings >= SIX:
                 offenders.append(f"{module.relative_to(module.parents[2])}:{node.lineno}")
     assert offenders == []
+
+
+def test_staff_read_language_names_in_their_own_language():
+    from django.utils import translation
+
+    from heed.core.labels import language_label
+
+    assert languages.get("bg").name_in("hr") == "Bugarski"
+    assert languages.get("hr").name_in("it-IT") == "Croato"
+    assert languages.get("hr").name_in("de") == "Croatian"  # an unregistered reader reads English
+    with translation.override("hr"):
+        # Django's own Croatian catalogue names Bulgarian "Unesite ispravnu IPv4 adresu."; the registry does not
+        assert [language_label(code) for code in ("bg", "it", "unknown")] == ["Bugarski", "Talijanski", "Nije prepoznat"]
+    with translation.override("et"):
+        assert language_label("ru") == "Vene"
+    assert language_label("ru") == "Russian"

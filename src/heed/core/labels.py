@@ -14,6 +14,8 @@ The labels are marked for gettext (``gettext_lazy``): the tables hold lazy strin
 
 from __future__ import annotations
 
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from heed.core import languages
@@ -38,10 +40,15 @@ TOUCHPOINTS: dict[str, str] = {
     "app": _("Mobile app"),
 }
 
-# Staff UI language names: the English names of the language registry, translated by gettext (Django's own
-# catalogues name every language); respondents see each language's own name (SUPPORTED_LANGUAGES).
+
+def _language_name(code: str) -> str:
+    return languages.get(code).name_in(get_language())
+
+
+# Staff UI language names in the reader's language, from the registry's CLDR names (not gettext: Django's own
+# Croatian catalogue names Bulgarian "Unesite ispravnu IPv4 adresu."); respondents see each language's own name.
 LANGUAGES: dict[str, str] = {
-    **{code: _(name) for code, name in languages.english_names().items()},
+    **{code: lazy(_language_name, str)(code) for code in languages.codes()},
     "unknown": _("Not detected"),
 }
 

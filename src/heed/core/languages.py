@@ -24,10 +24,23 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 @dataclass(frozen=True, slots=True)
 class Language:
     code: str  # ISO 639-1, lower case ("hr")
-    name: str  # English name ("Croatian"); staff pages translate it with gettext
-    native_name: str  # the language's own name ("Hrvatski")
+    names: dict[str, str]  # its name in each registered language (CLDR): {"en": "Croatian", "it": "Croato", ...}
     decimal_mark: str  # CLDR decimal symbol ("," or ".")
     plural_forms: str  # gettext Plural-Forms header of this language's staff catalogue
+
+    @property
+    def name(self) -> str:
+        """The English name ("Croatian")."""
+        return self.names["en"]
+
+    @property
+    def native_name(self) -> str:
+        """The language's own name ("Hrvatski")."""
+        return self.names[self.code]
+
+    def name_in(self, reader: str | None) -> str:
+        """The name as a reader of ``reader`` writes it ("Croato" in Italian); English for an unknown reader."""
+        return self.names.get((reader or "").split("-")[0].lower()) or self.names["en"]
 
 
 @cache
@@ -37,6 +50,8 @@ def _registry() -> tuple[str, tuple[Language, ...]]:
     codes_seen = [entry.code for entry in entries]
     if len(set(codes_seen)) != len(codes_seen) or raw["default"] not in codes_seen:
         raise ValueError("languages.json: codes must be unique and include the default")
+    if any(set(entry.names) != set(codes_seen) for entry in entries):
+        raise ValueError("languages.json: every language needs its name in every registered language")
     return raw["default"], entries
 
 
