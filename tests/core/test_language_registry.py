@@ -71,7 +71,8 @@ def test_staff_read_language_names_in_their_own_language():
     assert languages.get("hr").name_in("de") == "Croatian"  # an unregistered reader reads English
     with translation.override("hr"):
         # Django's own Croatian catalogue names Bulgarian "Unesite ispravnu IPv4 adresu."; the registry does not
-        assert [language_label(code) for code in ("bg", "it", "unknown")] == ["Bugarski", "Talijanski", "Nije prepoznat"]
+        labels = [language_label(code) for code in ("bg", "it", "unknown")]
+        assert labels == ["Bugarski", "Talijanski", "Nije prepoznat"]
     with translation.override("et"):
         assert language_label("ru") == "Vene"
     assert language_label("ru") == "Russian"
