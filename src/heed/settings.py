@@ -255,8 +255,22 @@ CELERY_RESULT_BACKEND = os.environ.get("HEED_RESULT_BACKEND", "") or None
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_TASK_ALWAYS_EAGER = _env_bool("HEED_TASKS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it has finished, and a task whose worker process died (kill -9, out of memory) goes
+# back to the queue instead of being acknowledged anyway; every task is idempotent, so running one twice is safe.
 CELERY_TASK_ACKS_LATE = True
+# Retraining a sentiment model takes minutes: it has its own queue, consumed by every `heed worker` by default
+# (`--queues retrain` gives it dedicated workers), so new comments are never stuck behind one.
+CELERY_TASK_ROUTES = {"heed.textanalytics.tasks.sentiment_model_retrain_task": {"queue": "retrain"}}
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every task ends within the hard limit (a longer one is stopped and its work left to the reconciliation);
+# the soft limit lets it stop cleanly first. HEED_TASK_TIME_LIMIT, in seconds.
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("HEED_TASK_TIME_LIMIT", "900"))
+CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 60)
+if BROKER_URL.startswith(("redis://", "rediss://")):
+    # A message taken by a worker that then died unseen (kill -9 of the whole worker) is delivered again after
+    # the visibility timeout: just above the longest a task may run, not Redis' default of an hour.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # Periodic work (Celery beat runs inside `heed worker`, and inside the worker `heed serve` starts).

@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from heed.core.health import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("", include("heed.web.urls")),
 ]
 

@@ -26,7 +26,7 @@ from tests.conftest import VALID_INTERCEPT, World, login
 
 READ_ONLY_PAGES = {
     "home", "dashboard", "surveys", "survey-preview", "survey-drivers", "link-qr", "respond-thanks",
-    "org-audit", "set-password-done", "comments", "theme-progress",
+    "org-audit", "set-password-done", "comments", "theme-progress", "health",
 }  # fmt: skip
 OUTSIDE_THIS_RULE = {"login", "logout", "respond", "set-password"}  # Django's auth views; respondent flow below
 

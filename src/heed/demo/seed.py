@@ -39,9 +39,8 @@ from heed.demo.scenario import (
 from heed.demo.users import DEMO_USERS
 from heed.distribution.models import SurveyLink
 from heed.distribution.services import link_create
-from heed.responses.fingerprint import submission_fingerprint
 from heed.responses.models import Answer, ClientKey, Response
-from heed.responses.services import answer_row, headline_fields
+from heed.responses.services import Submission, responses_submit_many
 from heed.surveys.definition import SurveyDefinition
 from heed.surveys.models import SurveyVersion
 from heed.surveys.selectors import version_definition
@@ -272,7 +271,7 @@ def seed_demo(
     now = timezone.now()
     weights = [s.share for s in surveys]
     store_weights = [1.0 + (3 if s.unit.code.endswith(("-01", "-02")) else 0) for s in stores]
-    batch: list[tuple[Response, DemoSurvey, dict[str, Any]]] = []
+    batch: list[tuple[Submission, dict[str, Any]]] = []
     made = 0
     for _ in range(responses):
         survey = rng.choices(surveys, weights=weights)[0]
@@ -286,24 +285,14 @@ def seed_demo(
         if "age_group" in {q.key for q in survey.definition.questions}:
             answers["age_group"] = age
             answers["gender"] = rng.choice(("female", "male", "female", "male", "other", "na"))
-        answers = {k: (float(v) if isinstance(v, int) else v) for k, v in answers.items()}
         duration = rng.randint(35, 420)
-        response = Response(
-            organisation=organisation,
-            survey_id=survey.version.survey_id,
-            version=survey.version,
-            link=links[(survey.version.id, store.unit.id, channel)],
-            unit=store.unit,
-            channel=channel,
-            language=language,
-            touchpoint=links[(survey.version.id, store.unit.id, channel)].touchpoint,
-            started_at=submitted_at - dt.timedelta(seconds=duration),
-            submitted_at=submitted_at,
-            duration_seconds=duration,
-            client_key=f"demo-{made}",
-            **headline_fields(survey.definition, answers),
-        )
-        batch.append((response, survey, answers))
+        link = links[(survey.version.id, store.unit.id, channel)]
+        submission = Submission(
+            survey=survey.version.survey, version=survey.version, link=link, unit=store.unit, channel=channel,
+            language=language, touchpoint=link.touchpoint, started_at=submitted_at - dt.timedelta(seconds=duration),
+            submitted_at=submitted_at, client_key=f"demo-{made}",
+        )  # fmt: skip
+        batch.append((submission, answers))
         made += 1
         if len(batch) >= 2000:
             _flush(batch)
@@ -332,20 +321,11 @@ def seed_demo(
     }
 
 
-def _flush(batch: list[tuple[Response, DemoSurvey, dict[str, Any]]]) -> None:
+def _flush(batch: list[tuple[Submission, dict[str, Any]]]) -> None:
+    """Store generated responses through the one ingestion path (``responses_submit_many``): validated against
+    their version, with the client_key ledger, and the registered handlers (rollup days, text analysis) run."""
     if not batch:
         return
-    created = Response.objects.bulk_create([row[0] for row in batch])
-    rows: list[Answer] = []
-    keys: list[ClientKey] = []
-    for response, (_unused, survey, answers) in zip(created, batch, strict=True):
-        types = {q.key: q.type for q in survey.definition.questions}
-        rows.extend(answer_row(response, key, types[key], value) for key, value in answers.items())
-        fingerprint = submission_fingerprint(
-            survey_id=response.survey_id, answers=answers, unit_id=response.unit_id, channel=response.channel,
-            language=response.language, touchpoint=response.touchpoint,
-        )  # fmt: skip
-        keys.append(ClientKey(organisation_id=response.organisation_id, key=response.client_key,
-                              survey_id=response.survey_id, fingerprint=fingerprint, response=response))  # fmt: skip
-    Answer.objects.bulk_create(rows, batch_size=5000)
-    ClientKey.objects.bulk_create(keys, batch_size=5000)
+    failed = [o for o in responses_submit_many(items=batch) if o.status != "created"]
+    if failed:
+        raise ValueError(f"The demo generated {len(failed)} responses the survey refuses: {failed[0].error}")

@@ -5,7 +5,7 @@
 mapping was wrong (an NPS question that counted for nothing), correcting it with
 ``surveys.services.version_metrics_set`` and then ``version_headlines_rederive`` recomputes those
 columns from the stored answers, in one UPDATE per metric, and marks the responses' days so the
-daily rollups follow (``analytics.rollups``).
+daily rollups follow (the ``ResponsesRescored`` handlers of ``heed.responses.handlers``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import IntegerField, OuterRef, Subquery
 from django.db.models.functions import Cast, TruncDate
 
-from heed.analytics.rollups import rollup_days_mark
+from heed.responses.handlers import ResponsesRescored, responses_dispatch
 from heed.responses.models import Answer, Response
 from heed.surveys.definition import METRICS
 from heed.surveys.models import SurveyVersion
@@ -41,7 +41,7 @@ def version_headlines_rederive(*, version: SurveyVersion) -> int:
         updates[f"{metric}_score"] = Cast(Subquery(answer), IntegerField())
     count = responses.update(**updates)
     days = responses.annotate(day=TruncDate("submitted_at")).order_by().values_list("day", flat=True).distinct()
-    rollup_days_mark(survey_id=version.survey_id, days=list(days))
+    responses_dispatch(ResponsesRescored(survey_id=version.survey_id, days=frozenset(days)))
     return count
 
 

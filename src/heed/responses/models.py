@@ -13,8 +13,12 @@ from heed.core.channels import Channel
 
 
 class Response(models.Model):
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
-    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="responses")
+    # No single-column indexes where a composite one starts with the column (response_org_time,
+    # response_survey_time): every index is written on each insert, the hottest path there is.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="responses", db_index=False)
     version = models.ForeignKey("surveys.SurveyVersion", on_delete=models.PROTECT, related_name="responses")
     link = models.ForeignKey(
         "distribution.SurveyLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
@@ -61,7 +65,8 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    # Looked up (and cascaded) by response through answer_unique_per_question, whose first column it is.
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", db_index=False)
     question_key = models.CharField(max_length=40)
     question_type = models.CharField(max_length=20)
     number_value = models.FloatField(null=True, blank=True)
@@ -94,7 +99,10 @@ class ClientKey(models.Model):
     and a key whose response was deleted (``response`` is null) is a conflict too (ODK Central's rule for
     instance ids). The unique constraint decides races between concurrent submissions of one key."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    # Found by (organisation, key) through client_key_ledger_unique, whose first column it is.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     key = models.CharField(max_length=100)
     survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="+")
     fingerprint = models.CharField(max_length=64)

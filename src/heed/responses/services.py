@@ -1,8 +1,9 @@
 """Ingesting responses: validation against the published version, idempotency, one per invitation.
 
 One path for single and batch submissions (``responses_submit_many``): validate, then bulk-insert the
-responses, answers and client_key ledger entries in one transaction; rollups and text analysis only get
-queued (after commit) and run in the background worker."""
+responses, answers and client_key ledger entries in one transaction; the handlers other apps registered for
+new responses (``heed.responses.handlers``: rollup days marked in the transaction, text analysis queued after
+commit) run once per batch, and their work runs in the background worker."""
 
 from __future__ import annotations
 
@@ -17,13 +18,12 @@ from django.utils import timezone
 
 from heed.accounts.models import Unit, User
 from heed.accounts.services import unit_require_open
-from heed.analytics.rollups import local_day, rollup_days_mark
 from heed.core.bulk import instances_insert, rows_insert
 from heed.core.channels import Channel
-from heed.core.debounce import enqueue_soon
 from heed.core.errors import ApplicationError, ConflictError
 from heed.distribution.models import Invitation, SurveyLink
 from heed.responses.fingerprint import submission_fingerprint
+from heed.responses.handlers import ResponsesDeleted, ResponsesStored, StoredResponse, responses_dispatch
 from heed.responses.models import Answer, ClientKey, Response
 from heed.surveys.answering import AnswerValue, SubmissionError, clean_submission
 from heed.surveys.definition import DEMOGRAPHIC_TYPES, SurveyDefinition
@@ -84,22 +84,6 @@ def headline_fields(definition: SurveyDefinition, answers: dict[str, AnswerValue
         if value is not None and question.type in DEMOGRAPHIC_TYPES and question.type not in fields:
             fields[question.type] = str(value)[:60]
     return fields
-
-
-def _schedule_text_analysis(organisation_id: int, since_response_id: int) -> None:
-    """Comments are read by the text-analytics worker after commit: one run per organisation and second reads
-    the unread comments of the responses from the first one it was queued for on (``heed.core.debounce``),
-    instead of one task per response; a comment it misses (a slower transaction committing a lower id)
-    is read by the periodic reconciliation."""
-    from heed.textanalytics.tasks import annotations_refresh_task
-
-    transaction.on_commit(
-        lambda: enqueue_soon(
-            annotations_refresh_task,
-            key=f"annotations:{organisation_id}",
-            args=(organisation_id, None, since_response_id),
-        )  # fmt: skip
-    )
 
 
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:
@@ -271,20 +255,11 @@ def _store(ready: list[_Ready]) -> list[Response]:
         for r in ready:
             if r.submission.invitation is not None:
                 Invitation.objects.filter(pk=r.submission.invitation.pk).update(responded_at=r.submitted_at)
-        days: dict[int, set[dt.date]] = {}
-        for response in responses:
-            days.setdefault(response.survey_id, set()).add(local_day(response.submitted_at))
-        for survey_id, survey_days in days.items():
-            rollup_days_mark(survey_id=survey_id, days=survey_days)
-        first_with_comment: dict[int, int] = {}  # organisation -> lowest id of a new response with a comment
-        for r, response in zip(ready, responses, strict=True):
-            if _has_comment(r):
-                organisation_id = response.organisation_id
-                first_with_comment[organisation_id] = min(
-                    response.id, first_with_comment.get(organisation_id, response.id)
-                )
-        for organisation_id, since_response_id in first_with_comment.items():
-            _schedule_text_analysis(organisation_id, since_response_id)
+        responses_dispatch(ResponsesStored([
+            StoredResponse(id=response.id, organisation_id=response.organisation_id, survey_id=response.survey_id,
+                           unit_id=response.unit_id, submitted_at=response.submitted_at, has_text=_has_comment(r))
+            for r, response in zip(ready, responses, strict=True)
+        ]))  # fmt: skip
     return responses
 
 
@@ -401,15 +376,16 @@ def _attach_answers(response: Response, answers: list[tuple[str, str, AnswerValu
 
 @transaction.atomic
 def response_delete(*, response: Response, actor: User | None = None) -> None:
-    """Delete a response and its answers (e.g. erasure on request); its day's rollups follow (the day is
-    marked in this transaction and recomputed after commit). Recorded in the audit log without content."""
+    """Delete a response and its answers (e.g. erasure on request); the handlers registered for
+    ``ResponsesDeleted`` follow (its day's rollups are marked in this transaction and recomputed after commit).
+    Recorded in the audit log without content."""
     from heed.governance.services import audit_record
 
-    survey_id, day = response.survey_id, local_day(response.submitted_at)
     snapshot = {"survey": response.survey_id, "submitted_at": response.submitted_at.isoformat(),
                 "unit": response.unit_id, "channel": response.channel}  # fmt: skip
-    response_id, organisation_id = response.id, response.organisation_id
+    gone = StoredResponse(id=response.id, organisation_id=response.organisation_id, survey_id=response.survey_id,
+                          unit_id=response.unit_id, submitted_at=response.submitted_at, has_text=False)  # fmt: skip
     response.delete()
-    rollup_days_mark(survey_id=survey_id, days=[day])
-    audit_record(organisation=organisation_id, actor=actor, action="response.deleted", target_type="response",
-                 target_id=response_id, target_label=f"Response {response_id}", before=snapshot)  # fmt: skip
+    responses_dispatch(ResponsesDeleted([gone]))
+    audit_record(organisation=gone.organisation_id, actor=actor, action="response.deleted", target_type="response",
+                 target_id=gone.id, target_label=f"Response {gone.id}", before=snapshot)  # fmt: skip

@@ -125,6 +125,24 @@ def _can_restart(link: SurveyLink, invitation: Invitation | None) -> bool:
     return invitation is None and link.channel == Channel.INTERCEPT
 
 
+def _keep_on_back(state: dict, answers: dict, question: QuestionDef, request: HttpRequest, language: str) -> None:
+    """What a step holds when the respondent goes Back: a valid answer is stored as if Next had been pressed
+    (an emptied optional answer is removed); anything not (yet) valid is kept as a draft that the step shows
+    again, without an error, when the respondent returns to it."""
+    raw: Any = request.POST.getlist("answer") if question.type == "multiple_choice" else request.POST.get("answer", "")
+    drafts = state.setdefault("drafts", {})
+    try:
+        value = clean_answer(question, raw, language=language)
+    except AnswerError:
+        drafts[question.key] = raw
+        return
+    drafts.pop(question.key, None)
+    if value is None:
+        answers.pop(question.key, None)
+    else:
+        answers[question.key] = value
+
+
 def _option_rows(question: QuestionDef, language: str, fallback: str) -> list[dict[str, str]]:
     return [{"value": value, "label": label} for value, label in question.choices(language, fallback)]
 
@@ -188,6 +206,9 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
         # under whatever question now has the same position.
         position = next((i for i, q in enumerate(shown) if q.key == request.POST.get("question")), None)
         if request.POST.get("action") == "back":
+            if position is not None:  # Back never discards: keep what this step holds, valid or not yet
+                _keep_on_back(state, answers, shown[position], request, language)
+                _keep(request, token, state)
             return redirect(f"{request.path}?q={max(0, (index if position is None else position) - 1)}")
         if position is None:
             notice, status = "step_changed", 409
@@ -205,6 +226,7 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
                     answers.pop(question.key, None)
                 else:
                     answers[question.key] = value
+                state.get("drafts", {}).pop(question.key, None)
                 shown = visible_questions(definition, answers)
                 position = next((i for i, q in enumerate(shown) if q.key == question.key), position)
                 if position + 1 >= len(shown) and first_unanswered(shown, answers) is None:
@@ -217,7 +239,7 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
         # expired mid-survey): show that question and say so; answers already given are kept.
         index, notice = missing, notice or "answer_earlier_first"
     question = shown[index]
-    current = answers.get(question.key)
+    current = answers.get(question.key, state.get("drafts", {}).get(question.key))
     if error is not None:
         current = request.POST.getlist("answer") if question.type == "multiple_choice" else request.POST.get("answer")
     context = {

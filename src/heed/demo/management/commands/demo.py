@@ -1,5 +1,6 @@
 """``heed demo``: create the demo organisation (stores in five countries, a year of feedback)."""
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -39,6 +40,6 @@ class Command(BaseCommand):
         from heed.demo.seed import DEMO_PASSWORD
         from heed.demo.users import demo_user_rows
 
-        self.stdout.write(f"Log in at http://127.0.0.1:8000/login/ with password '{DEMO_PASSWORD}' as:")
+        self.stdout.write(f"Log in at {settings.BASE_URL}/login/ with password '{DEMO_PASSWORD}' as:")
         for username, sees in demo_user_rows():
             self.stdout.write(f"  {username:<14} {sees}")

@@ -1,0 +1,23 @@
+"""Analytics' part in storing responses (registered in ``AnalyticsConfig.ready``; see ``heed.responses.handlers``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from heed.analytics.rollups import local_day, rollup_days_mark
+from heed.responses.handlers import ResponsesDeleted, ResponsesRescored, ResponsesStored
+
+
+def rollup_days_changed(event: ResponsesStored | ResponsesDeleted) -> None:
+    """In the storing (or deleting) transaction: mark each (survey, local day) of the responses as changed, so
+    the rollups are recomputed after commit (in the worker) and the mark survives a crash until they are."""
+    days: dict[int, set[dt.date]] = {}
+    for response in event.responses:
+        days.setdefault(response.survey_id, set()).add(local_day(response.submitted_at))
+    for survey_id, survey_days in days.items():
+        rollup_days_mark(survey_id=survey_id, days=survey_days)
+
+
+def rollup_days_rescored(event: ResponsesRescored) -> None:
+    """In the re-deriving transaction: mark the survey's days as changed (see ``rollup_days_changed``)."""
+    rollup_days_mark(survey_id=event.survey_id, days=event.days)

@@ -1,0 +1,105 @@
+"""What other apps do when responses are stored or deleted: an explicit registry, not Django signals.
+
+Every way a response enters Heed (the respondent page, ``POST /api/responses``, ``POST /api/responses/batch``,
+the demo seeder and, later, CSV import and offline sync) goes through ``heed.responses.services.
+responses_submit_many``, which calls the handlers registered here once per stored batch:
+
+- ``in_transaction`` handlers run inside the transaction that stores the responses, so what they write is
+  durable exactly when the responses are (rollup days marked as changed; later quota counts);
+- ``after_commit`` handlers run once the transaction has committed (queueing background work such as text
+  analysis; later alert rules). A failure there is logged and never undoes or hides a stored response: the
+  periodic reconciliation (``CELERY_BEAT_SCHEDULE``) finds what was not done.
+
+``response_delete`` calls the handlers registered for ``ResponsesDeleted`` and ``version_headlines_rederive``
+those for ``ResponsesRescored`` the same way.
+
+Apps register their handlers in ``AppConfig.ready()`` (``heed.analytics.apps``, ``heed.textanalytics.apps``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+Phase = Literal["in_transaction", "after_commit"]
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """One newly stored response, as the handlers need it (no answers: they read what they need)."""
+
+    id: int
+    organisation_id: int
+    survey_id: int
+    unit_id: int | None
+    submitted_at: dt.datetime
+    has_text: bool  # it holds a non-empty open-text answer
+
+
+@dataclass(frozen=True)
+class ResponsesStored:
+    """A batch of responses stored in one transaction (at least one)."""
+
+    responses: Sequence[StoredResponse]
+
+
+@dataclass(frozen=True)
+class ResponsesDeleted:
+    """Responses deleted in one transaction (``has_text`` as it was)."""
+
+    responses: Sequence[StoredResponse]
+
+
+@dataclass(frozen=True)
+class ResponsesRescored:
+    """The headline scores of a survey's responses on these local days were re-derived (``responses.headlines``)."""
+
+    survey_id: int
+    days: frozenset[dt.date]
+
+
+Event = ResponsesStored | ResponsesDeleted | ResponsesRescored
+Handler = Callable[[Any], None]
+EVENTS: tuple[type, ...] = (ResponsesStored, ResponsesDeleted, ResponsesRescored)
+PHASES: tuple[Phase, ...] = ("in_transaction", "after_commit")
+
+_handlers: dict[tuple[type, Phase], dict[str, Handler]] = {(e, p): {} for e in EVENTS for p in PHASES}
+
+
+def responses_handler_register(*, event: type, name: str, phase: Phase, handler: Handler) -> None:
+    """Register ``handler`` (called with an instance of ``event``) under a unique ``name``; registering the same
+    name again replaces it, so an app's ``ready()`` may run twice. Raises ValueError for an unknown event or
+    phase."""
+    if (event, phase) not in _handlers:
+        raise ValueError(f"Unknown event {event!r} or phase {phase!r}; phases: {', '.join(PHASES)}.")
+    _handlers[(event, phase)][name] = handler
+
+
+def responses_handlers(event: type, phase: Phase) -> dict[str, Handler]:
+    """The handlers registered for ``event`` in ``phase``, by name, in registration order (a copy)."""
+    return dict(_handlers[(event, phase)])
+
+
+def _after_commit(name: str, handler: Handler, event: Event) -> None:
+    try:
+        handler(event)
+    except Exception:  # a queueing failure must not turn a stored response into an error; reconciled later
+        logger.exception("After-commit handler %s failed for %d responses", name, len(event.responses))
+
+
+def responses_dispatch(event: Event) -> None:
+    """Call the event's ``in_transaction`` handlers now (an exception rolls the whole batch back) and schedule
+    its ``after_commit`` ones for when the surrounding transaction commits. Call it inside that transaction."""
+    if not (event.days if isinstance(event, ResponsesRescored) else event.responses):
+        return
+    for handler in _handlers[(type(event), "in_transaction")].values():
+        handler(event)
+    for name, handler in _handlers[(type(event), "after_commit")].items():
+        transaction.on_commit(lambda name=name, handler=handler: _after_commit(name, handler, event))
