@@ -7,7 +7,9 @@ year, and intercept channels collect more comments than e-mail.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,11 @@ POPULATION_AGE_SHARES = {"18-24": 0.10, "25-34": 0.17, "35-44": 0.20, "45-54": 0
 AGE_WEIGHTS = {"18-24": 0.14, "25-34": 0.22, "35-44": 0.22, "45-54": 0.18, "55-64": 0.14, "65+": 0.10}
 COUNTRY_EFFECT = {"IT": 0.0, "HR": 0.3, "BG": -0.2, "EE": 0.2, "IE": 0.4}
 COMMENT_RATE = {"qr": 0.45, "intercept": 0.6, "email": 0.3, "transaction": 0.25, "web": 0.35}
-STAFF_NAMES = {
-    "it": ("Giulia", "Marco", "Chiara", "Luca"),
-    "hr": ("Ivana", "Marko", "Petra", "Luka"),
-    "bg": ("Мария", "Георги", "Елена", "Иван"),
-    "et": ("Kadri", "Martin", "Liis", "Rasmus"),
-    "ru": ("Ольга", "Сергей", "Анна", "Дмитрий"),
-    "en": ("Aoife", "Conor", "Siobhan", "Liam"),
+# The first names of each language's demo staff (data/staff_names.json).
+STAFF_NAMES: dict[str, tuple[str, ...]] = {
+    lang: tuple(names)
+    for lang, names in json.loads(
+        (Path(__file__).resolve().parent / "data" / "staff_names.json").read_text("utf-8")
+    ).items()
+    if not lang.startswith("_")
 }
