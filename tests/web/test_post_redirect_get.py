@@ -81,6 +81,8 @@ FORMS = [
          lambda w: ThemeDefinition.objects.filter(organisation=w.org).count()),
     Form("theme-toggle", lambda w: "/themes/parking/toggle/", lambda w: {},
          lambda w: ThemeDefinition.objects.filter(organisation=w.org, is_active=False).count()),
+    Form("profile", lambda w: "/account/settings/", lambda w: {"language": "it"},
+         lambda w: User.objects.filter(organisation=w.org, language="it").count()),
 ]  # fmt: skip
 
 

@@ -1,7 +1,9 @@
-"""Pages of accounts: the organisation's users, units and staff lists (admins), and each user's API tokens."""
+"""Pages of accounts: the organisation's users, units and staff lists (admins), each user's API tokens and own
+settings (the interface language)."""
 
 from django.urls import path
 
+from heed.accounts import profile_views
 from heed.accounts.views import staff, tokens, units, users
 
 urlpatterns = [
@@ -17,4 +19,5 @@ urlpatterns = [
     path("organisation/staff/<int:staff_id>/active/", staff.staff_active, name="org-staff-active"),
     path("account/tokens/", tokens.tokens, name="tokens"),
     path("account/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token-revoke"),
+    path("account/settings/", profile_views.profile, name="profile"),
 ]

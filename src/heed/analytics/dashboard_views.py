@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from heed.accounts.permissions import can_view_results
 from heed.accounts.selectors import organisation_id_of
@@ -37,7 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = DashboardFilterForm(request.GET or None, user=user)
     if form.is_bound and not form.is_valid():
-        return filter_error_page(request, form, "Customer voice")
+        return filter_error_page(request, form, _("Customer voice"))
     data = form.cleaned_data if form.is_bound else {}
     scheme, survey_from_weighting = None, False
     if data.get("weighting"):
@@ -68,7 +69,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "form": form,
         "summary": summary,
         "rows": rows,
-        "group_by": dict(GROUPS)[group_by],
+        "group_by": str(dict(GROUPS)[group_by]),
         "drill": group_by if group_by in DRILLABLE else "",
         "trend": trend,
         "trend_by": trend_by,

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.text import Truncator
+from django.utils.text import Truncator, format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from heed.accounts.permissions import can_view_results
 from heed.analytics.drivers import driver_setup
@@ -25,10 +26,10 @@ POLL_SECONDS = 2
 QUADRANTS = [
     (label, QUADRANT_ACTIONS[label], where)
     for label, where in (
-        (KEY_WEAKNESS, "high importance, low performance"),
-        (KEY_STRENGTH, "high importance, high performance"),
-        (SECONDARY_WEAKNESS, "low importance, low performance"),
-        (SECONDARY_STRENGTH, "low importance, high performance"),
+        (KEY_WEAKNESS, _("high importance, low performance")),
+        (KEY_STRENGTH, _("high importance, high performance")),
+        (SECONDARY_WEAKNESS, _("low importance, low performance")),
+        (SECONDARY_STRENGTH, _("low importance, high performance")),
     )
 ]
 
@@ -62,7 +63,7 @@ def survey_drivers(request: HttpRequest, survey_id: int) -> HttpResponse:
     form = DriverForm(params if bound else None, initial=initial, user=user, setup=setup)
     context: dict = {"form": form, "survey": setup.survey, "quadrants": QUADRANTS, "analysis": None, "error": ""}
     if bound and not form.is_valid():  # nothing computed: only the form with its errors
-        return filter_error_page(request, form, f"Key drivers: {setup.survey.title}")
+        return filter_error_page(request, form, format_lazy(_("Key drivers: {title}"), title=setup.survey.title))
     data = form.cleaned_data if bound else {}
     filters = form.response_filters()
     outcome = data.get("outcome") or setup.default_outcome

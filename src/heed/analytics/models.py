@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 
 class DailyRollup(models.Model):
@@ -59,9 +60,9 @@ class WeightingScheme(models.Model):
     """Population targets for one survey; raking turns them into one weight per response."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Being computed"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Being computed")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="weighting_schemes")
@@ -71,8 +72,8 @@ class WeightingScheme(models.Model):
     trim_upper = models.FloatField(null=True, blank=True, help_text="largest weight, as a multiple of the mean")
 
     class Unmatched(models.TextChoices):
-        KEEP = "keep", "Keep them at their share of the sample"
-        EXCLUDE = "exclude", "Leave them out of weighted figures"
+        KEEP = "keep", _("Keep them at their share of the sample")
+        EXCLUDE = "exclude", _("Leave them out of weighted figures")
 
     unmatched = models.CharField(
         max_length=8, choices=Unmatched.choices, default=Unmatched.EXCLUDE,

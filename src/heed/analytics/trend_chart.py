@@ -11,13 +11,18 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class TrendMetric:
     key: str  # the figure in MetricRow.as_dict()
-    label: str
+    label: StrOrPromise
     low: float  # the metric's range, in display units
     high: float
     step: float  # axis bounds are multiples of this
@@ -27,9 +32,9 @@ class TrendMetric:
 
 TREND_METRICS: tuple[TrendMetric, ...] = (
     TrendMetric("nps", "NPS", -100, 100, 5, 20),
-    TrendMetric("csat_top2", "CSAT top-2-box (% 4–5)", 0, 100, 5, 10, scale=100),
-    TrendMetric("csat_mean", "CSAT mean (1–5)", 1, 5, 0.1, 0.4),
-    TrendMetric("ces_mean", "CES mean (1–7)", 1, 7, 0.1, 0.6),
+    TrendMetric("csat_top2", _("CSAT top-2-box (% 4–5)"), 0, 100, 5, 10, scale=100),
+    TrendMetric("csat_mean", _("CSAT mean (1–5)"), 1, 5, 0.1, 0.4),
+    TrendMetric("ces_mean", _("CES mean (1–7)"), 1, 7, 0.1, 0.6),
 )
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from heed.accounts.permissions import can_design_surveys
@@ -105,7 +106,7 @@ def _scheme_or_404(request: HttpRequest, scheme_id: int) -> WeightingScheme:
 def weighting_recompute(request: HttpRequest, scheme_id: int) -> HttpResponse:
     scheme = _scheme_or_404(request, scheme_id)
     weighting_scheme_recompute(scheme=scheme)
-    messages.success(request, f"Recomputing the weights of {scheme.name}.")
+    messages.success(request, gettext("Recomputing the weights of {name}.").format(name=scheme.name))
     return redirect("survey-weighting", survey_id=scheme.survey_id)
 
 
@@ -115,5 +116,5 @@ def weighting_delete(request: HttpRequest, scheme_id: int) -> HttpResponse:
     scheme = _scheme_or_404(request, scheme_id)
     survey_id, name = scheme.survey_id, scheme.name
     weighting_scheme_delete(scheme=scheme)
-    messages.success(request, f"Weighting scheme {name} deleted.")
+    messages.success(request, gettext("Weighting scheme {name} deleted.").format(name=name))
     return redirect("survey-weighting", survey_id=survey_id)

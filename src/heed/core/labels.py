@@ -9,11 +9,12 @@ and fall back to :func:`humanize` here: option labels from the survey version's 
 
 The labels are marked for gettext (``gettext_lazy``): the tables hold lazy strings and every
 ``*_label`` function returns a plain ``str`` in the active language (the user's, see
-``accounts.middleware``). Respondent-facing texts live in ``surveys.i18n_strings``.
+``accounts.middleware``). Respondent-facing texts live in ``core.respondent_strings``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from django.utils.functional import lazy
@@ -132,6 +133,20 @@ SCORE_GROUPS: dict[str, StrOrPromise] = {
     "ces_easy": _("CES easy (5–7)"),
 }
 
+# Importance-performance quadrants of the key driver analysis and what each asks for (``heed.stats.drivers``).
+QUADRANTS: dict[str, StrOrPromise] = {
+    "key weakness": _("key weakness"),
+    "key strength": _("key strength"),
+    "secondary weakness": _("secondary weakness"),
+    "secondary strength": _("secondary strength"),
+}
+QUADRANT_ACTIONS: dict[str, StrOrPromise] = {
+    "fix first": _("fix first"),
+    "maintain": _("maintain"),
+    "low priority": _("low priority"),
+    "possible overkill": _("possible overkill"),
+}
+
 NONE_LABEL = _("(none)")
 
 
@@ -144,7 +159,7 @@ def humanize(key: str | None) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _lookup(table: dict[str, StrOrPromise], key: str | None) -> str:
+def _lookup(table: Mapping[str, StrOrPromise], key: str | None) -> str:
     if key is None or key == "":
         return str(NONE_LABEL)
     return str(table.get(key) or table.get(str(key).lower()) or humanize(key))
@@ -198,6 +213,14 @@ def dimension_label(dimension: str) -> str:
 
 def score_group_label(group: str | None) -> str:
     return _lookup(SCORE_GROUPS, group)
+
+
+def quadrant_label(quadrant: str | None) -> str:
+    return _lookup(QUADRANTS, quadrant)
+
+
+def quadrant_action_label(action: str | None) -> str:
+    return _lookup(QUADRANT_ACTIONS, action)
 
 
 _BY_DIMENSION = {"channel": channel_label, "touchpoint": touchpoint_label, "language": language_label}

@@ -130,7 +130,7 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 def invitation_email_render(*, invitation: Invitation) -> tuple[str, str]:
     """``(subject, body)`` of an invitation e-mail in :func:`invitation_email_language`, from the
-    ``invitation_email`` section of the respondent string packs (``surveys/data/respondent/<code>.json``)."""
+    ``invitation_email`` section of the respondent string packs (``core/data/respondent/<code>.json``)."""
     survey = invitation.link.survey
     strings = INVITATION_EMAIL[invitation_email_language(invitation)]
     values = {"brand": survey.organisation.brand, "title": survey.title, "name": invitation.name}

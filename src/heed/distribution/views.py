@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from heed.accounts.permissions import can_design_surveys
 from heed.accounts.selectors import open_unit_list, organisation_of, unit_get
@@ -52,7 +53,7 @@ def survey_links(request: HttpRequest, survey_id: int) -> HttpResponse:
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, "Link created.")
+                messages.success(request, gettext("Link created."))
             return redirect("survey-links", survey_id=survey.id)
     links = [
         (link, link_public_url(link)) for link in link_list(organisation=organisation_of(user), survey_id=survey.id)

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
-ACTIONS: dict[str, str] = {
-    "user.created": "User created",
-    "user.invited": "User invited",
-    "user.changed": "User's role or units changed",
-    "user.deactivated": "User deactivated",
-    "user.reactivated": "User reactivated",
-    "user.unlocked": "Login lock lifted",
-    "unit.created": "Unit added",
-    "unit.changed": "Unit renamed or moved",
-    "unit.closed": "Unit closed",
-    "unit.reopened": "Unit reopened",
-    "staff.added": "Staff member added",
-    "staff.changed": "Staff member changed",
-    "staff.deactivated": "Staff member removed from the list",
-    "staff.reactivated": "Staff member back on the list",
-    "response.deleted": "Response deleted",
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+ACTIONS: dict[str, StrOrPromise] = {
+    "user.created": _("User created"),
+    "user.invited": _("User invited"),
+    "user.changed": _("User's role or units changed"),
+    "user.deactivated": _("User deactivated"),
+    "user.reactivated": _("User reactivated"),
+    "user.unlocked": _("Login lock lifted"),
+    "unit.created": _("Unit added"),
+    "unit.changed": _("Unit renamed or moved"),
+    "unit.closed": _("Unit closed"),
+    "unit.reopened": _("Unit reopened"),
+    "staff.added": _("Staff member added"),
+    "staff.changed": _("Staff member changed"),
+    "staff.deactivated": _("Staff member removed from the list"),
+    "staff.reactivated": _("Staff member back on the list"),
+    "response.deleted": _("Response deleted"),
 }
 
-TARGET_TYPES: dict[str, str] = {
-    "user": "User",
-    "unit": "Unit",
-    "staff_member": "Staff member",
-    "response": "Response",
+TARGET_TYPES: dict[str, StrOrPromise] = {
+    "user": _("User"),
+    "unit": _("Unit"),
+    "staff_member": _("Staff member"),
+    "response": _("Response"),
 }

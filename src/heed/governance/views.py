@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from heed.accounts.permissions import can_manage_organisation
 from heed.governance.forms import AuditFilterForm
@@ -20,7 +21,7 @@ admin_only = role_required(can_manage_organisation)
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():  # no events under filters that did not all validate
-        return filter_error_page(request, form, "Audit log")
+        return filter_error_page(request, form, gettext("Audit log"))
     filters = form.filters() if form.is_bound else None
     events = audit_event_list(user=request.user, filters=filters).select_related(None)  # type: ignore[arg-type]
     page = Paginator(events, PAGE_SIZE).get_page(form.cleaned_data.get("page") if form.is_bound else None)

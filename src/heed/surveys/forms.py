@@ -6,9 +6,12 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from heed.core.bounds import NUMBER_LIMIT
-from heed.core.labels import operator_label, question_type_label
+from heed.core.labels import OPERATORS
+from heed.core.labels import QUESTION_TYPES as QUESTION_TYPE_LABELS
 from heed.surveys.definition import QUESTION_TYPES
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.surveys.templates_library import TEMPLATES
@@ -17,18 +20,21 @@ LANGUAGE_CHOICES = list(SUPPORTED_LANGUAGES.items())
 
 
 class SurveyCreateForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, label=_("Title"))
     template = forms.ChoiceField(
-        choices=[("", "Blank survey")] + [(t.key, t.title) for t in TEMPLATES.values()], required=False
-    )
-    languages = forms.MultipleChoiceField(choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple)
-    default_language = forms.ChoiceField(choices=LANGUAGE_CHOICES)
+        choices=[("", _("Blank survey"))] + [(t.key, t.title) for t in TEMPLATES.values()], required=False,
+        label=_("Start from"),
+    )  # fmt: skip
+    languages = forms.MultipleChoiceField(choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple,
+                                          label=_("Languages"))  # fmt: skip
+    default_language = forms.ChoiceField(choices=LANGUAGE_CHOICES, label=_("Default language"))
 
 
 class SurveySettingsForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    languages = forms.MultipleChoiceField(choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple)
-    default_language = forms.ChoiceField(choices=LANGUAGE_CHOICES)
+    title = forms.CharField(max_length=200, label=_("Title"))
+    languages = forms.MultipleChoiceField(choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple,
+                                          label=_("Languages"))  # fmt: skip
+    default_language = forms.ChoiceField(choices=LANGUAGE_CHOICES, label=_("Default language"))
 
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
@@ -45,21 +51,24 @@ class QuestionForm(forms.Form):
     ``Label``, whose value is derived from it); other languages give their labels in the same order.
     """
 
-    key = forms.SlugField(max_length=40, help_text="Short name used in exports and skip logic, e.g. nps")
-    type = forms.ChoiceField(choices=[(t, question_type_label(t)) for t in QUESTION_TYPES])
-    required = forms.BooleanField(required=False)
+    key = forms.SlugField(max_length=40, label=_("Key"),
+                          help_text=_("Short name used in exports and skip logic, e.g. nps"))  # fmt: skip
+    type = forms.ChoiceField(choices=[(t, QUESTION_TYPE_LABELS.get(t, t)) for t in QUESTION_TYPES], label=_("Type"))
+    required = forms.BooleanField(required=False, label=_("Required"))
     metric = forms.ChoiceField(
-        choices=[("", "By question type"), ("none", "None"), ("nps", "NPS"), ("csat", "CSAT"), ("ces", "CES")],
+        choices=[("", _("By question type")), ("none", _("None")), ("nps", "NPS"), ("csat", "CSAT"), ("ces", "CES")],
         required=False,
-        help_text="An NPS, CSAT or CES question counts for its metric unless you choose None (e.g. a second one).",
+        label=_("Headline metric"),
+        help_text=_("An NPS, CSAT or CES question counts for its metric unless you choose None (e.g. a second one)."),
     )
-    min_value = forms.FloatField(required=False, min_value=-NUMBER_LIMIT, max_value=NUMBER_LIMIT)
-    max_value = forms.FloatField(required=False, min_value=-NUMBER_LIMIT, max_value=NUMBER_LIMIT)
-    show_if_question = forms.CharField(required=False, max_length=40)
+    min_value = forms.FloatField(required=False, min_value=-NUMBER_LIMIT, max_value=NUMBER_LIMIT, label=_("Min"))
+    max_value = forms.FloatField(required=False, min_value=-NUMBER_LIMIT, max_value=NUMBER_LIMIT, label=_("Max"))
+    show_if_question = forms.CharField(required=False, max_length=40, label=_("Earlier question key"))
     show_if_op = forms.ChoiceField(
-        choices=[(op, operator_label(op)) for op in ("eq", "ne", "in", "lte", "gte", "answered")], required=False
-    )
-    show_if_value = forms.CharField(required=False, max_length=200)
+        choices=[(op, OPERATORS[op]) for op in ("eq", "ne", "in", "lte", "gte", "answered")], required=False,
+        label=_("Condition"),
+    )  # fmt: skip
+    show_if_value = forms.CharField(required=False, max_length=200, label=_("Value"))
 
     def __init__(self, *args: Any, languages: list[str], default_language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,13 +76,15 @@ class QuestionForm(forms.Form):
         self.default_language = default_language
         for lang in languages:
             self.fields[f"text_{lang}"] = forms.CharField(
-                label=f"Question ({lang})",
+                label=format_lazy(_("Question ({language})"), language=lang),
                 required=lang == default_language,
                 max_length=500,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.fields[f"options_{lang}"] = forms.CharField(
-                label=f"Options ({lang})", required=False, widget=forms.Textarea(attrs={"rows": 3})
+                label=format_lazy(_("Options ({language})"), language=lang),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
             )
 
     def text_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:

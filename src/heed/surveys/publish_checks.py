@@ -19,7 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from heed.core.labels import question_kind_phrase
+from django.utils.translation import gettext
+
+from heed.core.labels import question_kind_phrase, question_type_label
 from heed.surveys.definition import (
     CHOICE_TYPES,
     FIXED_SCALES,
@@ -73,7 +75,8 @@ def _text_problems(q: DraftQuestion, languages: Sequence[str]) -> list[PublishPr
     problems = []
     missing = [lang for lang in languages if not str((q.texts or {}).get(lang) or "").strip()]
     if missing:
-        problems.append(PublishProblem(f"Question {q.key} has no text in {_language_list(missing)}.", q.key))
+        message = gettext("Question {key} has no text in {languages}.")
+        problems.append(PublishProblem(message.format(key=q.key, languages=_language_list(missing)), q.key))
     unlabelled: dict[tuple[str, ...], list[str]] = {}
     for option in q.options or []:
         labels = option.get("labels") or {}
@@ -81,38 +84,52 @@ def _text_problems(q: DraftQuestion, languages: Sequence[str]) -> list[PublishPr
         if missing:
             unlabelled.setdefault(tuple(missing), []).append(f"“{option.get('value')}”")
     for unlabelled_in, values in unlabelled.items():
-        what = "scale label" if q.type in SCALE_TYPES else "option"
-        subject = f"{what} {values[0]} has" if len(values) == 1 else f"{what}s {', '.join(values)} have"
-        problems.append(
-            PublishProblem(f"Question {q.key}: {subject} no label in {_language_list(unlabelled_in)}.", q.key)
-        )
+        if q.type in SCALE_TYPES:
+            message = (
+                gettext("Question {key}: scale label {values} has no label in {languages}.")
+                if len(values) == 1
+                else gettext("Question {key}: scale labels {values} have no label in {languages}.")
+            )
+        else:
+            message = (
+                gettext("Question {key}: option {values} has no label in {languages}.")
+                if len(values) == 1
+                else gettext("Question {key}: options {values} have no label in {languages}.")
+            )
+        text = message.format(key=q.key, values=", ".join(values), languages=_language_list(unlabelled_in))
+        problems.append(PublishProblem(text, q.key))  # fmt: skip
     return problems
 
 
 def _scale_problems(q: DraftQuestion) -> list[PublishProblem]:
     if q.type in CHOICE_TYPES and not q.options:
-        return [PublishProblem(f"Question {q.key} is a choice question without options; add at least two.", q.key)]
+        message = gettext("Question {key} is a choice question without options; add at least two.")
+        return [PublishProblem(message.format(key=q.key), q.key)]
     if q.type == "number" and q.min_value is not None and q.max_value is not None and q.min_value > q.max_value:
-        return [PublishProblem(f"Question {q.key} has a minimum above its maximum.", q.key)]
+        return [PublishProblem(gettext("Question {key} has a minimum above its maximum.").format(key=q.key), q.key)]
     if q.type not in SCALE_TYPES:
         return []
     low, high = FIXED_SCALES.get(q.type, (q.min_value, q.max_value))
     if low is None or high is None:
-        message = f"Question {q.key} is a rating without a scale: give it a minimum and a maximum."
-        return [PublishProblem(message, q.key)]
+        message = gettext("Question {key} is a rating without a scale: give it a minimum and a maximum.")
+        return [PublishProblem(message.format(key=q.key), q.key)]
     if low != int(low) or high != int(high) or low >= high:
         return [
             PublishProblem(
-                f"Question {q.key} has no scale a respondent can answer ({_fmt(low)} to {_fmt(high)}): "
-                "use whole numbers with the minimum below the maximum, e.g. 1 to 5.",
+                gettext(
+                    "Question {key} has no scale a respondent can answer ({low} to {high}): "
+                    "use whole numbers with the minimum below the maximum, e.g. 1 to 5."
+                ).format(key=q.key, low=_fmt(low), high=_fmt(high)),
                 q.key,
             )
         ]
     if high - low + 1 > MAX_SCALE_POINTS:
         return [
             PublishProblem(
-                f"Question {q.key} has {int(high - low + 1)} points ({_fmt(low)} to {_fmt(high)}); a rating shows "
-                f"one button per point, so use at most {MAX_SCALE_POINTS} (e.g. 0 to 10).",
+                gettext(
+                    "Question {key} has {points} points ({low} to {high}); a rating shows "
+                    "one button per point, so use at most {most} (e.g. 0 to 10)."
+                ).format(key=q.key, points=int(high - low + 1), low=_fmt(low), high=_fmt(high), most=MAX_SCALE_POINTS),
                 q.key,
             )
         ]
@@ -121,9 +138,17 @@ def _scale_problems(q: DraftQuestion) -> list[PublishProblem]:
     if strays:
         return [
             PublishProblem(
-                f"Question {q.key} is rated {_fmt(low)} to {_fmt(high)}, but its options "
-                f"{', '.join(f'“{v}”' for v in strays)} are not points of that scale: write them as "
-                f"“{int(low)} = label”.",
+                gettext(
+                    "Question {key} is rated {low} to {high}, but its options "
+                    "{options} are not points of that scale: write them as "
+                    "“{first} = label”."
+                ).format(
+                    key=q.key,
+                    low=_fmt(low),
+                    high=_fmt(high),
+                    options=", ".join(f"“{v}”" for v in strays),
+                    first=int(low),
+                ),  # fmt: skip
                 q.key,
             )
         ]
@@ -136,14 +161,17 @@ def _skip_problems(q: DraftQuestion, earlier: dict[str, DraftQuestion], keys: se
         return []
     target = str(condition.get("question") or "")
     if target == q.key:
-        message = f"Question {q.key} is shown depending on its own answer; pick an earlier question."
-        return [PublishProblem(message, q.key)]
+        message = gettext("Question {key} is shown depending on its own answer; pick an earlier question.")
+        return [PublishProblem(message.format(key=q.key), q.key)]
     if target not in keys:
-        return [PublishProblem(f"Question {q.key} is shown depending on “{target}”, which is not a question of "
-                               "this survey.", q.key)]  # fmt: skip
+        message = gettext("Question {key} is shown depending on “{target}”, which is not a question of this survey.")
+        return [PublishProblem(message.format(key=q.key, target=target), q.key)]
     if target not in earlier:
-        return [PublishProblem(f"Question {q.key} is shown depending on {target}, which comes after it; skip logic "
-                               "can only look at earlier questions (move one of them).", q.key)]  # fmt: skip
+        message = gettext(
+            "Question {key} is shown depending on {target}, which comes after it; skip logic "
+            "can only look at earlier questions (move one of them)."
+        )
+        return [PublishProblem(message.format(key=q.key, target=target), q.key)]  # fmt: skip
     source, op = earlier[target], condition.get("op")
     value: Any = condition.get("value")
     if op in _VALUE_OPS and source.options:
@@ -151,13 +179,17 @@ def _skip_problems(q: DraftQuestion, earlier: dict[str, DraftQuestion], keys: se
         wanted = [str(v) for v in (value if isinstance(value, list) else [value])]
         unknown = [v for v in wanted if v not in allowed]
         if unknown:
-            return [PublishProblem(f"Question {q.key} is shown if {target} is {', '.join(unknown)}, which is not an "
-                                   f"option of {target} ({', '.join(sorted(allowed))}).", q.key)]  # fmt: skip
+            message = gettext(
+                "Question {key} is shown if {target} is {values}, which is not an option of {target} ({options})."
+            )
+            return [PublishProblem(message.format(key=q.key, target=target, values=", ".join(unknown),
+                                                  options=", ".join(sorted(allowed))), q.key)]  # fmt: skip
     if op in ("lte", "gte"):
         try:
             float(value)
         except (TypeError, ValueError):
-            return [PublishProblem(f"Question {q.key} compares {target} with “{value}”, which is not a number.", q.key)]
+            message = gettext("Question {key} compares {target} with “{value}”, which is not a number.")
+            return [PublishProblem(message.format(key=q.key, target=target, value=value), q.key)]
     return []
 
 
@@ -166,13 +198,21 @@ def _metric_problems(questions: Sequence[DraftQuestion]) -> list[PublishProblem]
     counted: dict[str, list[str]] = {metric: [] for metric in METRICS}
     for q in questions:
         if q.metric and q.metric not in (METRIC_NONE, *METRICS):
-            problems.append(PublishProblem(f"Question {q.key} has an unknown headline metric “{q.metric}”.", q.key))
+            message = gettext("Question {key} has an unknown headline metric “{metric}”.")
+            problems.append(PublishProblem(message.format(key=q.key, metric=q.metric), q.key))
             continue
         metric = resolve_metric(q.type, q.metric)
         if metric and metric != q.type:
             problems.append(
                 PublishProblem(
-                    f"Question {q.key} is {question_kind_phrase(q.type)} and cannot count as {METRIC_NAMES[metric]}.",
+                    # {kind} is English with its article ("an NPS question"); other languages use {type}, the label.
+                    # xgettext:no-python-brace-format
+                    gettext("Question {key} is {kind} and cannot count as {metric}.").format(
+                        key=q.key,
+                        kind=question_kind_phrase(q.type),
+                        type=question_type_label(q.type),
+                        metric=METRIC_NAMES[metric],
+                    ),  # fmt: skip
                     q.key,
                 )
             )
@@ -182,8 +222,10 @@ def _metric_problems(questions: Sequence[DraftQuestion]) -> list[PublishProblem]
         if len(keys) > 1:
             problems.append(
                 PublishProblem(
-                    f"Questions {' and '.join(keys)} all count as {METRIC_NAMES[metric]}; a survey has one "
-                    f"{METRIC_NAMES[metric]}. Set “Headline metric” to “None” on all but one.",
+                    gettext(
+                        "Questions {keys} all count as {metric}; a survey has one "
+                        "{metric}. Set “Headline metric” to “None” on all but one."
+                    ).format(keys=gettext(" and ").join(keys), metric=METRIC_NAMES[metric]),
                     keys[1],
                 )
             )
@@ -191,16 +233,20 @@ def _metric_problems(questions: Sequence[DraftQuestion]) -> list[PublishProblem]
     if metric_type and not any(counted.values()):
         problems.append(
             PublishProblem(
-                f"Questions {', '.join(metric_type)} are NPS/CSAT/CES questions but none counts as a headline "
-                "metric, so the dashboard would show no score: set “Headline metric” on one of them.",
+                gettext(
+                    "Questions {keys} are NPS/CSAT/CES questions but none counts as a headline "
+                    "metric, so the dashboard would show no score: set “Headline metric” on one of them."
+                ).format(keys=", ".join(metric_type)),
                 metric_type[0],
             )
         )
     elif not metric_type:
         problems.append(
             PublishProblem(
-                "No question counts as NPS, CSAT or CES: the dashboard will show response counts, ratings and "
-                "comments, but no headline score.",
+                gettext(
+                    "No question counts as NPS, CSAT or CES: the dashboard will show response counts, ratings and "
+                    "comments, but no headline score."
+                ),
                 blocking=False,
             )
         )
@@ -210,13 +256,14 @@ def _metric_problems(questions: Sequence[DraftQuestion]) -> list[PublishProblem]
 def publish_problems(*, languages: Sequence[str], questions: Sequence[DraftQuestion]) -> list[PublishProblem]:
     """Every problem of a draft, in question order, then survey-wide ones. Empty when it can be published."""
     if not questions:
-        return [PublishProblem("The survey has no questions yet: add at least one.")]
+        return [PublishProblem(gettext("The survey has no questions yet: add at least one."))]
     problems: list[PublishProblem] = []
     keys = {q.key for q in questions}
     earlier: dict[str, DraftQuestion] = {}
     for q in questions:
         if not KEY_RE.match(q.key or ""):
-            problems.append(PublishProblem(f"Question “{q.key}” needs a key of a-z, 0-9 and _ (at most 40).", q.key))
+            message = gettext("Question “{key}” needs a key of a-z, 0-9 and _ (at most 40).")
+            problems.append(PublishProblem(message.format(key=q.key), q.key))
         problems += _text_problems(q, languages)
         problems += _scale_problems(q)
         problems += _skip_problems(q, earlier, keys)

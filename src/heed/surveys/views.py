@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from heed.accounts.permissions import can_design_surveys
@@ -116,7 +117,7 @@ def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
                 form.add_error("show_if_question" if exc.code == "invalid_skip_logic" else None, exc.message)
                 status = exc.status_code  # 409: the key is taken; 400/422: skip logic refused
             else:
-                messages.success(request, "Question saved.")
+                messages.success(request, gettext("Question saved."))
                 return redirect("survey-edit", survey_id=survey.id)
         status = 409 if status == 409 else 422
     else:
@@ -184,7 +185,12 @@ def version_metrics(request: HttpRequest, survey_id: int, number: int) -> HttpRe
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Version {number}: headline metrics saved; {count} responses recomputed.")
+        messages.success(
+            request,
+            gettext("Version {number}: headline metrics saved; {count} responses recomputed.").format(
+                number=number, count=count
+            ),
+        )
     return redirect("survey-edit", survey_id=survey.id)
 
 
@@ -196,11 +202,11 @@ def survey_settings(request: HttpRequest, survey_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             survey_update(survey=survey, **form.cleaned_data)
-            messages.success(request, "Survey settings saved.")
+            messages.success(request, gettext("Survey settings saved."))
         except ApplicationError as exc:
             messages.error(request, exc.message)
     else:
-        messages.error(request, "Give a title, at least one language and a default language among them.")
+        messages.error(request, gettext("Give a title, at least one language and a default language among them."))
     return redirect("survey-edit", survey_id=survey.id)
 
 
@@ -227,12 +233,12 @@ def survey_publish_view(request: HttpRequest, survey_id: int) -> HttpResponse:
     try:
         publication = survey_publish_shared(survey=survey, actor=request.user)  # type: ignore[arg-type]
     except SurveyNotReadyError:
-        messages.error(request, "Not published: fix the problems listed under “Not ready to publish”.")
+        messages.error(request, gettext("Not published: fix the problems listed under “Not ready to publish”."))
         return redirect("survey-edit", survey_id=survey.id)
     except ApplicationError as exc:
-        messages.error(request, f"Not published: {exc.message}")
+        messages.error(request, gettext("Not published: {reason}").format(reason=exc.message))
         return redirect("survey-edit", survey_id=survey.id)
-    messages.success(request, f"Published version {publication.version.number}.")
+    messages.success(request, gettext("Published version {number}.").format(number=publication.version.number))
     return redirect("survey-links", survey_id=survey.id)
 
 
@@ -244,7 +250,7 @@ def survey_preview(request: HttpRequest, survey_id: int) -> HttpResponse:
     try:
         definition = survey_definition_build(survey=survey)
     except ApplicationError as exc:
-        messages.error(request, f"The draft cannot be previewed yet: {exc.message}")
+        messages.error(request, gettext("The draft cannot be previewed yet: {reason}").format(reason=exc.message))
         return redirect("survey-edit", survey_id=survey.id)
     items = []
     for question in definition.questions:

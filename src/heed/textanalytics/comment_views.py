@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from heed.accounts.permissions import can_see_personal_data, can_view_results
 from heed.textanalytics.comment_selectors import DEFAULT_PAGE_SIZE, comment_page
@@ -22,7 +23,7 @@ def comments(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = CommentFilterForm(request.GET or None, user=user)
     if form.is_bound and not form.is_valid():  # no rows under filters that did not all validate
-        return filter_error_page(request, form, "Comments")
+        return filter_error_page(request, form, _("Comments"))
     data = form.cleaned_data if form.is_bound else {}
     result = comment_page(
         user=user, filters=form.response_filters(survey_id=data.get("survey")),

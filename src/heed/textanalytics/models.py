@@ -4,15 +4,16 @@ the organisation's own sentiment models."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ThemeDefinition(models.Model):
     """One theme of an organisation's taxonomy: keywords (word prefixes / phrases) per language."""
 
     class Source(models.TextChoices):
-        DEFAULT = "default", "Starting taxonomy"
-        DISCOVERED = "discovered", "Accepted from discovery"
-        MANUAL = "manual", "Added by an analyst"
+        DEFAULT = "default", _("Starting taxonomy")
+        DISCOVERED = "discovered", _("Accepted from discovery")
+        MANUAL = "manual", _("Added by an analyst")
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="themes")
     key = models.SlugField(max_length=60)
@@ -79,9 +80,9 @@ class SentimentTrainingRun(models.Model):
     so the next attempt waits until enough new scored comments arrived."""
 
     class Outcome(models.TextChoices):
-        ACTIVATED = "activated", "New model in use"
-        KEPT = "kept", "Lexicon read the held-out comments better"
-        TOO_FEW = "too_few", "Too few labelled comments"
+        ACTIVATED = "activated", _("New model in use")
+        KEPT = "kept", _("Lexicon read the held-out comments better")
+        TOO_FEW = "too_few", _("Too few labelled comments")
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     scored_comments = models.PositiveIntegerField()
@@ -138,9 +139,9 @@ class TextAnnotation(models.Model):
     Re-running with the same versions changes nothing; a new model version replaces the row."""
 
     class Sentiment(models.TextChoices):
-        NEGATIVE = "negative", "Negative"
-        NEUTRAL = "neutral", "Neutral"
-        POSITIVE = "positive", "Positive"
+        NEGATIVE = "negative", _("Negative")
+        NEUTRAL = "neutral", _("Neutral")
+        POSITIVE = "positive", _("Positive")
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     item = models.OneToOneField(TextItem, null=True, on_delete=models.CASCADE, related_name="annotation")

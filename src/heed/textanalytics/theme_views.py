@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from heed.accounts.permissions import can_design_surveys
@@ -49,14 +50,16 @@ def _edit_initial(organisation: Organisation, key: str | None) -> dict[str, str]
 
 def _saved_message(request: HttpRequest, theme: ThemeDefinition, languages: list[str]) -> None:
     """Say the theme was saved, and warn about the organisation's languages it has no keywords in."""
-    saved = f"Theme “{theme.name}” saved; comments are being re-read with the new taxonomy."
+    saved = gettext("Theme “{name}” saved; comments are being re-read with the new taxonomy.").format(name=theme.name)
     missing = languages_without_keywords(theme.keywords, languages)
     if not missing:
         messages.success(request, saved)
         return
     names = ", ".join(SUPPORTED_LANGUAGES.get(lang, lang) for lang in missing)
-    messages.warning(request, f"{saved} It has no keywords in {names}: comments in those languages are not found "
-                              "until you add them (Edit).")  # fmt: skip
+    warning = gettext(
+        "It has no keywords in {names}: comments in those languages are not found until you add them (Edit)."
+    )
+    messages.warning(request, f"{saved} {warning.format(names=names)}")
 
 
 def _progress(user: User) -> dict:
@@ -100,7 +103,7 @@ def themes(request: HttpRequest) -> HttpResponse:
             return redirect("themes")
     discover = DiscoverForm(request.GET or None, languages=languages)
     if discover.is_bound and not discover.is_valid():
-        return filter_error_page(request, discover, "Themes")
+        return filter_error_page(request, discover, gettext("Themes"))
     lang = discover.cleaned_data.get("discover") or None if discover.is_bound else None
     candidates = theme_candidates(user=user, lang=lang) if lang else None
     return render(request, "textanalytics/themes.html", {

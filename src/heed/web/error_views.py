@@ -10,25 +10,32 @@ message in the respondent's language without the staff layout.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 from heed.core.middleware import RESPONDENT_PREFIXES, is_api
 from heed.surveys.i18n_strings import EDGE_STRINGS, SUPPORTED_LANGUAGES
 from heed.surveys.language import pick_language
 
-MESSAGES: dict[int | str, tuple[str, str]] = {
-    403: ("Not allowed", "Your account cannot open this page or do this here."),
-    404: ("Page not found", "There is no page at this address, or it is not one you can see."),
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+MESSAGES: dict[int | str, tuple[StrOrPromise, StrOrPromise]] = {
+    403: (_("Not allowed"), _("Your account cannot open this page or do this here.")),
+    404: (_("Page not found"), _("There is no page at this address, or it is not one you can see.")),
     "csrf": (
-        "Form expired",
-        "This form was open too long or came from another site, so nothing was saved. Reload the "
-        "page and send it again.",
+        _("Form expired"),
+        _(
+            "This form was open too long or came from another site, so nothing was saved. Reload the "
+            "page and send it again."
+        ),
     ),
-    405: ("Not available this way", "This address only takes a form submission; open it from its page instead."),
+    405: (_("Not available this way"), _("This address only takes a form submission; open it from its page instead.")),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from heed.core.channels import Channel
 from heed.core.form_fields import BoundedDateField, choice_field
@@ -17,17 +18,18 @@ LANGUAGE_CHOICES = list(SUPPORTED_LANGUAGES.items())
 class ResponseFilterForm(forms.Form):
     """Unit, channel, language and dates: the filters every results page shares (read with GET)."""
 
-    unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
-    language = forms.ChoiceField(choices=[("", "All languages"), *LANGUAGE_CHOICES], required=False)
-    date_from = BoundedDateField(required=False)
-    date_to = BoundedDateField(required=False)
+    unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Unit"))
+    channel = forms.ChoiceField(choices=[("", _("All channels")), *Channel.choices], required=False, label=_("Channel"))
+    language = forms.ChoiceField(choices=[("", _("All languages")), *LANGUAGE_CHOICES], required=False,
+                                 label=_("Language"))  # fmt: skip
+    date_from = BoundedDateField(required=False, label=_("Date from"))
+    date_to = BoundedDateField(required=False, label=_("Date to"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from heed.accounts.selectors import unit_list
 
-        choice_field(self, "unit").choices = [("", "All my units")] + [
+        choice_field(self, "unit").choices = [("", _("All my units"))] + [
             (u.id, f"{u.code} {u.name}") for u in unit_list(user=user)
         ]
 

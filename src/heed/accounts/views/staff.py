@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from heed.accounts.forms import StaffForm
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 class StaffFilterForm(forms.Form):
     """``?unit=<id>``: one of the admin's units (a unit of another organisation is not a choice)."""
 
-    unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Unit")
+    unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=gettext_lazy("Unit"))
 
     def __init__(self, *args, admin: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -43,7 +44,7 @@ def staff(request: HttpRequest) -> HttpResponse:
     admin: User = request.user  # type: ignore[assignment]
     filters = StaffFilterForm(request.GET or None, admin=admin)
     if filters.is_bound and not filters.is_valid():  # no list under a filter that did not validate
-        return filter_error_page(request, filters, "Staff lists")
+        return filter_error_page(request, filters, gettext("Staff lists"))
     unit_id = filters.cleaned_data.get("unit") if filters.is_bound else None
     status = 200
     if request.method == "POST":
@@ -58,7 +59,12 @@ def staff(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = exc.status_code
             else:
-                messages.success(request, f"{member.first_name} {member.last_name} added to {member.unit}.")
+                messages.success(
+                    request,
+                    gettext("{name} added to {unit}.").format(
+                        name=f"{member.first_name} {member.last_name}", unit=member.unit
+                    ),
+                )
                 return redirect(f"{request.path}?unit={member.unit_id}")
     else:
         form = StaffForm(units=open_unit_list(user=admin), initial={"unit": unit_id})
@@ -91,7 +97,9 @@ def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = exc.status_code
             else:
-                messages.success(request, f"{member.first_name} {member.last_name} saved.")
+                messages.success(
+                    request, gettext("{name} saved.").format(name=f"{member.first_name} {member.last_name}")
+                )
                 return redirect(f"/organisation/staff/?unit={member.unit_id}")
     else:
         initial = {"first_name": member.first_name, "last_name": member.last_name, "unit": member.unit_id,
@@ -111,5 +119,6 @@ def staff_active(request: HttpRequest, staff_id: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{member.first_name} {'is back on' if active else 'was taken off'} the list.")
+        message = gettext("{name} is back on the list.") if active else gettext("{name} was taken off the list.")
+        messages.success(request, message.format(name=member.first_name))
     return redirect("org-staff-member", staff_id=member.id)

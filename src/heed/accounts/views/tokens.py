@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from heed.accounts.selectors import api_token_list
@@ -21,7 +22,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         name = request.POST.get("name", "").strip()[:100]
         if not name:
-            messages.error(request, "Give the token a name, e.g. the system that will use it.")
+            messages.error(request, gettext("Give the token a name, e.g. the system that will use it."))
         else:
             try:
                 _token, key = api_token_create(user=request.user, name=name)  # type: ignore[arg-type]
@@ -45,5 +46,5 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     if token is None:
         raise Http404
     api_token_revoke(token=token)
-    messages.success(request, f"Token {token.name} revoked.")
+    messages.success(request, gettext("Token {name} revoked.").format(name=token.name))
     return redirect("tokens")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from heed.accounts.forms import UnitCreateForm, UnitEditForm
@@ -52,7 +53,7 @@ def units(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = exc.status_code
             else:
-                messages.success(request, f"{unit} added.")
+                messages.success(request, gettext("{unit} added.").format(unit=unit))
                 return redirect("org-units")
     else:
         form = UnitCreateForm(parents=_regions(admin))
@@ -82,7 +83,7 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = exc.status_code
             else:
-                messages.success(request, f"{unit} saved.")
+                messages.success(request, gettext("{unit} saved.").format(unit=unit))
                 return redirect("org-units")
     else:
         form = UnitEditForm(initial={"name": unit.name, "parent": unit.parent_id}, parents=parents)
@@ -100,5 +101,7 @@ def unit_closed(request: HttpRequest, unit_id: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{unit} {'closed' if closed else 'reopened'}.")
+        messages.success(
+            request, (gettext("{unit} closed.") if closed else gettext("{unit} reopened.")).format(unit=unit)
+        )
     return redirect("org-unit", unit_id=unit.id)

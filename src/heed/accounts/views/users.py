@@ -8,13 +8,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from heed.accounts.forms import UserEditForm, UserInviteForm
 from heed.accounts.models import User
 from heed.accounts.permissions import can_manage_organisation
 from heed.accounts.selectors import locked_usernames, open_unit_list, organisation_user_get, organisation_user_list
-from heed.accounts.services import user_invite, user_login_unlock, user_set_active, user_update
+from heed.accounts.services import user_invite, user_login_unlock, user_set_active, user_set_language, user_update
 from heed.core.errors import ApplicationError
 from heed.web.access import role_required
 
@@ -71,14 +72,17 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
             try:
                 data = form.cleaned_data
                 user_update(actor=admin, user=user, role=data["role"], units=list(data["units"]))
+                if "language" in request.POST:  # a form without the field leaves the preference alone
+                    user_set_language(actor=admin, user=user, language=data["language"])
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status_code
             else:
-                messages.success(request, f"{user.username} updated.")
+                messages.success(request, gettext("{username} updated.").format(username=user.username))
                 return redirect("org-users")
     else:
-        form = UserEditForm(initial={"role": user.role, "units": list(user.units.all())}, units=units.distinct())
+        initial = {"role": user.role, "language": user.language, "units": list(user.units.all())}
+        form = UserEditForm(initial=initial, units=units.distinct())
         status = 200
     locked = user.username in locked_usernames(usernames=[user.username])
     return render(request, "accounts/user_edit.html", {"member": user, "form": form, "locked": locked}, status=status)
@@ -94,7 +98,8 @@ def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{user.username} {'reactivated' if active else 'deactivated'}.")
+        message = gettext("{username} reactivated.") if active else gettext("{username} deactivated.")
+        messages.success(request, message.format(username=user.username))
     return redirect("org-user", user_id=user.id)
 
 
@@ -103,5 +108,6 @@ def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
 def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
     user = _managed_user(request, user_id)
     cleared = user_login_unlock(actor=request.user, user=user)  # type: ignore[arg-type]
-    messages.success(request, f"{user.username} can log in again." if cleared else f"{user.username} was not locked.")
+    message = gettext("{username} can log in again.") if cleared else gettext("{username} was not locked.")
+    messages.success(request, message.format(username=user.username))
     return redirect("org-user", user_id=user.id)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.utils.translation import get_language
 
 from heed.core import labels
 
@@ -20,6 +21,8 @@ register.filter("question_type_label", labels.question_type_label)
 register.filter("tone_label", labels.tone_label)
 register.filter("score_group_label", labels.score_group_label)
 register.filter("dimension_label", labels.dimension_label)
+register.filter("quadrant_label", labels.quadrant_label)
+register.filter("quadrant_action_label", labels.quadrant_action_label)
 
 
 @register.filter
@@ -57,8 +60,7 @@ def condition_label(context: template.Context, show_if: Any, questions: Iterable
         return ""
     get = show_if.get if isinstance(show_if, dict) else lambda name: getattr(show_if, name, None)
     key, op, value = get("question"), get("op"), get("value")
-    user = context.get("user")
-    language = getattr(user, "language", None) or default_language
+    language = get_language() or default_language  # the reader's: their preference, else their browser's
     target = next((q for q in questions if getattr(q, "key", None) == key), None)
     options = {
         v: texts.get(language) or texts.get(default_language) or labels.humanize(v)
@@ -72,7 +74,6 @@ def condition_label(context: template.Context, show_if: Any, questions: Iterable
 @register.simple_tag(takes_context=True)
 def option_text(context: template.Context, option: Any, default_language: str) -> str:
     """An option's label in the reader's language, else the survey's default language."""
-    user = context.get("user")
-    language = getattr(user, "language", None) or default_language
+    language = get_language() or default_language  # the reader's: their preference, else their browser's
     value, texts = _option_pair(option)
     return texts.get(language) or texts.get(default_language) or labels.humanize(value)

@@ -15,10 +15,16 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.core.management.commands import makemessages
 
 from heed.core import languages
 
 SOURCE = Path(__file__).resolve().parents[3]  # src/heed
+
+
+class _MakeMessages(makemessages.Command):
+    # A new string starts untranslated (the catalogue test names it), never with a fuzzy guess from a similar one.
+    msgmerge_options = [*makemessages.Command.msgmerge_options, "--no-fuzzy-matching"]
 
 
 class Command(BaseCommand):
@@ -33,7 +39,7 @@ class Command(BaseCommand):
             here = Path.cwd()
             os.chdir(SOURCE)  # makemessages writes to ./locale
             try:
-                call_command("makemessages", locale=codes, no_location=True, no_obsolete=True,
+                call_command(_MakeMessages(), locale=codes, no_location=True, no_obsolete=True,
                              ignore_patterns=["migrations/*", "static/*"], verbosity=0)  # fmt: skip
             finally:
                 os.chdir(here)
