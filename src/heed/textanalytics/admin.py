@@ -1,10 +1,11 @@
 """Operator's read-only view: staff lists are kept on the Organisation pages, themes on the Themes page,
-annotations and sentiment models are machine output (textanalytics.services)."""
+annotations and sentiment models are machine output (textanalytics.services). Text items are not listed: they
+hold the customer text unmasked, and a read-only admin of theirs would block deleting a response (the cascade)."""
 
 from django.contrib import admin
 
 from heed.core.admin import ReadOnlyAdmin
-from heed.textanalytics.models import SentimentModelVersion, StaffMember, TextAnnotation, TextItem, ThemeDefinition
+from heed.textanalytics.models import SentimentModelVersion, StaffMember, TextAnnotation, ThemeDefinition
 
 
 @admin.register(StaffMember)
@@ -33,13 +34,3 @@ class TextAnnotationAdmin(ReadOnlyAdmin):
     list_display = ("item_id", "answer_id", "language", "sentiment", "model_version")
     list_filter = ("language", "sentiment")
     exclude = ("answer", "item")
-
-
-@admin.register(TextItem)
-class TextItemAdmin(ReadOnlyAdmin):
-    """Where each text came from; the text itself is not shown (it may hold personal data: the annotation
-    holds the masked one)."""
-
-    list_display = ("id", "source", "source_ref", "organisation", "unit", "language", "created_at")
-    list_filter = ("source",)
-    exclude = ("text", "answer")
