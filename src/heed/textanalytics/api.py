@@ -11,10 +11,12 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from heed.accounts import permissions
+from heed.analytics.queries import run_query
 from heed.api.schemas import ErrorOut
-from heed.responses.selectors import ResponseFilters, response_filters_check
+from heed.responses.selectors import ResponseFilters
 from heed.textanalytics.comment_selectors import TextSource
-from heed.textanalytics.selectors import staff_summary, theme_list, theme_summary
+from heed.textanalytics.queries import StaffMentionOut, StaffMentionsOut, StaffMentionsQuery, ThemesOut, ThemesQuery
+from heed.textanalytics.selectors import theme_list
 
 router = Router(tags=["text analytics"])
 
@@ -39,13 +41,11 @@ def _user(request: HttpRequest):
     return request.auth  # type: ignore[attr-defined]
 
 
-@router.get("/themes", response={200: dict, 403: ErrorOut, 404: ErrorOut})
+@router.get("/themes", response={200: ThemesOut, 403: ErrorOut, 404: ErrorOut})
 def themes(request: HttpRequest, filters: Query[ResponseFilters], text: Query[TextSourceQuery]):
-    """What customers talk about: per theme, comments, share, tone, NPS of the writers, share among detractors."""
-    user = _user(request)
-    permissions.require(permissions.can_view_results(user))
-    response_filters_check(user=user, filters=filters)
-    return theme_summary(user=user, filters=filters, source=text.source)
+    """What customers talk about: per theme, comments, share, tone, NPS of the writers, share among detractors
+    (the ``ThemesQuery`` kind of the analytics runner, which checks the role and the filters' scope)."""
+    return run_query(ThemesQuery(filters=filters, source=text.source), user=_user(request)).result
 
 
 @router.get("/taxonomy", response={200: list[TaxonomyThemeOut], 403: ErrorOut})
@@ -56,11 +56,10 @@ def taxonomy(request: HttpRequest):
     return theme_list(user=user)
 
 
-@router.get("/staff-mentions", response={200: list[dict], 403: ErrorOut, 404: ErrorOut})
+@router.get("/staff-mentions", response={200: list[StaffMentionOut], 403: ErrorOut, 404: ErrorOut})
 def staff_mentions(request: HttpRequest, filters: Query[ResponseFilters], text: Query[TextSourceQuery]):
     """Staff named in feedback, with the tone of what is said about each (positive = praised, negative =
-    criticised; most praised first)."""
-    user = _user(request)
-    permissions.require(permissions.can_view_results(user))
-    response_filters_check(user=user, filters=filters)
-    return staff_summary(user=user, filters=filters, limit=100, source=text.source)
+    criticised; most praised first); the ``StaffMentionsQuery`` kind of the analytics runner."""
+    result = run_query(StaffMentionsQuery(filters=filters, source=text.source), user=_user(request)).result
+    assert isinstance(result, StaffMentionsOut)
+    return result.mentions

@@ -16,3 +16,7 @@ class TextAnalyticsConfig(AppConfig):
                                    handler=on_responses_created)  # fmt: skip
         responses_handler_register(event=ResponsesStored, name="textanalytics.comments", phase="after_commit",
                                    handler=comments_to_read)  # fmt: skip
+
+        from heed.textanalytics.queries import register_text_queries
+
+        register_text_queries()
