@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -287,16 +286,6 @@ def test_demo_comment_bank_coverage(matcher):
         assert shares["negative"] >= 0.8, (lang, shares)
         assert shares["positive"] >= 0.8, (lang, shares)
         assert shares["neutral"] >= 0.6, (lang, shares)
-
-
-def test_throughput(matcher):
-    comments = [(c, lang) for lang, by in COMMENTS.items() for cs in by.values() for c in cs] * 5
-    started = time.perf_counter()
-    for text, lang in comments:
-        matcher.match(text, lang)
-    rate = len(comments) / (time.perf_counter() - started)
-    print(f"{rate:,.0f} comments/s")
-    assert rate >= 20_000
 
 
 # ----------------------------------------------------------------------------------------------------------------
