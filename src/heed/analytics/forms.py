@@ -33,7 +33,7 @@ class DashboardFilterForm(ResponseFilterForm):
     trend = forms.ChoiceField(choices=[("month", DIMENSIONS["month"]), ("week", DIMENSIONS["week"])], required=False,
                               label=_("Trend"))  # fmt: skip
     weighting = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Weighting"))
-    source = forms.ChoiceField(required=False, label="Source", choices=TEXT_SOURCE_CHOICES)  # of the text sections
+    source = forms.ChoiceField(required=False, label=_("Source"), choices=TEXT_SOURCE_CHOICES)  # of the text sections
     field_order = [
         "survey", "unit", "channel", "language", "date_from", "date_to", "group_by", "trend", "weighting", "source"
     ]  # fmt: skip

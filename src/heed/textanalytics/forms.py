@@ -64,7 +64,7 @@ class CommentFilterForm(ResponseFilterForm):
     theme = forms.ChoiceField(required=False, label=_("Theme"))
     tone = forms.ChoiceField(required=False, label=_("Tone"), choices=[("", _("All tones")), *TONES.items()])
     q = forms.CharField(required=False, max_length=MAX_SEARCH_LENGTH, label=_("Text contains"), strip=True)
-    source = forms.ChoiceField(required=False, label="Source", choices=TEXT_SOURCE_CHOICES)
+    source = forms.ChoiceField(required=False, label=_("Source"), choices=TEXT_SOURCE_CHOICES)
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
     field_order = [
         "survey", "unit", "channel", "language", "date_from", "date_to", "score", "theme", "tone", "q", "source"

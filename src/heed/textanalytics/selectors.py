@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_see_personal_data
@@ -232,7 +233,7 @@ TEXT_SOURCE_CHOICES: list[tuple[str, str]] = [("", "All texts"), *TextItem.Sourc
 def text_source_choices(*, organisation_id: int) -> list[tuple[str, str]]:
     """What a "source" picker offers: all texts, then the kinds the organisation has (survey answers always)."""
     labels = dict(TextItem.Source.choices)
-    return [("", "All texts")] + [(s, labels[s]) for s in text_sources(organisation_id=organisation_id)]
+    return [("", gettext("All texts"))] + [(s, labels[s]) for s in text_sources(organisation_id=organisation_id)]
 
 
 def text_sources(*, organisation_id: int) -> list[str]:
