@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from heed.core.errors import ApplicationError
+from heed.responses.handlers import StoredResponse, StoredText
 from heed.responses.models import Answer
 from heed.responses.selectors import ResponseFilters
 from heed.responses.services import Submission, response_submit
@@ -59,18 +60,31 @@ def test_a_survey_answer_feeds_a_text_item_and_its_annotation_attaches_to_it(com
     assert text_items_from_answers(organisation_id=world.org.id) == 0  # idempotent
 
 
-def test_the_handler_for_new_responses_creates_their_items(world):
+def test_storing_a_response_creates_the_items_of_its_texts_in_the_same_transaction(world):
     response = _comment(world, KIND, 9, unit=world.store_b)
-    TextItem.objects.all().delete()
     silent = _comment(world, "", 9, unit=world.store_b)  # no comment: nothing to read
-    event = SimpleNamespace(responses=[
-        SimpleNamespace(id=response.id, organisation_id=world.org.id, has_text=True),
-        SimpleNamespace(id=silent.id, organisation_id=world.org.id, has_text=False),
-    ])  # fmt: skip
-    on_responses_created(event)
     item = TextItem.objects.get()
-    assert item.answer.response_id == response.id and item.unit_id == world.store_b.id
+    answer = Answer.objects.get(response=response, question_type="text")
+    assert (item.answer_id, item.unit_id, item.language, item.text) == (answer.id, world.store_b.id, "en", KIND)
+    assert not TextItem.objects.filter(answer__response=silent).exists()
     assert annotations_pending(organisation=world.org) == (0, 1)
+
+
+def test_the_handler_writes_items_from_the_event_without_reading_the_answers(world, django_assert_num_queries):
+    response = _comment(world, KIND, 9, unit=world.store_b)
+    answer = Answer.objects.get(response=response, question_type="text")
+    TextItem.objects.all().delete()
+    event = SimpleNamespace(responses=[
+        StoredResponse(id=response.id, organisation_id=world.org.id, survey_id=world.survey.id,
+                       unit_id=world.store_b.id, submitted_at=response.submitted_at, language="it",
+                       texts=(StoredText(answer_id=answer.id, question_key="comment", text=KIND),)),
+        StoredResponse(id=response.id, organisation_id=world.org.id, survey_id=world.survey.id, unit_id=None,
+                       submitted_at=response.submitted_at),
+    ])  # fmt: skip
+    with django_assert_num_queries(1):  # one insert
+        on_responses_created(event)
+    item = TextItem.objects.get()
+    assert (item.answer_id, item.source_ref, item.language) == (answer.id, f"answer:{answer.id}", "it")
 
 
 def test_every_kind_of_text_is_read_themes_sentiment_staff_and_masking(commented, django_capture_on_commit_callbacks):

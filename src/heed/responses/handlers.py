@@ -33,15 +33,31 @@ Phase = Literal["in_transaction", "after_commit"]
 
 
 @dataclass(frozen=True)
+class StoredText:
+    """A non-empty open-text answer of a newly stored response (for text analytics, without reading it back)."""
+
+    answer_id: int
+    question_key: str
+    text: str
+
+
+@dataclass(frozen=True)
 class StoredResponse:
-    """One newly stored response, as the handlers need it (no answers: they read what they need)."""
+    """One newly stored response, as the handlers need it: its open-text answers are in ``texts``; handlers
+    read anything else they need."""
 
     id: int
     organisation_id: int
     survey_id: int
     unit_id: int | None
     submitted_at: dt.datetime
-    has_text: bool  # it holds a non-empty open-text answer
+    language: str = ""
+    texts: tuple[StoredText, ...] = ()
+
+    @property
+    def has_text(self) -> bool:
+        """Whether it holds a non-empty open-text answer."""
+        return bool(self.texts)
 
 
 @dataclass(frozen=True)
@@ -53,7 +69,7 @@ class ResponsesStored:
 
 @dataclass(frozen=True)
 class ResponsesDeleted:
-    """Responses deleted in one transaction (``has_text`` as it was)."""
+    """Responses deleted in one transaction (``texts`` left empty)."""
 
     responses: Sequence[StoredResponse]
 

@@ -18,13 +18,14 @@ from django.utils import timezone
 
 from heed.accounts.models import Unit, User
 from heed.accounts.services import unit_require_open
-from heed.core.bulk import instances_insert, rows_insert
+from heed.core.bulk import instances_insert, rows_insert, rows_insert_returning_ids
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError, ConflictError
 from heed.distribution.models import Invitation, SurveyLink
 from heed.responses.fingerprint import submission_fingerprint
-from heed.responses.handlers import ResponsesDeleted, ResponsesStored, StoredResponse, responses_dispatch
+from heed.responses.handlers import ResponsesDeleted, ResponsesStored, StoredResponse, StoredText, responses_dispatch
 from heed.responses.models import Answer, ClientKey, Response
+from heed.responses.selectors import TEXT_ANSWER_TYPES
 from heed.surveys.answering import AnswerValue, SubmissionError, clean_submission
 from heed.surveys.definition import DEMOGRAPHIC_TYPES, SurveyDefinition
 from heed.surveys.models import Survey, SurveyVersion
@@ -245,7 +246,12 @@ def _store(ready: list[_Ready]) -> list[Response]:
         for r, response in zip(ready, responses, strict=True):
             types = {q.key: q.type for q in r.definition.questions}
             answers += [answer_values(response.id, key, types[key], value) for key, value in r.answers.items()]
-        rows_insert(Answer, ANSWER_COLUMNS, answers)
+        # The ids of the open-text answers go to the handlers (text analytics), so nothing reads them back.
+        by_response: dict[int, list[StoredText]] = {}
+        for answer_id, row in zip(rows_insert_returning_ids(Answer, ANSWER_COLUMNS, answers), answers, strict=True):
+            if row[2] in TEXT_ANSWER_TYPES and row[4]:
+                by_response.setdefault(row[0], []).append(StoredText(answer_id=answer_id, question_key=row[1],
+                                                                     text=row[4]))  # fmt: skip
         created = timezone.now()
         rows_insert(ClientKey, ["organisation_id", "key", "survey_id", "fingerprint", "response_id", "created_at"], [
             (response.organisation_id, response.client_key, response.survey_id, r.fingerprint, response.id, created)
@@ -257,16 +263,11 @@ def _store(ready: list[_Ready]) -> list[Response]:
                 Invitation.objects.filter(pk=r.submission.invitation.pk).update(responded_at=r.submitted_at)
         responses_dispatch(ResponsesStored([
             StoredResponse(id=response.id, organisation_id=response.organisation_id, survey_id=response.survey_id,
-                           unit_id=response.unit_id, submitted_at=response.submitted_at, has_text=_has_comment(r))
-            for r, response in zip(ready, responses, strict=True)
+                           unit_id=response.unit_id, submitted_at=response.submitted_at, language=response.language,
+                           texts=tuple(by_response.get(response.id, ())))
+            for response in responses
         ]))  # fmt: skip
     return responses
-
-
-def _has_comment(ready: _Ready) -> bool:
-    """Whether the submission holds an open-text answer for the text-analytics pipeline to read."""
-    types = {q.key: q.type for q in ready.definition.questions}
-    return any(types[key] == "text" and isinstance(value, str) and value for key, value in ready.answers.items())
 
 
 def _invitation_used(submission: Submission) -> bool:
@@ -384,7 +385,7 @@ def response_delete(*, response: Response, actor: User | None = None) -> None:
     snapshot = {"survey": response.survey_id, "submitted_at": response.submitted_at.isoformat(),
                 "unit": response.unit_id, "channel": response.channel}  # fmt: skip
     gone = StoredResponse(id=response.id, organisation_id=response.organisation_id, survey_id=response.survey_id,
-                          unit_id=response.unit_id, submitted_at=response.submitted_at, has_text=False)  # fmt: skip
+                          unit_id=response.unit_id, submitted_at=response.submitted_at)  # fmt: skip
     response.delete()
     responses_dispatch(ResponsesDeleted([gone]))
     audit_record(organisation=gone.organisation_id, actor=actor, action="response.deleted", target_type="response",

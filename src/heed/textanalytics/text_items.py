@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import QuerySet
 
+from heed.core.bulk import rows_insert
 from heed.core.debounce import enqueue_soon
 from heed.core.errors import ApplicationError
 from heed.responses.selectors import TEXT_ANSWER_TYPES, text_answer_queryset
@@ -61,6 +62,7 @@ def text_items_from_answers(
     created, last = 0, 0
     while batch := list(rows.filter(id__gt=last)[:batch_size]):
         last = batch[-1][0]
+        full = len(batch) == batch_size
         items = [
             TextItem(organisation_id=organisation_id, unit_id=unit_id, source=TextItem.Source.SURVEY_ANSWER,
                      source_ref=f"answer:{answer_id}", answer_id=answer_id, language=(language or "")[:8],
@@ -69,6 +71,8 @@ def text_items_from_answers(
         ]  # fmt: skip
         # A concurrent run may have created some of them: the unique reference makes that a no-op.
         created += len(TextItem.objects.bulk_create(items, ignore_conflicts=True))
+        if not full:  # the last batch: no need to ask for more
+            break
     return created
 
 
@@ -101,12 +105,16 @@ def _read_soon(organisation_id: int) -> None:
 def on_responses_created(event: Any) -> None:
     """Handler for "new responses were stored" (``heed.responses``' handler registry, phase ``in_transaction``):
     the text items of their open-text answers are created in the same transaction, so an item exists exactly
-    when its answer does. ``event.responses``: items with ``id``, ``organisation_id`` and ``has_text``.
+    when its answer does. ``event.responses``: items with ``organisation_id``, ``unit_id``, ``language``,
+    ``submitted_at`` and ``texts`` (``answer_id``, ``text``), as ``heed.responses.handlers.StoredResponse``.
+    The answers are new in this transaction, so no item of theirs can exist yet: plain bulk insert, no read.
     Reading the items (annotation) is queued after commit by ``ingestion_handlers.comments_to_read``. Both are
     registered in ``TextAnalyticsConfig.ready``."""
-    by_organisation: dict[int, list[int]] = {}
-    for response in event.responses:
-        if response.has_text:
-            by_organisation.setdefault(response.organisation_id, []).append(response.id)
-    for organisation_id, response_ids in by_organisation.items():
-        text_items_from_answers(organisation_id=organisation_id, response_ids=response_ids)
+    rows_insert(TextItem, ITEM_COLUMNS, [
+        (response.organisation_id, response.unit_id, TextItem.Source.SURVEY_ANSWER, f"answer:{text.answer_id}",
+         text.answer_id, (response.language or "")[:8], text.text, response.submitted_at)
+        for response in event.responses for text in response.texts
+    ])  # fmt: skip
+
+
+ITEM_COLUMNS = ["organisation_id", "unit_id", "source", "source_ref", "answer_id", "language", "text", "created_at"]
