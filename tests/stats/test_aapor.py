@@ -112,9 +112,9 @@ def test_negative_or_unknown_counts_are_refused() -> None:
     assert DispositionCounts.from_mapping({"I": 3, "NE": 1}) == DispositionCounts(I=3, NE=1)
 
 
-@given(st.lists(st.integers(min_value=0, max_value=50), min_size=8, max_size=8), st.floats(0, 1))
+@given(st.lists(st.integers(min_value=0, max_value=50), min_size=9, max_size=9), st.floats(0, 1))
 def test_rates_are_proportions_ordered_as_aapor_says(values: list[int], e: float) -> None:
-    counts = DispositionCounts(*values)
+    counts = DispositionCounts.from_mapping(dict(zip(CATEGORIES, values, strict=True)))
     rates = outcome_rates(counts, e=e)
     for name, value in rates.rates.items():
         assert value is None or 0 <= value <= 1 + 1e-12, name
@@ -124,6 +124,28 @@ def test_rates_are_proportions_ordered_as_aapor_says(values: list[int], e: float
         lo, hi = rates[low], rates[high]
         if lo is not None and hi is not None:
             assert lo <= hi + 1e-12, (low, high)
+
+
+def test_ur_counts_as_unknown_like_uo_with_one_e() -> None:
+    # 10th edition: 3.20 moved from UO to the new UR; with a single e the rates do not change
+    as_uo = outcome_rates(DispositionCounts(I=4, P=2, R=1, NC=1, O=1, UH=1, UO=3, NE=1), e=0.9)
+    as_ur = outcome_rates(DispositionCounts(I=4, P=2, R=1, NC=1, O=1, UH=1, UO=1, UR=2, NE=1), e=0.9)
+    assert as_ur.rates == pytest.approx(as_uo.rates)
+    assert as_ur["RR1"] == pytest.approx(4 / 13)
+
+
+def test_e_by_unknown_class() -> None:
+    counts = DispositionCounts(I=4, P=2, R=1, NC=1, O=1, UH=1, UR=2, UO=1, NE=1)
+    rates = outcome_rates(counts, e={"UH": 0.4, "UR": 0.7, "UO": 0.2})
+    # RR3 = I / (I+P+R+NC+O + 0.4 UH + 0.7 UR + 0.2 UO) = 4 / (9 + 0.4 + 1.4 + 0.2)
+    assert rates["RR3"] == pytest.approx(4 / 11.0)
+    assert rates["CON2"] == pytest.approx(8 / 11.0)
+    assert rates.e == {"UH": 0.4, "UR": 0.7, "UO": 0.2}
+    assert rates["RR1"] == pytest.approx(4 / 13)
+    with pytest.raises(ValueError, match="exactly"):
+        outcome_rates(counts, e={"UH": 0.4})
+    with pytest.raises(ValueError, match="e must lie"):
+        outcome_rates(counts, e={"UH": 0.4, "UR": 1.7, "UO": 0.2})
 
 
 def test_disposition_codes_cover_all_classes_and_six_languages() -> None:
@@ -139,7 +161,8 @@ def test_disposition_codes_cover_all_classes_and_six_languages() -> None:
 @pytest.mark.parametrize(
     ("code", "category"),
     [("1.1", "I"), ("1.2", "P"), ("2.112", "R"), ("2.111a", "R"), ("2.20", "NC"), ("2.221", "NC"),
-     ("2.31", "O"), ("3.13", "UH"), ("3.21", "UO"), ("4.32", "NE"), ("4.80", "NE")],
+     ("2.31", "O"), ("3.13", "UH"), ("3.20", "UR"), ("3.21", "UR"), ("3.90", "UO"), ("4.32", "NE"),
+     ("4.80", "NE"), ("NC", "NC")],
 )  # fmt: skip
 def test_category_of_codes(code: str, category: str) -> None:
     assert category_of(code) == category

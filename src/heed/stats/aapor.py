@@ -5,16 +5,21 @@ References
 * The American Association for Public Opinion Research (2023), *Standard Definitions: Final
   Dispositions of Case Codes and Outcome Rates for Surveys*, 10th edition ("Calculating rates from
   response distributions": RR1-RR6, COOP1-COOP4, REF1-REF3, CON1-CON3).
-* Peer package: ropensci/outcomerate 1.0.1 (R, Pilliard Hellwig; CC0), ``R/outcomerate.R`` and its formula matrix
-  ``data-raw/fmat.csv``; ``tests/testthat/test-rate.R`` holds the known values that
-  ``tests/stats/test_aapor.py`` reproduces.
+* Peer package: ropensci/outcomerate (R, Pilliard Hellwig; CC0): ``R/outcomerate.R`` and its formula matrix
+  ``data-raw/fmat.csv`` (1.0.1); ``tests/testthat/test-rate.R`` holds the known values that
+  ``tests/stats/test_aapor.py`` reproduces. Its 1.1.0 (2026) follows the 10th edition as this module does:
+  the new class UR (code 3.20, unknown whether the unit holds an eligible respondent; the 9th edition counted
+  it in UO) and an ``e`` per unknown class (``e = {"UH": 0.4, "UR": 0.7, "UO": 0.2}``).
 * ``e``, the estimated share of cases of unknown eligibility that are eligible, defaults to the
   eligibility rate of the AAPOR Outcome Rate Calculator (version 4.0, 2016), as in outcomerate's
   ``eligibility_rate()``: ``e = (I + P + R + NC + O) / (I + P + R + NC + O + NE)``.
 
-The eight disposition classes: I complete interview, P partial interview, R refusal and break-off, NC
-non-contact, O other (eligible, non-interview), UH unknown if household / unit, UO unknown, other, NE not
-eligible. The codes of each class (1.1, 2.112, 4.32, ...) with their labels in Heed's six languages are in
+The nine disposition classes: I complete interview, P partial interview, R refusal and break-off, NC
+non-contact, O other (eligible, non-interview), UH unknown if household / unit, UR unknown if eligible
+respondent, UO unknown, other, NE not eligible. ``U`` below is UH + UR + UO; with one ``e``, ``eU`` is
+e × U, with one per class it is e_UH × UH + e_UR × UR + e_UO × UO.
+
+The codes of each class (1.1, 2.112, 4.32, ...) with their labels in Heed's six languages are in
 ``heed/stats/data/aapor_dispositions.json`` (:func:`disposition_codes`, :func:`counts_from_codes`).
 
 A rate whose denominator is 0 is undefined and returned as ``None`` (outcomerate returns NaN).
@@ -29,7 +34,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-CATEGORIES = ("I", "P", "R", "NC", "O", "UH", "UO", "NE")
+CATEGORIES = ("I", "P", "R", "NC", "O", "UH", "UR", "UO", "NE")
+UNKNOWN_CATEGORIES = ("UH", "UR", "UO")
 LANGUAGES = ("en", "it", "hr", "bg", "ru", "et")
 RATE_NAMES = (
     "RR1", "RR2", "RR3", "RR4", "RR5", "RR6",
@@ -39,9 +45,10 @@ RATE_NAMES = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DispositionCounts:
-    """Final disposition counts per AAPOR class; floats allowed for weighted counts (sum of weights).
+    """Final disposition counts per AAPOR class, by keyword; floats allowed for weighted counts (sums of
+    weights).
 
     Raises ``ValueError`` when a count is negative or not finite.
     """
@@ -52,6 +59,7 @@ class DispositionCounts:
     NC: float = 0
     O: float = 0  # noqa: E741 (the AAPOR class name)
     UH: float = 0
+    UR: float = 0
     UO: float = 0
     NE: float = 0
 
@@ -74,10 +82,11 @@ class DispositionCounts:
 
 @dataclass(frozen=True)
 class OutcomeRates:
-    """The AAPOR rates (each in 0..1, or ``None`` when undefined) and the ``e`` used for RR3/RR4/REF2/CON2."""
+    """The AAPOR rates (each in 0..1, or ``None`` when undefined) and the ``e`` used for RR3/RR4/REF2/CON2
+    (one number, or one per unknown class when so given)."""
 
     rates: Mapping[str, float | None]
-    e: float | None
+    e: float | Mapping[str, float] | None
 
     def __getitem__(self, name: str) -> float | None:
         return self.rates[name]
@@ -91,28 +100,32 @@ def eligibility_rate(counts: DispositionCounts) -> float | None:
     return None if known == 0 else eligible / known
 
 
-def outcome_rates(counts: DispositionCounts, e: float | None = None) -> OutcomeRates:
+def outcome_rates(counts: DispositionCounts, e: float | Mapping[str, float] | None = None) -> OutcomeRates:
     """All sixteen AAPOR rates from disposition counts.
 
-    ``e`` in [0, 1] (``ValueError`` otherwise); when omitted it is estimated by :func:`eligibility_rate`;
-    when that is undefined too, the rates that need ``e`` (RR3, RR4, REF2, CON2) are ``None``.
+    ``e``: one number in [0, 1], or a mapping with one for each of UH, UR and UO (``ValueError`` otherwise);
+    when omitted it is estimated by :func:`eligibility_rate`; when that is undefined too, the rates that need
+    ``e`` (RR3, RR4, REF2, CON2) are ``None``.
 
-    Formulas (AAPOR 2023; outcomerate ``fmat.csv``), with ``U = UH + UO``:
+    Formulas (AAPOR 2023; outcomerate ``fmat.csv``), with ``U = UH + UR + UO``:
     RR1 = I/(I+P+R+NC+O+U), RR2 = (I+P)/(I+P+R+NC+O+U), RR3 = I/(I+P+R+NC+O+eU),
     RR4 = (I+P)/(I+P+R+NC+O+eU), RR5 = I/(I+P+R+NC+O), RR6 = (I+P)/(I+P+R+NC+O);
     COOP1 = I/(I+P+R+O), COOP2 = (I+P)/(I+P+R+O), COOP3 = I/(I+P+R), COOP4 = (I+P)/(I+P+R);
     REF1 = R/(I+P+R+NC+O+U), REF2 = R/(I+P+R+NC+O+eU), REF3 = R/(I+P+R+NC+O);
     CON1 = (I+P+R+O)/(I+P+R+NC+O+U), CON2 = (I+P+R+O)/(I+P+R+NC+O+eU), CON3 = (I+P+R+O)/(I+P+R+NC+O).
     """
-    if e is not None and not 0 <= e <= 1:
-        raise ValueError(f"e must lie in [0, 1], got {e!r}")
-    used_e = eligibility_rate(counts) if e is None else e
+    used_e = eligibility_rate(counts) if e is None else _checked_e(e)
     c = counts
     interviews = c.I + c.P
     known_eligible = interviews + c.R + c.NC + c.O
-    unknown = c.UH + c.UO
+    unknown = c.UH + c.UR + c.UO
     all_cases = known_eligible + unknown
-    est_cases = None if used_e is None else known_eligible + used_e * unknown
+    if used_e is None:
+        est_cases = None
+    elif isinstance(used_e, Mapping):
+        est_cases = known_eligible + used_e["UH"] * c.UH + used_e["UR"] * c.UR + used_e["UO"] * c.UO
+    else:
+        est_cases = known_eligible + used_e * unknown
     contacted = interviews + c.R + c.O
 
     def ratio(num: float, den: float | None) -> float | None:
@@ -137,6 +150,16 @@ def outcome_rates(counts: DispositionCounts, e: float | None = None) -> OutcomeR
         "CON3": ratio(contacted, known_eligible),
     }
     return OutcomeRates(rates=rates, e=used_e)
+
+
+def _checked_e(e: float | Mapping[str, float]) -> float | Mapping[str, float]:
+    values = [e] if not isinstance(e, Mapping) else [e.get(k) for k in UNKNOWN_CATEGORIES]
+    if isinstance(e, Mapping) and set(e) != set(UNKNOWN_CATEGORIES):
+        raise ValueError(f"e by class must give exactly {list(UNKNOWN_CATEGORIES)}, got {sorted(e)}")
+    for value in values:
+        if not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise ValueError(f"e must lie in [0, 1], got {value!r}")
+    return dict(e) if isinstance(e, Mapping) else e
 
 
 @dataclass(frozen=True)
@@ -166,7 +189,7 @@ def disposition_codes() -> Mapping[str, DispositionCode]:
 
 
 def category_of(code: str) -> str:
-    """The AAPOR class (I, P, R, NC, O, UH, UO, NE) of a final disposition code; a class name is its own class.
+    """The AAPOR class (I, P, R, NC, O, UH, UR, UO, NE) of a final disposition code; a class name is its own class.
 
     Codes with a letter suffix used by CATI systems (queXS's "2.111a" soft refusal) take the class of their
     number. Raises ``ValueError`` for an unknown code or a heading that mixes classes (1.0, 2.0, 3.0).
