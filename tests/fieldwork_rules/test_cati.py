@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from heed.fieldwork_rules.cati import (
     OUTCOME_RULES,
@@ -175,3 +177,14 @@ def test_bad_calls_are_refused() -> None:
         CallingPolicy(POLICY.hours, ZAGREB, max_attempts=0)
     with pytest.raises(ValueError, match="no rule"):
         CallingPolicy(POLICY.hours, ZAGREB, rules={})
+
+
+@given(
+    st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(UTC)),  # noqa: DTZ001
+    st.sampled_from([CallOutcome.NO_ANSWER, CallOutcome.BUSY, CallOutcome.ANSWERING_MACHINE_MESSAGE_LEFT]),
+)
+def test_a_call_again_is_never_outside_hours_nor_before_the_delay(at: datetime, outcome: CallOutcome) -> None:
+    decision = decide_after_call(outcome, at=at, attempts=1, policy=POLICY)
+    assert decision.step is NextStep.CALL_AGAIN and decision.not_before is not None
+    assert decision.not_before >= at + timedelta(minutes=OUTCOME_RULES[outcome].delay_minutes)
+    assert may_call(decision.not_before, POLICY)

@@ -34,7 +34,7 @@ def interview(
         interviewer_id=interviewer,
         unit_id=unit,
         started_at=T0 + timedelta(minutes=minutes),
-        closed=dict(CLOSED if closed is None else closed),  # type: ignore[arg-type]
+        closed=dict(CLOSED if closed is None else closed),
         open_text=dict(TEXT if text is None else text),
     )
 

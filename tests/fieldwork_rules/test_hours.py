@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from heed.fieldwork_rules.hours import HoursError, WeeklyHours, next_open_instant
 
@@ -86,3 +88,16 @@ def test_no_hours_at_all_has_no_next_opening() -> None:
         WeeklyHours({}).next_open(wall(2026, 11, 30, 9, 0))
     with pytest.raises(ValueError, match="aware"):
         next_open_instant(datetime(2026, 11, 30, 9, 0), HOURS, ZAGREB)  # noqa: DTZ001
+
+
+@given(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2028, 12, 31)))  # noqa: DTZ001
+def test_next_open_is_the_first_open_time_at_or_after(moment: datetime) -> None:
+    found = HOURS.next_open(moment)
+    assert found >= moment
+    assert HOURS.is_open(found)
+    if HOURS.is_open(moment):
+        assert found == moment
+    else:
+        # nothing open in between: the minute before the found time (when after the moment) is closed
+        before = found - timedelta(minutes=1)
+        assert before < moment or not HOURS.is_open(before)

@@ -20,7 +20,7 @@ https://github.com/rapidfuzz/RapidFuzz): 100 × (1 - Indel distance / (len(a) + 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -36,14 +36,14 @@ MIN_TEXT_SIMILARITY = 90.0
 @dataclass(frozen=True)
 class InterviewAnswers:
     """What the duplicate check needs of one interview. ``started_at`` must be timezone-aware; ``closed``
-    maps question keys to hashable answers (a choice, a number, a tuple for several choices); ``open_text``
+    maps question keys to answers compared with ``==`` (a choice, a number, a list of choices); ``open_text``
     maps question keys to free text."""
 
     interview_id: str
     interviewer_id: str
     unit_id: str
     started_at: datetime
-    closed: Mapping[str, Hashable] = field(default_factory=dict)
+    closed: Mapping[str, object] = field(default_factory=dict)
     open_text: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -71,7 +71,7 @@ class DuplicatePair:
         }
 
 
-def closed_agreement(a: Mapping[str, Hashable], b: Mapping[str, Hashable]) -> float | None:
+def closed_agreement(a: Mapping[str, object], b: Mapping[str, object]) -> float | None:
     """Share of the questions answered in either mapping that have equal answers; ``None`` when none."""
     keys = set(a) | set(b)
     if not keys:

@@ -74,7 +74,8 @@ class LocationCheck:
 
 
 def check_location(fix: Fix | None, area: Area) -> LocationCheck:
-    """Apply the three GPS rules to one interview's fix (``None`` = no location)."""
+    """Apply the three GPS rules to one interview's fix (``None`` = no location); a fix without a reported
+    accuracy gets no allowance (distance > radius is out of area) and is not suspected of being mocked."""
     if fix is None:
         return LocationCheck(None, (Flag(FlagCode.NO_LOCATION),))
     distance = haversine_m(area.latitude, area.longitude, fix.latitude, fix.longitude)
