@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -154,6 +157,8 @@ def test_disposition_codes_cover_all_classes_and_six_languages() -> None:
     for entry in codes.values():
         assert set(entry.labels) == set(LANGUAGES), entry.code
         assert all(label.strip() for label in entry.labels.values()), entry.code
+    raw = json.loads(resources.files("heed.stats").joinpath("data/aapor_dispositions.json").read_text("utf-8"))
+    assert len(raw["codes"]) == len(codes)  # no code listed twice
     assert codes["1.1"].label("hr") == "Potpuni intervju"
     assert codes["2.20"].label("en") == "Non-contact"
 
