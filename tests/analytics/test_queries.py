@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import translation
 from pydantic import BaseModel
 
 from heed.analytics.queries import (
@@ -22,6 +23,7 @@ from heed.analytics.queries import (
     run_query,
     runner,
 )
+from heed.analytics.queries.runner import query_cache_key
 from heed.analytics.queries.schema import AnalyticsQuery
 from heed.analytics.tasks import analytics_query_run_task
 from heed.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
@@ -134,11 +136,33 @@ def test_background_queries_answer_computing_until_the_worker_stored_them(world,
     query = DriversQuery(survey_id=world.survey.id, bootstrap=30)
     assert run_query(query, user=world.analyst, background=True).status == "computing"
     assert run_query(query, user=world.analyst, background=True).status == "computing"  # a poll
-    assert worker_elsewhere == [(query_to_json(query), world.analyst.id)]  # queued once
+    assert worker_elsewhere == [(query_to_json(query), world.analyst.id, translation.get_language())]  # queued once
     analytics_query_run_task.run(*worker_elsewhere[0])  # the worker's turn
     done = run_query(query, user=world.analyst, background=True)
     assert done.status == "complete" and done.cached
     assert done.result == run_query(query, user=world.analyst).result
+
+
+def test_a_result_is_cached_per_language_and_the_worker_computes_it_in_the_asking_language(
+    world, worker_elsewhere, monkeypatch
+):
+    query = DriversQuery(survey_id=world.survey.id, bootstrap=30)
+    with translation.override("it"):
+        italian = query_cache_key(query, user=world.analyst)
+        run_query(query, user=world.analyst, background=True)
+    with translation.override("hr"):
+        assert query_cache_key(query, user=world.analyst) != italian
+    assert worker_elsewhere[-1][2] == "it"
+    seen: list[str | None] = []
+    compute = runner.query_compute_and_store
+
+    def spy(query_json, *, user):
+        seen.append(translation.get_language())
+        return compute(query_json, user=user)
+
+    monkeypatch.setattr(runner, "query_compute_and_store", spy)
+    analytics_query_run_task.run(*worker_elsewhere[-1])
+    assert seen == ["it"]
 
 
 def test_the_drivers_page_and_api_poll_while_the_worker_computes(world, driven, worker_elsewhere):

@@ -29,10 +29,16 @@ def weighting_schemes_reconcile_task() -> int:
 
 
 @shared_task
-def analytics_query_run_task(query_json: dict, user_id: int) -> str:
-    """Compute one expensive analytics query for a user and cache it (``run_query(background=True)`` queued it)."""
+def analytics_query_run_task(query_json: dict, user_id: int, language: str | None = None) -> str:
+    """Compute one expensive analytics query for a user in the language of the page that asked (labels in the
+    result) and cache it (``run_query(background=True)`` queued it)."""
+    from django.utils import translation
+
     from heed.accounts.selectors import user_get_active
     from heed.analytics.queries.runner import query_compute_and_store
 
     user = user_get_active(user_id=user_id)
-    return query_compute_and_store(query_json, user=user) if user is not None else "missing"
+    if user is None:
+        return "missing"
+    with translation.override(language):
+        return query_compute_and_store(query_json, user=user)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.cache import cache
 from django.db.models import Max
+from django.utils import translation
 from pydantic import BaseModel, ValidationError
 
 from heed.accounts import permissions
@@ -137,10 +138,12 @@ def _scope(user: User) -> str:
 
 
 def query_cache_key(query: AnalyticsQuery, *, user: User) -> str:
-    """Cache key of ``query`` for ``user``'s scope at the current data version."""
+    """Cache key of ``query`` for ``user``'s scope at the current data version, in the active language (results
+    hold labels, such as theme and question names, in the language they were computed in)."""
     version = analytics_data_version(organisation_id=organisation_id_of(user), survey_id=query.survey_in_view())
     text = json.dumps(query_to_json(query), sort_keys=True)
-    digest = hashlib.sha256(f"{RESULT_FORMAT}|{_scope(user)}|{version}|{text}".encode()).hexdigest()
+    language = translation.get_language() or ""
+    digest = hashlib.sha256(f"{RESULT_FORMAT}|{_scope(user)}|{version}|{language}|{text}".encode()).hexdigest()
     return f"heed:analytics:{query.kind}:{digest}"
 
 
@@ -181,7 +184,7 @@ def _queue_once(key: str, query: AnalyticsQuery, user: User) -> None:
         if _in_flight.get(key, 0.0) > now:
             return
         _in_flight[key] = now + IN_FLIGHT_SECONDS
-    analytics_query_run_task.delay(query_to_json(query), user.id)
+    analytics_query_run_task.delay(query_to_json(query), user.id, translation.get_language())
 
 
 def run_query(query: AnalyticsQuery, *, user: User, background: bool = False) -> QueryResult:
