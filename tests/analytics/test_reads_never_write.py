@@ -47,7 +47,7 @@ def test_the_dashboard_reads_without_writing_and_counts_pending_days(world, pend
     writes = _writes(queries)
     assert writes == []
     assert RollupDirtyDay.objects.filter(survey=world.survey).exists()  # nothing refreshed by the read
-    assert re.search(r"Figures as of \d\d:\d\d; 1 day with new responses is still being summarised", html)
+    assert re.search(r"Figures as of \d\d:\d\d\. 1 day with new responses is still being summarised", html)
     trend = json.loads(re.search(r'<script id="trend-data" type="application/json">(.*?)</script>', html, re.S)[1])
     nps = next(m for m in trend["metrics"] if m["key"] == "nps")
     assert [p["n"] for p in nps["points"]] == [45]  # the pending day's five responses are counted

@@ -106,10 +106,10 @@ class TextItem(models.Model):
     kind: the annotation attaches to the item."""
 
     class Source(models.TextChoices):
-        SURVEY_ANSWER = "survey_answer", "Survey answers"
-        COMPLAINT = "complaint", "Complaints"
-        CALL_NOTE = "call_note", "Call notes"
-        SOCIAL_MENTION = "social_mention", "Social mentions"
+        SURVEY_ANSWER = "survey_answer", _("Survey answers")
+        COMPLAINT = "complaint", _("Complaints")
+        CALL_NOTE = "call_note", _("Call notes")
+        SOCIAL_MENTION = "social_mention", _("Social mentions")
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
