@@ -7,16 +7,14 @@ from __future__ import annotations
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from heed.analytics.queries import DriversQuery, EngagementQuery, MetricsQuery, run_query
 from heed.analytics.schemas import AnalysisVersionsOut, DriverAnalysisOut, EngagementOut, MetricsOut, QueryPendingOut
 from heed.analytics.selectors import DIMENSIONS
 from heed.api.schemas import ErrorOut
-from heed.core.bounds import BoundedDate, DbId, ShortText
-from heed.core.channels import ChannelName
-from heed.responses.selectors import ResponseFilters
-from heed.surveys.language import LanguageCode
+from heed.core.bounds import DbId
+from heed.responses.selectors import ResponseFilters, SurveyResponseFilters
 
 router = Router()
 POLL_SECONDS = 2
@@ -62,19 +60,7 @@ def metrics(request: HttpRequest, params: Query[MetricsParamsIn]):
     return run_query(query, user=_user(request)).result
 
 
-class SurveyFiltersIn(Schema):
-    """The response filters of an endpoint whose path names the survey."""
-
-    unit_id: DbId | None = None
-    channel: ChannelName | None = None
-    language: LanguageCode | None = None
-    touchpoint: ShortText | None = None
-    age_group: ShortText | None = None
-    date_from: BoundedDate | None = None
-    date_to: BoundedDate | None = None
-
-
-class DriversParamsIn(SurveyFiltersIn):
+class DriversParamsIn(SurveyResponseFilters):
     outcome: str | None = Field(
         None, max_length=40, description="outcome question key; defaults to the NPS question, else CSAT"
     )
@@ -107,7 +93,7 @@ def survey_drivers(request: HttpRequest, survey_id: DbId, params: Query[DriversP
     return outcome.result
 
 
-class EngagementParamsIn(SurveyFiltersIn):
+class EngagementParamsIn(SurveyResponseFilters):
     version: int | None = Field(
         None, ge=1, le=2_147_483_647, description="the version analysed (default the latest); see `versions`"
     )

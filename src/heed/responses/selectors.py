@@ -26,17 +26,12 @@ if TYPE_CHECKING:
     from heed.accounts.models import User
 
 
-class ResponseFilters(BaseModel):
-    """Which responses to read; also the API's query parameters for lists and metrics.
-
-    Every field is bounded (``heed.core.bounds``): ids in the 64-bit range, channel and language
-    from their lists, dates ``YYYY-MM-DD`` within 2000-01-01 .. 2099-12-31; out-of-range values are
-    a validation error (422 on the API, a 400 page on the results pages), never a database error.
-    """
+class SurveyResponseFilters(BaseModel):
+    """The response filters within one survey (every filter of ``ResponseFilters`` but the survey): the query
+    parameters of an endpoint whose path names the survey."""
 
     model_config = ConfigDict(frozen=True)
 
-    survey_id: DbId | None = None
     unit_id: DbId | None = None
     channel: ChannelName | None = None
     language: LanguageCode | None = None
@@ -44,6 +39,21 @@ class ResponseFilters(BaseModel):
     age_group: ShortText | None = None
     date_from: BoundedDate | None = None
     date_to: BoundedDate | None = None
+
+
+class _SurveyFilter(BaseModel):
+    survey_id: DbId | None = None
+
+
+class ResponseFilters(SurveyResponseFilters, _SurveyFilter):
+    """Which responses to read; also the API's query parameters for lists and metrics (``survey_id`` first).
+
+    Every field is bounded (``heed.core.bounds``): ids in the 64-bit range, channel and language
+    from their lists, dates ``YYYY-MM-DD`` within 2000-01-01 .. 2099-12-31; out-of-range values are
+    a validation error (422 on the API, a 400 page on the results pages), never a database error.
+    """
+
+    model_config = ConfigDict(frozen=True)
 
 
 filter_spec_check(ResponseFilters.model_fields)  # every filter is described for the raw and the rollup path

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from heed.accounts.models import User
 from heed.accounts.permissions import can_see_personal_data
@@ -26,6 +26,9 @@ from heed.textanalytics.models import (
     TextItem,
     ThemeDefinition,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _SURVEY = TextItem.Source.SURVEY_ANSWER
 
@@ -227,13 +230,13 @@ def staff_get(*, user: User, staff_id: int) -> StaffMember | None:
 
 
 # Every kind of text, for a filter field's valid choices (a link with any kind parses; see text_source_choices).
-TEXT_SOURCE_CHOICES: list[tuple[str, str]] = [("", "All texts"), *TextItem.Source.choices]
+TEXT_SOURCE_CHOICES: list[tuple[str, StrOrPromise]] = [("", gettext_lazy("All texts")), *TextItem.Source.choices]
 
 
 def text_source_choices(*, organisation_id: int) -> list[tuple[str, str]]:
     """What a "source" picker offers: all texts, then the kinds the organisation has (survey answers always)."""
     labels = dict(TextItem.Source.choices)
-    return [("", gettext("All texts"))] + [(s, labels[s]) for s in text_sources(organisation_id=organisation_id)]
+    return [("", gettext("All texts"))] + [(s, str(labels[s])) for s in text_sources(organisation_id=organisation_id)]
 
 
 def text_sources(*, organisation_id: int) -> list[str]:
