@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from heed.accounts.models import ApiToken, Organisation, Unit, User
@@ -109,3 +111,25 @@ def locked_usernames(*, usernames: list[str]) -> set[str]:
 def user_get_active(*, user_id: int) -> User | None:
     """The active user with this id, or None (background tasks run work for a user named by id)."""
     return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def unit_names(*, organisation_id: int, unit_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Unit id -> (code, name) for those of ``unit_ids`` that belong to the organisation (others are left out)."""
+    rows = Unit.objects.filter(organisation_id=organisation_id, id__in=list(unit_ids)).values_list("id", "code", "name")
+    return {unit_id: (code, name) for unit_id, code, name in rows}
+
+
+def unit_names_by_code(*, organisation_id: int) -> dict[str, str]:
+    """Unit code -> name of every unit of the organisation (closed ones too: old responses name them)."""
+    return dict(Unit.objects.filter(organisation_id=organisation_id).values_list("code", "name"))
+
+
+def organisation_get(*, organisation_id: int) -> Organisation | None:
+    """The organisation with this id, or ``None``."""
+    return Organisation.objects.filter(pk=organisation_id).first()
+
+
+def organisation_list(*, ids: Iterable[int] | None = None) -> QuerySet[Organisation]:
+    """Organisations (those of ``ids`` when given), by id."""
+    organisations = Organisation.objects.order_by("id")
+    return organisations if ids is None else organisations.filter(id__in=list(ids))

@@ -425,3 +425,10 @@ def user_set_language(*, actor: User, user: User, language: str) -> User:
                      target_id=user.id, target_label=user.username, before=before,
                      after={"language": language})  # fmt: skip
     return user
+
+
+def organisation_lock(*, organisation_id: int) -> None:
+    """Serialise a writer per organisation until the surrounding transaction ends: a ``FOR NO KEY UPDATE`` lock
+    on the organisation's row (rows that reference it, such as new responses, take ``KEY SHARE`` locks, which
+    this does not block; SQLite serialises writers anyway). Call it inside ``transaction.atomic()``."""
+    Organisation.objects.select_for_update(no_key=True).filter(pk=organisation_id).first()

@@ -12,12 +12,11 @@ ordered, so nobody ranks on noise.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db.models import Q
 
-from heed.accounts.models import User
 from heed.accounts.selectors import organisation_of
 from heed.core.errors import ApplicationError, NotFoundError
 from heed.responses.models import Answer
@@ -27,6 +26,9 @@ from heed.stats.intervals import mean as mean_interval
 from heed.surveys.definition import SCALE_TYPES, QuestionDef, SurveyDefinition
 from heed.surveys.models import Survey, SurveyVersion
 from heed.surveys.selectors import VersionPooling, question_versions, survey_get, survey_version_get, version_definition
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 MIN_RESPONSES = 30  # the small-sample floor used for every figure Heed shows (heed.stats.reliability)
 MAX_DRIVERS = 30  # beyond EXACT_LIMIT the LMG is sampled; this bounds the cost of a page view

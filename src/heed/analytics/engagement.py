@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from heed.accounts.models import User
 from heed.accounts.selectors import organisation_of
 from heed.analytics.drivers import scale_matrix, versions_summary
 from heed.core.errors import ApplicationError, NotFoundError
 from heed.responses.selectors import ResponseFilters
 from heed.stats.cx_indices import ENGAGEMENT_SCALES, engagement_index
 from heed.surveys.selectors import question_versions, survey_get, survey_version_get, version_definition
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 
 def engagement_summary(

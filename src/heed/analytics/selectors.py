@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from django.db.models import Case, Count, DateField, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
 
-from heed.accounts.models import Unit, User
-from heed.accounts.selectors import organisation_id_of
+from heed.accounts.selectors import organisation_id_of, unit_names
 from heed.analytics.freshness import rollups_pending
 from heed.analytics.models import DailyRollup, ResponseWeight, WeightingScheme
 from heed.analytics.rollups import SUFFICIENT_STATISTICS
@@ -37,6 +36,9 @@ from heed.stats.weighting import (
 )
 from heed.surveys.definition import METRICS
 from heed.surveys.selectors import VersionPooling, metric_versions_by_survey, option_labels
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 Dimension = Literal["unit", "channel", "language", "age_group", "gender", "touchpoint", "week", "month"]
 DIMENSIONS: tuple[str, ...] = get_args(Dimension)
@@ -276,8 +278,8 @@ def _labels(dimension: str, keys: list[Any], user: User, filters: ResponseFilter
     """What people read for each key: unit code and name, period, or a label from ``heed.core.labels``
     (channel, language, touchpoint) or from the surveys' definitions (age group options), never a raw key."""
     if dimension == "unit":
-        units = Unit.objects.filter(organisation_id=organisation_id_of(user), id__in=[k for k in keys if k])
-        labels: dict[int | None, str] = {unit.id: f"{unit.code} {unit.name}" for unit in units}
+        units = unit_names(organisation_id=organisation_id_of(user), unit_ids=[k for k in keys if k])
+        labels: dict[int | None, str] = {unit_id: f"{code} {name}" for unit_id, (code, name) in units.items()}
         labels[None] = "(no unit)"
         return labels
     if dimension in ("week", "month"):

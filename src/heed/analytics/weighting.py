@@ -17,19 +17,22 @@ import datetime as dt
 import io
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from heed.accounts.models import User
-from heed.accounts.selectors import organisation_id_of
+from heed.accounts.selectors import organisation_id_of, unit_names_by_code
 from heed.analytics.models import ResponseWeight, WeightingScheme
 from heed.core.errors import ApplicationError, ConflictError, NotFoundError
 from heed.core.labels import dimension_label, value_label
 from heed.responses.models import Response
 from heed.stats.weighting import UNMATCHED_POLICIES, RakingError, rake, targets_for_sample
 from heed.surveys.models import Survey
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 WEIGHTING_VARIABLES = {
     "age_group": "age_group", "gender": "gender", "region": "region", "language": "language",
@@ -97,7 +100,6 @@ def weighting_categories(*, survey: Survey) -> dict[str, list[str]]:
     survey never asks it); language: the survey's languages; channel: Heed's channels; unit: the organisation's
     unit codes.
     """
-    from heed.accounts.models import Unit
     from heed.core.channels import Channel
     from heed.surveys.definition import SurveyDefinition
 
@@ -108,7 +110,7 @@ def weighting_categories(*, survey: Survey) -> dict[str, list[str]]:
                 known[question.type] += [o.value for o in question.options if o.value not in known[question.type]]
     known["language"] = list(survey.languages)
     known["channel"] = list(Channel.values)
-    known["unit"] = list(Unit.objects.filter(organisation_id=survey.organisation_id).values_list("code", flat=True))
+    known["unit"] = list(unit_names_by_code(organisation_id=survey.organisation_id))
     return known
 
 
@@ -293,14 +295,13 @@ def weighting_category_labels(*, survey: Survey) -> dict[str, dict[str, str]]:
     """Category key -> label per weighting variable that needs the database: answer options (age group, gender,
     region; ``heed.surveys.selectors.option_labels``, in the survey's default language) and unit names by code.
     Channels and languages are labelled by :func:`category_label` without the database."""
-    from heed.accounts.models import Unit
     from heed.surveys.selectors import option_labels
 
     labels = {
         variable: option_labels(organisation_id=survey.organisation_id, survey_id=survey.id, question_type=variable)
         for variable in ("age_group", "gender", "region")
     }
-    labels["unit"] = dict(Unit.objects.filter(organisation_id=survey.organisation_id).values_list("code", "name"))
+    labels["unit"] = unit_names_by_code(organisation_id=survey.organisation_id)
     return labels
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from heed.accounts.models import Unit, User
 from heed.accounts.services import unit_require_open
 from heed.core.bulk import instances_insert, rows_insert, rows_insert_returning_ids
 from heed.core.channels import Channel
@@ -30,6 +29,9 @@ from heed.surveys.answering import AnswerValue, SubmissionError, clean_submissio
 from heed.surveys.definition import DEMOGRAPHIC_TYPES, SurveyDefinition
 from heed.surveys.models import Survey, SurveyVersion
 from heed.surveys.selectors import survey_latest_version, version_definition
+
+if TYPE_CHECKING:
+    from heed.accounts.models import Unit, User
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,12 @@ a comment by the e-mail address it hides. Templates escape every comment.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from pydantic import BaseModel, ConfigDict, Field
 
-from heed.accounts.models import User
 from heed.accounts.permissions import can_see_personal_data
 from heed.accounts.selectors import organisation_id_of
 from heed.core.errors import ApplicationError
@@ -25,6 +24,9 @@ from heed.responses.models import Answer
 from heed.responses.selectors import ResponseFilters, comment_queryset
 from heed.textanalytics.models import AnnotationTheme, TextItem, ThemeDefinition
 from heed.textanalytics.selectors import comment_text
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
 
 ScoreGroup = Literal[
     "nps_detractor", "nps_passive", "nps_promoter", "csat_low", "csat_neutral", "csat_top2",

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext, gettext_lazy
 
-from heed.accounts.models import User
 from heed.accounts.permissions import can_see_personal_data
 from heed.accounts.selectors import organisation_id_of
 from heed.analytics.selectors import headline_pooling
@@ -29,6 +28,8 @@ from heed.textanalytics.models import (
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+    from heed.accounts.models import User
 
 _SURVEY = TextItem.Source.SURVEY_ANSWER
 

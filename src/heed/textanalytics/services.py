@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from heed.accounts.models import Organisation, Unit
+from heed.accounts.selectors import organisation_list
+from heed.accounts.services import organisation_lock
 from heed.core.errors import ApplicationError, ConflictError
 from heed.core.names import name_key
 from heed.nlp.pipeline import CommentResult, Pipeline, pipeline_version
@@ -38,6 +40,9 @@ from heed.textanalytics.models import (
 )
 from heed.textanalytics.selectors import active_themes
 from heed.textanalytics.text_items import TEXT_TYPES, answer_comments, text_items_from_answers
+
+if TYPE_CHECKING:
+    from heed.accounts.models import Organisation, Unit
 
 
 def taxonomy_ensure_default(*, organisation: Organisation) -> int:
@@ -161,7 +166,7 @@ def _store(organisation: Organisation, items: list[TextItem], results: list[Comm
         # A task and the periodic reconciliation may annotate the same comments at once: one writer per
         # organisation at a time, so the delete-then-insert below never collides on an item. NO KEY: rows
         # that reference the organisation (new responses) take KEY SHARE locks, which this must not block.
-        Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).first()
+        organisation_lock(organisation_id=organisation.pk)
         TextAnnotation.objects.filter(item__in=items).delete()
         annotations = TextAnnotation.objects.bulk_create(
             [
@@ -244,9 +249,9 @@ def annotations_reconcile() -> dict[int, int]:
 
     Run periodically (Celery beat); idempotent. Returns organisation id -> comments annotated."""
     done: dict[int, int] = {}
-    with_items = TextItem.objects.values("organisation_id")
-    with_comments = answer_comments().values("response__organisation_id")
-    for organisation in Organisation.objects.filter(Q(id__in=with_items) | Q(id__in=with_comments)).order_by("id"):
+    with_items = set(TextItem.objects.values_list("organisation_id", flat=True).distinct())
+    with_comments = set(answer_comments().values_list("response__organisation_id", flat=True).distinct())
+    for organisation in organisation_list(ids=with_items | with_comments):
         done[organisation.id] = annotations_refresh(organisation=organisation)
     return done
 

@@ -9,7 +9,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
-from heed.accounts.models import Organisation
+from heed.accounts.selectors import organisation_get, organisation_list
 from heed.textanalytics.services import (
     annotations_reconcile,
     annotations_refresh,
@@ -25,7 +25,7 @@ def annotations_refresh_task(
     """Annotate unread comments: all of the organisation's, or those of ``answer_ids``, or of the responses
     from ``since_response_id`` on (new responses; what a run started this way misses, the periodic
     reconciliation reads)."""
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    organisation = organisation_get(organisation_id=organisation_id)
     if organisation is None:
         return 0
     done = annotations_refresh(organisation=organisation, answer_ids=answer_ids, since_response_id=since_response_id)
@@ -55,7 +55,7 @@ def sentiment_model_retrain_request(organisation_id: int) -> bool:
 def sentiment_model_retrain_task(organisation_id: int) -> str:
     """Train, then re-read the organisation's comments with the new model. Releases the single-flight claim."""
     try:
-        organisation = Organisation.objects.filter(pk=organisation_id).first()
+        organisation = organisation_get(organisation_id=organisation_id)
         if organisation is None:
             return "missing"
         version = sentiment_model_retrain(organisation=organisation)
@@ -72,7 +72,7 @@ def annotations_reconcile_task() -> int:
     """Periodic: comments without a current annotation (a lost or crashed task) are read now; a retraining
     that came due is started."""
     done = annotations_reconcile()
-    for organisation in Organisation.objects.filter(id__in=list(done)):
+    for organisation in organisation_list(ids=done):
         if sentiment_model_retrain_due(organisation=organisation):
             sentiment_model_retrain_request(organisation.id)
     return sum(done.values())
