@@ -170,3 +170,8 @@ def invitation_emails_reconcile(*, now: dt.datetime | None = None) -> int:
     for invitation_id in ids:
         invitation_email_send_task.delay(invitation_id)
     return len(ids)
+
+
+def invitation_mark_responded(*, invitation_id: int, responded_at: dt.datetime) -> None:
+    """Record when the invitation was answered (the ingestion service calls it in the response's transaction)."""
+    Invitation.objects.filter(pk=invitation_id).update(responded_at=responded_at)

@@ -20,18 +20,19 @@ from heed.accounts.services import unit_require_open
 from heed.core.bulk import instances_insert, rows_insert, rows_insert_returning_ids
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError, ConflictError
-from heed.distribution.models import Invitation, SurveyLink
+from heed.distribution.services import invitation_mark_responded
 from heed.responses.fingerprint import submission_fingerprint
 from heed.responses.handlers import ResponsesDeleted, ResponsesStored, StoredResponse, StoredText, responses_dispatch
 from heed.responses.models import Answer, ClientKey, Response
 from heed.responses.selectors import TEXT_ANSWER_TYPES
 from heed.surveys.answering import AnswerValue, SubmissionError, clean_submission
 from heed.surveys.definition import DEMOGRAPHIC_TYPES, SurveyDefinition
-from heed.surveys.models import Survey, SurveyVersion
-from heed.surveys.selectors import survey_latest_version, version_definition
+from heed.surveys.selectors import survey_is_open, survey_latest_version, version_definition
 
 if TYPE_CHECKING:
     from heed.accounts.models import Unit, User
+    from heed.distribution.models import Invitation, SurveyLink
+    from heed.surveys.models import Survey, SurveyVersion
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ class _Versions:
 def _prepare(index: int, submission: Submission, raw_answers: dict[str, Any], versions: _Versions) -> _Ready:
     """Validate one submission against its survey version. Raises ApplicationError or SubmissionError."""
     survey = submission.survey
-    if survey.status != Survey.Status.PUBLISHED:
+    if not survey_is_open(survey):
         raise ApplicationError("This survey is not open for responses.", code="survey_closed")
     if submission.version is not None:
         if submission.version.survey_id != survey.id:
@@ -262,7 +263,7 @@ def _store(ready: list[_Ready]) -> list[Response]:
         ])  # fmt: skip
         for r in ready:
             if r.submission.invitation is not None:
-                Invitation.objects.filter(pk=r.submission.invitation.pk).update(responded_at=r.submitted_at)
+                invitation_mark_responded(invitation_id=r.submission.invitation.pk, responded_at=r.submitted_at)
         responses_dispatch(ResponsesStored([
             StoredResponse(id=response.id, organisation_id=response.organisation_id, survey_id=response.survey_id,
                            unit_id=response.unit_id, submitted_at=response.submitted_at, language=response.language,

@@ -211,3 +211,8 @@ def version_id_latest(*, organisation_id: int, survey_id: int | None = None) -> 
     if survey_id is not None:
         versions = versions.filter(survey_id=survey_id)
     return versions.aggregate(m=Max("id"))["m"]
+
+
+def survey_is_open(survey: Survey) -> bool:
+    """Whether the survey takes responses (published, not closed or a draft)."""
+    return survey.status == Survey.Status.PUBLISHED
