@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from heed.analytics.selectors import headline_pooling, metric_rows, metric_summary
+from heed.analytics.schemas import SurveyVersionsOut
+from heed.analytics.selectors import headline_pooling, metric_rows, metric_summary, version_notes
 from heed.responses.models import Response
 from heed.responses.selectors import ResponseFilters
 from heed.responses.services import Submission, response_submit
@@ -169,7 +170,8 @@ def test_headline_metric_whose_meaning_changed_is_not_pooled(world):
             rows = metric_rows(user=world.analyst, dimension=group_by, filters=filters, pooling=pooling)
         assert sum(r.nps.n for r in rows) == 1 and sum(r.csat_mean.n for r in rows) == 4
         assert sum(r.responses for r in rows) == 4
-    assert "Store visit: NPS pools v2 (as in v2); left out v1 (scale 1–5, not 0–10)." in pooling.notes()
+    typed = [SurveyVersionsOut.model_validate(survey) for survey in pooling.as_list()]
+    assert "Store visit: NPS pools v2 (as in v2); left out v1 (scale 1–5, not 0–10)." in version_notes(typed)
     scheme = weighting_scheme_create(survey=survey, name="All men", created_by=world.analyst,
                                      targets={"gender": {"male": 1.0}})  # fmt: skip
     weighting_scheme_compute(scheme=scheme)

@@ -71,7 +71,7 @@ def test_manager_dashboard_shows_only_their_units_comments(data):
     assert "Zagreb" not in html
 
 
-def test_manager_dashboard_counts_only_their_unit(data):
+def test_manager_dashboard_counts_only_their_unit(data, unsuppressed):
     response = login(data.manager_a).get("/dashboard/")
     assert response.context["summary"].responses == 2
     assert response.context["summary"].nps.value == 100.0
@@ -92,7 +92,7 @@ def test_manager_cannot_filter_the_dashboard_to_another_unit(data):
     assert "Select a valid choice" in html
 
 
-def test_analyst_dashboard_shows_both_units(data):
+def test_analyst_dashboard_shows_both_units(data, unsuppressed):
     response = login(data.analyst).get("/dashboard/")
     html = response.content.decode()
     assert COMMENT_A in html and COMMENT_B in html

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from pydantic import BaseModel
 
 from heed.accounts.permissions import can_view_results
-from heed.accounts.selectors import organisation_id_of
 from heed.analytics.forms import GROUPS, DashboardFilterForm
-from heed.analytics.freshness import figures_freshness
-from heed.analytics.selectors import headline_pooling, metric_rows, metric_summary
+from heed.analytics.queries import MetricsQuery, TrendQuery, run_query
+from heed.analytics.queries.schema import AnalyticsQuery
+from heed.analytics.schemas import MetricsOut, TrendOut
+from heed.analytics.selectors import version_notes
 from heed.analytics.trend_chart import trend_chart
-from heed.analytics.weighting import (
-    weighting_scope,
-    weighting_unweighted_count,
-)
+from heed.analytics.weighting import weighting_scope
 from heed.core.errors import ApplicationError
 from heed.core.labels import dimension_label
 from heed.textanalytics.comment_selectors import CommentFilters, comment_page, drilldown_query
-from heed.textanalytics.selectors import staff_summary, theme_summary
+from heed.textanalytics.queries import StaffMentionsOut, StaffMentionsQuery, ThemesOut, ThemesQuery
 from heed.web.access import role_required
 from heed.web.filter_errors import filter_error_page
 
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
 # Breakdowns whose rows link to the comment list filtered to that row.
 DRILLABLE = {"unit", "channel", "language"}
 LATEST_COMMENTS = 10
+Out = TypeVar("Out", bound=BaseModel)
 
 
 @role_required(can_view_results)
@@ -57,35 +57,48 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     group_by = data.get("group_by") or "unit"
     trend_by = data.get("trend") or "month"
     source = data.get("source") or None
-    pooling = headline_pooling(user=user, filters=filters)  # once for the cards, the breakdown and the trend
-    summary = metric_summary(user=user, filters=filters, scheme=scheme, pooling=pooling)
-    rows = sorted(
-        metric_rows(user=user, dimension=group_by, filters=filters, scheme=scheme, pooling=pooling),
-        key=lambda r: r.label,
-    )
-    trend = metric_rows(user=user, dimension=trend_by, filters=filters, scheme=scheme, pooling=pooling)
+    weighting_id = scheme.id if scheme else None
+    # Every figure comes from a query kind through the one runner (scoping, caching), as the API's do.
+    metrics = _run(MetricsQuery(filters=filters, group_by=group_by, weighting=weighting_id), user, MetricsOut)
+    trend = _run(TrendQuery(filters=filters, interval=trend_by, weighting=weighting_id), user, TrendOut)
+    themes = _run(ThemesQuery(filters=filters, source=source), user, ThemesOut)
+    staff = _run(StaffMentionsQuery(filters=filters, limit=10, source=source), user, StaffMentionsOut)
     comment_query = drilldown_query(data | {"survey": filters.survey_id})
     context = {
         "form": form,
-        "summary": summary,
-        "rows": rows,
+        "summary": metrics.summary,
+        "rows": sorted(metrics.rows, key=lambda r: r.label),
         "group_by": str(dict(GROUPS)[group_by]),
         "drill": group_by if group_by in DRILLABLE else "",
-        "trend": trend,
+        "trend": trend.rows,
         "trend_by": trend_by,
-        "trend_data": trend_chart([row.as_dict() for row in trend]),
+        "trend_data": trend_chart([row.model_dump(mode="json") for row in trend.rows]),
         "comments": comment_page(
             user=user, filters=filters, page_size=LATEST_COMMENTS, comment_filters=CommentFilters(source=source)
         ),
         "comment_query": comment_query,
-        "themes": theme_summary(user=user, filters=filters, source=source),
-        "staff": staff_summary(user=user, filters=filters, limit=10, source=source),
+        "themes": themes,
+        "staff": staff.mentions,
         "scheme": scheme,
         "survey_from_weighting": survey_from_weighting,
-        "pooled_versions": pooling.versions().get(filters.survey_id) if filters.survey_id else None,
-        "version_notes": pooling.notes(),
+        "pooled_versions": _pooled(metrics, filters.survey_id),
+        "version_notes": version_notes(metrics.versions),
         "weighting_variables": [dimension_label(name) for name in (scheme.targets if scheme else {})],
-        "freshness": figures_freshness(organisation_id=organisation_id_of(user), filters=filters),
-        "unweighted": weighting_unweighted_count(user=user, scheme=scheme, filters=filters) if scheme else 0,
+        "freshness": metrics.freshness,
+        "unweighted": metrics.weighting.unweighted_responses if metrics.weighting else 0,
     }
     return render(request, "analytics/dashboard.html", context)
+
+
+def _run(query: AnalyticsQuery, user: User, output: type[Out]) -> Out:
+    result = run_query(query, user=user).result
+    assert isinstance(result, output)  # the kind's registered output
+    return result
+
+
+def _pooled(metrics: MetricsOut, survey_id: int | None) -> list[int] | None:
+    """The version numbers any headline metric of the chosen survey pools (``None`` without a survey)."""
+    if survey_id is None:
+        return None
+    numbers = {n for s in metrics.versions if s.survey_id == survey_id for m in s.metrics for n in m.pooled}
+    return sorted(numbers) or None

@@ -11,6 +11,7 @@ metric question means what it means in the version analysed (``headline_pooling`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -227,25 +228,20 @@ class HeadlinePooling:
             for sid, (title, poolings) in sorted(self.surveys.items())
         ]
 
-    def notes(self) -> list[str]:
-        """One sentence per survey and metric that leaves versions out, for pages."""
-        out = []
-        for _sid, (title, poolings) in sorted(self.surveys.items()):
-            for metric, p in poolings.items():
-                left_out = [f"v{number} ({reason})" for number, reason in p.excluded if reason != "not asked"]
-                if left_out:
-                    out.append(
-                        f"{title}: {metric.upper()} pools v{', v'.join(map(str, p.pooled))} (as in v{p.reference}); "
-                        f"left out {', '.join(left_out)}."
-                    )
-        return out
 
-    def versions(self) -> dict[int, list[int]]:
-        """Per survey, the version numbers any headline metric pools."""
-        return {
-            sid: sorted({n for p in poolings.values() for n in p.pooled})
-            for sid, (_t, poolings) in self.surveys.items()
-        }
+def version_notes(versions: Sequence[Any]) -> list[str]:
+    """``HeadlinePooling.notes`` from its typed form (``MetricsOut.versions``): one sentence per survey and metric
+    that leaves versions out, for pages."""
+    out = []
+    for survey in versions:
+        for p in survey.metrics:
+            left_out = [f"v{e.version} ({e.reason})" for e in p.excluded if e.reason != "not asked"]
+            if left_out:
+                out.append(
+                    f"{survey.survey_title}: {p.key.upper()} pools v{', v'.join(map(str, p.pooled))} "
+                    f"(as in v{p.reference_version}); left out {', '.join(left_out)}."
+                )
+    return out
 
 
 def headline_pooling(
