@@ -24,6 +24,7 @@ from heed.surveys import services as survey_services
 from heed.textanalytics import services as text_services
 from heed.textanalytics.models import StaffMember, ThemeDefinition
 from heed.textanalytics.services import staff_add, staff_set_active, staff_update, theme_save
+from tests.concurrency import run_concurrently
 from tests.conftest import login
 
 
@@ -156,21 +157,7 @@ def test_two_concurrent_adds_end_with_one_row_and_one_409(world, monkeypatch, ki
             organisation=world.org, username=["Petra", "petra"][i], password=None, role=Role.ANALYST
         ),  # fmt: skip
     }
-    results: list = [None, None]
-
-    def add(index: int) -> None:
-        try:
-            results[index] = adds[kind](index)
-        except Exception as exc:  # noqa: BLE001 (the assertion below names what was raised)
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=add, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_concurrently(adds[kind])
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and isinstance(errors[0], ConflictError), results
     assert errors[0].status_code == 409
@@ -290,21 +277,9 @@ def test_two_concurrent_link_creations_make_one_link(world, monkeypatch):
         return original(unit)
 
     monkeypatch.setattr(distribution_services, "unit_require_open", both_validated)
-    results: list = [None, None]
-
-    def add(index: int) -> None:
-        try:
-            results[index] = link_create(survey=world.survey, channel="email", unit=world.store_b, touchpoint="x")
-        except ConflictError as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=add, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_concurrently(
+        lambda _index: link_create(survey=world.survey, channel="email", unit=world.store_b, touchpoint="x")
+    )
     assert sorted(type(r).__name__ for r in results) == ["ConflictError", "SurveyLink"], results
     assert SurveyLink.objects.filter(survey=world.survey, channel="email").count() == 1
 
@@ -323,21 +298,7 @@ def test_two_concurrent_question_adds_of_one_key_make_one_question(world, monkey
         return fields
 
     monkeypatch.setattr(survey_services, "_question_fields", both_parsed)
-    results: list = [None, None]
-
-    def add(index: int) -> None:
-        try:
-            results[index] = survey_services.question_add(survey=world.survey, data={
-                "key": "extra", "type": "text", "texts": {"en": "Anything else?"}})  # fmt: skip
-        except Exception as exc:  # noqa: BLE001 (the assertion below names what was raised)
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=add, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    extra = {"key": "extra", "type": "text", "texts": {"en": "Anything else?"}}
+    results = run_concurrently(lambda _index: survey_services.question_add(survey=world.survey, data=extra))
     assert sorted(type(r).__name__ for r in results) == ["ConflictError", "Question"], results
     assert world.survey.questions.filter(key="extra").count() == 1

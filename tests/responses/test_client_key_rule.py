@@ -19,6 +19,7 @@ from heed.responses import services
 from heed.responses.fingerprint import submission_fingerprint
 from heed.responses.models import Answer, ClientKey, Response
 from heed.responses.services import Submission, response_delete, response_submit, responses_submit_many
+from tests.concurrency import run_concurrently
 from tests.conftest import VALID_INTERCEPT, api_client
 
 
@@ -155,21 +156,9 @@ def test_two_transactions_racing_one_key(world, monkeypatch, same_content):
 
     monkeypatch.setattr(services, "_submit_once", counted)
     answers = [VALID_INTERCEPT, VALID_INTERCEPT if same_content else VALID_INTERCEPT | {"nps": 2}]
-    results: list = [None, None]
-
-    def submit(index: int) -> None:
-        try:
-            results[index] = response_submit(submission=_submission(world, key="race"), raw_answers=answers[index])
-        except ConflictError as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_concurrently(
+        lambda index: response_submit(submission=_submission(world, key="race"), raw_answers=answers[index])
+    )
     assert Response.objects.filter(client_key="race").count() == 1
     assert len(attempts) == 3  # the loser hit the constraint and read the ledger again
     stored = Response.objects.get(client_key="race")
