@@ -357,8 +357,9 @@ def thanks(request: HttpRequest, kind: str, token: str) -> HttpResponse:
             "strings": strings,
             "language": language,
             "survey": link.survey,
-            "page_title": strings["page_title"].format(progress=strings["thank_you_title"],
-                                                       title=public_title(link.survey, language)),
+            "page_title": strings["page_title"].format(
+                progress=strings["thank_you_title"], title=public_title(link.survey, language)
+            ),
             "brand": link.survey.organisation.brand,
             "restart": bool(finished) and _can_restart(link, invitation),
         },
