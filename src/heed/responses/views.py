@@ -145,9 +145,12 @@ def _keep_step(state: dict, answers: dict, question: QuestionDef, request: HttpR
 
 
 def public_title(survey: Survey, language: str) -> str:
-    """The survey's name as respondents see it, in their language: never the analyst's internal title, which
-    is neither meant for respondents nor translated. ``"Acme survey"`` / ``"Sondaggio di Acme"``."""
-    return _strings(language)["survey_title"].replace("{brand}", survey.organisation.brand)
+    """The survey's name as respondents see it, in their language: its public title in that language, else
+    ``"<brand> survey"`` in it (``"Sondaggio di Acme"``); never the analysts' own title, which is neither meant
+    for respondents nor translated."""
+    return (survey.public_titles or {}).get(language) or _strings(language)["survey_title"].replace(
+        "{brand}", survey.organisation.brand
+    )
 
 
 def _bound(value: float | None, language: str) -> str | None:
