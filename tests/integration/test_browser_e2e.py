@@ -149,8 +149,9 @@ def test_analyst_publishes_bilingual_survey_and_italian_phone_respondent_answers
         respondent.screenshot(path=str(SCREENSHOTS / "respondent-question-it-phone.png"), full_page=True)
 
         next_button.tap()  # a required question left unanswered
-        expect(respondent.locator("p.error[role=alert]")).to_have_text(IT["required"])
-        expect(respondent.locator("fieldset.choices")).to_have_attribute("aria-invalid", "true")
+        expect(respondent.locator("#error-summary[role=alert]")).to_be_focused()
+        expect(respondent.locator("p.error")).to_have_text(IT["required"])
+        expect(respondent.locator("fieldset.choices input[type=radio]").first).to_have_attribute("aria-invalid", "true")
         expect(respondent.locator("#progress-text")).to_have_text(IT["progress"].format(current=1, total=4))
 
         very_satisfied = _text("csat_5", "it", "Acme")

@@ -20,6 +20,7 @@ def test_surveys_list(world):
         "status": "published",
         "default_language": "en",
         "languages": ["en", "it", "hr"],
+        "public_titles": {},
         "latest_version": 1,
     }
 

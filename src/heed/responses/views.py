@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
@@ -49,7 +50,7 @@ from heed.surveys.answering import (
     first_unanswered,
     visible_questions,
 )
-from heed.surveys.definition import QuestionDef, SurveyDefinition
+from heed.surveys.definition import SCALE_TYPES, QuestionDef, SurveyDefinition
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES, UI_STRINGS
 from heed.surveys.language import pick_language
 from heed.surveys.numbers import format_localised_number
@@ -73,12 +74,8 @@ def _resolve(kind: str, token: str) -> tuple[SurveyLink, Invitation | None]:
 
 def _message(language: str, key: str, status: int, request: HttpRequest, survey: Survey) -> HttpResponse:
     strings = _strings(language)
-    return render(
-        request,
-        "heed/respond/message.html",
-        {"strings": strings, "language": language, "text": strings[key], "survey": survey},
-        status=status,
-    )
+    context = {"strings": strings, "language": language, "text": strings[key], "survey": survey}
+    return render(request, "heed/respond/message.html", context, status=status)
 
 
 _STARTED_SALT = "heed.respond.started"
@@ -129,10 +126,10 @@ def _can_restart(link: SurveyLink, invitation: Invitation | None) -> bool:
     return invitation is None and link.channel == Channel.INTERCEPT
 
 
-def _keep_on_back(state: dict, answers: dict, question: QuestionDef, request: HttpRequest, language: str) -> None:
-    """What a step holds when the respondent goes Back: a valid answer is stored as if Next had been pressed
-    (an emptied optional answer is removed); anything not (yet) valid is kept as a draft that the step shows
-    again, without an error, when the respondent returns to it."""
+def _keep_step(state: dict, answers: dict, question: QuestionDef, request: HttpRequest, language: str) -> None:
+    """What a step holds when the respondent goes Back or changes language: a valid answer is stored as if Next
+    had been pressed (an emptied optional answer is removed); anything not (yet) valid is kept as a draft that
+    the step shows again, without an error, when the respondent returns to it."""
     raw: Any = request.POST.getlist("answer") if question.type == "multiple_choice" else request.POST.get("answer", "")
     drafts = state.setdefault("drafts", {})
     try:
@@ -145,6 +142,46 @@ def _keep_on_back(state: dict, answers: dict, question: QuestionDef, request: Ht
         answers.pop(question.key, None)
     else:
         answers[question.key] = value
+
+
+def public_title(survey: Survey, language: str) -> str:
+    """The survey's name as respondents see it, in their language: its public title in that language, else
+    ``"<brand> survey"`` in it (``"Sondaggio di Acme"``); never the analysts' own title, which is neither meant
+    for respondents nor translated."""
+    return (survey.public_titles or {}).get(language) or _strings(language)["survey_title"].replace(
+        "{brand}", survey.organisation.brand
+    )
+
+
+def _bound(value: float | None, language: str) -> str | None:
+    return None if value is None else format_localised_number(value, language)
+
+
+def input_hint(question: QuestionDef, language: str) -> str | None:
+    """What the answer must look like, shown before any error (WCAG 2.1 SC 3.3.2): a number's range, the
+    date format, the ends of a rating scale whose points have no labels; ``None`` when the question needs none.
+    Numbers are written as the language writes them (``12,5`` in Italian)."""
+    strings = _strings(language)
+    low, high = _bound(question.min, language), _bound(question.max, language)
+    if question.type == "number":
+        if low is not None and high is not None:
+            return strings["hint_range"].format(min=low, max=high)
+        if low is not None:
+            return strings["hint_min"].format(min=low)
+        if high is not None:
+            return strings["hint_max"].format(max=high)
+        return None
+    if question.type == "date":
+        return strings["hint_date"]
+    if question.type in SCALE_TYPES and question.type != "nps" and not question.options:
+        return strings["hint_scale"].format(min=low, max=high)
+    return None
+
+
+def _page_title(strings: dict[str, str], progress: str, title: str, error: bool) -> str:
+    """``Question 3 of 9 – Acme survey``; after a validation error ``Error: Question 3 of 9 – Acme survey``."""
+    page = strings["page_title"].format(progress=progress, title=title)
+    return strings["error_title"].format(title=page) if error else page
 
 
 def _option_rows(question: QuestionDef, language: str, fallback: str) -> list[dict[str, str]]:
@@ -208,9 +245,22 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
         position = next((i for i, q in enumerate(shown) if q.key == request.POST.get("question")), None)
         if request.POST.get("action") == "back":
             if position is not None:  # Back never discards: keep what this step holds, valid or not yet
-                _keep_on_back(state, answers, shown[position], request, language)
+                _keep_step(state, answers, shown[position], request, language)
                 _keep(request, token, state)
             return redirect(f"{request.path}?q={max(0, (index if position is None else position) - 1)}")
+        if request.POST.get("action") == "language":
+            # The one language control sits in the step's form: switching keeps what the step holds too.
+            # Nothing typed and no session yet: the new language travels in the address, no session is opened.
+            switched = request.POST.get("switch_lang", "")
+            if switched in definition.languages:
+                state["language"] = switched
+            typed = any(value.strip() for value in request.POST.getlist("answer"))
+            if position is not None and (typed or _key(token) in request.session):
+                _keep_step(state, answers, shown[position], request, language)
+            if typed or _key(token) in request.session:
+                _keep(request, token, state)
+            step = index if position is None else position
+            return redirect(f"{request.path}?{urlencode({'q': step, 'lang': state['language']})}")
         if position is None:
             notice, status = "step_changed", 409
         else:
@@ -243,6 +293,7 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     current = answers.get(question.key, state.get("drafts", {}).get(question.key))
     if error is not None:
         current = request.POST.getlist("answer") if question.type == "multiple_choice" else request.POST.get("answer")
+    progress = strings["progress"].format(current=index + 1, total=len(shown))
     context = {
         "survey": survey,
         "definition": definition,
@@ -257,7 +308,9 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
         "options": _option_rows(question, language, definition.default_language),
         "current": current if isinstance(current, list) else _as_input(current, question, language),
         "current_list": current if isinstance(current, list) else [],
-        "progress": strings["progress"].format(current=index + 1, total=len(shown)),
+        "progress": progress,
+        "page_title": _page_title(strings, progress, public_title(survey, language), error is not None),
+        "hint": input_hint(question, language),
         "percent": int(100 * index / max(len(shown), 1)),
         "languages": [(code, SUPPORTED_LANGUAGES.get(code, code)) for code in definition.languages],
         "is_last": index + 1 >= len(shown),
@@ -307,6 +360,9 @@ def thanks(request: HttpRequest, kind: str, token: str) -> HttpResponse:
             "strings": strings,
             "language": language,
             "survey": link.survey,
+            "page_title": strings["page_title"].format(
+                progress=strings["thank_you_title"], title=public_title(link.survey, language)
+            ),
             "brand": link.survey.organisation.brand,
             "restart": bool(finished) and _can_restart(link, invitation),
         },

@@ -48,6 +48,7 @@ class SurveySummaryOut(Schema):
     status: str
     default_language: str
     languages: list[str]
+    public_titles: dict[str, str] = Field(description="language -> the survey's name as respondents see it")
     latest_version: int | None
 
 
@@ -100,6 +101,7 @@ def _survey_out(survey: Survey, *, with_definition: bool = False) -> dict:
         "status": survey.status,
         "default_language": survey.default_language,
         "languages": survey.languages,
+        "public_titles": survey.public_titles,
         "latest_version": survey.latest_version_number,  # type: ignore[attr-defined]  # annotated by survey_list
     }
     if with_definition:
@@ -201,9 +203,14 @@ class SurveyCreateIn(BodyIn):
 
 
 class SurveySettingsIn(BodyIn):
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=200, description="the team's own name; respondents never see it")
     languages: list[LanguageCode] = Field(min_length=1, max_length=10)
     default_language: LanguageCode = Field(description="one of languages")
+    public_titles: dict[LanguageCode, Word] | None = Field(
+        default=None,
+        description="language -> the survey's name as respondents see it (page titles); omitted: unchanged; "
+        "languages not offered and empty titles are dropped; without one respondents see '<brand> survey'",
+    )
 
 
 class OptionIO(Schema):
@@ -308,7 +315,7 @@ def surveys_settings(request: HttpRequest, survey_id: DbId, payload: SurveySetti
     """Title and languages (400 when the default language is not among them)."""
     survey = _designed_survey(request, survey_id)
     survey_update(survey=survey, title=payload.title, languages=list(payload.languages),
-                  default_language=payload.default_language)  # fmt: skip
+                  default_language=payload.default_language, public_titles=payload.public_titles)  # fmt: skip
     return _draft_out(survey)
 
 

@@ -31,10 +31,29 @@ class SurveyCreateForm(forms.Form):
 
 
 class SurveySettingsForm(forms.Form):
+    """Title, languages and one public title per language (``public_title_<code>``, the name respondents see)."""
+
     title = forms.CharField(max_length=200, label=_("Title"))
     languages = forms.MultipleChoiceField(choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple,
                                           label=_("Languages"))  # fmt: skip
     default_language = forms.ChoiceField(choices=LANGUAGE_CHOICES, label=_("Default language"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, name in LANGUAGE_CHOICES:
+            self.fields[f"public_title_{code}"] = forms.CharField(
+                max_length=200, required=False, label=format_lazy(_("Public title ({language})"), language=name)
+            )
+
+    def public_title_fields(self, languages: list[str]) -> list[forms.BoundField]:
+        """The public title fields of ``languages``, in that order (the page shows those of the survey's)."""
+        return [self[f"public_title_{code}"] for code in languages if f"public_title_{code}" in self.fields]
+
+    def settings(self) -> dict[str, Any]:
+        """The cleaned data as ``survey_update`` takes it: ``public_titles`` as ``{language: title}``."""
+        data = dict(self.cleaned_data)
+        titles = {code: data.pop(f"public_title_{code}") for code, _name in LANGUAGE_CHOICES}
+        return {**data, "public_titles": titles}
 
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")

@@ -16,7 +16,8 @@ class Survey(models.Model):
         CLOSED = "closed", _("Closed")
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="surveys")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200)  # the analysts' own name for it: never shown to respondents
+    public_titles = models.JSONField(default=dict, blank=True)  # {language: the name respondents see}
     default_language = models.CharField(max_length=8, default="en")
     languages = models.JSONField(default=list)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)

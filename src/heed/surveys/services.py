@@ -71,11 +71,38 @@ def survey_create(
     return survey
 
 
-def survey_update(*, survey: Survey, title: str, languages: list[str], default_language: str) -> Survey:
+PUBLIC_TITLE_MAX = 200
+
+
+def _clean_public_titles(titles: dict[str, str], languages: list[str]) -> dict[str, str]:
+    cleaned = {code: (titles.get(code) or "").strip() for code in languages}
+    too_long = [code for code, text in cleaned.items() if len(text) > PUBLIC_TITLE_MAX]
+    if too_long:
+        raise ApplicationError(f"A public title has at most {PUBLIC_TITLE_MAX} characters ({', '.join(too_long)}).")
+    return {code: text for code, text in cleaned.items() if text}
+
+
+def survey_update(
+    *,
+    survey: Survey,
+    title: str,
+    languages: list[str],
+    default_language: str,
+    public_titles: dict[str, str] | None = None,
+) -> Survey:
+    """Title, languages and the public titles (``{language: the survey's name as respondents see it}``; ``None``
+    keeps them; titles of languages the survey does not offer and empty ones are dropped). Raises
+    ``ApplicationError`` for an unknown language, a default language not offered or a public title over 200
+    characters. Respondents never see ``title``, the analysts' own name; without a public title in their language
+    they see "<brand> survey" in it (``heed.responses.views.public_title``)."""
     survey.languages = _check_languages(languages, default_language)
     survey.default_language = default_language
     survey.title = title.strip() or survey.title
-    survey.save(update_fields=["languages", "default_language", "title", "updated_at"])
+    if public_titles is not None:
+        survey.public_titles = _clean_public_titles(public_titles, survey.languages)
+    else:
+        survey.public_titles = {c: t for c, t in survey.public_titles.items() if c in survey.languages}
+    survey.save(update_fields=["languages", "default_language", "title", "public_titles", "updated_at"])
     return survey
 
 

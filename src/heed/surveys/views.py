@@ -130,8 +130,9 @@ def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
         )
         form = _question_form(survey, initial=initial)
     settings_form = SurveySettingsForm(
-        initial={"title": survey.title, "languages": survey.languages, "default_language": survey.default_language}
-    )
+        initial={"title": survey.title, "languages": survey.languages, "default_language": survey.default_language,
+                 **{f"public_title_{code}": text for code, text in survey.public_titles.items()}}
+    )  # fmt: skip
     problems = survey_publish_check(survey=survey)
     context = {
         "survey": survey,
@@ -139,6 +140,7 @@ def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
         "form": form,
         "editing": editing,
         "settings_form": settings_form,
+        "public_title_fields": settings_form.public_title_fields(survey.languages),
         "blocking": [p for p in problems if p.blocking],
         "advice": [p for p in problems if not p.blocking],
         "version": survey_latest_version(survey=survey),
@@ -201,7 +203,7 @@ def survey_settings(request: HttpRequest, survey_id: int) -> HttpResponse:
     form = SurveySettingsForm(request.POST)
     if form.is_valid():
         try:
-            survey_update(survey=survey, **form.cleaned_data)
+            survey_update(survey=survey, **form.settings())
             messages.success(request, gettext("Survey settings saved."))
         except ApplicationError as exc:
             messages.error(request, exc.message)
