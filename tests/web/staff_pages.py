@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from heed.accounts.models import Organisation
 from heed.accounts.services import api_token_create
-from heed.analytics.weighting import weighting_scheme_create
+from heed.analytics.weighting import weighting_scheme_compute, weighting_scheme_create
 from heed.surveys.models import Survey
 from heed.surveys.services import question_add, survey_create
 
@@ -30,6 +30,8 @@ class DemoIds:
     unit: int
     staff: int
     theme: str
+    scheme: int  # a computed weighting scheme of ``survey``
+    other: int  # another published survey (its dashboard refuses ``scheme``)
 
 
 def demo_extras(organisation: Organisation) -> DemoIds:
@@ -50,10 +52,11 @@ def demo_extras(organisation: Organisation) -> DemoIds:
         "key": "score", "type": "nps", "required": False, "metric": "nps", "texts": {"en": "Recommend?"},
         "show_if": {"question": "visit_reason", "op": "eq", "value": "pick_up_order"},
     })  # fmt: skip
-    weighting_scheme_create(
+    scheme = weighting_scheme_create(
         survey=intercept, name="Census 2021 by age group and gender", created_by=analyst,
         targets={"gender": {"female": 0.52, "male": 0.46, "na": 0.02}},
     )  # fmt: skip
+    weighting_scheme_compute(scheme=scheme)  # ready now, whether or not tasks run in this process
     for user in organisation.users.all():
         api_token_create(user=user, name="Checkout system of the flagship store")
     return DemoIds(
@@ -64,6 +67,8 @@ def demo_extras(organisation: Organisation) -> DemoIds:
         unit=organisation.units.get(code="IT-09").id,
         staff=organisation.units.get(code="IT-09").staff.first().id,
         theme=organisation.themes.order_by("key").first().key,
+        scheme=scheme.id,
+        other=Survey.objects.get(organisation=organisation, title="After your purchase").id,
     )
 
 
@@ -74,8 +79,9 @@ def staff_pages(ids: DemoIds) -> dict[str, str]:
         "dashboard": "/dashboard/",
         "dashboard by store, weekly": f"/dashboard/?survey={s}&group_by=unit&trend=week",
         "dashboard by touchpoint": f"/dashboard/?survey={s}&group_by=touchpoint",
-        "dashboard weighted": f"/dashboard/?survey={s}&weighting=1&group_by=gender",
+        "dashboard weighted": f"/dashboard/?survey={s}&weighting={ids.scheme}&group_by=gender",
         "dashboard with a filter error": "/dashboard/?date_from=yesterday",
+        "dashboard refusing another survey's weighting": f"/dashboard/?survey={ids.other}&weighting={ids.scheme}",
         "drivers": f"/surveys/{s}/drivers/",
         "drivers with a filter error": f"/surveys/{s}/drivers/?outcome=nonsense",
         "weighting": f"/surveys/{s}/weighting/",
