@@ -116,7 +116,18 @@ def forms_with_errors(ids: DemoIds) -> dict[str, tuple[str, dict[str, str]]]:
     s = ids.survey
     return {
         "new survey": ("/surveys/new/", {"title": "", "languages": "xx"}),
-        "question": (f"/surveys/{ids.draft}/edit/", {"form": "question", "key": "bad key!", "type": "bogus", "metric": "x", "min_value": "low", "max_value": "high", "show_if_op": "maybe"}),
+        "question": (
+            f"/surveys/{ids.draft}/edit/",
+            {
+                "form": "question",
+                "key": "bad key!",
+                "type": "bogus",
+                "metric": "x",
+                "min_value": "low",
+                "max_value": "high",
+                "show_if_op": "maybe",
+            },
+        ),
         "survey settings": (f"/surveys/{ids.draft}/settings/", {"title": "", "default_language": "xx"}),
         "link": (f"/surveys/{s}/links/", {"name": "", "channel": "carrier-pigeon"}),
         "weighting": (f"/surveys/{s}/weighting/", {"name": "", "margins": "age_group,18-24,abc", "trim_lower": "x"}),

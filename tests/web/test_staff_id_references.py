@@ -80,7 +80,8 @@ def test_the_set_password_page_refers_only_to_rendered_ids(demo):
 
     organisation, _ids = demo
     user = organisation.users.get(username="manager.hr")
-    url = f"/account/set-password/{urlsafe_base64_encode(force_bytes(user.pk))}/{default_token_generator.make_token(user)}/"
+    uid, token = urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
+    url = f"/account/set-password/{uid}/{token}/"
     client = Client()
     page = client.get(url, follow=True)  # Django moves the token into the session and redirects
     assert page.status_code == 200 and b"id_new_password1" in page.content
