@@ -19,6 +19,8 @@ from heed.surveys.services import question_add, survey_create
 
 # The demo's logins, one per role that has pages (interviewers and agents have none).
 DEMO_LOGINS = ("admin", "analyst", "manager.it09", "manager.hr")
+# a title with a word longer than a phone is wide: it must wrap, not widen the page
+DRAFT_TITLE = "Draft with skip logic: Kundenzufriedenheitsbefragungsentwurfsversion-Filialnetzwerk-2026"
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ def demo_extras(organisation: Organisation) -> DemoIds:
     analyst = organisation.users.get(username="analyst")
     intercept = Survey.objects.get(organisation=organisation, title="Store visit (intercept)")
     draft = survey_create(
-        organisation=organisation, title="Draft with skip logic", created_by=analyst, languages=["en", "it"],
+        organisation=organisation, title=DRAFT_TITLE, created_by=analyst, languages=["en", "it"],
         default_language="en",
     )  # fmt: skip
     first = question_add(survey=draft, data={
