@@ -16,7 +16,7 @@ from django.test import Client
 from heed.accounts.models import Organisation
 from heed.demo.seed import DEMO_SLUG, seed_demo
 from tests.web.html_references import broken_references
-from tests.web.staff_pages import DEMO_LOGINS, DemoIds, demo_extras, forms_with_errors, staff_pages
+from tests.web.staff_pages import DEMO_LOGINS, demo_extras, forms_with_errors, staff_pages
 
 
 @pytest.fixture(scope="module")
@@ -115,4 +115,3 @@ def test_the_page_list_covers_every_staff_template():
         "surveys/templates/surveys/" + n for n in ("edit.html", "list.html", "new.html", "preview.html")
     } | {"textanalytics/templates/textanalytics/" + n for n in ("comments.html", "themes.html")}  # fmt: skip
     assert templates - respondent_or_partial - shell == covered
-    assert DemoIds  # the ids the page list needs
