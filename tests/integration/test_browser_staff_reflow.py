@@ -62,6 +62,14 @@ def test_every_staff_page_reflows_for_every_role(live_server):
             for username in DEMO_LOGINS if width == 320 else ("admin",):
                 context = _context(browser, live_server.url, viewport={"width": width, "height": height})
                 page = context.new_page()
+                if username == "admin":  # the log-in page with its error, once a screen (lock-out counts them)
+                    page.goto("/login/")
+                    page.fill("#id_username", username)
+                    page.fill("#id_password", "not the password")
+                    page.click("main button[type=submit]")
+                    page.wait_for_selector("main .error")
+                    if found := page.evaluate(CHECKS):
+                        problems[f"{screen}: log-in with an error"] = found
                 _log_in(page, username)
                 for name, url in pages.items():
                     response = page.goto(url)
