@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from pydantic import Strict, StrictBool
+from pydantic import ConfigDict, Strict, StrictBool
 
 from heed.accounts import permissions
 from heed.api.schemas import BodyIn, ErrorOut
@@ -22,6 +22,7 @@ from heed.core.errors import NotFoundError
 from heed.distribution.publishing import survey_publish_shared
 from heed.distribution.services import link_public_url
 from heed.responses.headlines import version_metrics_correct
+from heed.surveys.conditions import MAX_CONDITIONS, MAX_DEPTH
 from heed.surveys.definition import QUESTION_TYPES, Operator
 from heed.surveys.language import LanguageCode
 from heed.surveys.selectors import survey_get, survey_latest_version, survey_list, version_definition
@@ -212,11 +213,40 @@ class OptionIO(Schema):
 
 
 class ShowIfIO(Schema):
+    """One condition on an earlier answer."""
+
     question: str = Field(max_length=40, description="key of an earlier question")
     op: Operator
     value: ConditionValue | None = Field(
         None, description="an option value or number; a list with in and not_in; nothing with answered"
     )
+
+
+_COMPOUND = ConfigDict(extra="forbid", validate_by_name=True, serialize_by_alias=True)
+
+
+class AllOfIO(Schema):
+    """Every one of the rules holds."""
+
+    model_config = _COMPOUND
+    all_of: list[RuleIO] = Field(alias="all", min_length=1, max_length=MAX_CONDITIONS)
+
+
+class AnyOfIO(Schema):
+    """At least one of the rules holds."""
+
+    model_config = _COMPOUND
+    any_of: list[RuleIO] = Field(alias="any", min_length=1, max_length=MAX_CONDITIONS)
+
+
+class NotOfIO(Schema):
+    """The rule does not hold."""
+
+    model_config = _COMPOUND
+    not_: RuleIO = Field(alias="not")
+
+
+RuleIO = ShowIfIO | AllOfIO | AnyOfIO | NotOfIO
 
 
 class QuestionIn(BodyIn):
@@ -235,7 +265,11 @@ class QuestionIn(BodyIn):
     metric: Literal["", "none", "nps", "csat", "ces"] = Field(
         "", description='headline metric: "" by question type, none, or the metric (of its own type)'
     )
-    show_if: ShowIfIO | None = Field(None, description="skip logic: show only when an earlier answer matches")
+    show_if: RuleIO | None = Field(
+        None,
+        description="skip logic: show only when an earlier answer matches (a condition), or when all/any of "
+        f"several rules hold, or a rule does not (at most {MAX_DEPTH} levels and {MAX_CONDITIONS} conditions)",
+    )
 
 
 class QuestionOut(QuestionIn):
