@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 from pydantic import ConfigDict, Strict, StrictBool
 
 from heed.accounts import permissions
@@ -36,6 +36,8 @@ from heed.surveys.services import (
     survey_update,
 )
 from heed.surveys.templates_library import TEMPLATES
+from heed.surveys.xlsform_export import XLSX_CONTENT_TYPE, survey_xlsform
+from heed.surveys.xlsform_import import MAX_XLSFORM_BYTES, XLSFormRefusedError, survey_import_xlsform
 
 if TYPE_CHECKING:
     from heed.surveys.models import Question, Survey
@@ -383,3 +385,69 @@ def questions_move(request: HttpRequest, survey_id: DbId, question_id: DbId, pay
     survey = _designed_survey(request, survey_id)
     question_move(question=_draft_question(survey, question_id), offset=payload.offset)
     return _draft_out(survey)
+
+
+# --- XLSForm -------------------------------------------------------------------------------------------------
+
+
+class ImportedOut(DraftOut):
+    report: list[str] = Field(description="what the import renamed (Q-1.a → q_1_a) or left out (notes), one line each")
+
+
+class XLSFormRefusedOut(Schema):
+    detail: str
+    code: str = Field(description="xlsform_refused (or invalid_input when the request breaks the schema)")
+    problems: list[str] = Field(
+        default_factory=list,
+        description='with xlsform_refused: one plain line per problem, e.g. survey row 7: relevant "${a} + 1 > 2" '
+        'uses "+", which Heed does not support yet',
+    )
+    errors: dict[str, str] | None = Field(None, description="with invalid_input: the message per invalid field")
+
+
+@router.post("/import-xlsform", response={201: ImportedOut, 403: ErrorOut, 422: XLSFormRefusedOut})
+def surveys_import_xlsform(request: HttpRequest, file: File[UploadedFile]):
+    """Create a draft survey from an XLSForm workbook (.xlsx, multipart field ``file``, at most 1024 KB), as the
+    Import XLSForm page does; converted with pyxform, never ODK Validate.
+
+    Mapped: select_one / select_multiple with their choices, integer / decimal (number), text, date, range
+    (rating), ``label::Name (code)`` translations, ``required``, ``relevant`` (and / or / not over earlier
+    answers), simple min/max constraints; groups are flattened, notes and metadata rows skipped (listed in
+    ``report`` with renamed keys). 422 ``xlsform_refused`` lists every row Heed cannot hold (repeat, calculate,
+    choice_filter, other types, unsupported expressions), one line each; nothing is saved then.
+    """
+    user = request.auth  # type: ignore[attr-defined]
+    permissions.require(permissions.can_design_surveys(user))
+    if file.size is not None and file.size > MAX_XLSFORM_BYTES:
+        raise XLSFormRefusedError([f"The file is larger than {MAX_XLSFORM_BYTES // 1024} KB."])
+    survey, report = survey_import_xlsform(
+        organisation=user.organisation, created_by=user, data=file.read(MAX_XLSFORM_BYTES + 1)
+    )
+    return Status(201, {**_draft_out(survey), "report": report.lines()})
+
+
+@router.get(
+    "/{survey_id}/xlsform",
+    response={400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "the XLSForm workbook (sheets survey, choices, settings), as an attachment",
+                "content": {XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def surveys_xlsform(
+    request: HttpRequest, survey_id: DbId, version: Annotated[int, Field(ge=1, le=2**31)] | None = None
+):
+    """A published version (``version``; default the latest, the draft before the first publish) as an XLSForm
+    workbook that pyxform converts and that ``import-xlsform`` reads back into the same questionnaire. Heed's
+    types without an XLSForm equivalent (NPS, CSAT, ...) and the headline metric are kept in the ``heed_type``
+    and ``heed_metric`` columns, which ODK ignores. Cells are text, never formulas. 400 ``xlsform_export`` when
+    a rule cannot be written (e.g. a value with both quote marks); 404 for a version the survey does not have.
+    """
+    exported = survey_xlsform(survey=_designed_survey(request, survey_id), number=version)
+    response = HttpResponse(exported.content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    return response

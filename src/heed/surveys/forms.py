@@ -32,6 +32,10 @@ class SurveyCreateForm(forms.Form):
     default_language = forms.ChoiceField(choices=LANGUAGE_CHOICES, label=_("Default language"))
 
 
+class XLSFormUploadForm(forms.Form):
+    file = forms.FileField(label=_("XLSForm workbook (.xlsx)"), allow_empty_file=False)
+
+
 class SurveySettingsForm(forms.Form):
     title = forms.CharField(max_length=200, label=_("Title"))
     languages = forms.MultipleChoiceField(choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple,
