@@ -116,14 +116,6 @@ def surveys_list(request: HttpRequest):
     return [_survey_out(s) for s in survey_list(organisation=request.auth.organisation)]  # type: ignore[attr-defined]
 
 
-@router.get("/{survey_id}", response={200: SurveyDetailOut, 404: ErrorOut})
-def surveys_get(request: HttpRequest, survey_id: DbId):
-    survey = survey_get(organisation=request.auth.organisation, survey_id=survey_id)  # type: ignore[attr-defined]
-    if survey is None:
-        raise NotFoundError("No such survey.")
-    return _survey_out(survey, with_definition=True)
-
-
 def _designed_survey(request: HttpRequest, survey_id: int) -> Survey:
     user = request.auth  # type: ignore[attr-defined]
     permissions.require(permissions.can_design_surveys(user))
@@ -451,3 +443,12 @@ def surveys_xlsform(
     response = HttpResponse(exported.content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response
+
+
+# Last: "/{survey_id}" would otherwise take "/import-xlsform" (routes match in the order they are added).
+@router.get("/{survey_id}", response={200: SurveyDetailOut, 404: ErrorOut})
+def surveys_get(request: HttpRequest, survey_id: DbId):
+    survey = survey_get(organisation=request.auth.organisation, survey_id=survey_id)  # type: ignore[attr-defined]
+    if survey is None:
+        raise NotFoundError("No such survey.")
+    return _survey_out(survey, with_definition=True)

@@ -189,17 +189,17 @@ class _Reader:
         elif base == "calculate":
             self.refuse(number, gettext("a calculation, which Heed does not support yet"))
         elif base and base not in _SIMPLE_TYPES | _GROUPS | _METADATA and base not in _SELECTS.values():
-            self.refuse(number, gettext("type “{type}”, which Heed does not support yet").format(type=row.get("type")))
+            self.refuse(number, gettext('type "{type}", which Heed does not support yet').format(type=row.get("type")))
         for column in _REFUSED_COLUMNS:
             if _cell(row, column) and base != "calculate":
                 self.refuse(number, gettext("{column}, which Heed does not support yet").format(column=column))
         required = _cell(row, "required").lower()
         if required not in _TRUE | _FALSE:
-            message = gettext("required “{value}”, which Heed does not support yet (only yes or no)")
+            message = gettext('required "{value}", which Heed does not support yet (only yes or no)')
             self.refuse(number, message.format(value=_cell(row, "required")))
         constraint = _cell(row, "constraint")
         if constraint and (base not in ("integer", "decimal") or _constraint_bounds(constraint) is None):
-            message = gettext("constraint “{constraint}”, which Heed does not support yet (only . >= a and . <= b)")
+            message = gettext('constraint "{constraint}", which Heed does not support yet (only . >= a and . <= b)')
             self.refuse(number, message.format(constraint=constraint))
 
     def _name(self, name: str, base: str, heed_type: str, number: int) -> None:
@@ -242,7 +242,7 @@ class _Reader:
                     code = candidate
         if code not in SUPPORTED_LANGUAGES:
             message = gettext(
-                "The language “{language}” is not one Heed offers ({offered}); write its column as "
+                'The language "{language}" is not one Heed offers ({offered}); write its column as '
                 "label::Name (code), e.g. label::Italiano (it)."
             )
             problem = message.format(language=column_language, offered=", ".join(SUPPORTED_LANGUAGES))
@@ -290,14 +290,17 @@ def _children(element: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _texts(reader: _Reader, label: Any) -> dict[str, str]:
-    if isinstance(label, str):
-        return {reader.organisation_language: label} if label.strip() else {}
+def _texts(reader: _Reader, row: dict[str, Any]) -> dict[str, str]:
+    """The labels of a raw sheet row by language code. Read from the row as written, not from pyxform's
+    dictionary, which turns typographic quotes (’ “ ”) into straight ones."""
     texts = {}
-    for column_language, text in (label or {}).items():
-        code = reader.language_code(column_language)
-        if code and str(text or "").strip():
-            texts[code] = str(text).strip()
+    for column, value in row.items():
+        base, _, language = str(column).partition("::")
+        if base.strip() != "label" or value is None or not str(value).strip():
+            continue
+        code = reader.language_code(language.strip()) if language else reader.organisation_language
+        if code:
+            texts[code] = str(value).strip()
     return texts
 
 
@@ -335,8 +338,9 @@ def xlsform_read(data: bytes, *, organisation_language: str) -> ImportedForm:
     except PyXFormError as error:
         message = _PYXFORM_ROW.sub(lambda match: gettext("survey row {row}:").format(row=match.group(1)), str(error))
         raise XLSFormRefusedError([message.strip()]) from None
-    by_name = {str(row.get("name")).strip(): row for row in rows if row and row.get("name")}
-    mapper = _Mapper(reader, by_name)
+    except Exception:  # pyxform on a sheet it does not expect (wrong cell types, odd headers): say it plainly
+        raise XLSFormRefusedError([gettext("pyxform cannot read this workbook as an XLSForm.")]) from None
+    mapper = _Mapper(reader, workbook)
     questions = mapper.questions(form)
     languages = mapper.languages(workbook)
     settings = (workbook.settings or [{}])[0] if workbook.settings else {}
@@ -354,9 +358,12 @@ def xlsform_read(data: bytes, *, organisation_language: str) -> ImportedForm:
 
 
 class _Mapper:
-    def __init__(self, reader: _Reader, rows: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, reader: _Reader, workbook: Any) -> None:
         self.reader = reader
-        self.rows = rows
+        self.rows = {_cell(row, "name"): row for row in workbook.survey or [] if row and _cell(row, "name")}
+        self.choices = {
+            (_cell(row, "list_name"), _cell(row, "name")): row for row in workbook.choices or [] if row
+        }  # fmt: skip
 
     def languages(self, workbook: Any) -> list[str]:
         header = (workbook.survey_header or [{}])[0] if workbook.survey_header else {}
@@ -377,7 +384,7 @@ class _Mapper:
             kind = str(child.get("type") or "")
             if kind in _METADATA or kind == "note":
                 self.reader.report.notes.append(
-                    gettext("survey row {row}: {type} “{name}” skipped: {reason}").format(
+                    gettext('survey row {row}: {type} "{name}" skipped: {reason}').format(
                         row=row, type=kind, name=name, reason=_skip_reason(kind)
                     )
                 )
@@ -397,16 +404,16 @@ class _Mapper:
         heed_type = _cell(raw, HEED_TYPE_COLUMN)
         metric = _cell(raw, HEED_METRIC_COLUMN)
         if heed_type and heed_type not in HEED_TYPES:
-            self.reader.refuse(row, gettext("heed_type “{type}” is not a Heed question type").format(type=heed_type))
+            self.reader.refuse(row, gettext('heed_type "{type}" is not a Heed question type').format(type=heed_type))
             return None
         if metric and metric not in (*METRICS, METRIC_NONE):
             self.reader.refuse(
-                row, gettext("heed_metric “{metric}” is not nps, csat, ces or none").format(metric=metric)
+                row, gettext('heed_metric "{metric}" is not nps, csat, ces or none').format(metric=metric)
             )
             return None
-        texts = _texts(self.reader, child.get("label"))
+        texts = _texts(self.reader, raw)
         if not texts:
-            self.reader.refuse(row, gettext("“{name}” has no label").format(name=name))
+            self.reader.refuse(row, gettext('"{name}" has no label').format(name=name))
             return None
         question: dict[str, Any] = {"texts": texts, "options": [], "min_value": None, "max_value": None,
                                     "metric": metric, "required": self._required(child)}  # fmt: skip
@@ -438,7 +445,7 @@ class _Mapper:
         elif kind in ("text", "date"):
             question["type"] = kind
         else:
-            self.reader.refuse(row, gettext("type “{type}”, which Heed does not support yet").format(type=kind))
+            self.reader.refuse(row, gettext('type "{type}", which Heed does not support yet').format(type=kind))
             return None
         if question["type"] in FIXED_SCALES:
             question["min_value"], question["max_value"] = FIXED_SCALES[question["type"]]
@@ -446,7 +453,7 @@ class _Mapper:
         if bounds is not None and question["type"] == "number":
             question["min_value"], question["max_value"] = bounds
         if question["type"] in CHOICE_TYPES and not question["options"]:
-            self.reader.refuse(row, gettext("“{name}” has no choices").format(name=name))
+            self.reader.refuse(row, gettext('"{name}" has no choices').format(name=name))
             return None
         return question
 
@@ -460,10 +467,11 @@ class _Mapper:
             value = str(choice.get("name") or "").strip()
             if not value or len(value) > 60:
                 self.reader.refuse(
-                    row, gettext("the choice “{value}” needs a name of 1 to 60 characters").format(value=value)
+                    row, gettext('the choice "{value}" needs a name of 1 to 60 characters').format(value=value)
                 )
                 continue
-            options.append({"value": value, "labels": _texts(self.reader, choice.get("label"))})
+            raw = self.choices.get((str(child.get("list_name") or ""), value), {})
+            options.append({"value": value, "labels": _texts(self.reader, raw)})
         return options
 
     @staticmethod
@@ -492,18 +500,18 @@ def _relevant_problem(expression: str, error: RelevantError) -> str:
     """One plain line for a ``relevant`` that Heed cannot say."""
     params = {"expression": expression, **error.params}
     messages = {
-        "unsupported": gettext("relevant “{expression}” uses “{part}”, which Heed does not support yet"),
+        "unsupported": gettext('relevant "{expression}" uses "{part}", which Heed does not support yet'),
         "two_answers": gettext(
-            "relevant “{expression}” compares two answers (${{{first}}} and ${{{second}}}), which Heed does not "
+            'relevant "{expression}" compares two answers (${{{first}}} and ${{{second}}}), which Heed does not '
             "support yet"
         ),
         "multi_equals": gettext(
-            "relevant “{expression}” compares the multiple-choice answer ${{{name}}} with “{operator}”; "
+            'relevant "{expression}" compares the multiple-choice answer ${{{name}}} with "{operator}"; '
             "write selected(${{{name}}}, 'value')"
         ),
-        "not_number": gettext("relevant “{expression}” compares ${{{name}}} with “{value}”, which is not a number"),
-        "unknown_question": gettext("relevant “{expression}” refers to ${{{name}}}, which is not an earlier question"),
-        "unreadable": gettext("relevant “{expression}” cannot be read (at “{at}”)"),
+        "not_number": gettext('relevant "{expression}" compares ${{{name}}} with "{value}", which is not a number'),
+        "unknown_question": gettext('relevant "{expression}" refers to ${{{name}}}, which is not an earlier question'),
+        "unreadable": gettext('relevant "{expression}" cannot be read (at "{at}")'),
     }
     return messages.get(error.code, messages["unreadable"]).format(**{"at": "", **params})
 
