@@ -92,7 +92,12 @@ def test_a_compound_rule_may_only_look_at_earlier_questions():
 
 
 def test_a_submission_drops_answers_a_compound_rule_hides():
-    rule = {"all": [{"question": "visited", "op": "eq", "value": "yes"}, {"not": {"question": "nps", "op": "gte", "value": 9}}]}
+    rule = {
+        "all": [
+            {"question": "visited", "op": "eq", "value": "yes"},
+            {"not": {"question": "nps", "op": "gte", "value": 9}},
+        ]
+    }
     definition = SurveyDefinition.model_validate(_definition(rule))
     assert clean_submission(definition, {"visited": "yes", "nps": 10, "why": "great"}) == {"visited": "yes", "nps": 10}
     assert clean_submission(definition, {"visited": "yes", "nps": 4, "why": "slow"})["why"] == "slow"

@@ -381,7 +381,8 @@ def test_a_definition_with_a_value_xlsform_cannot_quote_is_refused_in_words():
         "title": "Quotes", "default_language": "en", "languages": ["en"],
         "questions": [
             {"key": "a", "type": "text", "texts": {"en": "A"}},
-            {"key": "b", "type": "text", "texts": {"en": "B"}, "show_if": {"question": "a", "op": "eq", "value": "it's \"x\""}},
+            {"key": "b", "type": "text", "texts": {"en": "B"},
+             "show_if": {"question": "a", "op": "eq", "value": "it's \"x\""}},
         ],
     })  # fmt: skip
     with pytest.raises(Exception, match="cannot be written as XLSForm"):
