@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Router, Schema, Status, UploadedFile
-from pydantic import ConfigDict, Strict, StrictBool
+from pydantic import ConfigDict, Strict, StrictBool, create_model
 
 from heed.accounts import permissions
 from heed.api.schemas import BodyIn, ErrorOut
@@ -216,31 +216,34 @@ class ShowIfIO(Schema):
     )
 
 
-_COMPOUND = ConfigDict(extra="forbid", validate_by_name=True, serialize_by_alias=True)
+class _RuleIO(Schema):
+    model_config = ConfigDict(extra="forbid")
 
 
-class AllOfIO(Schema):
+class AllOfIO(_RuleIO):
     """Every one of the rules holds."""
 
-    model_config = _COMPOUND
-    all_of: list[RuleIO] = Field(alias="all", min_length=1, max_length=MAX_CONDITIONS)
+    all: list[RuleIO] = Field(min_length=1, max_length=MAX_CONDITIONS)
 
 
-class AnyOfIO(Schema):
+class AnyOfIO(_RuleIO):
     """At least one of the rules holds."""
 
-    model_config = _COMPOUND
-    any_of: list[RuleIO] = Field(alias="any", min_length=1, max_length=MAX_CONDITIONS)
+    any: list[RuleIO] = Field(min_length=1, max_length=MAX_CONDITIONS)
 
 
-class NotOfIO(Schema):
-    """The rule does not hold."""
+# "not" is a Python keyword, so this shape is made by name (ninja writes field names, never aliases, in bodies).
+_NOT_FIELDS: dict[str, Any] = {"not": ("RuleIO", ...)}
+NotOfIO = create_model(
+    "NotOfIO", __base__=_RuleIO, __module__=__name__, __doc__="The rule does not hold.", **_NOT_FIELDS
+)
 
-    model_config = _COMPOUND
-    not_: RuleIO = Field(alias="not")
-
-
-RuleIO = ShowIfIO | AllOfIO | AnyOfIO | NotOfIO
+if TYPE_CHECKING:
+    RuleIO = Any
+else:
+    RuleIO = ShowIfIO | AllOfIO | AnyOfIO | NotOfIO
+for _model in (AllOfIO, AnyOfIO, NotOfIO):
+    _model.model_rebuild()
 
 
 class QuestionIn(BodyIn):
