@@ -216,6 +216,15 @@ class ShowIfIO(Schema):
     )
 
 
+# A rule inside all/any/not: a condition, or a nested rule of the same shapes as a plain object (the schema stops
+# at one level so that it stays finite; the service checks nested rules: 400 invalid_question / invalid_skip_logic).
+NestedRule = Annotated[
+    dict[str, Any],
+    Field(description="a nested rule: {all: [...]}, {any: [...]} or {not: rule}; at most 4 levels, 20 conditions"),
+]
+PartIO = ShowIfIO | NestedRule
+
+
 class _RuleIO(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -223,17 +232,17 @@ class _RuleIO(Schema):
 class AllOfIO(_RuleIO):
     """Every one of the rules holds."""
 
-    all: list[RuleIO] = Field(min_length=1, max_length=MAX_CONDITIONS)
+    all: list[PartIO] = Field(min_length=1, max_length=MAX_CONDITIONS)
 
 
 class AnyOfIO(_RuleIO):
     """At least one of the rules holds."""
 
-    any: list[RuleIO] = Field(min_length=1, max_length=MAX_CONDITIONS)
+    any: list[PartIO] = Field(min_length=1, max_length=MAX_CONDITIONS)
 
 
 # "not" is a Python keyword, so this shape is made by name (ninja writes field names, never aliases, in bodies).
-_NOT_FIELDS: dict[str, Any] = {"not": ("RuleIO", ...)}
+_NOT_FIELDS: dict[str, Any] = {"not": (PartIO, ...)}
 NotOfIO = create_model(
     "NotOfIO", __base__=_RuleIO, __module__=__name__, __doc__="The rule does not hold.", **_NOT_FIELDS
 )
@@ -242,8 +251,6 @@ if TYPE_CHECKING:
     RuleIO = Any
 else:
     RuleIO = ShowIfIO | AllOfIO | AnyOfIO | NotOfIO
-for _model in (AllOfIO, AnyOfIO, NotOfIO):
-    _model.model_rebuild()
 
 
 class QuestionIn(BodyIn):
@@ -285,7 +292,7 @@ class DraftOut(SurveySummaryOut):
 
 
 class MoveIn(BodyIn):
-    offset: int = Field(ge=-1000, le=1000, description="places to move: negative up, positive down")
+    offset: Annotated[int, Strict()] = Field(ge=-1000, le=1000, description="places to move: up (< 0) or down")
 
 
 def _question_out(question: Question) -> dict:
