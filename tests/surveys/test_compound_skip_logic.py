@@ -3,6 +3,8 @@ and the respondent flow, on the database the suite runs on (SQLite and PostgreSQ
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from heed.responses.models import Answer
@@ -69,7 +71,7 @@ def test_a_nested_rule_the_rows_cannot_show_is_kept_until_removed(world, draft):
     base = {"form": "question", "question_id": str(why.id), "key": "why", "type": "text", "text_en": "Why not?"}
     kept = client.post(
         f"/surveys/{draft.id}/edit/",
-        base | {"show_if_keep": edit.split('name="show_if_keep" value="')[1].split('"')[0].replace("&quot;", '"')},
+        base | {"show_if_keep": html.unescape(edit.split('name="show_if_keep" value="')[1].split('"')[0])},
     )
     assert kept.status_code == 302
     why.refresh_from_db()
@@ -118,7 +120,8 @@ def test_a_question_named_inside_a_compound_rule_cannot_be_deleted_or_renamed(wo
 
 
 def test_publish_checks_look_at_every_condition_of_a_compound_rule(world, draft):
-    rule = {"any": [{"question": "visited", "op": "eq", "value": "maybe"}, {"not": {"question": "why", "op": "answered"}},
+    rule = {"any": [{"question": "visited", "op": "eq", "value": "maybe"},
+                    {"not": {"question": "why", "op": "answered"}},
                     {"question": "nps", "op": "lte", "value": "six"}]}  # fmt: skip
     Question.objects.filter(survey=draft, key="why").update(show_if=rule)
     messages = [p.message for p in survey_publish_check(survey=draft) if p.question == "why"]

@@ -223,6 +223,25 @@ def test_plain_labels_take_the_organisations_language_and_language_names_are_rec
     assert form.questions[0]["key"] == "your_name" and form.questions[0]["texts"] == {"hr": "Name?", "it": "Nome?"}
 
 
+def test_groups_are_flattened_with_their_relevant_and_a_range_is_a_rating():
+    rows = [
+        HEADER + ["parameters"],
+        ["select_one yes_no", "visited", "Visited?", "", "", "", "", "", ""],
+        ["begin_group", "shop", "Shop", "", "", "${visited} = 'yes'", "", "", ""],
+        ["range", "score", "Score", "", "", "", "", "", "start=1 end=7 step=1"],
+        ["text", "why", "Why?", "", "", "${score} < 4", "", "", ""],
+        ["end_group", "", "", "", "", "", "", "", ""],
+        ["decimal", "spend", "Spend", "", "", "", "", ". >= 0.5", ""],
+    ]
+    form = xlsform_read(workbook(rows), organisation_language="en")
+    score, why, spend = form.questions[1:]
+    assert (score["type"], score["min_value"], score["max_value"]) == ("rating", 1.0, 7.0)
+    assert score["show_if"] == {"question": "visited", "op": "eq", "value": "yes"}
+    assert why["show_if"] == {"all": [{"question": "visited", "op": "eq", "value": "yes"},
+                                      {"question": "score", "op": "lte", "value": 3}]}  # fmt: skip
+    assert (spend["type"], spend["min_value"], spend["max_value"], spend["show_if"]) == ("number", 0.5, None, None)
+
+
 @pytest.mark.parametrize(("name", "key"), [("Q-1.a", "q_1_a"), ("1st", "q_1st"), ("Été", "t"), ("a" * 50, "a" * 40)])
 def test_xlsform_names_become_heed_keys(name, key):
     assert heed_key(name) == key

@@ -486,10 +486,6 @@ class _Mapper:
         ]
 
 
-def _relevant(element: dict[str, Any]) -> bool:
-    return bool(str((element.get("bind") or {}).get("relevant") or "").strip())
-
-
 def _skip_reason(kind: str) -> str:
     if kind == "note":
         return gettext("Heed has no question that only shows text")
