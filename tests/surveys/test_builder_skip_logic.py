@@ -46,7 +46,7 @@ def test_a_new_question_may_only_look_at_an_existing_question(world, draft):
     assert _save(client, draft, "fourth", "fifth").status_code == 422
     assert not draft.questions.filter(key="fourth").exists()
     assert _save(client, draft, "fourth", "third").status_code == 302
-    assert draft.questions.get(key="fourth").show_if == {"question": "third", "op": "answered", "value": ""}
+    assert draft.questions.get(key="fourth").show_if == {"question": "third", "op": "answered", "value": None}
 
 
 def test_a_question_depending_only_on_itself_can_be_deleted(world, draft):

@@ -8,6 +8,7 @@ form nor a read-only page, so the rule covers forms added later too.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,11 +22,12 @@ from heed.analytics.models import WeightingScheme
 from heed.distribution.models import SurveyLink
 from heed.responses.services import Submission, response_submit
 from heed.surveys.models import Question, Survey, SurveyVersion
+from heed.surveys.xlsform_export import survey_xlsform
 from heed.textanalytics.models import StaffMember, ThemeDefinition
 from tests.conftest import VALID_INTERCEPT, World, login
 
 READ_ONLY_PAGES = {
-    "home", "dashboard", "surveys", "survey-preview", "survey-drivers", "link-qr", "respond-thanks",
+    "home", "dashboard", "surveys", "survey-preview", "survey-drivers", "survey-xlsform", "link-qr", "respond-thanks",
     "org-audit", "set-password-done", "comments", "theme-progress", "health",
 }  # fmt: skip
 OUTSIDE_THIS_RULE = {"login", "logout", "respond", "set-password"}  # Django's auth views; respondent flow below
@@ -51,6 +53,8 @@ FORMS = [
     Form("survey-new", lambda w: "/surveys/new/",
          lambda w: {"title": "Returns", "languages": ["en"], "default_language": "en", "template": "ces"},
          lambda w: Survey.objects.count()),
+    Form("survey-import", lambda w: "/surveys/import/",
+         lambda w: {"file": io.BytesIO(survey_xlsform(survey=w.survey).content)}, lambda w: Survey.objects.count()),
     Form("survey-edit", lambda w: f"/surveys/{w.survey.id}/edit/", _question_data,
          lambda w: Question.objects.filter(survey=w.survey).count()),
     Form("survey-settings", lambda w: f"/surveys/{w.survey.id}/settings/",

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from heed.surveys.conditions import evaluate
 from heed.surveys.definition import CHOICE_TYPES, SCALE_TYPES, QuestionDef, SurveyDefinition
 from heed.surveys.numbers import NumberError, parse_localised_number, parse_plain_number
 
@@ -94,33 +95,8 @@ def clean_answer(question: QuestionDef, raw: Any, *, language: str | None = None
 
 
 def condition_holds(question: QuestionDef, answers: dict[str, AnswerValue | None]) -> bool:
-    condition = question.show_if
-    if condition is None:
-        return True
-    given = answers.get(condition.question)
-    if condition.op == "answered":
-        return given is not None
-    if given is None:
-        return False
-    expected = condition.value
-    if condition.op in ("in", "not_in"):
-        options = {str(v) for v in (expected if isinstance(expected, list) else [expected])}
-        hit = bool(options & set(given)) if isinstance(given, list) else _as_str(given) in options
-        return hit if condition.op == "in" else not hit
-    if condition.op in ("lte", "gte"):
-        try:
-            left, right = float(given), float(expected)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return False
-        return left <= right if condition.op == "lte" else left >= right
-    equal = (_as_str(expected) in given) if isinstance(given, list) else _as_str(given) == _as_str(expected)
-    return equal if condition.op == "eq" else not equal
-
-
-def _as_str(value: Any) -> str:
-    if isinstance(value, float) and value == int(value):
-        return str(int(value))
-    return str(value)
+    """Whether ``question``'s skip logic lets it be shown given ``answers`` (``heed.surveys.conditions``)."""
+    return evaluate(question.rule(), answers)
 
 
 def visible_questions(definition: SurveyDefinition, answers: dict[str, AnswerValue | None]) -> list[QuestionDef]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
-from pydantic import Strict, StrictBool
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, File, Router, Schema, Status, UploadedFile
+from pydantic import ConfigDict, Strict, StrictBool, create_model
 
 from heed.accounts import permissions
 from heed.api.schemas import BodyIn, ErrorOut
@@ -22,6 +22,7 @@ from heed.core.errors import NotFoundError
 from heed.distribution.publishing import survey_publish_shared
 from heed.distribution.services import link_public_url
 from heed.responses.headlines import version_metrics_correct
+from heed.surveys.conditions import MAX_CONDITIONS, MAX_DEPTH
 from heed.surveys.definition import QUESTION_TYPES, Operator
 from heed.surveys.language import LanguageCode
 from heed.surveys.selectors import survey_get, survey_latest_version, survey_list, version_definition
@@ -35,6 +36,8 @@ from heed.surveys.services import (
     survey_update,
 )
 from heed.surveys.templates_library import TEMPLATES
+from heed.surveys.xlsform_export import XLSX_CONTENT_TYPE, survey_xlsform
+from heed.surveys.xlsform_import import MAX_XLSFORM_BYTES, XLSFormRefusedError, survey_import_xlsform
 
 if TYPE_CHECKING:
     from heed.surveys.models import Question, Survey
@@ -113,14 +116,6 @@ def _survey_out(survey: Survey, *, with_definition: bool = False) -> dict:
 @router.get("", response=list[SurveySummaryOut])
 def surveys_list(request: HttpRequest):
     return [_survey_out(s) for s in survey_list(organisation=request.auth.organisation)]  # type: ignore[attr-defined]
-
-
-@router.get("/{survey_id}", response={200: SurveyDetailOut, 404: ErrorOut})
-def surveys_get(request: HttpRequest, survey_id: DbId):
-    survey = survey_get(organisation=request.auth.organisation, survey_id=survey_id)  # type: ignore[attr-defined]
-    if survey is None:
-        raise NotFoundError("No such survey.")
-    return _survey_out(survey, with_definition=True)
 
 
 def _designed_survey(request: HttpRequest, survey_id: int) -> Survey:
@@ -219,11 +214,50 @@ class OptionIO(Schema):
 
 
 class ShowIfIO(Schema):
+    """One condition on an earlier answer."""
+
     question: str = Field(max_length=40, description="key of an earlier question")
     op: Operator
     value: ConditionValue | None = Field(
         None, description="an option value or number; a list with in and not_in; nothing with answered"
     )
+
+
+# A rule inside all/any/not: a condition, or a nested rule of the same shapes as a plain object (the schema stops
+# at one level so that it stays finite; the service checks nested rules: 400 invalid_question / invalid_skip_logic).
+NestedRule = Annotated[
+    dict[str, Any],
+    Field(description="a nested rule: {all: [...]}, {any: [...]} or {not: rule}; at most 4 levels, 20 conditions"),
+]
+PartIO = ShowIfIO | NestedRule
+
+
+class _RuleIO(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AllOfIO(_RuleIO):
+    """Every one of the rules holds."""
+
+    all: list[PartIO] = Field(min_length=1, max_length=MAX_CONDITIONS)
+
+
+class AnyOfIO(_RuleIO):
+    """At least one of the rules holds."""
+
+    any: list[PartIO] = Field(min_length=1, max_length=MAX_CONDITIONS)
+
+
+# "not" is a Python keyword, so this shape is made by name (ninja writes field names, never aliases, in bodies).
+_NOT_FIELDS: dict[str, Any] = {"not": (PartIO, ...)}
+NotOfIO = create_model(
+    "NotOfIO", __base__=_RuleIO, __module__=__name__, __doc__="The rule does not hold.", **_NOT_FIELDS
+)
+
+if TYPE_CHECKING:
+    RuleIO = Any
+else:
+    RuleIO = ShowIfIO | AllOfIO | AnyOfIO | NotOfIO
 
 
 class QuestionIn(BodyIn):
@@ -242,7 +276,11 @@ class QuestionIn(BodyIn):
     metric: Literal["", "none", "nps", "csat", "ces"] = Field(
         "", description='headline metric: "" by question type, none, or the metric (of its own type)'
     )
-    show_if: ShowIfIO | None = Field(None, description="skip logic: show only when an earlier answer matches")
+    show_if: RuleIO | None = Field(
+        None,
+        description="skip logic: show only when an earlier answer matches (a condition), or when all/any of "
+        f"several rules hold, or a rule does not (at most {MAX_DEPTH} levels and {MAX_CONDITIONS} conditions)",
+    )
 
 
 class QuestionOut(QuestionIn):
@@ -261,7 +299,7 @@ class DraftOut(SurveySummaryOut):
 
 
 class MoveIn(BodyIn):
-    offset: int = Field(ge=-1000, le=1000, description="places to move: negative up, positive down")
+    offset: Annotated[int, Strict()] = Field(ge=-1000, le=1000, description="places to move: up (< 0) or down")
 
 
 def _question_out(question: Question) -> dict:
@@ -356,3 +394,78 @@ def questions_move(request: HttpRequest, survey_id: DbId, question_id: DbId, pay
     survey = _designed_survey(request, survey_id)
     question_move(question=_draft_question(survey, question_id), offset=payload.offset)
     return _draft_out(survey)
+
+
+# --- XLSForm -------------------------------------------------------------------------------------------------
+
+
+class ImportedOut(DraftOut):
+    report: list[str] = Field(description="what the import renamed (Q-1.a → q_1_a) or left out (notes), one line each")
+
+
+class XLSFormRefusedOut(Schema):
+    detail: str
+    code: str = Field(description="xlsform_refused (or invalid_input when the request breaks the schema)")
+    problems: list[str] = Field(
+        default_factory=list,
+        description='with xlsform_refused: one plain line per problem, e.g. survey row 7: relevant "${a} + 1 > 2" '
+        'uses "+", which Heed does not support yet',
+    )
+    errors: dict[str, str] | None = Field(None, description="with invalid_input: the message per invalid field")
+
+
+@router.post("/import-xlsform", response={201: ImportedOut, 403: ErrorOut, 422: XLSFormRefusedOut})
+def surveys_import_xlsform(request: HttpRequest, file: File[UploadedFile]):
+    """Create a draft survey from an XLSForm workbook (.xlsx, multipart field ``file``, at most 1024 KB), as the
+    Import XLSForm page does; converted with pyxform, never ODK Validate.
+
+    Mapped: select_one / select_multiple with their choices, integer / decimal (number), text, date, range
+    (rating), ``label::Name (code)`` translations, ``required``, ``relevant`` (and / or / not over earlier
+    answers), simple min/max constraints; groups are flattened, notes and metadata rows skipped (listed in
+    ``report`` with renamed keys). 422 ``xlsform_refused`` lists every row Heed cannot hold (repeat, calculate,
+    choice_filter, other types, unsupported expressions), one line each; nothing is saved then.
+    """
+    user = request.auth  # type: ignore[attr-defined]
+    permissions.require(permissions.can_design_surveys(user))
+    if file.size is not None and file.size > MAX_XLSFORM_BYTES:
+        raise XLSFormRefusedError([f"The file is larger than {MAX_XLSFORM_BYTES // 1024} KB."])
+    survey, report = survey_import_xlsform(
+        organisation=user.organisation, created_by=user, data=file.read(MAX_XLSFORM_BYTES + 1)
+    )
+    return Status(201, {**_draft_out(survey), "report": report.lines()})
+
+
+@router.get(
+    "/{survey_id}/xlsform",
+    response={400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "the XLSForm workbook (sheets survey, choices, settings), as an attachment",
+                "content": {XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def surveys_xlsform(
+    request: HttpRequest, survey_id: DbId, version: Annotated[int, Field(ge=1, le=2**31)] | None = None
+):
+    """A published version (``version``; default the latest, the draft before the first publish) as an XLSForm
+    workbook that pyxform converts and that ``import-xlsform`` reads back into the same questionnaire. Heed's
+    types without an XLSForm equivalent (NPS, CSAT, ...) and the headline metric are kept in the ``heed_type``
+    and ``heed_metric`` columns, which ODK ignores. Cells are text, never formulas. 400 ``xlsform_export`` when
+    a rule cannot be written (e.g. a value with both quote marks); 404 for a version the survey does not have.
+    """
+    exported = survey_xlsform(survey=_designed_survey(request, survey_id), number=version)
+    response = HttpResponse(exported.content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    return response
+
+
+# Last: "/{survey_id}" would otherwise take "/import-xlsform" (routes match in the order they are added).
+@router.get("/{survey_id}", response={200: SurveyDetailOut, 404: ErrorOut})
+def surveys_get(request: HttpRequest, survey_id: DbId):
+    survey = survey_get(organisation=request.auth.organisation, survey_id=survey_id)  # type: ignore[attr-defined]
+    if survey is None:
+        raise NotFoundError("No such survey.")
+    return _survey_out(survey, with_definition=True)

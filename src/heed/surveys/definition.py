@@ -11,9 +11,10 @@ import math
 import re
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from heed.core.labels import question_kind_phrase
+from heed.surveys.conditions import RuleError, check_shape, referenced_questions
 
 QuestionType = Literal[
     "nps",
@@ -62,11 +63,36 @@ class Option(BaseModel):
 
 
 class Condition(BaseModel):
-    """Show a question only when an earlier answer matches."""
+    """Show a question only when an earlier answer matches (see ``heed.surveys.conditions``)."""
 
     question: str
     op: Operator
     value: Any = None
+
+
+class AllOf(BaseModel):
+    """Show a question when every one of the rules holds."""
+
+    model_config = ConfigDict(extra="forbid", validate_by_name=True, serialize_by_alias=True)
+    all_of: list[ShowIf] = Field(alias="all", min_length=1)
+
+
+class AnyOf(BaseModel):
+    """Show a question when at least one of the rules holds."""
+
+    model_config = ConfigDict(extra="forbid", validate_by_name=True, serialize_by_alias=True)
+    any_of: list[ShowIf] = Field(alias="any", min_length=1)
+
+
+class NotOf(BaseModel):
+    """Show a question when the rule does not hold."""
+
+    model_config = ConfigDict(extra="forbid", validate_by_name=True, serialize_by_alias=True)
+    not_: ShowIf = Field(alias="not")
+
+
+ShowIf = Condition | AllOf | AnyOf | NotOf
+"""A skip-logic rule: one condition, or all/any/not over rules (JSON: see ``heed.surveys.conditions``)."""
 
 
 class QuestionDef(BaseModel):
@@ -78,8 +104,18 @@ class QuestionDef(BaseModel):
     min: float | None = None
     max: float | None = None
     metric: Literal["", "nps", "csat", "ces"] = ""
-    show_if: Condition | None = None
+    show_if: ShowIf | None = None
     max_length: int = 2000
+
+    @field_validator("show_if", mode="before")
+    @classmethod
+    def _rule_shape(cls, rule: Any) -> Any:
+        if isinstance(rule, dict) and rule:
+            try:
+                check_shape(rule)
+            except RuleError as error:
+                raise ValueError(f"skip logic: {error}") from None
+        return rule
 
     @field_validator("key")
     @classmethod
@@ -105,6 +141,10 @@ class QuestionDef(BaseModel):
                 f"{self.metric.upper()} metric"
             )
         return self
+
+    def rule(self) -> dict[str, Any] | None:
+        """``show_if`` as its JSON (``{"question", "op", "value"}`` or all/any/not), None without one."""
+        return self.show_if.model_dump(mode="json", by_alias=True) if self.show_if is not None else None
 
     def text(self, language: str, fallback: str) -> str:
         return self.texts.get(language) or self.texts.get(fallback) or next(iter(self.texts.values()), "")
@@ -141,10 +181,9 @@ class SurveyDefinition(BaseModel):
                 raise ValueError(f"question key {question.key} is used twice")
             if not question.texts.get(self.default_language):
                 raise ValueError(f"question {question.key} has no text in {self.default_language}")
-            if question.show_if is not None and question.show_if.question not in seen:
-                raise ValueError(
-                    f"question {question.key} depends on {question.show_if.question}, which must come earlier"
-                )
+            for target in referenced_questions(question.rule()):
+                if target not in seen:
+                    raise ValueError(f"question {question.key} depends on {target}, which must come earlier")
             if question.metric:
                 if question.metric in metrics:
                     raise ValueError(f"only one question can carry the {question.metric} metric")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from heed.core.bounds import NUMBER_LIMIT
 from heed.core.labels import OPERATORS
 from heed.core.labels import QUESTION_TYPES as QUESTION_TYPE_LABELS
+from heed.surveys.conditions import RuleError, check_shape, is_compound
 from heed.surveys.definition import QUESTION_TYPES
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.surveys.templates_library import TEMPLATES
@@ -28,6 +30,10 @@ class SurveyCreateForm(forms.Form):
     languages = forms.MultipleChoiceField(choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple,
                                           label=_("Languages"))  # fmt: skip
     default_language = forms.ChoiceField(choices=LANGUAGE_CHOICES, label=_("Default language"))
+
+
+class XLSFormUploadForm(forms.Form):
+    file = forms.FileField(label=_("XLSForm workbook (.xlsx)"), allow_empty_file=False)
 
 
 class SurveySettingsForm(forms.Form):
@@ -57,6 +63,29 @@ class SurveySettingsForm(forms.Form):
 
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
+CONDITION_ROWS = 4
+"""Conditions the builder's form edits as "all of" / "any of" rows; other rules are kept as they are."""
+MAX_KEPT_RULE = 8000
+
+
+def _row_suffix(row: int) -> str:
+    return f"_{row}" if row else ""
+
+
+def _editable_rows(rule: dict[str, Any] | None) -> tuple[str, list[dict[str, Any]]]:
+    """``(match, conditions)`` when the form's rows can show ``rule`` (one condition, or all/any of at most
+    ``CONDITION_ROWS`` conditions); ``("", [])`` otherwise."""
+    if not rule:
+        return "", []
+    if not is_compound(rule):
+        return "", [rule]
+    for match in ("all", "any"):
+        parts = rule.get(match)
+        if not isinstance(parts, list) or len(parts) > CONDITION_ROWS or set(rule) != {match}:
+            continue
+        if all(isinstance(part, dict) and not is_compound(part) for part in parts):
+            return match, parts
+    return "", []
 
 
 def _slug(label: str) -> str:
@@ -82,21 +111,62 @@ class QuestionForm(forms.Form):
     )
     min_value = forms.FloatField(required=False, min_value=-NUMBER_LIMIT, max_value=NUMBER_LIMIT, label=_("Min"))
     max_value = forms.FloatField(required=False, min_value=-NUMBER_LIMIT, max_value=NUMBER_LIMIT, label=_("Max"))
-    show_if_question = forms.CharField(required=False, max_length=40, label=_("Earlier question key"))
-    show_if_op = forms.ChoiceField(
-        choices=[(op, OPERATORS[op]) for op in ("eq", "ne", "in", "lte", "gte", "answered")], required=False,
-        label=_("Condition"),
+    show_if_match = forms.ChoiceField(
+        choices=[("all", _("all of these conditions")), ("any", _("any of these conditions"))], required=False,
+        label=_("Show it when"),
     )  # fmt: skip
-    show_if_value = forms.CharField(required=False, max_length=200, label=_("Value"))
+    show_if_keep = forms.CharField(required=False, max_length=MAX_KEPT_RULE, widget=forms.HiddenInput)
+    show_if_clear = forms.BooleanField(required=False, label=_("Remove this skip logic"))
 
     def __init__(self, *args: Any, languages: list[str], default_language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.languages = languages
         self.default_language = default_language
-        for lang in languages:
+        for row in range(CONDITION_ROWS):
+            suffix = _row_suffix(row)
+            self.fields[f"show_if_question{suffix}"] = forms.CharField(
+                required=False, max_length=40, label=_("Earlier question key")
+            )
+            self.fields[f"show_if_op{suffix}"] = forms.ChoiceField(
+                choices=[(op, OPERATORS[op]) for op in ("eq", "ne", "in", "not_in", "lte", "gte", "answered")],
+                required=False,
+                label=_("Condition"),
+            )
+            self.fields[f"show_if_value{suffix}"] = forms.CharField(required=False, max_length=200, label=_("Value"))
+        self._add_text_fields()
+
+    def condition_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
+        rows = []
+        for row in range(CONDITION_ROWS):
+            suffix = _row_suffix(row)
+            rows.append(
+                (self[f"show_if_question{suffix}"], self[f"show_if_op{suffix}"], self[f"show_if_value{suffix}"])
+            )
+        return rows
+
+    def kept_rule(self) -> dict[str, Any] | None:
+        """The rule this form cannot edit row by row (nested or with not), kept unless removed."""
+        raw = self["show_if_keep"].value()
+        try:
+            rule = json.loads(raw) if raw else None
+        except ValueError:
+            return None
+        return rule if isinstance(rule, dict) else None
+
+    def clean_show_if_keep(self) -> str:
+        raw = self.cleaned_data.get("show_if_keep") or ""
+        if raw:
+            try:
+                check_shape(json.loads(raw))
+            except (ValueError, RuleError):
+                raise forms.ValidationError(_("The kept skip logic is not readable; remove it.")) from None
+        return raw
+
+    def _add_text_fields(self) -> None:
+        for lang in self.languages:
             self.fields[f"text_{lang}"] = forms.CharField(
                 label=format_lazy(_("Question ({language})"), language=lang),
-                required=lang == default_language,
+                required=lang == self.default_language,
                 max_length=500,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
@@ -127,12 +197,6 @@ class QuestionForm(forms.Form):
                 if lang != self.default_language and i < len(lines):
                     labels[lang] = lines[i]
             options.append({"value": value, "labels": labels})
-        show_if = None
-        if data.get("show_if_question"):
-            shown_when: Any = data.get("show_if_value", "")
-            if data.get("show_if_op") == "in":
-                shown_when = [v.strip() for v in shown_when.split(",") if v.strip()]
-            show_if = {"question": data["show_if_question"], "op": data.get("show_if_op") or "eq", "value": shown_when}
         return {
             "key": data["key"],
             "type": data["type"],
@@ -140,10 +204,33 @@ class QuestionForm(forms.Form):
             "metric": data.get("metric", ""),
             "min_value": data.get("min_value"),
             "max_value": data.get("max_value"),
-            "show_if": show_if,
+            "show_if": self._show_if(),
             "options": options,
             "texts": {lang: data.get(f"text_{lang}", "") for lang in self.languages},
         }
+
+    def _show_if(self) -> dict[str, Any] | None:
+        """The rows as a rule: one condition, or all/any of several; none filled: the kept rule, if any."""
+        data = self.cleaned_data
+        conditions = []
+        for row in range(CONDITION_ROWS):
+            suffix = _row_suffix(row)
+            if not data.get(f"show_if_question{suffix}"):
+                continue
+            op = data.get(f"show_if_op{suffix}") or "eq"
+            value: Any = data.get(f"show_if_value{suffix}", "")
+            if op in ("in", "not_in"):
+                value = [v.strip() for v in value.split(",") if v.strip()]
+            elif op == "answered":
+                value = None
+            conditions.append({"question": data[f"show_if_question{suffix}"], "op": op, "value": value})
+        if len(conditions) == 1:
+            return conditions[0]
+        if conditions:
+            return {data.get("show_if_match") or "all": conditions}
+        if data.get("show_if_keep") and not data.get("show_if_clear"):
+            return json.loads(data["show_if_keep"])
+        return None
 
     @staticmethod
     def initial_from(question: Any, languages: list[str], default_language: str) -> dict[str, Any]:
@@ -155,13 +242,17 @@ class QuestionForm(forms.Form):
             "min_value": question.min_value,
             "max_value": question.max_value,
         }
-        if question.show_if:
-            value = question.show_if.get("value")
-            initial.update(
-                show_if_question=question.show_if.get("question"),
-                show_if_op=question.show_if.get("op"),
-                show_if_value=", ".join(value) if isinstance(value, list) else value,
-            )
+        rule = question.show_if or None
+        match, conditions = _editable_rows(rule)
+        if match:
+            initial["show_if_match"] = match
+        for row, condition in enumerate(conditions):
+            suffix, value = _row_suffix(row), condition.get("value")
+            initial[f"show_if_question{suffix}"] = condition.get("question")
+            initial[f"show_if_op{suffix}"] = condition.get("op")
+            initial[f"show_if_value{suffix}"] = ", ".join(map(str, value)) if isinstance(value, list) else value
+        if rule and not conditions:
+            initial["show_if_keep"] = json.dumps(rule, ensure_ascii=False)
         for lang in languages:
             initial[f"text_{lang}"] = question.texts.get(lang, "")
             lines = []

@@ -15,13 +15,14 @@ research questionnaires are legitimate and have no headline score.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.utils.translation import gettext
 
 from heed.core.labels import question_kind_phrase, question_type_label
+from heed.surveys.conditions import RuleError, check_shape, conditions_of
 from heed.surveys.definition import (
     CHOICE_TYPES,
     FIXED_SCALES,
@@ -156,9 +157,26 @@ def _scale_problems(q: DraftQuestion) -> list[PublishProblem]:
 
 
 def _skip_problems(q: DraftQuestion, earlier: dict[str, DraftQuestion], keys: set[str]) -> list[PublishProblem]:
-    condition = q.show_if
-    if not condition:
+    """Problems of ``q``'s skip logic: each condition of a compound rule is checked (the earlier-question rule
+    applies to every question it looks at); a rule of the wrong shape is one problem."""
+    if not q.show_if:
         return []
+    try:
+        check_shape(q.show_if)
+    except RuleError as error:
+        message = gettext("Question {key} has skip logic Heed cannot read: {reason}.")
+        return [PublishProblem(message.format(key=q.key, reason=error), q.key)]
+    problems: list[PublishProblem] = []
+    for condition in conditions_of(q.show_if):
+        for problem in _condition_problems(q, condition, earlier, keys):
+            if problem not in problems:
+                problems.append(problem)
+    return problems
+
+
+def _condition_problems(
+    q: DraftQuestion, condition: Mapping[str, Any], earlier: dict[str, DraftQuestion], keys: set[str]
+) -> list[PublishProblem]:
     target = str(condition.get("question") or "")
     if target == q.key:
         message = gettext("Question {key} is shown depending on its own answer; pick an earlier question.")

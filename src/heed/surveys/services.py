@@ -10,11 +10,11 @@ from pydantic import ValidationError
 
 from heed.core.errors import ApplicationError, ConflictError
 from heed.core.labels import question_kind_phrase
+from heed.surveys.conditions import referenced_questions
 from heed.surveys.definition import (
     FIXED_SCALES,
     METRIC_NONE,
     METRICS,
-    Condition,
     QuestionDef,
     SurveyDefinition,
     resolve_metric,
@@ -107,16 +107,18 @@ def survey_update(
 
 
 def _question_def(question: Question) -> QuestionDef:
-    return QuestionDef(
-        key=question.key,
-        type=question.type,
-        required=question.required,
-        texts=question.texts,
-        options=question.options,
-        min=question.min_value,
-        max=question.max_value,
-        metric=resolve_metric(question.type, question.metric),
-        show_if=Condition(**question.show_if) if question.show_if else None,
+    return QuestionDef.model_validate(
+        {
+            "key": question.key,
+            "type": question.type,
+            "required": question.required,
+            "texts": question.texts,
+            "options": question.options,
+            "min": question.min_value,
+            "max": question.max_value,
+            "metric": resolve_metric(question.type, question.metric),
+            "show_if": question.show_if or None,
+        }
     )
 
 
@@ -191,27 +193,33 @@ def _lock(survey: Survey) -> None:
 
 
 def _check_skip_target(survey: Survey, fields: dict[str, Any], position: int | None) -> None:
-    """Skip logic may only look at an earlier question of the same survey (``position`` is the question's
-    own place; None for a new question, which goes last). Raises ApplicationError (code ``invalid_skip_logic``)."""
-    target = str((fields.get("show_if") or {}).get("question") or "")
-    if not target:
-        return
-    if target == fields["key"]:
-        raise ApplicationError(
-            f"Question {target} cannot be shown depending on its own answer; pick an earlier question.",
-            code="invalid_skip_logic",
-        )
-    source = survey.questions.filter(key=target).first()
-    if source is None:
-        raise ApplicationError(
-            f"“{target}” is not a question of this survey; skip logic can only look at an earlier question.",
-            code="invalid_skip_logic",
-        )
-    if position is not None and source.position >= position:
-        raise ApplicationError(
-            f"{target} comes after this question; skip logic can only look at earlier questions (move one of them).",
-            code="invalid_skip_logic",
-        )
+    """Skip logic may only look at earlier questions of the same survey, each question a compound rule names
+    (``position`` is the question's own place; None for a new question, which goes last). Raises
+    ApplicationError (code ``invalid_skip_logic``)."""
+    for target in referenced_questions(fields.get("show_if")):
+        if target == fields["key"]:
+            raise ApplicationError(
+                f"Question {target} cannot be shown depending on its own answer; pick an earlier question.",
+                code="invalid_skip_logic",
+            )
+        source = survey.questions.filter(key=target).first()
+        if source is None:
+            raise ApplicationError(
+                f"“{target}” is not a question of this survey; skip logic can only look at an earlier question.",
+                code="invalid_skip_logic",
+            )
+        if position is not None and source.position >= position:
+            raise ApplicationError(
+                f"{target} comes after this question; skip logic can only look at earlier questions "
+                "(move one of them).",
+                code="invalid_skip_logic",
+            )
+
+
+def _dependants(question: Question) -> list[str]:
+    """Keys of the other draft questions whose skip logic looks at ``question`` (in any part of a rule)."""
+    others = question.survey.questions.exclude(pk=question.pk).filter(show_if__isnull=False)
+    return [other.key for other in others if question.key in referenced_questions(other.show_if)]
 
 
 @transaction.atomic
@@ -233,9 +241,9 @@ def question_update(*, question: Question, data: dict[str, Any]) -> Question:
     _check_key_free(question.survey, fields["key"], exclude_id=question.id)
     _check_skip_target(question.survey, fields, question.position)
     if fields["key"] != question.key:
-        dependants = question.survey.questions.filter(show_if__question=question.key).exclude(pk=question.pk)
-        if dependants.exists():
-            names = ", ".join(dependants.values_list("key", flat=True))
+        dependants = _dependants(question)
+        if dependants:
+            names = ", ".join(dependants)
             raise ApplicationError(
                 f"Questions {names} are shown depending on {question.key}; change them before renaming it.",
             )
@@ -246,9 +254,9 @@ def question_update(*, question: Question, data: dict[str, Any]) -> Question:
 
 
 def question_delete(*, question: Question) -> None:
-    dependants = question.survey.questions.filter(show_if__question=question.key).exclude(pk=question.pk)
-    if dependants.exists():
-        names = ", ".join(dependants.values_list("key", flat=True))
+    dependants = _dependants(question)
+    if dependants:
+        names = ", ".join(dependants)
         raise ApplicationError(f"Questions {names} are shown depending on this one; change them first.")
     question.delete()
 

@@ -1,4 +1,5 @@
-"""Pages of surveys: list, new, builder, settings, questions, publish, metric mapping of versions, preview."""
+"""Pages of surveys: list, new, XLSForm import and download, builder, settings, questions, publish, metric mapping
+of versions, preview."""
 
 from django.urls import path
 
@@ -7,6 +8,8 @@ from heed.surveys import views
 urlpatterns = [
     path("surveys/", views.surveys, name="surveys"),
     path("surveys/new/", views.survey_new, name="survey-new"),
+    path("surveys/import/", views.survey_import, name="survey-import"),
+    path("surveys/<int:survey_id>/xlsform/", views.survey_xlsform_download, name="survey-xlsform"),
     path("surveys/<int:survey_id>/edit/", views.survey_edit, name="survey-edit"),
     path("surveys/<int:survey_id>/settings/", views.survey_settings, name="survey-settings"),
     path("surveys/<int:survey_id>/questions/<int:question_id>/", views.question_action, name="question-action"),

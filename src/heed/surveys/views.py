@@ -14,12 +14,12 @@ from django.views.decorators.http import require_POST
 
 from heed.accounts.permissions import can_design_surveys
 from heed.accounts.selectors import organisation_of
-from heed.core.errors import ApplicationError
+from heed.core.errors import ApplicationError, NotFoundError
 from heed.distribution.publishing import survey_publish_shared
 from heed.responses.headlines import version_metrics_correct
 from heed.surveys.answering import visible_questions
 from heed.surveys.definition import METRICS
-from heed.surveys.forms import QuestionForm, SurveyCreateForm, SurveySettingsForm
+from heed.surveys.forms import QuestionForm, SurveyCreateForm, SurveySettingsForm, XLSFormUploadForm
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES, UI_STRINGS
 from heed.surveys.models import Question, Survey
 from heed.surveys.publish_checks import METRIC_NAMES
@@ -36,6 +36,8 @@ from heed.surveys.services import (
     survey_update,
 )
 from heed.surveys.templates_library import TEMPLATES
+from heed.surveys.xlsform_export import XLSX_CONTENT_TYPE, survey_xlsform
+from heed.surveys.xlsform_import import MAX_XLSFORM_BYTES, XLSFormRefusedError, survey_import_xlsform
 from heed.web.access import role_required
 
 if TYPE_CHECKING:
@@ -242,6 +244,57 @@ def survey_publish_view(request: HttpRequest, survey_id: int) -> HttpResponse:
         return redirect("survey-edit", survey_id=survey.id)
     messages.success(request, gettext("Published version {number}.").format(number=publication.version.number))
     return redirect("survey-links", survey_id=survey.id)
+
+
+@designer_required
+def survey_import(request: HttpRequest) -> HttpResponse:
+    """Upload an XLSForm workbook: a new draft survey, or the rows that stop it, one plain line each."""
+    user: User = request.user  # type: ignore[assignment]
+    form = XLSFormUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > MAX_XLSFORM_BYTES:
+                raise XLSFormRefusedError(
+                    [gettext("The file is larger than {size} KB.").format(size=MAX_XLSFORM_BYTES // 1024)]
+                )
+            survey, report = survey_import_xlsform(
+                organisation=organisation_of(user), created_by=user, data=upload.read(MAX_XLSFORM_BYTES + 1)
+            )
+        except XLSFormRefusedError as exc:
+            problems = exc.extra["problems"]
+        else:
+            messages.success(
+                request,
+                gettext("Imported “{title}” as a draft with {count} questions.").format(
+                    title=survey.title, count=survey.questions.count()
+                ),
+            )
+            for line in report.lines():
+                messages.info(request, line)
+            return redirect("survey-edit", survey_id=survey.id)
+    status = 422 if problems or form.errors else 200
+    return render(request, "surveys/import.html", {"form": form, "problems": problems}, status=status)
+
+
+@designer_required
+def survey_xlsform_download(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """The survey's latest version (or ``?version=N``; the draft before the first publish) as an XLSForm."""
+    survey = _survey(request, survey_id)
+    raw = request.GET.get("version", "")
+    if raw and not (raw.isdigit() and 0 < int(raw) < 2**31):
+        raise Http404
+    try:
+        exported = survey_xlsform(survey=survey, number=int(raw) if raw else None)
+    except NotFoundError:
+        raise Http404 from None
+    except ApplicationError as exc:
+        messages.error(request, gettext("No XLSForm: {reason}").format(reason=exc.message))
+        return redirect("survey-edit", survey_id=survey.id)
+    response = HttpResponse(exported.content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    return response
 
 
 @designer_required

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from heed.core import labels
 
@@ -50,16 +50,36 @@ def _options_of(question: Any) -> list[tuple[str, dict[str, str]]]:
 
 @register.simple_tag(takes_context=True)
 def condition_label(context: template.Context, show_if: Any, questions: Iterable[Any], default_language: str) -> str:
-    """A skip-logic condition as a sentence: ``did_buy is No`` instead of ``did_buy eq no``.
+    """A skip-logic rule as a sentence: ``did_buy is No`` instead of ``did_buy eq no``; a compound rule joins
+    its conditions with "and" / "or" and writes "not (…)", with brackets around nested parts.
 
-    ``questions`` are the survey's questions (draft rows or definition models); option labels are
-    read in the reader's language, else ``default_language``. The question key stays (it is the
-    identifier the builder asks for); the result is escaped by the template engine.
+    ``show_if`` is the rule's JSON or a definition's rule model; ``questions`` are the survey's questions
+    (draft rows or definition models); option labels are read in the reader's language, else
+    ``default_language``. The question key stays (it is the identifier the builder asks for); the result is
+    escaped by the template engine.
     """
     if not show_if:
         return ""
-    get = show_if.get if isinstance(show_if, dict) else lambda name: getattr(show_if, name, None)
-    key, op, value = get("question"), get("op"), get("value")
+    rule = show_if.model_dump(mode="json") if hasattr(show_if, "model_dump") else show_if
+    return _rule_sentence(rule, list(questions), default_language, nested=False)
+
+
+def _rule_sentence(rule: Any, questions: list[Any], default_language: str, *, nested: bool) -> str:
+    if not isinstance(rule, dict):
+        return ""
+    if "all" in rule or "any" in rule:
+        joiner = gettext(" and ") if "all" in rule else gettext(" or ")
+        parts = [
+            _rule_sentence(part, questions, default_language, nested=True)
+            for part in rule.get("all", rule.get("any")) or []
+        ]
+        sentence = joiner.join(parts)
+        return f"({sentence})" if nested and len(parts) > 1 else sentence
+    if "not" in rule:
+        return gettext("not ({rule})").format(
+            rule=_rule_sentence(rule["not"], questions, default_language, nested=False)
+        )
+    key, op, value = rule.get("question"), rule.get("op"), rule.get("value")
     language = get_language() or default_language  # the reader's: their preference, else their browser's
     target = next((q for q in questions if getattr(q, "key", None) == key), None)
     options = {
