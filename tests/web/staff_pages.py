@@ -95,6 +95,7 @@ def staff_pages(ids: DemoIds) -> dict[str, str]:
         "themes: edit": f"/themes/?edit={ids.theme}#edit",
         "survey list": "/surveys/",
         "new survey": "/surveys/new/",
+        "import XLSForm": "/surveys/import/",
         "builder": f"/surveys/{s}/edit/",
         "builder of a draft": f"/surveys/{ids.draft}/edit/",
         "builder editing a question": f"/surveys/{ids.draft}/edit/?edit={ids.question}#question-form",

@@ -112,6 +112,6 @@ def test_the_page_list_covers_every_staff_template():
         "analytics/templates/analytics/" + n for n in ("dashboard.html", "dashboard_refused.html", "drivers.html",
                                                        "weighting.html")
     } | {"distribution/templates/distribution/links.html", "governance/templates/governance/audit.html"} | {
-        "surveys/templates/surveys/" + n for n in ("edit.html", "list.html", "new.html", "preview.html")
+        "surveys/templates/surveys/" + n for n in ("edit.html", "import.html", "list.html", "new.html", "preview.html")
     } | {"textanalytics/templates/textanalytics/" + n for n in ("comments.html", "themes.html")}  # fmt: skip
     assert templates - respondent_or_partial - shell == covered

@@ -36,7 +36,6 @@ from typing import Any
 
 CATEGORIES = ("I", "P", "R", "NC", "O", "UH", "UR", "UO", "NE")
 UNKNOWN_CATEGORIES = ("UH", "UR", "UO")
-LANGUAGES = ("en", "it", "hr", "bg", "ru", "et")
 RATE_NAMES = (
     "RR1", "RR2", "RR3", "RR4", "RR5", "RR6",
     "COOP1", "COOP2", "COOP3", "COOP4",
