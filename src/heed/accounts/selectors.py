@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from heed.accounts.models import ApiToken, Organisation, Unit, User
+from heed.accounts.models import ApiToken, Organisation, Role, Unit, User
 from heed.accounts.permissions import role_is_unit_scoped
 from heed.core.errors import PermissionDeniedError
 
@@ -109,3 +109,15 @@ def locked_usernames(*, usernames: list[str]) -> set[str]:
 def user_get_active(*, user_id: int) -> User | None:
     """The active user with this id, or None (background tasks run work for a user named by id)."""
     return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def interviewer_list(*, organisation_id: int) -> QuerySet[User]:
+    """The organisation's active interviewers, by username (fieldwork assigns surveys to them)."""
+    return User.objects.filter(organisation_id=organisation_id, role=Role.INTERVIEWER, is_active=True).order_by(
+        "username"
+    )
+
+
+def interviewer_get(*, organisation_id: int, user_id: int) -> User | None:
+    """One active interviewer of the organisation, or None."""
+    return interviewer_list(organisation_id=organisation_id).filter(id=user_id).first()
