@@ -113,7 +113,9 @@ class _Lookups:
             raise NotFoundError("No such unit (or it is outside your units).")
         units = self.assigned.get(survey.id)
         if units is not None and unit.id not in units:
-            raise PermissionDeniedError("You are not assigned to this survey at this unit.")
+            refusal = PermissionDeniedError("You are not assigned to this survey at this unit.")
+            refusal.code = "not_assigned"
+            raise refusal
         return Submission(
             survey=survey, language=interview.language, channel=Channel.INTERCEPT, unit=unit,
             client_key=str(interview.client_key), started_at=interview.started_at,
