@@ -70,8 +70,9 @@ def test_progress_counts_only_the_interviewers_responses_inside_the_shift(world)
                                    ends_at=now - dt.timedelta(hours=1))  # fmt: skip
     in_shift = (now - dt.timedelta(minutes=90)).isoformat()
     outside = (now - dt.timedelta(minutes=30)).isoformat()
-    sync(api_client(world.interviewer), [interview(world, submitted_at=in_shift), interview(world, submitted_at=in_shift),
-                                         interview(world, submitted_at=outside)])  # fmt: skip
+    mine = [interview(world, submitted_at=in_shift), interview(world, submitted_at=in_shift),
+            interview(world, submitted_at=outside)]  # fmt: skip
+    sync(api_client(world.interviewer), mine)
     sync(api_client(_second_interviewer(world)), [interview(world, submitted_at=in_shift)],
          device="1d5c0a3e-0000-4000-8000-000000000003")  # fmt: skip
     assert assignment_progress(assignment) == 2

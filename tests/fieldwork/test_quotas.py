@@ -99,9 +99,10 @@ def test_an_offline_interview_against_a_full_cell_syncs_as_over_quota(world):
     quota = _women_18_34(world, target=1)
     device = api_client(world.interviewer)
     (status,) = sync(device, []).json()["quotas"]
+    cell = {"gender": ["female"], "age_group": ["18-24", "25-34"]}
     assert status == {"id": quota.id, "survey_id": world.survey.id, "name": "Women 18-34 at Milano",
-                      "unit_id": world.store_a.id, "conditions": {"gender": ["female"], "age_group": ["18-24", "25-34"]},
-                      "target": 1, "filled": 0, "status": "open"}  # fmt: skip
+                      "unit_id": world.store_a.id, "conditions": cell, "target": 1, "filled": 0,
+                      "status": "open"}  # fmt: skip
     _submit(world, 1)  # someone else fills the cell while the tablet is offline
     body = sync(device, [interview(world, answers=WOMAN_25), interview(world, answers=MAN_25)]).json()
     assert [(i["status"], i["http_status"], i["quota"]) for i in body["items"]] == [

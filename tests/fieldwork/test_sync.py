@@ -71,8 +71,8 @@ def test_a_batch_reports_each_interview_and_records_the_device(world):
 
 def test_an_interview_is_stored_against_the_version_it_was_taken_on(world):
     """b.4.6: a device holding version 1 submits after version 2 is published -> stored against version 1."""
-    question_add(survey=world.survey, data={"key": "more", "type": "text",
-                                            "texts": {"en": "Anything else?", "it": "Altro?", "hr": "Još?"}})  # fmt: skip
+    texts = {"en": "Anything else?", "it": "Altro?", "hr": "Još?"}
+    question_add(survey=world.survey, data={"key": "more", "type": "text", "texts": texts})
     assert survey_publish(survey=world.survey, actor=world.analyst).number == 2
     client = api_client(world.interviewer)
     body = sync(client, [interview(world, version=1), interview(world, version=2), interview(world, version=3)])
@@ -115,6 +115,8 @@ def test_a_batch_holds_at_most_500_interviews(world):
     assert "/api/fieldwork/sync" in schema["paths"]
 
 
-@pytest.mark.parametrize("field, value", [("unsent_count", -1), ("app_version", "x" * 41), ("oldest_unsent_at", "yesterday")])
+@pytest.mark.parametrize(
+    "field, value", [("unsent_count", -1), ("app_version", "x" * 41), ("oldest_unsent_at", "yesterday")]
+)
 def test_bad_sync_fields_are_422(world, field, value):
     assert sync(api_client(world.interviewer), [], **{field: value}).status_code == 422

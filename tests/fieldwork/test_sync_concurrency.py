@@ -9,8 +9,8 @@ import uuid
 
 import pytest
 
-from tests.fieldwork.served import served
 from tests.conftest import VALID_INTERCEPT
+from tests.fieldwork.served import served
 
 pytestmark = [pytest.mark.background_worker, pytest.mark.django_db]
 

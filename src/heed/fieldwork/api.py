@@ -69,5 +69,6 @@ def fieldwork_sync(request: HttpRequest, payload: SyncIn):
     counts = {status: sum(i["status"] == status for i in items)
               for status in ("created", "replayed", "conflict", "forbidden", "invalid")}  # fmt: skip
     assignments = interviewer_assignments(interviewer=user)
+    quotas = interviewer_quotas(interviewer=user, assignments=assignments)
     return {"device_id": result.device_id, "synced_at": result.synced_at, **counts, "items": items,
-            "assignments": assignments, "quotas": interviewer_quotas(interviewer=user, assignments=assignments)}  # fmt: skip
+            "assignments": assignments, "quotas": quotas}  # fmt: skip

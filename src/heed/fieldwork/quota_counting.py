@@ -26,8 +26,9 @@ def quotas_count_stored(event: ResponsesStored) -> None:
         for response in event.responses
         for quota in quotas
         if quota.survey_id == response.survey_id
-        and quota_matches(conditions=quota.conditions, quota_unit_id=quota.unit_id, answers=response.answers,
-                          unit_id=response.unit_id)  # fmt: skip
+        and quota_matches(
+            conditions=quota.conditions, quota_unit_id=quota.unit_id, answers=response.answers, unit_id=response.unit_id
+        )  # fmt: skip
     ]
     if not matches:
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 
 from heed.fieldwork.models import Assignment, Device, Quota, QuotaMembership
@@ -94,19 +95,17 @@ def quota_list(*, organisation_id: int, survey_ids: Iterable[int] | None = None)
 def quota_fills(quotas: Iterable[Quota]) -> list[QuotaFill]:
     """Each quota with its count (screened-in memberships that count) and its overshoot, in one query."""
     quotas = list(quotas)
-    counts = {
-        row["quota_id"]: row
-        for row in QuotaMembership.objects.filter(quota__in=quotas)
+    counts: dict[int, tuple[int, int]] = {
+        quota_id: (filled, over)
+        for quota_id, filled, over in QuotaMembership.objects.filter(quota__in=quotas)
         .values("quota_id")
         .annotate(
             filled=Count("id", filter=Q(counted=True)),
             over=Count("id", filter=Q(status=QuotaMembership.Status.OVER_QUOTA)),
         )
+        .values_list("quota_id", "filled", "over")
     }
-    return [
-        QuotaFill(quota, counts.get(quota.id, {}).get("filled", 0), counts.get(quota.id, {}).get("over", 0))
-        for quota in quotas
-    ]
+    return [QuotaFill(quota, *counts.get(quota.id, (0, 0))) for quota in quotas]
 
 
 def quota_overshoot_list(*, organisation_id: int, quota_id: int | None = None) -> QuerySet[QuotaMembership]:
@@ -134,8 +133,8 @@ def quota_outcomes(*, response_ids: Iterable[int]) -> dict[int, str]:
 
 
 def device_list(*, organisation_id: int) -> QuerySet[Device]:
-    return Device.objects.filter(organisation_id=organisation_id).select_related("interviewer").order_by(
-        "-last_sync_at"
+    return (
+        Device.objects.filter(organisation_id=organisation_id).select_related("interviewer").order_by("-last_sync_at")
     )
 
 
@@ -148,4 +147,3 @@ def devices_with_stale_unsent(*, organisation_id: int, now: dt.datetime) -> Quer
     return device_list(organisation_id=organisation_id).filter(
         unsent_count__gt=0, oldest_unsent_at__lt=now - UNSENT_STALE_AFTER
     )
-

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from heed.accounts.selectors import unit_ids_visible_to
+from heed.accounts.selectors import organisation_id_of, unit_ids_visible_to
 from heed.core.errors import ApplicationError
 from heed.fieldwork.models import Assignment, Device, Quota
 from heed.fieldwork.selectors import assignment_progress
@@ -41,7 +41,7 @@ def device_sync_record(
     now = now or timezone.now()
     fields = {"interviewer": interviewer, "app_version": app_version[:40], "last_sync_at": now,
               "unsent_count": unsent_count, "oldest_unsent_at": oldest_unsent_at if unsent_count else None}  # fmt: skip
-    organisation_id = interviewer.organisation_id
+    organisation_id = organisation_id_of(interviewer)
     for _attempt in range(3):
         updated = Device.objects.filter(organisation_id=organisation_id, device_id=device_id).update(**fields)
         if updated:

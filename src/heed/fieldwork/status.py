@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from heed.accounts.selectors import organisation_id_of
 from heed.fieldwork.selectors import assignment_list, assignments_with_progress, quota_fills, quota_list
 
 if TYPE_CHECKING:
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 def interviewer_assignments(*, interviewer: User) -> list[dict[str, Any]]:
     """The interviewer's assignments as dicts of ``AssignmentOut``, by survey and unit."""
     rows = assignments_with_progress(
-        assignment_list(organisation_id=interviewer.organisation_id, interviewer_id=interviewer.pk)
+        assignment_list(organisation_id=organisation_id_of(interviewer), interviewer_id=interviewer.pk)
     )
     return [
         {"id": row.assignment.id, "survey_id": row.assignment.survey_id, "survey_title": row.assignment.survey.title,
@@ -32,7 +33,7 @@ def interviewer_quotas(*, interviewer: User, assignments: list[dict[str, Any]]) 
         units.setdefault(assignment["survey_id"], set()).add(assignment["unit_id"])
     if not units:
         return []
-    fills = quota_fills(quota_list(organisation_id=interviewer.organisation_id, survey_ids=units))
+    fills = quota_fills(quota_list(organisation_id=organisation_id_of(interviewer), survey_ids=units))
     return [
         {"id": fill.quota.id, "survey_id": fill.quota.survey_id, "name": fill.quota.name,
          "unit_id": fill.quota.unit_id, "conditions": fill.quota.conditions, "target": fill.quota.target,

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from heed.accounts.selectors import unit_get
+from heed.accounts.selectors import organisation_of, unit_get
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from heed.fieldwork.selectors import assigned_unit_ids, quota_outcomes
@@ -34,7 +34,6 @@ from heed.responses.services import (
     responses_submit_many,
     statistics_refresh_later,
 )
-from heed.surveys.answering import SubmissionError
 from heed.surveys.selectors import survey_version_get, survey_with_latest_version
 
 if TYPE_CHECKING:
@@ -97,7 +96,7 @@ class _Lookups:
         """The service's Submission. Raises NotFoundError or PermissionDeniedError (not assigned there)."""
         if interview.survey_id not in self.surveys:
             self.surveys[interview.survey_id] = survey_with_latest_version(
-                organisation=self.interviewer.organisation, survey_id=interview.survey_id
+                organisation=organisation_of(self.interviewer), survey_id=interview.survey_id
             )[0]
         survey = self.surveys[interview.survey_id]
         if survey is None:

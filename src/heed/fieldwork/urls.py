@@ -6,7 +6,8 @@ from heed.fieldwork import views
 
 urlpatterns = [
     path("fieldwork/", views.supervision, name="fieldwork-supervision"),
-    path("fieldwork/assignments/<int:assignment_id>/reassign/", views.assignment_reassign_page,
-         name="fieldwork-reassign"),  # fmt: skip
+    path(
+        "fieldwork/assignments/<int:assignment_id>/reassign/", views.assignment_reassign_page, name="fieldwork-reassign"
+    ),  # fmt: skip
     path("fieldwork/mine/", views.my_assignments, name="fieldwork-mine"),
 ]

@@ -9,7 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from heed.accounts.permissions import can_submit_responses, can_view_results
-from heed.accounts.selectors import interviewer_get, interviewer_list, open_unit_list, unit_ids_visible_to
+from heed.accounts.selectors import (
+    interviewer_get,
+    interviewer_list,
+    open_unit_list,
+    organisation_id_of,
+    organisation_of,
+    unit_ids_visible_to,
+)
 from heed.core.errors import ApplicationError
 from heed.fieldwork.forms import AssignmentForm, QuotaForm, ReassignForm, conditions_text
 from heed.fieldwork.selectors import (
@@ -38,7 +45,7 @@ def _in_scope(user, unit_id: int | None) -> bool:
 
 def _create(request: HttpRequest, organisation_id: int) -> bool:
     """Handle the page's POST: a new assignment or quota. True when it was stored."""
-    surveys = {s.id: s for s in survey_list(organisation=request.user.organisation)}  # type: ignore[union-attr]
+    surveys = {s.id: s for s in survey_list(organisation=organisation_of(request.user))}  # type: ignore[arg-type]
     units = {u.id: u for u in open_unit_list(user=request.user)}  # type: ignore[arg-type]
     form: AssignmentForm | QuotaForm
     if request.POST.get("action") == "quota":
@@ -70,7 +77,7 @@ def _create(request: HttpRequest, organisation_id: int) -> bool:
 @supervisors
 def supervision(request: HttpRequest) -> HttpResponse:
     """Assignments with progress, quotas with fill and overshoot, devices (stale unsent first)."""
-    organisation_id: int = request.user.organisation_id  # type: ignore[union-attr]
+    organisation_id = organisation_id_of(request.user)  # type: ignore[arg-type]
     if request.method == "POST":
         try:
             if _create(request, organisation_id):
@@ -89,7 +96,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
         "overshoot": quota_overshoot_list(organisation_id=organisation_id)[:OVERSHOOT_SHOWN],
         "devices": device_list(organisation_id=organisation_id),
         "stale": set(devices_with_stale_unsent(organisation_id=organisation_id, now=now).values_list("id", flat=True)),
-        "surveys": survey_list(organisation=request.user.organisation),  # type: ignore[union-attr]
+        "surveys": survey_list(organisation=organisation_of(request.user)),  # type: ignore[arg-type]
         "units": open_unit_list(user=request.user),  # type: ignore[arg-type]
         "interviewers": interviewer_list(organisation_id=organisation_id),
     }  # fmt: skip
@@ -98,7 +105,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
 
 @supervisors
 def assignment_reassign_page(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    organisation_id: int = request.user.organisation_id  # type: ignore[union-attr]
+    organisation_id = organisation_id_of(request.user)  # type: ignore[arg-type]
     assignment = assignment_get(organisation_id=organisation_id, assignment_id=assignment_id)
     if assignment is None or not _in_scope(request.user, assignment.unit_id):
         raise Http404
