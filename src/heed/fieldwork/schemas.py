@@ -13,10 +13,16 @@ from heed.core.bounds import BoundedMoment, DbId
 from heed.surveys.language import LanguageCode
 
 SYNC_BATCH_MAX = 500
+# A UUID written the canonical way (8-4-4-4-12 hex digits), as crypto.randomUUID() makes it; read lower-case.
+UuidText = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+                      to_lower=True),
+]  # fmt: skip
 
 
 class InterviewIn(Schema):
-    client_key: uuid.UUID = Field(description="made on the device (crypto.randomUUID()); resending never duplicates")
+    client_key: UuidText = Field(description="made on the device (crypto.randomUUID()); resending never duplicates")
     survey_id: DbId
     version: int = Field(ge=1, le=1_000_000, description="the survey version number the interview was taken on")
     unit_id: DbId
@@ -30,7 +36,7 @@ class InterviewIn(Schema):
 
 
 class SyncIn(Schema):
-    device_id: uuid.UUID = Field(description="made on the device at its first start")
+    device_id: UuidText = Field(description="made on the device at its first start")
     app_version: str = Field("", max_length=40)
     unsent_count: int = Field(0, ge=0, le=1_000_000, description="interviews still on the device after this batch")
     oldest_unsent_at: BoundedMoment | None = None
