@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
+from heed.api.schemas import BodyIn
 from heed.core.bounds import BoundedMoment, DbId
 from heed.surveys.language import LanguageCode
 
@@ -35,7 +36,7 @@ class InterviewIn(Schema):
     )
 
 
-class SyncIn(Schema):
+class SyncIn(BodyIn):
     device_id: UuidText = Field(description="made on the device at its first start")
     app_version: str = Field("", max_length=40)
     unsent_count: int = Field(0, ge=0, le=1_000_000, description="interviews still on the device after this batch")
