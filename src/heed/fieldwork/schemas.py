@@ -7,13 +7,14 @@ import uuid
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import StringConstraints
+from pydantic import Strict, StrictBool, StringConstraints
 
 from heed.api.schemas import BodyIn
 from heed.core.bounds import BoundedMoment, DbId
 from heed.surveys.language import LanguageCode
 
 SYNC_BATCH_MAX = 500
+StrictInt = Annotated[int, Strict()]  # a JSON 1.0 or "1" is not the whole number 1
 # A UUID written the canonical way (8-4-4-4-12 hex digits), as crypto.randomUUID() makes it; read lower-case.
 UuidText = Annotated[
     str,
@@ -25,12 +26,12 @@ UuidText = Annotated[
 class InterviewIn(Schema):
     client_key: UuidText = Field(description="made on the device (crypto.randomUUID()); resending never duplicates")
     survey_id: DbId
-    version: int = Field(ge=1, le=1_000_000, description="the survey version number the interview was taken on")
+    version: StrictInt = Field(ge=1, le=1_000_000, description="the survey version number the interview was taken on")
     unit_id: DbId
     language: LanguageCode
     started_at: BoundedMoment | None = None
     submitted_at: BoundedMoment | None = Field(None, description="when the interview ended; defaults to now")
-    complete: bool = Field(True, description="false for an interview broken off (quotas count it only if told)")
+    complete: StrictBool = Field(True, description="false for an interview broken off (quotas count it only if told)")
     answers: dict[Annotated[str, StringConstraints(max_length=100)], Any] = Field(
         max_length=500, description="question key -> answer, as in POST /api/responses"
     )
@@ -39,7 +40,7 @@ class InterviewIn(Schema):
 class SyncIn(BodyIn):
     device_id: UuidText = Field(description="made on the device at its first start")
     app_version: str = Field("", max_length=40)
-    unsent_count: int = Field(0, ge=0, le=1_000_000, description="interviews still on the device after this batch")
+    unsent_count: StrictInt = Field(0, ge=0, le=1_000_000, description="interviews left on the device after this batch")
     oldest_unsent_at: BoundedMoment | None = None
     interviews: list[InterviewIn] = Field(default_factory=list, max_length=SYNC_BATCH_MAX,
                                           description=f"0 to {SYNC_BATCH_MAX} interviews")  # fmt: skip
