@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "heed.analytics",
     "heed.textanalytics",
     "heed.governance",
+    "heed.fieldwork",
     "heed.web",
     "heed.demo",
     "axes",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("heed.distribution.urls")),
     path("", include("heed.responses.urls")),
     path("", include("heed.textanalytics.urls")),  # text analytics' pages (its vertical slice)
+    path("", include("heed.fieldwork.urls")),  # fieldwork's pages: supervision, assignments
     path("api/", api.urls),  # the NinjaAPI, which mounts each app's router
 ]
 

@@ -52,7 +52,7 @@ def recorders(monkeypatch):
 
 def test_the_apps_register_their_handlers_explicitly():
     assert set(responses_handlers(ResponsesStored, "in_transaction")) == {
-        "analytics.rollup_days", "textanalytics.text_items"
+        "analytics.rollup_days", "textanalytics.text_items", "fieldwork.quotas"
     }  # fmt: skip
     assert set(responses_handlers(ResponsesStored, "after_commit")) == {"textanalytics.comments"}
     assert set(responses_handlers(ResponsesDeleted, "in_transaction")) == {"analytics.rollup_days"}

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from heed.accounts.models import ApiToken, Organisation, Unit, User
+from heed.accounts.models import ApiToken, Organisation, Role, Unit, User
 from heed.accounts.permissions import role_is_unit_scoped
 from heed.core.errors import PermissionDeniedError
 
@@ -133,3 +133,15 @@ def organisation_list(*, ids: Iterable[int] | None = None) -> QuerySet[Organisat
     """Organisations (those of ``ids`` when given), by id."""
     organisations = Organisation.objects.order_by("id")
     return organisations if ids is None else organisations.filter(id__in=list(ids))
+
+
+def interviewer_list(*, organisation_id: int) -> QuerySet[User]:
+    """The organisation's active interviewers, by username (fieldwork assigns surveys to them)."""
+    return User.objects.filter(organisation_id=organisation_id, role=Role.INTERVIEWER, is_active=True).order_by(
+        "username"
+    )
+
+
+def interviewer_get(*, organisation_id: int, user_id: int) -> User | None:
+    """One active interviewer of the organisation, or None."""
+    return interviewer_list(organisation_id=organisation_id).filter(id=user_id).first()

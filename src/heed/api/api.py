@@ -13,6 +13,7 @@ from heed.api.auth import AUTH, throttled_response
 from heed.api.contract import API_DESCRIPTION, HeedAPI
 from heed.core.errors import ApplicationError
 from heed.distribution import api as distribution_api
+from heed.fieldwork import api as fieldwork_api
 from heed.governance import api as governance_api
 from heed.responses import api as responses_api
 from heed.responses.api import answer_errors
@@ -72,3 +73,4 @@ api.add_router("/surveys", surveys_api.router)
 api.add_router("/surveys", distribution_api.router)
 api.add_router("/audit-events", governance_api.router)
 api.add_router("/responses", responses_api.router)
+api.add_router("/fieldwork", fieldwork_api.router)

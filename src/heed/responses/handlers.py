@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.db import transaction
+
+if TYPE_CHECKING:
+    from heed.surveys.answering import AnswerValue
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +56,9 @@ class StoredResponse:
     submitted_at: dt.datetime
     language: str = ""
     texts: tuple[StoredText, ...] = ()
+    answers: Mapping[str, AnswerValue] = field(default_factory=dict)  # question key -> value as stored (stored only)
+    submitted_by_id: int | None = None
+    complete: bool = True  # Submission.complete: False for an interview broken off (quotas count it only if told)
 
     @property
     def has_text(self) -> bool:

@@ -71,8 +71,9 @@ def respondent_response_submit(
     answers: dict[str, Any],
     client_key: str,
     started_at: dt.datetime,
-) -> None:
-    """Store a finished web response: channel, unit and touchpoint from the link, the invitation marked used.
+) -> int:
+    """Store a finished web response (its id is returned): channel, unit and touchpoint from the link, the
+    invitation marked used.
 
     ``client_key`` is the session's idempotency key (a re-post of the last step stores nothing new). Raises
     ``SubmissionError`` (answers that do not validate against ``version``, per question) and
@@ -89,4 +90,5 @@ def respondent_response_submit(
         client_key=client_key,
         started_at=started_at,
     )
-    response_submit(submission=submission, raw_answers=answers)
+    response, _created = response_submit(submission=submission, raw_answers=answers)
+    return response.id

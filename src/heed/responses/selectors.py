@@ -23,6 +23,8 @@ from heed.surveys.language import LanguageCode
 from heed.surveys.selectors import survey_get
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from heed.accounts.models import User
 
 
@@ -127,3 +129,21 @@ def text_answer_queryset(*, organisation_id: int | None = None) -> QuerySet[Answ
     if organisation_id is not None:
         answers = answers.filter(response__organisation_id=organisation_id)
     return answers
+
+
+def response_count_by_submitter(
+    *,
+    survey_id: int,
+    unit_id: int,
+    submitted_by_id: int,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> int:
+    """How many stored responses ``submitted_by_id`` (an interviewer) sent for a survey at one unit, with
+    ``submitted_at`` in [since, until) when given (fieldwork's assignment progress). One indexed COUNT."""
+    responses = Response.objects.filter(survey_id=survey_id, unit_id=unit_id, submitted_by_id=submitted_by_id)
+    if since is not None:
+        responses = responses.filter(submitted_at__gte=since)
+    if until is not None:
+        responses = responses.filter(submitted_at__lt=until)
+    return responses.count()

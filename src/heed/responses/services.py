@@ -51,6 +51,7 @@ class Submission:
     submitted_at: dt.datetime | None = None
     submitted_by: User | None = None
     version: SurveyVersion | None = None
+    complete: bool = True  # False: broken off before the end (an interviewer's partial); passed to the handlers
 
 
 ANSWER_COLUMNS = ["response_id", "question_key", "question_type", "number_value", "text_value", "choice_values"]
@@ -267,8 +268,9 @@ def _store(ready: list[_Ready]) -> list[Response]:
         responses_dispatch(ResponsesStored([
             StoredResponse(id=response.id, organisation_id=response.organisation_id, survey_id=response.survey_id,
                            unit_id=response.unit_id, submitted_at=response.submitted_at, language=response.language,
-                           texts=tuple(by_response.get(response.id, ())))
-            for response in responses
+                           texts=tuple(by_response.get(response.id, ())), answers=r.answers,
+                           submitted_by_id=response.submitted_by_id, complete=r.submission.complete)
+            for r, response in zip(ready, responses, strict=True)
         ]))  # fmt: skip
     return responses
 

@@ -37,6 +37,7 @@ from django.views.decorators.http import require_http_methods
 
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError
+from heed.fieldwork.selectors import quota_outcomes
 from heed.responses.respondent_flow import (
     respondent_opening,
     respondent_response_submit,
@@ -331,7 +332,7 @@ def _finish(
     language: str,
 ) -> HttpResponse:
     try:
-        respondent_response_submit(link=link, invitation=invitation, version=version, language=language,
+        response_id = respondent_response_submit(link=link, invitation=invitation, version=version, language=language,
                                    answers=state["answers"], client_key=state["client_key"],
                                    started_at=dt.datetime.fromisoformat(state["started_at"]))  # fmt: skip
     except SubmissionError as exc:
@@ -344,7 +345,9 @@ def _finish(
     except ApplicationError as exc:
         key = "already_answered" if exc.code == "invitation_used" else "survey_closed"
         return _message(language, key, 409, request, survey)
-    _keep(request, token, {"finished": True, "language": language})
+    # Stored beyond a full quota: the quota-full ending (fieldwork's quotas, counted when it was stored).
+    quota_full = quota_outcomes(response_ids=[response_id]).get(response_id) == "over_quota"
+    _keep(request, token, {"finished": True, "language": language, "quota_full": quota_full})
     return redirect("respond-thanks", kind="i" if invitation else "s", token=token)
 
 
@@ -353,6 +356,9 @@ def thanks(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     finished = _finished(request, token) or {}
     language = finished.get("language") or link.survey.default_language
     strings = _strings(language)
+    if finished.get("quota_full"):
+        strings = strings | {"thank_you_title": strings["quota_full_title"],
+                             "thank_you_body": strings["quota_full_body"]}  # fmt: skip
     return render(
         request,
         "responses/thanks.html",

@@ -1,0 +1,76 @@
+"""The fieldwork API router (mounted at ``/api/fieldwork``): the interviewer app's sync."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest
+from ninja import Router
+
+from heed.accounts import permissions
+from heed.api.schemas import ErrorOut
+from heed.core.errors import ConflictError
+from heed.fieldwork.schemas import SyncIn, SyncOut
+from heed.fieldwork.status import interviewer_assignments, interviewer_quotas
+from heed.fieldwork.sync import Interview, SyncItem, interviews_sync
+from heed.responses.selectors import response_list
+from heed.surveys.answering import SubmissionError
+from heed.surveys.i18n_strings import UI_STRINGS
+
+router = Router(tags=["fieldwork"])
+
+
+def _answer_errors(exc: SubmissionError) -> dict[str, str]:
+    english = UI_STRINGS["en"]
+    return {
+        key: english.get(error.key, "This question does not exist in the survey.").format(**error.params)
+        for key, error in exc.errors.items()
+    }
+
+
+def _scoped(user, error: ConflictError) -> ConflictError:
+    """A conflict names the stored response only if the caller may see it (else: just "key used")."""
+    response_id = error.extra.get("response_id")
+    if response_id is None or response_list(user=user).filter(pk=response_id).exists():
+        return error
+    return ConflictError("This client_key was already used for another response.", code="client_key_used")
+
+
+def _item(user, item: SyncItem) -> dict:
+    outcome = item.outcome
+    out: dict = {"index": item.index, "client_key": item.client_key, "status": outcome.status,
+                 "http_status": item.http_status, "quota": item.quota,
+                 "response_id": outcome.response.id if outcome.response else None}  # fmt: skip
+    error = outcome.error
+    if isinstance(error, ConflictError):
+        error = _scoped(user, error)
+    if isinstance(error, SubmissionError):
+        out.update(code="invalid_answers", detail="Some answers are not valid.", errors=_answer_errors(error))
+    elif error is not None:
+        out.update(code=error.code, detail=error.message)
+        out["response_id"] = error.extra.get("response_id", out["response_id"])
+    return out
+
+
+@router.post("/sync", response={200: SyncOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut})
+def fieldwork_sync(request: HttpRequest, payload: SyncIn):
+    """The interviewer app's sync (session or token): up to 500 interviews, each through the same ingestion
+    and client_key rules as ``POST /api/responses``, stored against the survey version it was taken on. Always
+    200 for a well-formed request: each interview has its own outcome (``created`` 201, ``replayed`` 200,
+    ``conflict`` 409 ``closed``/``client_key_conflict``/``client_key_deleted``, ``forbidden`` 403
+    ``not_assigned``, ``invalid`` 4xx) and ``quota`` (``screened_in`` / ``over_quota``: over-quota interviews
+    are stored, never rejected). The answer also holds the caller's assignments with progress and the status
+    of the quotas of their surveys, and the device's ``last_sync_at`` is recorded."""
+    user = request.auth  # type: ignore[attr-defined]
+    permissions.require(permissions.can_submit_responses(user))
+    interviews = [Interview(**(i.dict() | {"client_key": uuid.UUID(i.client_key)})) for i in payload.interviews]
+    result = interviews_sync(interviewer=user, device_id=uuid.UUID(payload.device_id), app_version=payload.app_version,
+                             unsent_count=payload.unsent_count, oldest_unsent_at=payload.oldest_unsent_at,
+                             interviews=interviews)  # fmt: skip
+    items = [_item(user, item) for item in result.items]
+    counts = {status: sum(i["status"] == status for i in items)
+              for status in ("created", "replayed", "conflict", "forbidden", "invalid")}  # fmt: skip
+    assignments = interviewer_assignments(interviewer=user)
+    quotas = interviewer_quotas(interviewer=user, assignments=assignments)
+    return {"device_id": result.device_id, "synced_at": result.synced_at, **counts, "items": items,
+            "assignments": assignments, "quotas": quotas}  # fmt: skip

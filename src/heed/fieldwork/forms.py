@@ -1,0 +1,59 @@
+"""Forms of the supervisor's fieldwork page: a new assignment, a reassignment, a quota."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from heed.core.form_fields import DbIdField
+
+
+class AssignmentForm(forms.Form):
+    survey = DbIdField(label=_("Survey"))
+    unit = DbIdField(label=_("Unit"))
+    interviewer = DbIdField(label=_("Interviewer"))
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000, required=False)
+    starts_at = forms.DateTimeField(label=_("Shift starts"), required=False,
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))  # fmt: skip
+    ends_at = forms.DateTimeField(label=_("Shift ends"), required=False,
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))  # fmt: skip
+
+
+class ReassignForm(forms.Form):
+    interviewer = DbIdField(label=_("To interviewer"))
+    quantity = forms.IntegerField(label=_("How many"), min_value=1, max_value=1_000_000)
+
+
+class QuotaForm(forms.Form):
+    survey = DbIdField(label=_("Survey"))
+    name = forms.CharField(label=_("Name"), max_length=120)
+    unit = DbIdField(label=_("Unit"), required=False)
+    target = forms.IntegerField(label=_("Target"), min_value=1, max_value=1_000_000)
+    conditions = forms.CharField(
+        label=_("Conditions"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_('One per line: question key = value, value (e.g. "gender = female").'),
+    )  # fmt: skip
+    count_partials = forms.BooleanField(label=_("Count interviews broken off"), required=False)
+
+    def clean_conditions(self) -> dict[str, list[str]]:
+        conditions: dict[str, list[str]] = {}
+        for number, line in enumerate(self.cleaned_data["conditions"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            key, sep, values = line.partition("=")
+            listed = [value.strip() for value in values.split(",") if value.strip()]
+            if not sep or not key.strip() or not listed:
+                raise forms.ValidationError(_("Line %(number)s: write question key = value, value."),
+                                            params={"number": number})  # fmt: skip
+            conditions[key.strip()] = listed
+        if not conditions:
+            raise forms.ValidationError(_("Give at least one condition."))
+        return conditions
+
+
+def conditions_text(conditions: dict[str, Any]) -> str:
+    """A quota's conditions as people read them: ``gender = female; age_group = 18-24, 25-34``."""
+    return "; ".join(f"{key} = {', '.join(map(str, values))}" for key, values in conditions.items()) or json.dumps({})

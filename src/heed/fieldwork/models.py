@@ -1,0 +1,105 @@
+"""Fieldwork: the interviewers' devices, their assignments (survey x unit x interviewer) and quotas.
+
+Responses themselves live in ``heed.responses`` (one ingestion path); fieldwork keeps what the devices report,
+who is to interview where, and which responses each quota counted (``QuotaMembership``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Device(models.Model):
+    """A tablet or phone running the interviewer app, known by the UUID it made for itself (``device_id``).
+
+    Each sync records the time, the app version and what the device says it still holds unsent."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    device_id = models.UUIDField()
+    interviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    app_version = models.CharField(max_length=40, blank=True)
+    first_sync_at = models.DateTimeField()
+    last_sync_at = models.DateTimeField()
+    unsent_count = models.PositiveIntegerField(default=0, help_text="interviews the device reported as unsent")
+    oldest_unsent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "device_id"], name="fieldwork_device_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.device_id)
+
+
+class Assignment(models.Model):
+    """Survey x unit x interviewer, with an optional shift window and target quantity (Survey Solutions'
+    assignment with a *quantity*). Reassigning part of the quantity lowers it here and creates an assignment
+    for the other interviewer (``reassigned_from``)."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.CASCADE, related_name="+")
+    interviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    quantity = models.PositiveIntegerField(null=True, blank=True, help_text="target number of interviews")
+    reassigned_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reassigned_to"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["survey_id", "unit_id", "id"]
+        indexes = [models.Index(fields=["interviewer", "survey"], name="fieldwork_assign_who")]
+
+    def __str__(self) -> str:
+        return f"Assignment {self.pk}: survey {self.survey_id} at unit {self.unit_id}"
+
+
+class Quota(models.Model):
+    """A target number of responses matching all ``conditions`` (question key -> accepted values) and, when
+    set, one unit. Responses beyond the target are stored and marked ``screened_out_over_quota``."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=120)
+    unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    conditions = models.JSONField(default=dict, blank=True, help_text="question key -> list of accepted values")
+    target = models.PositiveIntegerField()
+    count_partials = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["survey_id", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuotaMembership(models.Model):
+    """One response matching one quota (Formbricks' ResponseQuotaLink): screened in (counted when complete,
+    or partial with ``count_partials``) or screened out because the quota was full when it arrived."""
+
+    class Status(models.TextChoices):
+        SCREENED_IN = "screened_in", _("Screened in")
+        OVER_QUOTA = "screened_out_over_quota", _("Over quota")
+
+    quota = models.ForeignKey(Quota, on_delete=models.CASCADE, related_name="memberships")
+    response = models.ForeignKey("responses.Response", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=30, choices=Status.choices)
+    counted = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["quota", "response"], name="fieldwork_quota_member_unique"),
+        ]
+        indexes = [models.Index(fields=["response"], name="fieldwork_member_response")]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} {self.status} in quota {self.quota_id}"

@@ -1,0 +1,54 @@
+"""Counting responses into quotas at submit: an ``in_transaction`` handler of ``heed.responses.handlers``.
+
+The quota rows a batch matches are locked (``SELECT ... FOR UPDATE`` on PostgreSQL, in id order so two batches
+never deadlock; SQLite serialises writers already), then counted (``counted`` memberships), so two
+simultaneous responses for the last place cannot both be screened in (the race Formbricks' unlocked count
+allows). A response beyond the target is stored all the same, with a ``screened_out_over_quota`` membership:
+not counted, listed as overshoot, never discarded."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+
+from heed.fieldwork.models import Quota, QuotaMembership
+from heed.fieldwork.quota_rules import quota_matches
+from heed.responses.handlers import ResponsesStored
+
+
+def quotas_count_stored(event: ResponsesStored) -> None:
+    """Write one membership per (new response, quota it matches); see the module docstring."""
+    survey_ids = {response.survey_id for response in event.responses}
+    quotas = list(Quota.objects.filter(survey_id__in=survey_ids).order_by("id"))
+    if not quotas:
+        return
+    matches = [
+        (response, quota)
+        for response in event.responses
+        for quota in quotas
+        if quota.survey_id == response.survey_id
+        and quota_matches(
+            conditions=quota.conditions, quota_unit_id=quota.unit_id, answers=response.answers, unit_id=response.unit_id
+        )  # fmt: skip
+    ]
+    if not matches:
+        return
+    ids = sorted({quota.id for _response, quota in matches})
+    list(Quota.objects.select_for_update().filter(id__in=ids).order_by("id").values_list("id", flat=True))
+    filled: dict[int, int] = dict(
+        QuotaMembership.objects.filter(quota_id__in=ids, counted=True)
+        .values("quota_id")
+        .annotate(n=Count("id"))
+        .values_list("quota_id", "n")
+    )
+    rows = []
+    for response, quota in matches:
+        if filled.get(quota.id, 0) >= quota.target:
+            rows.append(QuotaMembership(quota_id=quota.id, response_id=response.id,
+                                        status=QuotaMembership.Status.OVER_QUOTA, counted=False))  # fmt: skip
+            continue
+        counted = response.complete or quota.count_partials
+        if counted:
+            filled[quota.id] = filled.get(quota.id, 0) + 1
+        rows.append(QuotaMembership(quota_id=quota.id, response_id=response.id,
+                                    status=QuotaMembership.Status.SCREENED_IN, counted=counted))  # fmt: skip
+    QuotaMembership.objects.bulk_create(rows)

@@ -1,0 +1,162 @@
+"""Writes for fieldwork: devices seen at sync, assignments (create, reassign part of a quantity), quotas.
+
+The sync itself (interviews through the one ingestion path) is ``heed.fieldwork.sync.interviews_sync``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from heed.accounts.selectors import organisation_id_of, unit_ids_visible_to
+from heed.core.errors import ApplicationError
+from heed.fieldwork.models import Assignment, Device, Quota
+from heed.fieldwork.selectors import assignment_progress
+from heed.surveys.selectors import survey_latest_version, version_definition
+
+if TYPE_CHECKING:
+    import uuid
+
+    from heed.accounts.models import Unit, User
+    from heed.surveys.models import Survey
+
+QUOTA_CONDITIONS_MAX = 20
+QUOTA_VALUES_MAX = 100
+
+
+def device_sync_record(
+    *,
+    interviewer: User,
+    device_id: uuid.UUID,
+    app_version: str,
+    unsent_count: int,
+    oldest_unsent_at: dt.datetime | None,
+    now: dt.datetime | None = None,
+) -> Device:
+    """Record that ``device_id`` synced now for ``interviewer`` (first sync creates it; a device handed to
+    another interviewer follows them), with its app version and what it still holds unsent."""
+    now = now or timezone.now()
+    fields = {"interviewer": interviewer, "app_version": app_version[:40], "last_sync_at": now,
+              "unsent_count": unsent_count, "oldest_unsent_at": oldest_unsent_at if unsent_count else None}  # fmt: skip
+    organisation_id = organisation_id_of(interviewer)
+    for _attempt in range(3):
+        updated = Device.objects.filter(organisation_id=organisation_id, device_id=device_id).update(**fields)
+        if updated:
+            return Device.objects.get(organisation_id=organisation_id, device_id=device_id)
+        try:
+            with transaction.atomic():
+                return Device.objects.create(organisation_id=organisation_id, device_id=device_id,
+                                             first_sync_at=now, **fields)  # fmt: skip
+        except IntegrityError:  # another request of the same device created it first: update that one
+            continue
+    raise AssertionError("unreachable: the device row exists after a failed create")
+
+
+def _check_same_organisation(organisation_id: int, *objects: object) -> None:
+    for obj in objects:
+        if getattr(obj, "organisation_id", organisation_id) != organisation_id:
+            raise ApplicationError("Survey, unit and interviewer must belong to your organisation.",
+                                   code="invalid_assignment")  # fmt: skip
+
+
+def _check_window(starts_at: dt.datetime | None, ends_at: dt.datetime | None) -> None:
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        raise ApplicationError("The shift must end after it starts.", code="invalid_window")
+
+
+def _check_interviewer(interviewer: User, unit: Unit) -> None:
+    if interviewer.role != "interviewer" or not interviewer.is_active:
+        raise ApplicationError("Assign surveys to active interviewers only.", code="invalid_assignment")
+    visible = unit_ids_visible_to(interviewer)
+    if visible is not None and unit.id not in visible:
+        raise ApplicationError(f"{interviewer.username} does not work at {unit.name}: add the unit to their "
+                               "units first.", code="unit_outside_scope")  # fmt: skip
+
+
+def assignment_create(
+    *,
+    actor: User | None,
+    survey: Survey,
+    unit: Unit,
+    interviewer: User,
+    quantity: int | None = None,
+    starts_at: dt.datetime | None = None,
+    ends_at: dt.datetime | None = None,
+    reassigned_from: Assignment | None = None,
+) -> Assignment:
+    """Assign ``survey`` at ``unit`` to ``interviewer``, optionally for a shift [starts_at, ends_at) and a
+    target ``quantity``. Raises ApplicationError when they are of another organisation, the user is not an
+    active interviewer working at the unit, or the window is empty."""
+    _check_same_organisation(survey.organisation_id, unit, interviewer)
+    _check_window(starts_at, ends_at)
+    _check_interviewer(interviewer, unit)
+    if quantity is not None and quantity < 1:
+        raise ApplicationError("The quantity is at least 1 (leave it empty for no target).", code="invalid_quantity")
+    return Assignment.objects.create(
+        organisation_id=survey.organisation_id, survey=survey, unit=unit, interviewer=interviewer,
+        quantity=quantity, starts_at=starts_at, ends_at=ends_at, created_by=actor, reassigned_from=reassigned_from,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def assignment_reassign(*, actor: User | None, assignment: Assignment, interviewer: User, quantity: int) -> Assignment:
+    """Move ``quantity`` interviews of ``assignment`` (those not done yet) to ``interviewer``: the assignment's
+    quantity drops by that much, and a new assignment of the same survey, unit and shift holds it. Interviews the
+    first interviewer already started on the device are still accepted (they remain assigned to the unit).
+    Raises ApplicationError when more than the remaining quantity is moved or the assignment has no quantity."""
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if locked.quantity is None:
+        raise ApplicationError("Only an assignment with a quantity can be split.", code="invalid_quantity")
+    remaining = locked.quantity - assignment_progress(locked)
+    if not 1 <= quantity <= remaining:
+        raise ApplicationError(f"Between 1 and {max(remaining, 0)} interviews can be reassigned.",
+                               code="invalid_quantity")  # fmt: skip
+    if interviewer.pk == locked.interviewer_id:
+        raise ApplicationError("Reassign to another interviewer.", code="invalid_assignment")
+    created = assignment_create(actor=actor, survey=locked.survey, unit=locked.unit, interviewer=interviewer,
+                                quantity=quantity, starts_at=locked.starts_at, ends_at=locked.ends_at,
+                                reassigned_from=locked)  # fmt: skip
+    locked.quantity -= quantity
+    locked.save(update_fields=["quantity"])
+    assignment.quantity = locked.quantity
+    return created
+
+
+def _clean_conditions(survey: Survey, conditions: Mapping[str, Sequence[object]]) -> dict[str, list[str]]:
+    version = survey_latest_version(survey=survey)
+    keys = {q.key for q in version_definition(version).questions} if version is not None else set()
+    if len(conditions) > QUOTA_CONDITIONS_MAX:
+        raise ApplicationError(f"A quota has at most {QUOTA_CONDITIONS_MAX} conditions.", code="invalid_quota")
+    cleaned: dict[str, list[str]] = {}
+    for key, values in conditions.items():
+        if key not in keys:
+            raise ApplicationError(f"The survey has no question {key!r}.", code="invalid_quota")
+        listed = [str(value) for value in values]
+        if not 1 <= len(listed) <= QUOTA_VALUES_MAX or any(not value or len(value) > 100 for value in listed):
+            raise ApplicationError(f"Give 1 to {QUOTA_VALUES_MAX} values for {key!r}.", code="invalid_quota")
+        cleaned[key] = listed
+    return cleaned
+
+
+def quota_create(
+    *,
+    survey: Survey,
+    name: str,
+    target: int,
+    conditions: Mapping[str, Sequence[object]],
+    unit: Unit | None = None,
+    count_partials: bool = False,
+) -> Quota:
+    """A quota of ``target`` responses to ``survey`` matching every condition (question key -> accepted values;
+    keys of the survey's latest version) and, if given, taken at ``unit``. Raises ApplicationError."""
+    if not 1 <= target <= 1_000_000:
+        raise ApplicationError("The target is between 1 and 1,000,000.", code="invalid_quota")
+    if not name.strip() or len(name) > 120:
+        raise ApplicationError("Give the quota a name of at most 120 characters.", code="invalid_quota")
+    _check_same_organisation(survey.organisation_id, *([unit] if unit is not None else []))
+    return Quota.objects.create(organisation_id=survey.organisation_id, survey=survey, name=name.strip(),
+                                unit=unit, conditions=_clean_conditions(survey, conditions), target=target,
+                                count_partials=count_partials)  # fmt: skip

@@ -1,0 +1,173 @@
+"""The interviewer app's sync: a batch of interviews through the one ingestion path, then what the device needs.
+
+Each interview carries the ``client_key`` its device made (a UUID) and the survey version it was taken on; it
+is stored against that version (ODK Central's rule), follows the client_key replay rules of
+``heed.responses.services.responses_submit_many``, and is refused per item, never as a whole batch:
+
+- ``conflict`` 409 ``closed``: the survey was closed (the device keeps the interview);
+- ``conflict`` 409 ``client_key_conflict`` / ``client_key_deleted`` / ``client_key_used``;
+- ``forbidden`` 403 ``not_assigned``: the interviewer has assignments for the survey, none at that unit;
+- ``invalid`` 404 (unknown survey, version or unit) or 422 (answers) / 400 (other bad input).
+
+A created or replayed interview that matched a quota reports ``quota``: ``screened_in`` or ``over_quota``
+(stored all the same, b.4.9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from heed.accounts.selectors import organisation_of, unit_get
+from heed.core.channels import Channel
+from heed.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from heed.fieldwork.selectors import assigned_unit_ids, quota_outcomes
+from heed.fieldwork.services import device_sync_record
+from heed.responses.services import (
+    BULK_ANALYZE_MINIMUM,
+    Outcome,
+    Submission,
+    responses_submit_many,
+    statistics_refresh_later,
+)
+from heed.surveys.selectors import survey_version_get, survey_with_latest_version
+
+if TYPE_CHECKING:
+    from heed.accounts.models import Unit, User
+    from heed.surveys.models import Survey, SurveyVersion
+
+HTTP_STATUS = {"created": 201, "replayed": 200}
+
+
+@dataclass(frozen=True)
+class Interview:
+    """One interview as the device sends it."""
+
+    client_key: uuid.UUID
+    survey_id: int
+    version: int
+    unit_id: int
+    language: str
+    answers: dict[str, Any]
+    started_at: dt.datetime | None = None
+    submitted_at: dt.datetime | None = None
+    complete: bool = True
+
+
+@dataclass
+class SyncItem:
+    index: int
+    client_key: str
+    outcome: Outcome
+    quota: str | None = None
+
+    @property
+    def http_status(self) -> int:
+        """The status a single POST of this interview would have had."""
+        error = self.outcome.error
+        if error is None:
+            return HTTP_STATUS[self.outcome.status]
+        return error.status_code if isinstance(error, ApplicationError) else 422
+
+
+@dataclass
+class SyncResult:
+    device_id: uuid.UUID
+    synced_at: dt.datetime
+    items: list[SyncItem] = field(default_factory=list)
+
+
+class _Lookups:
+    """Surveys, versions, units and assignments of one sync, each fetched once."""
+
+    def __init__(self, interviewer: User, interviews: Sequence[Interview]) -> None:
+        self.interviewer = interviewer
+        self.surveys: dict[int, Survey | None] = {}
+        self.versions: dict[tuple[int, int], SurveyVersion] = {}
+        self.units: dict[int, Unit | None] = {}
+        self.assigned = assigned_unit_ids(interviewer_id=interviewer.pk,
+                                          survey_ids={i.survey_id for i in interviews})  # fmt: skip
+
+    def submission(self, interview: Interview) -> Submission:
+        """The service's Submission. Raises NotFoundError or PermissionDeniedError (not assigned there)."""
+        if interview.survey_id not in self.surveys:
+            self.surveys[interview.survey_id] = survey_with_latest_version(
+                organisation=organisation_of(self.interviewer), survey_id=interview.survey_id
+            )[0]
+        survey = self.surveys[interview.survey_id]
+        if survey is None:
+            raise NotFoundError("No such survey.")
+        if (survey.id, interview.version) not in self.versions:
+            version = survey_version_get(survey=survey, number=interview.version)  # NotFoundError
+            assert version is not None
+            self.versions[(survey.id, interview.version)] = version
+        if interview.unit_id not in self.units:
+            self.units[interview.unit_id] = unit_get(user=self.interviewer, unit_id=interview.unit_id)
+        unit = self.units[interview.unit_id]
+        if unit is None:
+            raise NotFoundError("No such unit (or it is outside your units).")
+        units = self.assigned.get(survey.id)
+        if units is not None and unit.id not in units:
+            refusal = PermissionDeniedError("You are not assigned to this survey at this unit.")
+            refusal.code = "not_assigned"
+            raise refusal
+        return Submission(
+            survey=survey, language=interview.language, channel=Channel.INTERCEPT, unit=unit,
+            client_key=str(interview.client_key), started_at=interview.started_at,
+            submitted_at=interview.submitted_at, submitted_by=self.interviewer,
+            version=self.versions[(survey.id, interview.version)], complete=interview.complete,
+        )  # fmt: skip
+
+
+def _closed(outcome: Outcome, submission: Submission | None) -> Outcome:
+    """A refusal because the survey is closed is the 409 ``closed`` of ODK Central (409.2)."""
+    error = outcome.error
+    closed = submission is not None and submission.survey.status == "closed"
+    if isinstance(error, ApplicationError) and error.code == "survey_closed" and closed:
+        message = "This survey is closed: keep the interview and contact your supervisor."
+        return Outcome("conflict", error=ConflictError(message, code="closed"))
+    return outcome
+
+
+def interviews_sync(
+    *,
+    interviewer: User,
+    device_id: uuid.UUID,
+    app_version: str,
+    unsent_count: int,
+    oldest_unsent_at: dt.datetime | None,
+    interviews: Sequence[Interview],
+) -> SyncResult:
+    """Store a device's batch (see the module docstring; one outcome per interview, in order) and record the
+    device's sync. Resending the same batch is safe: every stored interview comes back ``replayed``."""
+    lookups = _Lookups(interviewer, interviews)
+    prepared: list[tuple[Submission | None, Outcome | None]] = []
+    items: list[tuple[Submission, dict[str, Any]]] = []
+    for interview in interviews:
+        try:
+            submission = lookups.submission(interview)
+        except PermissionDeniedError as exc:
+            prepared.append((None, Outcome("forbidden", error=exc)))
+            continue
+        except ApplicationError as exc:
+            prepared.append((None, Outcome("invalid", error=exc)))
+            continue
+        prepared.append((submission, None))
+        items.append((submission, interview.answers))
+    stored = iter(responses_submit_many(items=items)) if items else iter(())
+    outcomes = [_closed(outcome or next(stored), submission) for submission, outcome in prepared]
+    if sum(outcome.status == "created" for outcome in outcomes) >= BULK_ANALYZE_MINIMUM:
+        statistics_refresh_later()
+    quotas = quota_outcomes(response_ids=[o.response.id for o in outcomes if o.response is not None])
+    result = SyncResult(device_id=device_id, synced_at=timezone.now())
+    for index, (interview, outcome) in enumerate(zip(interviews, outcomes, strict=True)):
+        quota = quotas.get(outcome.response.id) if outcome.response is not None else None
+        result.items.append(SyncItem(index, str(interview.client_key), outcome, quota))
+    device_sync_record(interviewer=interviewer, device_id=device_id, app_version=app_version,
+                       unsent_count=unsent_count, oldest_unsent_at=oldest_unsent_at,
+                       now=result.synced_at)  # fmt: skip
+    return result
