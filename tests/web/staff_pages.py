@@ -111,6 +111,7 @@ def staff_pages(ids: DemoIds) -> dict[str, str]:
         "staff member": f"/organisation/staff/{ids.staff}/",
         "audit log": "/organisation/audit/",
         "audit log with a filter error": "/organisation/audit/?date_from=never",
+        "fieldwork supervision": "/fieldwork/",
     }
 
 

@@ -113,5 +113,9 @@ def test_the_page_list_covers_every_staff_template():
                                                        "weighting.html")
     } | {"distribution/templates/distribution/links.html", "governance/templates/governance/audit.html"} | {
         "surveys/templates/surveys/" + n for n in ("edit.html", "import.html", "list.html", "new.html", "preview.html")
-    } | {"textanalytics/templates/textanalytics/" + n for n in ("comments.html", "themes.html")}  # fmt: skip
+    } | {"textanalytics/templates/textanalytics/" + n for n in ("comments.html", "themes.html")} | {
+        # the interviewer's list and the reassign form need assignments, which the demo does not seed yet:
+        # tests/fieldwork/test_pages.py renders them
+        "fieldwork/templates/fieldwork/" + n for n in ("supervision.html", "mine.html", "reassign.html")
+    }  # fmt: skip
     assert templates - respondent_or_partial - shell == covered
