@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "heed.analytics",
     "heed.textanalytics",
     "heed.governance",
+    "heed.cati",
     "heed.web",
     "heed.demo",
     "axes",

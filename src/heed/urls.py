@@ -15,7 +15,8 @@ urlpatterns = [
     path("", include("heed.surveys.urls")),
     path("", include("heed.distribution.urls")),
     path("", include("heed.responses.urls")),
-    path("", include("heed.textanalytics.urls")),  # text analytics' pages (its vertical slice)
+    path("", include("heed.textanalytics.urls")),
+    path("", include("heed.cati.urls")),  # phone interviewing  # text analytics' pages (its vertical slice)
     path("api/", api.urls),  # the NinjaAPI, which mounts each app's router
 ]
 

@@ -9,6 +9,7 @@ from ninja.openapi.docs import Swagger
 
 from heed.accounts import api as accounts_api
 from heed.analytics import api as analytics_api
+from heed.cati import api as cati_api
 from heed.api.auth import AUTH, throttled_response
 from heed.api.contract import API_DESCRIPTION, HeedAPI
 from heed.core.errors import ApplicationError
@@ -72,3 +73,4 @@ api.add_router("/surveys", surveys_api.router)
 api.add_router("/surveys", distribution_api.router)
 api.add_router("/audit-events", governance_api.router)
 api.add_router("/responses", responses_api.router)
+api.add_router("/cati", cati_api.router)

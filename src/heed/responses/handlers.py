@@ -53,6 +53,7 @@ class StoredResponse:
     submitted_at: dt.datetime
     language: str = ""
     texts: tuple[StoredText, ...] = ()
+    client_key: str | None = None  # the submitter's idempotency key (phone interviews name their case in it)
 
     @property
     def has_text(self) -> bool:

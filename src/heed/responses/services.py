@@ -264,7 +264,7 @@ def _store(ready: list[_Ready]) -> list[Response]:
         responses_dispatch(ResponsesStored([
             StoredResponse(id=response.id, organisation_id=response.organisation_id, survey_id=response.survey_id,
                            unit_id=response.unit_id, submitted_at=response.submitted_at, language=response.language,
-                           texts=tuple(by_response.get(response.id, ())))
+                           texts=tuple(by_response.get(response.id, ())), client_key=response.client_key)
             for response in responses
         ]))  # fmt: skip
     return responses
