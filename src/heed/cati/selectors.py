@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from heed.accounts.selectors import unit_ids_visible_to
+from heed.accounts.selectors import organisation_id_of, unit_ids_visible_to
 from heed.cati.models import CallAttempt, CallCase, CallList
 from heed.stats.aapor import CATEGORIES, category_of, counts_from_codes, disposition_codes, outcome_rates
 
@@ -19,7 +19,7 @@ RATES_SHOWN = ("RR1", "RR2", "RR3", "RR4", "RR5", "RR6", "COOP1", "REF1", "CON1"
 
 
 def call_list_list(*, user: User) -> QuerySet[CallList]:
-    lists = CallList.objects.filter(organisation_id=user.organisation_id)
+    lists = CallList.objects.filter(organisation_id=organisation_id_of(user))
     visible = unit_ids_visible_to(user)
     if visible is not None:
         lists = lists.filter(Q(unit__isnull=True) | Q(unit_id__in=visible))
@@ -34,7 +34,7 @@ def call_list_get(*, user: User, list_id: int) -> CallList | None:
 
 def case_get(*, user: User, case_id: int) -> CallCase | None:
     visible = unit_ids_visible_to(user)
-    cases = CallCase.objects.filter(organisation_id=user.organisation_id).select_related("call_list__link")
+    cases = CallCase.objects.filter(organisation_id=organisation_id_of(user)).select_related("call_list__link")
     if visible is not None:
         cases = cases.filter(Q(call_list__unit__isnull=True) | Q(call_list__unit_id__in=visible))
     return cases.filter(id=case_id).first()

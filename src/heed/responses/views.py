@@ -113,7 +113,7 @@ def _staff_interview(request: HttpRequest, link: SurveyLink) -> str | None:
     user = request.user
     if link.channel != Channel.PHONE or not _INTERVIEW_KEY.match(key) or not user.is_authenticated:
         return None
-    if getattr(user, "organisation_id", None) != link.organisation_id or not can_submit_responses(user):  # type: ignore[arg-type]
+    if getattr(user, "organisation_id", None) != link.organisation_id or not can_submit_responses(user):
         return None
     return key
 
