@@ -9,9 +9,9 @@ from ninja.openapi.docs import Swagger
 
 from heed.accounts import api as accounts_api
 from heed.analytics import api as analytics_api
-from heed.cati import api as cati_api
 from heed.api.auth import AUTH, throttled_response
 from heed.api.contract import API_DESCRIPTION, HeedAPI
+from heed.cati import api as cati_api
 from heed.core.errors import ApplicationError
 from heed.distribution import api as distribution_api
 from heed.governance import api as governance_api
