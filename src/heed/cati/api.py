@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Literal
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, File, Router, Schema, Status, UploadedFile
 
@@ -227,8 +228,6 @@ def lists_create(request: HttpRequest, payload: CallListIn):
         unit = unit_get(user=user, unit_id=payload.unit_id)
         if unit is None:
             raise NotFoundError("No such unit (or it is outside your scope).")
-    from django.conf import settings
-
     call_list = call_list_create(actor=user, survey=survey, name=payload.name, unit=unit,
                                  time_zone=payload.time_zone or settings.TIME_ZONE,
                                  calling_hours=payload.calling_hours, max_attempts=payload.max_attempts)  # fmt: skip

@@ -12,12 +12,13 @@ class CallList(models.Model):
 
     ``calling_hours``: ``{"mon-fri": "09:00-20:30", "sat": "10:00-14:00"}`` (``WeeklyHours.parse``);
     ``time_zone``: the IANA zone of a case that names none; ``link``: the survey's phone link the interviews
-    are taken through (channel "phone", the list's unit)."""
+    are taken through (channel "phone", the list's unit). The link and the unit cannot be deleted from under a
+    list (RESTRICT), but deleting the survey or the organisation deletes its lists with them."""
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    link = models.ForeignKey("distribution.SurveyLink", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.RESTRICT, related_name="+")
+    link = models.ForeignKey("distribution.SurveyLink", on_delete=models.RESTRICT, related_name="+")
     name = models.CharField(max_length=120)
     time_zone = models.CharField(max_length=64)
     calling_hours = models.JSONField()
