@@ -28,6 +28,9 @@ OUTCOME_CHOICES = [
 ]
 
 
+OUTCOME_LABELS = dict(OUTCOME_CHOICES) | {CallOutcome.COMPLETE.value: _("Complete interview")}
+
+
 class CallListForm(forms.Form):
     name = forms.CharField(max_length=120, label=_("Name"))
     survey = DbIdField(label=_("Survey"))

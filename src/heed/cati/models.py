@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class CallList(models.Model):
@@ -43,10 +44,10 @@ class CallCase(models.Model):
     AAPOR final disposition). ``held_by``: the operator the case was handed to by ``next_case``."""
 
     class Status(models.TextChoices):
-        OPEN = "open"
-        APPOINTMENT = "appointment"
-        INTERVIEW = "interview"
-        FINAL = "final"
+        OPEN = "open", _("To call")
+        APPOINTMENT = "appointment", _("Appointment")
+        INTERVIEW = "interview", _("Being interviewed")
+        FINAL = "final", _("Final")
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     call_list = models.ForeignKey(CallList, on_delete=models.CASCADE, related_name="cases")

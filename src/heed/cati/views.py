@@ -14,7 +14,7 @@ from django.utils.translation import get_language, gettext
 
 from heed.accounts.permissions import can_design_surveys, can_submit_responses
 from heed.accounts.selectors import colleague_get, colleague_list, open_unit_list, organisation_of, unit_get
-from heed.cati.forms import OUTCOME_CHOICES, CallForm, CallListForm, CsvUploadForm
+from heed.cati.forms import OUTCOME_CHOICES, OUTCOME_LABELS, CallForm, CallListForm, CsvUploadForm
 from heed.cati.selectors import call_list_get, call_list_list, call_list_rates, case_calls, case_get
 from heed.cati.services import (
     call_cases_import_csv,
@@ -156,7 +156,7 @@ def next_call(request: HttpRequest) -> HttpResponse:
     case = held_case(operator=user)
     context = {
         "case": case,
-        "calls": case_calls(case=case) if case else [],
+        "calls": [(call, OUTCOME_LABELS.get(call.outcome, call.outcome)) for call in case_calls(case=case)] if case else [],
         "form": form,
         "outcomes": OUTCOME_CHOICES,
         "operators": colleague_list(user=user),
