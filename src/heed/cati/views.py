@@ -154,9 +154,10 @@ def next_call(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
             status = exc.status_code
     case = held_case(operator=user)
+    calls = case_calls(case=case) if case else []
     context = {
         "case": case,
-        "calls": [(call, OUTCOME_LABELS.get(call.outcome, call.outcome)) for call in case_calls(case=case)] if case else [],
+        "calls": [(call, OUTCOME_LABELS.get(call.outcome, call.outcome)) for call in calls],
         "form": form,
         "outcomes": OUTCOME_CHOICES,
         "operators": colleague_list(user=user),
