@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "heed.textanalytics",
     "heed.governance",
     "heed.fieldwork",
+    "heed.cati",
     "heed.web",
     "heed.demo",
     "axes",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("heed.responses.urls")),
     path("", include("heed.textanalytics.urls")),  # text analytics' pages (its vertical slice)
     path("", include("heed.fieldwork.urls")),  # fieldwork's pages: supervision, assignments
+    path("", include("heed.cati.urls")),  # phone interviewing: call lists, the call screen
     path("api/", api.urls),  # the NinjaAPI, which mounts each app's router
 ]
 

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 
 from heed.core.statistics import tables_analyze
+from heed.demo.calls import PHONE_INTERVIEWS
 from heed.demo.seed import BULK_LOADED_MODELS, seed_demo
 from heed.responses.models import Response
 
@@ -30,9 +31,9 @@ def _planner_rows(table: str) -> int | None:
 @pytest.mark.django_db
 def test_the_demo_seeder_ends_with_analyze():
     seed_demo(responses=400, seed=3)
-    assert Response.objects.count() == 400
+    assert Response.objects.count() == 400 + PHONE_INTERVIEWS  # and the demo call list's phone interviews
     loaded = {model._meta.db_table: model.objects.count() for model in BULK_LOADED_MODELS}
-    assert loaded["responses_response"] == 400 and loaded["responses_answer"] > 400
+    assert loaded["responses_response"] == 400 + PHONE_INTERVIEWS and loaded["responses_answer"] > 400
     known = {table: _planner_rows(table) for table, rows in loaded.items() if rows}
     assert known == {table: rows for table, rows in loaded.items() if rows}
 

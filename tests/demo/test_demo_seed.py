@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from heed.accounts.models import Organisation, Unit
 from heed.analytics.selectors import metric_rows
+from heed.demo.calls import PHONE_INTERVIEWS
 from heed.demo.seed import DEMO_SLUG
 from heed.responses.models import Answer, Response
 from heed.surveys.answering import clean_submission
@@ -27,7 +28,8 @@ def test_demo_has_forty_stores_in_five_countries(demo):
     assert stores.count() == 40
     assert set(stores.values_list("country", flat=True)) == {"IT", "HR", "BG", "EE", "IE"}
     assert all(store.parent.kind == Unit.Kind.REGION for store in stores)
-    assert Response.objects.filter(organisation=demo).count() == 8000
+    assert Response.objects.filter(organisation=demo).exclude(channel="phone").count() == 8000
+    assert Response.objects.filter(organisation=demo, channel="phone").count() == PHONE_INTERVIEWS  # the call list
     assert set(Response.objects.filter(organisation=demo).values_list("channel", flat=True)) >= {
         "qr",
         "intercept",
@@ -124,3 +126,15 @@ def test_demo_staff_are_praised_and_criticised_in_every_country(demo):
     criticised = StaffMention.objects.filter(annotation__organisation=demo, ambiguous=False,
                                              annotation__answer__response__nps_score__lte=6)  # fmt: skip
     assert criticised.filter(sentiment="negative").count() >= 0.9 * criticised.count() > 0
+
+
+@pytest.mark.django_db
+def test_demo_has_a_call_list_with_calls_and_rates(demo):
+    from heed.accounts.models import User
+    from heed.cati.selectors import call_list_list, call_list_rates
+
+    (call_list,) = call_list_list(user=User.objects.get(username="analyst"))
+    rates = call_list_rates(call_list=call_list)
+    assert {d.code: d.count for d in rates.dispositions} == {"1.1": PHONE_INTERVIEWS, "2.112": 1, "4.32": 1}
+    assert rates.open_cases == 5 and rates.rates["RR1"] == pytest.approx(PHONE_INTERVIEWS / 4)
+    assert call_list.cases.filter(status="appointment").count() == 1

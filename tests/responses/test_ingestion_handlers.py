@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 
 from heed.analytics.models import RollupDirtyDay
+from heed.demo.calls import PHONE_INTERVIEWS
 from heed.demo.seed import seed_demo
 from heed.responses import handlers
 from heed.responses.handlers import (
@@ -52,7 +53,7 @@ def recorders(monkeypatch):
 
 def test_the_apps_register_their_handlers_explicitly():
     assert set(responses_handlers(ResponsesStored, "in_transaction")) == {
-        "analytics.rollup_days", "textanalytics.text_items", "fieldwork.quotas"
+        "analytics.rollup_days", "textanalytics.text_items", "fieldwork.quotas", "cati.cases_complete"
     }  # fmt: skip
     assert set(responses_handlers(ResponsesStored, "after_commit")) == {"textanalytics.comments"}
     assert set(responses_handlers(ResponsesDeleted, "in_transaction")) == {"analytics.rollup_days"}
@@ -151,5 +152,5 @@ def test_the_demo_seeder_stores_through_the_one_path(db, recorders):
     inside, _after = recorders
     seed_demo(responses=300, seed=11)
     seeded = set(Response.objects.values_list("id", flat=True))
-    assert len(seeded) == 300
+    assert len(seeded) == 300 + PHONE_INTERVIEWS  # the demo call list's interviews go the same way
     assert {i for ids in inside.ids for i in ids} == seeded

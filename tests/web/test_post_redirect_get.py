@@ -14,11 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from heed.accounts.models import ApiToken, Role, Unit, User
 from heed.analytics.models import WeightingScheme
+from heed.cati.contacts_csv import Contact
+from heed.cati.models import CallCase, CallList
+from heed.cati.services import call_cases_add, call_list_create
 from heed.distribution.models import SurveyLink
 from heed.responses.services import Submission, response_submit
 from heed.surveys.models import Question, Survey, SurveyVersion
@@ -40,6 +44,16 @@ class Form:
     data: Callable[[World], dict[str, Any]]
     count: Callable[[World], int]
     grows: bool = True
+
+
+def _call_list(world: World) -> CallList:
+    """A call list callable at any hour with one person on it (the CATI forms act on it)."""
+    found = CallList.objects.filter(organisation_id=world.org.id, name="Anytime").first()
+    if found is None:
+        found = call_list_create(actor=world.analyst, survey=world.survey, name="Anytime", time_zone="Europe/Rome",
+                                 calling_hours={"mon-sun": "00:00-24:00"})  # fmt: skip
+        call_cases_add(call_list=found, contacts=[Contact(phone="+390649910000")])
+    return found
 
 
 def _question_data(world: World) -> dict[str, Any]:
@@ -87,6 +101,15 @@ FORMS = [
          lambda w: ThemeDefinition.objects.filter(organisation=w.org, is_active=False).count()),
     Form("profile", lambda w: "/account/settings/", lambda w: {"language": "it"},
          lambda w: User.objects.filter(organisation=w.org, language="it").count()),
+    Form("cati-lists", lambda w: "/calls/",
+         lambda w: {"name": "Winback", "survey": w.survey.id, "time_zone": "Europe/Rome",
+                    "weekday_hours": "09:00-20:00", "max_attempts": 6},
+         lambda w: CallList.objects.filter(organisation_id=w.org.id).count()),
+    Form("cati-list", lambda w: f"/calls/lists/{_call_list(w).id}/",
+         lambda w: {"file": SimpleUploadedFile("people.csv", b"phone\n+39 06 4991 0001\n")},
+         lambda w: CallCase.objects.filter(call_list=_call_list(w)).count()),
+    Form("cati-next", lambda w: (_call_list(w), "/calls/next/")[1], lambda w: {"action": "next"},
+         lambda w: CallCase.objects.filter(held_by__isnull=False).count()),
 ]  # fmt: skip
 
 

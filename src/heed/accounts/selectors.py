@@ -86,6 +86,16 @@ def organisation_user_get(*, user: User, user_id: int) -> User | None:
     return organisation_user_list(user=user).filter(id=user_id).first()
 
 
+def colleague_list(*, user: User) -> QuerySet[User]:
+    """The active users of ``user``'s organisation, any role, by username (to name who keeps an appointment)."""
+    return User.objects.filter(organisation_id=organisation_id_of(user), is_active=True).order_by("username")
+
+
+def colleague_get(*, user: User, user_id: int) -> User | None:
+    """An active user of ``user``'s organisation (any role), or None."""
+    return colleague_list(user=user).filter(pk=user_id).first()
+
+
 def open_unit_list(*, user: User) -> QuerySet[Unit]:
     """The units ``user`` sees that are open (for new links, staff and users); closed ones keep history only."""
     return unit_list(user=user).filter(closed_at__isnull=True)

@@ -11,6 +11,7 @@ from heed.accounts import api as accounts_api
 from heed.analytics import api as analytics_api
 from heed.api.auth import AUTH, throttled_response
 from heed.api.contract import API_DESCRIPTION, HeedAPI
+from heed.cati import api as cati_api
 from heed.core.errors import ApplicationError
 from heed.distribution import api as distribution_api
 from heed.fieldwork import api as fieldwork_api
@@ -74,3 +75,4 @@ api.add_router("/surveys", distribution_api.router)
 api.add_router("/audit-events", governance_api.router)
 api.add_router("/responses", responses_api.router)
 api.add_router("/fieldwork", fieldwork_api.router)
+api.add_router("/cati", cati_api.router)

@@ -25,6 +25,7 @@ from heed.core import languages as language_registry
 from heed.core.channels import Channel
 from heed.core.labels import channel_label
 from heed.core.statistics import tables_analyze
+from heed.demo.calls import seed_calls
 from heed.demo.comment_bank import COMMENTS, STAFF_CRITICISM, STAFF_PRAISE
 from heed.demo.scenario import (
     AGE_EFFECT,
@@ -308,6 +309,8 @@ def seed_demo(
     )  # fmt: skip
     weighting_scheme_compute(scheme=scheme)
     _add_staff(stores)
+    hr_store = next(store.unit for store in stores if store.unit.country == "HR")
+    phone_interviews = seed_calls(survey=surveys[3].version.survey, unit=hr_store, operator=analyst, now=now)
     progress("Reading the comments (language, sentiment, themes, staff, personal data)…")
     sentiment_model_retrain(organisation=organisation)
     annotations_refresh(organisation=organisation)
@@ -317,6 +320,7 @@ def seed_demo(
         "organisation": organisation,
         "stores": len(stores),
         "responses": made,
+        "phone_interviews": phone_interviews,
         "password": DEMO_PASSWORD,
     }
 

@@ -59,6 +59,7 @@ class StoredResponse:
     answers: Mapping[str, AnswerValue] = field(default_factory=dict)  # question key -> value as stored (stored only)
     submitted_by_id: int | None = None
     complete: bool = True  # Submission.complete: False for an interview broken off (quotas count it only if told)
+    client_key: str | None = None  # the submitter's idempotency key (phone interviews name their case in it)
 
     @property
     def has_text(self) -> bool:

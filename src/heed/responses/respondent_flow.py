@@ -16,6 +16,7 @@ from heed.responses.services import Submission, response_submit
 from heed.surveys.selectors import survey_latest_version
 
 if TYPE_CHECKING:
+    from heed.accounts.models import User
     from heed.distribution.models import Invitation, SurveyLink
     from heed.surveys.models import SurveyVersion
 
@@ -71,10 +72,12 @@ def respondent_response_submit(
     answers: dict[str, Any],
     client_key: str,
     started_at: dt.datetime,
+    submitted_by: User | None = None,
 ) -> int:
     """Store a finished web response (its id is returned): channel, unit and touchpoint from the link, the
     invitation marked used.
 
+    ``submitted_by``: the operator of a phone interview run in this flow (None for respondents themselves).
     ``client_key`` is the session's idempotency key (a re-post of the last step stores nothing new). Raises
     ``SubmissionError`` (answers that do not validate against ``version``, per question) and
     ``ApplicationError`` (``invitation_used``, ``unit_closed``, a survey that stopped taking responses)."""
@@ -89,6 +92,7 @@ def respondent_response_submit(
         touchpoint=link.touchpoint,
         client_key=client_key,
         started_at=started_at,
+        submitted_by=submitted_by,
     )
     response, _created = response_submit(submission=submission, raw_answers=answers)
     return response.id

@@ -269,7 +269,8 @@ def _store(ready: list[_Ready]) -> list[Response]:
             StoredResponse(id=response.id, organisation_id=response.organisation_id, survey_id=response.survey_id,
                            unit_id=response.unit_id, submitted_at=response.submitted_at, language=response.language,
                            texts=tuple(by_response.get(response.id, ())), answers=r.answers,
-                           submitted_by_id=response.submitted_by_id, complete=r.submission.complete)
+                           submitted_by_id=response.submitted_by_id, complete=r.submission.complete,
+                           client_key=response.client_key)
             for r, response in zip(ready, responses, strict=True)
         ]))  # fmt: skip
     return responses

@@ -25,6 +25,7 @@ The database work (which link, whether it takes a response, which version, stori
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -35,6 +36,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from heed.accounts.permissions import can_submit_responses
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError
 from heed.fieldwork.selectors import quota_outcomes
@@ -97,19 +99,42 @@ def _started_at(request: HttpRequest) -> str:
     return started
 
 
-def _state(request: HttpRequest, token: str, version: SurveyVersion, invitation: Invitation | None) -> dict:
-    """The respondent's progress. Read from the session if an answer was given; otherwise a fresh state
-    that is not stored (``_keep`` stores it once there is something to keep)."""
+_INTERVIEW_KEY = re.compile(r"^phone-[0-9a-z-]{8,80}$")
+
+
+def _staff_interview(request: HttpRequest, link: SurveyLink) -> str | None:
+    """The idempotency key of a phone interview an operator runs in this flow (``interview`` in the query or
+    the form, e.g. ``phone-12-<hex>`` from the call screen), or None. Only a signed-in user of the link's
+    organisation whose role submits responses, on a phone link, may name one; the response then records them
+    as ``submitted_by``."""
+    key = request.POST.get("interview") or request.GET.get("interview") or ""
+    user = request.user
+    if link.channel != Channel.PHONE or not _INTERVIEW_KEY.match(key) or not user.is_authenticated:
+        return None
+    if getattr(user, "organisation_id", None) != link.organisation_id or not can_submit_responses(user):
+        return None
+    return key
+
+
+def _state(
+    request: HttpRequest, token: str, version: SurveyVersion, invitation: Invitation | None, interview: str | None
+) -> dict:
+    """The respondent's progress. Read from the session if an answer was given (and, for a phone interview,
+    if it is the same interview); otherwise a fresh state that is not stored (``_keep`` stores it once there is
+    something to keep)."""
     state = request.session.get(_key(token))
-    if state and state.get("version_id") is not None:
+    if state and state.get("version_id") is not None and (interview is None or state.get("client_key") == interview):
         return state
-    return {
+    fresh = {
         "version_id": version.id,
         "answers": {},
         "started_at": _started_at(request),
-        "client_key": f"web-{uuid.uuid4()}",
+        "client_key": interview or f"web-{uuid.uuid4()}",
         "language": invitation.language if invitation else None,
     }
+    if interview is not None:
+        fresh["submitted_by"] = request.user.pk
+    return fresh
 
 
 def _keep(request: HttpRequest, token: str, state: dict) -> None:
@@ -203,7 +228,12 @@ def _plain(value: float) -> str:
 def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     link, invitation = _resolve(kind, token)
     survey = link.survey
-    if _finished(request, token) is not None:
+    interview = _staff_interview(request, link)
+    finished = _finished(request, token)
+    if finished is not None and interview is not None and finished.get("client_key") != interview:
+        request.session.pop(_key(token), None)  # the operator's next phone interview on the same link
+        finished = None
+    if finished is not None:
         if request.method == "POST" and request.POST.get("action") == "restart" and _can_restart(link, invitation):
             request.session.pop(_key(token), None)
             return redirect(request.path)
@@ -214,7 +244,7 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
         language = (invitation.language if invitation and key == "already_answered" else "") or survey.default_language
         return _message(language, key, refused, request, survey)
 
-    state = _state(request, token, opening.latest, invitation)
+    state = _state(request, token, opening.latest, invitation, interview)
     version = respondent_version(latest=opening.latest, version_id=state["version_id"])
     definition: SurveyDefinition = version_definition(version)
     language = pick_language(
@@ -317,6 +347,7 @@ def respond(request: HttpRequest, kind: str, token: str) -> HttpResponse:
         "is_last": index + 1 >= len(shown),
         "brand": survey.organisation.brand,
         "started": signing.dumps(state["started_at"], salt=_STARTED_SALT),
+        "interview": interview,
     }
     return render(request, "responses/question.html", context, status=status)
 
@@ -331,10 +362,12 @@ def _finish(
     state: dict,
     language: str,
 ) -> HttpResponse:
+    operator = request.user if state.get("submitted_by") and state["submitted_by"] == request.user.pk else None
     try:
         response_id = respondent_response_submit(link=link, invitation=invitation, version=version, language=language,
                                    answers=state["answers"], client_key=state["client_key"],
-                                   started_at=dt.datetime.fromisoformat(state["started_at"]))  # fmt: skip
+                                   started_at=dt.datetime.fromisoformat(state["started_at"]),
+                                   submitted_by=operator)  # type: ignore[arg-type]  # fmt: skip
     except SubmissionError as exc:
         # Never drop what the respondent gave: keep the answers and show the first question to fix.
         shown = visible_questions(version_definition(version), state["answers"])
@@ -347,7 +380,8 @@ def _finish(
         return _message(language, key, 409, request, survey)
     # Stored beyond a full quota: the quota-full ending (fieldwork's quotas, counted when it was stored).
     quota_full = quota_outcomes(response_ids=[response_id]).get(response_id) == "over_quota"
-    _keep(request, token, {"finished": True, "language": language, "quota_full": quota_full})
+    _keep(request, token, {"finished": True, "language": language, "quota_full": quota_full,
+                           "client_key": state["client_key"], "phone_interview": operator is not None})  # fmt: skip
     return redirect("respond-thanks", kind="i" if invitation else "s", token=token)
 
 
@@ -371,5 +405,6 @@ def thanks(request: HttpRequest, kind: str, token: str) -> HttpResponse:
             ),
             "brand": link.survey.organisation.brand,
             "restart": bool(finished) and _can_restart(link, invitation),
+            "next_call": bool(finished.get("phone_interview")),
         },
     )

@@ -1,0 +1,146 @@
+"""Reading an uploaded call-list CSV into people to call, with one error in plain words per bad row.
+
+Columns (header row, names without case; ``,`` or ``;`` between fields, UTF-8 with or without BOM):
+``phone`` (required; E.164 ``+385912345678``, or a national number read in the list's country), ``name``,
+``time_zone`` (an IANA zone such as ``Europe/Zagreb``; empty: the list's zone), ``language`` (one of Heed's
+language codes; empty: the organisation's), ``notes``.
+
+Bounds: at most :data:`MAX_BYTES` bytes and :data:`MAX_ROWS` rows. Text that a spreadsheet would run as a
+formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is stored with a leading
+apostrophe (OWASP "CSV Injection"), so a later export cannot run it. Phone numbers are parsed and
+normalised with ``phonenumbers`` (Google's libphonenumber metadata) to E.164.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zoneinfo
+from dataclasses import dataclass
+
+import phonenumbers
+
+MAX_BYTES = 900_000  # below the pages' body limit (HEED_PAGE_MAX_BODY_BYTES, 1 MiB) with the form around it
+MAX_ROWS = 20_000
+COLUMNS = ("phone", "name", "time_zone", "language", "notes")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_MAX_LENGTHS = {"name": 120, "notes": 2000}
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One person to call: ``phone`` in E.164; ``time_zone`` and ``language`` empty when the file gave none."""
+
+    phone: str
+    name: str = ""
+    time_zone: str = ""
+    language: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class CsvReading:
+    """The contacts read and the errors (``"row 3: ..."``, rows counted as a spreadsheet shows them)."""
+
+    contacts: tuple[Contact, ...]
+    errors: tuple[str, ...]
+
+
+class CsvFileError(ValueError):
+    """The file as a whole cannot be read (too large, not UTF-8, no ``phone`` column, too many rows)."""
+
+
+def formula_safe(text: str) -> str:
+    """``text`` with a leading apostrophe when a spreadsheet would read it as a formula."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def normalise_phone(raw: str, region: str | None = None) -> str:
+    """The E.164 form of ``raw`` (``+385 91 234 5678`` → ``+385912345678``); a number without ``+`` is read in
+    ``region`` (ISO 3166-1 alpha-2). Raises ``ValueError`` with a message in plain words."""
+    text = raw.strip()
+    if not text:
+        raise ValueError("the phone number is empty")
+    try:
+        number = phonenumbers.parse(text, (region or "").upper() or None)
+    except phonenumbers.NumberParseException:
+        hint = "" if text.startswith("+") else " (write it with the country code, e.g. +385 91 234 5678)"
+        raise ValueError(f"“{text[:40]}” is not a phone number{hint}") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"“{text[:40]}” is not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def valid_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone known to this system."""
+    if not name or len(name) > 64:
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def read_contacts(data: bytes, *, region: str | None, languages: tuple[str, ...]) -> CsvReading:
+    """Read the CSV ``data``; ``region``: the country national numbers are read in; ``languages``: the codes
+    accepted in the ``language`` column. A phone number given twice is an error on its second row.
+
+    Raises :class:`CsvFileError` for a file that cannot be read as a whole."""
+    if len(data) > MAX_BYTES:
+        raise CsvFileError(f"The file is larger than {MAX_BYTES // 1000} kB; split it into smaller files.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CsvFileError("The file is not UTF-8 text; save it as “CSV UTF-8” and upload it again.") from None
+    lines = text.splitlines()
+    if not lines:
+        raise CsvFileError("The file is empty.")
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower().replace(" ", "_") for h in next(reader, [])]
+    if "phone" not in header:
+        raise CsvFileError("The first row must name the columns and include “phone”.")
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:
+        raise CsvFileError(f"Unknown columns {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}.")
+    contacts: list[Contact] = []
+    errors: list[str] = []
+    seen: dict[str, int] = {}
+    for row_number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if row_number - 1 > MAX_ROWS:
+            raise CsvFileError(f"The file has more than {MAX_ROWS:,} rows; split it into smaller files.")
+        values = {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header) if name}
+        try:
+            contact = _contact(values, region, languages)
+        except ValueError as exc:
+            errors.append(f"row {row_number}: {exc}")
+            continue
+        if contact.phone in seen:
+            errors.append(f"row {row_number}: the phone number {contact.phone} is already on row {seen[contact.phone]}")
+            continue
+        seen[contact.phone] = row_number
+        contacts.append(contact)
+    return CsvReading(tuple(contacts), tuple(errors))
+
+
+def _contact(values: dict[str, str], region: str | None, languages: tuple[str, ...]) -> Contact:
+    phone = normalise_phone(values.get("phone", ""), region)
+    zone = values.get("time_zone", "")
+    if zone and not valid_zone(zone):
+        raise ValueError(f"the time zone “{zone[:64]}” is unknown (write it like Europe/Zagreb)")
+    language = values.get("language", "").lower()
+    if language and language not in languages:
+        raise ValueError(f"the language “{language[:8]}” is not one of {', '.join(languages)}")
+    for column, limit in _MAX_LENGTHS.items():
+        if len(values.get(column, "")) > limit:
+            raise ValueError(f"the {column} is longer than {limit} characters")
+    return Contact(
+        phone=phone,
+        name=formula_safe(values.get("name", "")),
+        time_zone=zone,
+        language=language,
+        notes=formula_safe(values.get("notes", "")),
+    )

@@ -1,0 +1,173 @@
+"""Phone interviewing pages: call lists (create, upload people), a list with its dispositions and AAPOR rates,
+and the operator's phone-sized call screen (next case, outcome buttons, interview in the respondent flow)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, gettext
+
+from heed.accounts.permissions import can_design_surveys, can_submit_responses
+from heed.accounts.selectors import colleague_get, colleague_list, open_unit_list, organisation_of, unit_get
+from heed.cati.forms import OUTCOME_CHOICES, OUTCOME_LABELS, CallForm, CallListForm, CsvUploadForm
+from heed.cati.selectors import call_list_get, call_list_list, call_list_rates, case_calls, case_get
+from heed.cati.services import (
+    call_cases_import_csv,
+    call_list_create,
+    call_outcome_log,
+    case_interview_start,
+    case_release,
+    held_case,
+    next_case,
+)
+from heed.core.errors import ApplicationError
+from heed.surveys.selectors import survey_get, survey_list
+from heed.web.access import role_required
+
+if TYPE_CHECKING:
+    from heed.accounts.models import User
+
+operator_required = role_required(can_submit_responses)
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@operator_required
+def call_lists(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    designer = can_design_surveys(user)
+    form = CallListForm(request.POST or None) if designer else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            survey = survey_get(organisation=organisation_of(user), survey_id=form.cleaned_data["survey"])
+            unit = unit_get(user=user, unit_id=form.cleaned_data["unit"]) if form.cleaned_data["unit"] else None
+            if survey is None:
+                form.add_error("survey", gettext("No such survey."))
+            elif form.cleaned_data["unit"] and unit is None:
+                form.add_error("unit", gettext("No such unit (or it is outside your scope)."))
+            else:
+                try:
+                    made = call_list_create(actor=user, survey=survey, name=form.cleaned_data["name"], unit=unit,
+                                            time_zone=form.cleaned_data["time_zone"].strip(),
+                                            calling_hours=form.calling_hours(),
+                                            max_attempts=form.cleaned_data["max_attempts"])  # fmt: skip
+                except ApplicationError as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    messages.success(request, gettext("Call list created. Upload the people to call."))
+                    return redirect("cati-list", list_id=made.id)
+        status = 422
+    context = {
+        "lists": call_list_list(user=user),
+        "form": form,
+        "surveys": survey_list(organisation=organisation_of(user)).filter(status="published") if designer else [],
+        "units": open_unit_list(user=user) if designer else [],
+    }
+    return render(request, "cati/lists.html", context, status=status)
+
+
+@operator_required
+def call_list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
+    user = _user(request)
+    call_list = call_list_get(user=user, list_id=list_id)
+    if call_list is None:
+        raise Http404
+    upload = CsvUploadForm(request.POST or None, request.FILES or None)
+    row_errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        if not can_design_surveys(user):
+            raise Http404
+        if upload.is_valid():
+            try:
+                added = call_cases_import_csv(actor=user, call_list=call_list, data=upload.cleaned_data["file"].read(
+                    900_001))  # fmt: skip
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+                row_errors = list(exc.extra.get("errors", []))
+                status = 422
+            else:
+                messages.success(request, gettext("%(added)d people added, %(listed)d already on the list.")
+                                 % {"added": added.added, "listed": added.already_listed})  # fmt: skip
+                return redirect("cati-list", list_id=call_list.id)
+        else:
+            status = 422
+    rates = call_list_rates(call_list=call_list, language=get_language() or "en")
+    context = {
+        "call_list": call_list,
+        "rates": rates,
+        "rate_rows": [(name, value) for name, value in rates.rates.items()],
+        "cases": call_list.cases.order_by("id")[:200],
+        "upload": upload if can_design_surveys(user) else None,
+        "row_errors": row_errors,
+    }
+    return render(request, "cati/list_detail.html", context, status=status)
+
+
+@operator_required
+def next_call(request: HttpRequest) -> HttpResponse:
+    """GET: the case you hold (or a button asking for one); POST ``action``: next, call (log an outcome),
+    interview (open the survey in the respondent flow), release."""
+    user = _user(request)
+    form = CallForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "next":
+            if next_case(operator=user) is None:
+                messages.info(request, gettext("Nobody can be called now. Try again later."))
+            return redirect("cati-next")
+        case = case_get(user=user, case_id=_int(request.POST.get("case")))
+        if case is None:
+            raise Http404
+        try:
+            if action == "interview":
+                key = case_interview_start(case=case, operator=user)
+                query = urlencode({"interview": key, "lang": case.language})
+                return redirect(f"/s/{case.call_list.link.token}/?{query}")
+            if action == "release":
+                case_release(case=case, operator=user)
+                return redirect("cati-next")
+            if action == "call" and form.is_valid():
+                moment = form.cleaned_data["appointment_at"]
+                chosen = None
+                if form.cleaned_data["appointment_operator"]:
+                    chosen = colleague_get(user=user, user_id=form.cleaned_data["appointment_operator"])
+                call_outcome_log(case=case, operator=user, outcome=form.cleaned_data["outcome"],
+                                 note=form.cleaned_data["note"] or "",
+                                 appointment_at=timezone.make_naive(moment) if moment else None,
+                                 appointment_operator=chosen)  # fmt: skip
+                messages.success(request, gettext("Call recorded."))
+                return redirect("cati-next")
+            status = 422
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status_code
+    case = held_case(operator=user)
+    calls = case_calls(case=case) if case else []
+    context = {
+        "case": case,
+        "calls": [(call, OUTCOME_LABELS.get(call.outcome, call.outcome)) for call in calls],
+        "form": form,
+        "outcomes": OUTCOME_CHOICES,
+        "operators": colleague_list(user=user),
+    }
+    return render(request, "cati/next_call.html", context, status=status)
+
+
+def _int(value: str | None) -> int:
+    try:
+        number = int(value or "0")
+    except ValueError:
+        return 0
+    return number if 0 < number < 2**63 else 0
