@@ -112,6 +112,8 @@ def staff_pages(ids: DemoIds) -> dict[str, str]:
         "audit log": "/organisation/audit/",
         "audit log with a filter error": "/organisation/audit/?date_from=never",
         "fieldwork supervision": "/fieldwork/",
+        "call lists": "/calls/",
+        "next call": "/calls/next/",
     }
 
 

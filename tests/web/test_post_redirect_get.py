@@ -19,11 +19,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from heed.accounts.models import ApiToken, Role, Unit, User
+from heed.accounts.services import user_create
 from heed.analytics.models import WeightingScheme
 from heed.cati.contacts_csv import Contact
 from heed.cati.models import CallCase, CallList
 from heed.cati.services import call_cases_add, call_list_create
 from heed.distribution.models import SurveyLink
+from heed.fieldwork.models import Assignment
+from heed.fieldwork.services import assignment_create
 from heed.responses.services import Submission, response_submit
 from heed.surveys.models import Question, Survey, SurveyVersion
 from heed.surveys.xlsform_export import survey_xlsform
@@ -32,7 +35,7 @@ from tests.conftest import VALID_INTERCEPT, World, login
 
 READ_ONLY_PAGES = {
     "home", "dashboard", "surveys", "survey-preview", "survey-drivers", "survey-xlsform", "link-qr", "respond-thanks",
-    "org-audit", "set-password-done", "comments", "theme-progress", "health",
+    "org-audit", "set-password-done", "comments", "theme-progress", "health", "fieldwork-mine",
 }  # fmt: skip
 OUTSIDE_THIS_RULE = {"login", "logout", "respond", "set-password"}  # Django's auth views; respondent flow below
 
@@ -53,6 +56,16 @@ def _call_list(world: World) -> CallList:
         found = call_list_create(actor=world.analyst, survey=world.survey, name="Anytime", time_zone="Europe/Rome",
                                  calling_hours={"mon-sun": "00:00-24:00"})  # fmt: skip
         call_cases_add(call_list=found, contacts=[Contact(phone="+390649910000")])
+    return found
+
+
+def _assignment(world: World) -> Assignment:
+    """An assignment of 10 interviews at store A to the world's interviewer, and a second interviewer to take some."""
+    found = Assignment.objects.filter(survey=world.survey, interviewer=world.interviewer).first()
+    if found is None:
+        user_create(organisation=world.org, username="iva", password=None, role=Role.INTERVIEWER, units=[world.store_a])
+        found = assignment_create(actor=world.analyst, survey=world.survey, unit=world.store_a,
+                                  interviewer=world.interviewer, quantity=10)  # fmt: skip
     return found
 
 
@@ -110,6 +123,13 @@ FORMS = [
          lambda w: CallCase.objects.filter(call_list=_call_list(w)).count()),
     Form("cati-next", lambda w: (_call_list(w), "/calls/next/")[1], lambda w: {"action": "next"},
          lambda w: CallCase.objects.filter(held_by__isnull=False).count()),
+    Form("fieldwork-supervision", lambda w: "/fieldwork/",
+         lambda w: {"action": "assign", "survey": w.survey.id, "unit": w.store_a.id, "interviewer": w.interviewer.id,
+                    "quantity": 5},
+         lambda w: Assignment.objects.filter(survey=w.survey).count()),
+    Form("fieldwork-reassign", lambda w: f"/fieldwork/assignments/{_assignment(w).id}/reassign/",
+         lambda w: {"interviewer": User.objects.get(username="iva").id, "quantity": 3},
+         lambda w: (_assignment(w), Assignment.objects.filter(survey=w.survey).count())[1]),
 ]  # fmt: skip
 
 

@@ -117,5 +117,8 @@ def test_the_page_list_covers_every_staff_template():
         # the interviewer's list and the reassign form need assignments, which the demo does not seed yet:
         # tests/fieldwork/test_pages.py renders them
         "fieldwork/templates/fieldwork/" + n for n in ("supervision.html", "mine.html", "reassign.html")
+    } | {
+        # a call list's page needs a list, which tests/cati/test_pages.py makes (the demo's is in another org)
+        "cati/templates/cati/" + n for n in ("lists.html", "next_call.html", "list_detail.html")
     }  # fmt: skip
     assert templates - respondent_or_partial - shell == covered
