@@ -183,6 +183,26 @@ class _SharedWorld:
 _SHARED_WORLD = _SharedWorld()
 
 
+def _commits(item: pytest.Item) -> bool:
+    """Whether ``item`` runs as a TransactionTestCase: what it writes is committed."""
+    if set(getattr(item, "fixturenames", ())) & _COMMITTING_FIXTURES:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and any(validate_django_db(marker)[:2])
+
+
+@pytest.fixture(autouse=True)
+def _cache_cleared_after_committing_tests(request, django_db_blocker) -> Iterator[None]:
+    """A committing test's cache rows (failed-token throttles, cached results) survive the table flush that ends
+    it (the cache table is no model): clear them, so the next test does not inherit, say, a throttled address."""
+    yield
+    if _commits(request.node):
+        from django.core.cache import cache
+
+        with django_db_blocker.unblock():
+            cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, plus: the shared world's transaction is rolled back before it goes."""

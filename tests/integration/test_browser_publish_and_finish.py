@@ -66,8 +66,9 @@ def _add_question(page, key: str, qtype: str, texts: dict[str, str], show_if: st
     for lang, text in texts.items():
         form.get_by_label(f"Question ({lang})", exact=True).fill(text)
     if show_if:
-        form.get_by_label("Earlier question key", exact=True).fill(show_if)
-        form.get_by_label("Condition", exact=True).select_option("answered")
+        first_row = form.locator(".condition-row").first  # the builder offers several condition rows
+        first_row.get_by_label("Earlier question key", exact=True).fill(show_if)
+        first_row.get_by_label("Condition", exact=True).select_option("answered")
     page.locator("#save-question").click()
     expect(page.locator("ul.messages")).to_contain_text("Question saved.")
 
