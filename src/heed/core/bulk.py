@@ -122,9 +122,8 @@ def _set_auto_times(instances: Sequence[models.Model], fields: Sequence[models.F
 
 
 def instances_insert(instances: Sequence[models.Model]) -> None:
-    """INSERT new model instances of one model and set their primary keys: on PostgreSQL keys drawn from the
-    table's sequence and ``COPY``; otherwise one statement with ``RETURNING`` (answered in the order of the
-    rows, as ``bulk_create`` relies on too).
+    """INSERT new model instances of one model and set their primary keys (``rows_insert_returning_ids``: on
+    PostgreSQL keys drawn from the table's sequence and ``COPY``; otherwise ``INSERT ... RETURNING``).
 
     Fields with ``auto_now_add``/``auto_now`` get the current time; other values are taken as they are."""
     if not instances:
@@ -132,43 +131,11 @@ def instances_insert(instances: Sequence[models.Model]) -> None:
     from django.utils import timezone
 
     model = type(instances[0])
-    meta = model._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    if connection.vendor == "postgresql" and len(instances) >= COPY_MINIMUM:  # ids from the sequence, then COPY
-        quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [meta.db_table, meta.pk.column, len(instances)])  # fmt: skip
-            ids = [row[0] for row in cursor.fetchall()]
-        for instance, pk in zip(instances, ids, strict=True):
-            instance.pk = pk
-        _set_auto_times(instances, fields, timezone.now())
-        columns = [meta.pk.attname, *[f.attname for f in fields]]
-        rows_insert(model, columns, [[getattr(instance, column) for column in columns] for instance in instances])
-        for instance in instances:
-            instance._state.adding = False
-            instance._state.db = connection.alias
-        return
-    moment = timezone.now()
-    _set_auto_times(instances, fields, moment)
-    converters = [_converter(field) for field in fields]
-    jsonb = connection.vendor == "postgresql"
-    row_marks = "(" + ", ".join("%s::jsonb" if jsonb and isinstance(f, models.JSONField) else "%s"
-                                for f in fields) + ")"  # fmt: skip
-    params: list[Any] = []
-    for instance in instances:
-        for field, convert in zip(fields, converters, strict=True):
-            value = getattr(instance, field.attname)
-            params.append(convert(value) if convert is not None else value)
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(_column(f)) for f in fields)}) "
-        f"VALUES {', '.join([row_marks] * len(instances))} RETURNING {quote(_column(meta.pk))}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = [row[0] for row in cursor.fetchall()]
-    for instance, pk in zip(instances, ids, strict=True):
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    _set_auto_times(instances, fields, timezone.now())
+    columns = [field.attname for field in fields]
+    rows = [[getattr(instance, column) for column in columns] for instance in instances]
+    for instance, pk in zip(instances, rows_insert_returning_ids(model, columns, rows), strict=True):
         instance.pk = pk
         instance._state.adding = False
         instance._state.db = connection.alias
