@@ -35,34 +35,60 @@ def _column(field: models.Field) -> str:
     return field.column
 
 
+def _fields(model: type[models.Model], columns: Sequence[str]) -> list[models.Field]:
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    return [by_attname[column] for column in columns]
+
+
+def _prepared(fields: Sequence[models.Field], rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+    """``rows`` with JSON and datetime values converted for the database (the rows as they are without such)."""
+    converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f)) is not None]
+    if not converters:
+        return rows
+    prepared = []
+    for row in rows:
+        values = list(row)
+        for i, convert in converters:
+            values[i] = convert(values[i])
+        prepared.append(values)
+    return prepared
+
+
+def _values_insert(model: type[models.Model], fields: Sequence[models.Field], rows: Sequence[Sequence[Any]], *,
+                   returning: bool) -> list[int]:  # fmt: skip
+    """Multi-row ``INSERT ... VALUES`` of prepared ``rows``, one statement per chunk (one round trip each);
+    with ``returning``, the new primary keys in the order of the rows."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(_column(field)) for field in fields)
+    jsonb = connection.vendor == "postgresql"
+    marks = "(" + ", ".join("%s::jsonb" if jsonb and isinstance(f, models.JSONField) else "%s" for f in fields) + ")"
+    suffix = f" RETURNING {quote(_column(model._meta.pk))}" if returning else ""
+    table = quote(model._meta.db_table)
+    size = _chunk(len(fields))
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for first in range(0, len(rows), size):
+            chunk = rows[first : first + size]
+            params = [value for row in chunk for value in row]
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([marks] * len(chunk))}{suffix}", params)
+            if returning:
+                ids += [row[0] for row in cursor.fetchall()]
+    return ids
+
+
 def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
     """INSERT ``rows`` (tuples in the order of ``columns``, attribute names such as ``response_id``) into
     the model's table. Returns the number of rows. Values must already be valid for their fields."""
     if not rows:
         return 0
-    by_attname = {field.attname: field for field in model._meta.concrete_fields}
-    fields = [by_attname[column] for column in columns]
-    names = ", ".join(connection.ops.quote_name(_column(field)) for field in fields)
-    jsonb = connection.vendor == "postgresql"
-    marks = ", ".join("%s::jsonb" if jsonb and isinstance(f, models.JSONField) else "%s" for f in fields)
-    converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f)) is not None]
-    if converters:
-        prepared = []
-        for row in rows:
-            values = list(row)
-            for i, convert in converters:
-                values[i] = convert(values[i])
-            prepared.append(values)
-        rows = prepared
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(rows) >= COPY_MINIMUM:
-            _copy(cursor, table, names, rows)
-        else:  # one multi-row statement per chunk: one round trip instead of one per row
-            for first in range(0, len(rows), _chunk(len(fields))):
-                chunk = rows[first : first + _chunk(len(fields))]
-                params = [value for row in chunk for value in row]
-                cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([f'({marks})'] * len(chunk))}", params)
+    fields = _fields(model, columns)
+    rows = _prepared(fields, rows)
+    if connection.vendor == "postgresql" and len(rows) >= COPY_MINIMUM:
+        names = ", ".join(connection.ops.quote_name(_column(field)) for field in fields)
+        with connection.cursor() as cursor:
+            _copy(cursor, connection.ops.quote_name(model._meta.db_table), names, rows)
+    else:
+        _values_insert(model, fields, rows, returning=False)
     return len(rows)
 
 
@@ -87,24 +113,8 @@ def rows_insert_returning_ids(
             ids = [row[0] for row in cursor.fetchall()]
         rows_insert(model, [meta.pk.attname, *columns], [(pk, *row) for pk, row in zip(ids, rows, strict=True)])
         return ids
-    by_attname = {field.attname: field for field in meta.concrete_fields}
-    fields = [by_attname[column] for column in columns]
-    names = ", ".join(connection.ops.quote_name(_column(field)) for field in fields)
-    jsonb = connection.vendor == "postgresql"
-    marks = ", ".join("%s::jsonb" if jsonb and isinstance(f, models.JSONField) else "%s" for f in fields)
-    converters = [_converter(f) for f in fields]
-    table = connection.ops.quote_name(meta.db_table)
-    pk = connection.ops.quote_name(_column(meta.pk))
-    ids = []
-    with connection.cursor() as cursor:
-        for first in range(0, len(rows), _chunk(len(fields))):
-            chunk = rows[first : first + _chunk(len(fields))]
-            params = [c(v) if c is not None else v for row in chunk for v, c in zip(row, converters, strict=True)]
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([f'({marks})'] * len(chunk))} RETURNING {pk}", params
-            )
-            ids += [row[0] for row in cursor.fetchall()]
-    return ids
+    fields = _fields(model, columns)
+    return _values_insert(model, fields, _prepared(fields, rows), returning=True)
 
 
 def _copy(cursor, table: str, names: str, rows: Sequence[Sequence[Any]]) -> None:
