@@ -113,6 +113,8 @@ def staff_pages(ids: DemoIds) -> dict[str, str]:
         "audit log with a filter error": "/organisation/audit/?date_from=never",
         "fieldwork supervision": "/fieldwork/",
         "call lists": "/calls/",
+        "contacts": "/contacts/",
+        "contacts searched": "/contacts/?q=a&unit=999999&page=abc",
         "next call": "/calls/next/",
     }
 
@@ -146,4 +148,5 @@ def forms_with_errors(ids: DemoIds) -> dict[str, tuple[str, dict[str, str]]]:
         "unit edit": (f"/organisation/units/{ids.unit}/", {"name": "", "country": "Italy"}),
         "staff": ("/organisation/staff/", {"first_name": "", "unit": "0"}),
         "staff edit": (f"/organisation/staff/{ids.staff}/", {"first_name": "", "aliases": ""}),
+        "contacts import": ("/contacts/", {"region": "Croatia"}),
     }

@@ -24,6 +24,7 @@ from heed.analytics.models import WeightingScheme
 from heed.cati.contacts_csv import Contact
 from heed.cati.models import CallCase, CallList
 from heed.cati.services import call_cases_add, call_list_create
+from heed.distribution.models import Contact as DirectoryContact
 from heed.distribution.models import SurveyLink
 from heed.fieldwork.models import Assignment
 from heed.fieldwork.services import assignment_create
@@ -121,6 +122,9 @@ FORMS = [
     Form("cati-list", lambda w: f"/calls/lists/{_call_list(w).id}/",
          lambda w: {"file": SimpleUploadedFile("people.csv", b"phone\n+39 06 4991 0001\n")},
          lambda w: CallCase.objects.filter(call_list=_call_list(w)).count()),
+    Form("contacts", lambda w: "/contacts/",
+         lambda w: {"file": SimpleUploadedFile("contacts.csv", b"email,name\nana@example.com,Ana\n")},
+         lambda w: DirectoryContact.objects.filter(organisation=w.org).count()),
     Form("cati-next", lambda w: (_call_list(w), "/calls/next/")[1], lambda w: {"action": "next"},
          lambda w: CallCase.objects.filter(held_by__isnull=False).count()),
     Form("fieldwork-supervision", lambda w: "/fieldwork/",

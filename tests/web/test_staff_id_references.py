@@ -111,7 +111,9 @@ def test_the_page_list_covers_every_staff_template():
     } | {
         "analytics/templates/analytics/" + n for n in ("dashboard.html", "dashboard_refused.html", "drivers.html",
                                                        "weighting.html")
-    } | {"distribution/templates/distribution/links.html", "governance/templates/governance/audit.html"} | {
+    } | {"distribution/templates/distribution/" + n for n in ("links.html", "contacts.html")} | {
+        "governance/templates/governance/audit.html"
+    } | {
         "surveys/templates/surveys/" + n for n in ("edit.html", "import.html", "list.html", "new.html", "preview.html")
     } | {"textanalytics/templates/textanalytics/" + n for n in ("comments.html", "themes.html")} | {
         # the interviewer's list and the reassign form need assignments, which the demo does not seed yet:
