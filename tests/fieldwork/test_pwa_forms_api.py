@@ -22,7 +22,7 @@ def test_the_forms_are_the_assigned_surveys_with_every_language_and_the_responde
     body = response.json()
     assert body["brand"] == "Acme"
     (form,) = body["forms"]  # the unassigned survey is not sent
-    assert (form["survey_id"], form["status"], form["version"]) == (world.survey.id, "published", 1)
+    assert (form["survey_id"], form["title"], form["status"], form["version"]) == (world.survey.id, "Store visit", "published", 1)
     assert form["units"] == [{"assignment_id": assignment.id, "unit_id": world.store_a.id, "unit_name": "Milano"}]
     assert form["definition"]["languages"] == ["en", "it", "hr"]
     nps = next(q for q in form["definition"]["questions"] if q["key"] == "nps")

@@ -47,6 +47,7 @@ def interviewer_forms(*, interviewer: User) -> dict[str, Any]:
         forms.append(
             {
                 "survey_id": survey.id,
+                "title": survey.title,
                 "status": "published" if survey.status == survey.Status.PUBLISHED else "closed",
                 "version": version.number,
                 "definition": definition,

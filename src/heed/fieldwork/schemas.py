@@ -106,6 +106,7 @@ class FormUnitOut(Schema):
 
 class FormOut(Schema):
     survey_id: int
+    title: str = Field(description="the survey's name for staff (the interviewer's list)")
     status: str = Field(description="published (takes interviews) or closed (keep what the device holds, start none)")
     version: int = Field(description="the latest published version number: interviews are sent with it")
     definition: dict[str, Any] = Field(description="the version's SurveyDefinition JSON (every language)")
