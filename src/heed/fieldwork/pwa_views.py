@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -61,16 +62,17 @@ def precache_manifest() -> list[dict[str, str]]:
     return [{"url": static(path), "revision": _revision(path)} for path in (*WORKBOX_SCRIPTS, *APP_FILES)]
 
 
-def _plural_forms(singular: str, plural: str) -> dict[str, str]:
-    """CLDR plural category -> the active language's text for it (``{count}`` stands for the number)."""
+def _plural_forms(text: Callable[[int], str]) -> dict[str, str]:
+    """CLDR plural category -> the active language's text for it (``text(n)`` is an ``ngettext`` call;
+    ``{count}`` stands for the number in the result)."""
     try:
         rule = Locale.parse(get_language() or "en").plural_form
     except (UnknownLocaleError, ValueError):
         rule = Locale("en").plural_form
     forms: dict[str, str] = {}
     for number in _PLURAL_SAMPLES:
-        forms.setdefault(rule(number), ngettext(singular, plural, number).replace("%(count)s", "{count}"))
-    forms.setdefault("other", ngettext(singular, plural, 2).replace("%(count)s", "{count}"))
+        forms.setdefault(rule(number), text(number).replace("%(count)s", "{count}"))
+    forms.setdefault("other", text(2).replace("%(count)s", "{count}"))
     return forms
 
 
@@ -78,7 +80,7 @@ def _texts() -> dict[str, object]:
     """The interviewer-visible texts of the app in the active language (placeholders in ``{braces}``)."""
     return {
         "app_title": gettext("Interviews"),
-        "waiting": _plural_forms("%(count)s waiting to send", "%(count)s waiting to send"),
+        "waiting": _plural_forms(lambda n: ngettext("%(count)s waiting to send", "%(count)s waiting to send", n)),
         "send_now": gettext("Send now"),
         "sending": gettext("Sending…"),
         "offline": gettext("Offline: finished interviews are kept on this device and sent when you are online."),
