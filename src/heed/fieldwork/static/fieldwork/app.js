@@ -687,6 +687,7 @@
       window.addEventListener("offline", renderStatus);
       setInterval(sync, SYNC_EVERY_MS);
       document.documentElement.setAttribute("data-app", "ready");
+      if (window.performance && performance.mark) performance.mark("heed-app-ready");  // benchmarks/bench_pwa_open.py
       registerWorker();
       return sync();  // on open, with no user action (the Safari fallback: no background sync there)
     });
