@@ -77,7 +77,8 @@ FILL = """async ([db, store, version, n, survey, unit]) => {
     const event = (name, node, extra) => Object.assign({ event: name, node: node, start: t, end: t + 5000,
       latitude: 45.81, longitude: 15.97, accuracy: 12, old_value: null, new_value: null }, extra || {});
     records.push({ client_key: crypto.randomUUID(), status: "waiting", survey_id: survey, version: 1, unit_id: unit,
-      language: i % 2 ? "it" : "en", started_at: new Date(t).toISOString(), submitted_at: new Date(t + 90000).toISOString(),
+      language: i % 2 ? "it" : "en", started_at: new Date(t).toISOString(),
+      submitted_at: new Date(t + 90000).toISOString(),
       finished_ms: t + 90000, complete: true,
       answers: { store_experience: 4, merchandise: 3, staff_behaviour: 5, staff_professionalism: 4, did_buy: "no",
                  why_not_buy: ["price", "queue"], nps: i % 11, comment: "Comment number " + i + " about the queue",
@@ -188,8 +189,10 @@ def main() -> None:
                 page.wait_for_selector(".assignment", timeout=60_000)
                 args = ["heed-fieldwork", "interviews", 1, options.interviews, ids["survey"], ids["unit"]]
                 stored = page.evaluate(FILL, args)
-                size = sum(len(urllib.request.urlopen(f"{base}{path}").read()) for path in (
-                    "/static/fieldwork/app.js", "/static/heed/conditions.js", "/static/fieldwork/app.css"))
+                size = sum(
+                    len(urllib.request.urlopen(f"{base}{path}").read())
+                    for path in ("/static/fieldwork/app.js", "/static/heed/conditions.js", "/static/fieldwork/app.css")
+                )
                 size += len(page.content().encode())
                 page.close()
                 context.set_offline(True)

@@ -22,7 +22,12 @@ def test_the_forms_are_the_assigned_surveys_with_every_language_and_the_responde
     body = response.json()
     assert body["brand"] == "Acme"
     (form,) = body["forms"]  # the unassigned survey is not sent
-    assert (form["survey_id"], form["title"], form["status"], form["version"]) == (world.survey.id, "Store visit", "published", 1)
+    assert (form["survey_id"], form["title"], form["status"], form["version"]) == (
+        world.survey.id,
+        "Store visit",
+        "published",
+        1,
+    )
     assert form["units"] == [{"assignment_id": assignment.id, "unit_id": world.store_a.id, "unit_name": "Milano"}]
     assert form["definition"]["languages"] == ["en", "it", "hr"]
     nps = next(q for q in form["definition"]["questions"] if q["key"] == "nps")
@@ -53,8 +58,8 @@ def test_a_new_version_and_a_closed_survey_are_reported(world):
 
 def test_no_assignment_no_form_and_no_login_no_forms(world):
     assert api_client(world.interviewer).get("/api/fieldwork/forms").json()["forms"] == []
-    never_published = survey_create(organisation=world.org, title="Draft", created_by=world.analyst,
-                                    languages=["en"], default_language="en", template_key="store_intercept")  # fmt: skip
+    never_published = survey_create(organisation=world.org, title="Draft", created_by=world.analyst, languages=["en"],
+                                    default_language="en", template_key="store_intercept")  # fmt: skip
     assignment_create(actor=world.analyst, survey=never_published, unit=world.store_a, interviewer=world.interviewer)
     assert api_client(world.interviewer).get("/api/fieldwork/forms").json()["forms"] == []
     assert Client().get("/api/fieldwork/forms").status_code == 401

@@ -19,7 +19,9 @@ VENDOR = Path(finders.find("fieldwork/vendor/workbox-7.4.1/VENDOR.md")).parent  
 
 
 def _config(response) -> dict:
-    found = re.search(r'<script id="app-config" type="application/json">(.*?)</script>', response.content.decode(), re.S)
+    found = re.search(
+        r'<script id="app-config" type="application/json">(.*?)</script>', response.content.decode(), re.S
+    )
     assert found
     return json.loads(found.group(1))
 

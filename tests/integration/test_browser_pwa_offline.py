@@ -8,21 +8,72 @@ import datetime as dt
 import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import pytest
 
+from heed.accounts.models import Role, Unit
+from heed.accounts.services import organisation_create, unit_create, user_create
 from heed.fieldwork.models import Device, QuotaMembership
+from heed.fieldwork.services import assignment_create
 from heed.responses.models import Response
 from heed.surveys.conditions import visible_keys
 from heed.surveys.i18n_strings import UI_STRINGS
 from heed.surveys.models import Survey, SurveyVersion
-from heed.surveys.services import survey_close
-from tests.integration.pwa_world import PHONE, log_in, pwa_world
-from tests.integration.test_browser_e2e import _context, chromium
+from heed.surveys.services import question_add, survey_close, survey_create, survey_publish
+from tests.integration.test_browser_e2e import PASSWORD, _context, chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EN, IT = UI_STRINGS["en"], UI_STRINGS["it"]
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+WHY_RULE = {"all": [{"question": "visited", "op": "eq", "value": "yes"}, {"question": "nps", "op": "lte", "value": 6}]}
+
+
+@dataclass
+class PwaWorld:
+    survey_id: int
+    unit_id: int
+    interviewer_id: int
+
+
+def pwa_world() -> PwaWorld:
+    org = organisation_create(name="Acme", slug="acme", brand="Acme", languages=["en", "it"], default_language="en")
+    store = unit_create(organisation=org, kind=Unit.Kind.STORE, name="Milano", code="S1")
+    analyst = user_create(organisation=org, username="ana", password=PASSWORD, role=Role.ANALYST)
+    interviewer = user_create(organisation=org, username="ivo", password=PASSWORD, role=Role.INTERVIEWER,
+                              units=[store])  # fmt: skip
+    survey = survey_create(organisation=org, title="Store visit", created_by=analyst, languages=["en", "it"],
+                           default_language="en")  # fmt: skip
+    yes_no = [
+        {"value": "yes", "labels": {"en": "Yes", "it": "Sì"}},
+        {"value": "no", "labels": {"en": "No", "it": "No"}},
+    ]
+    questions = [
+        {"key": "visited", "type": "single_choice", "required": True, "options": yes_no,
+         "texts": {"en": "Did you visit the café?", "it": "Hai visitato il bar?"}},
+        {"key": "nps", "type": "nps", "metric": "nps",
+         "texts": {"en": "Would you recommend us?", "it": "Ci consiglieresti?"}},
+        {"key": "why", "type": "text", "show_if": WHY_RULE,
+         "texts": {"en": "What went wrong at the café?", "it": "Cosa non è andato al bar?"}},
+    ]  # fmt: skip
+    for question in questions:
+        question_add(survey=survey, data=question)
+    survey_publish(survey=survey, actor=analyst)
+    assignment_create(actor=analyst, survey=survey, unit=store, interviewer=interviewer, quantity=40)
+    return PwaWorld(survey.id, store.id, interviewer.id)
+
+
+def log_in(page, username: str = "ivo") -> None:
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+
 GPS = {"permissions": ["geolocation"], "geolocation": {"latitude": 45.8140, "longitude": 15.9780, "accuracy": 20}}
 ONLINE_WITHIN_MS = 35_000  # the app syncs every 30 s (and at once on the online event)
 
@@ -89,7 +140,9 @@ def test_b44_offline_reload_three_interviews_then_online_syncs_them(live_server)
     with chromium() as browser:
         context = _context(browser, live_server.url, **PHONE, **GPS)
         page = context.new_page()
-        page.on("request", lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/api/fieldwork/sync") else None)
+        page.on(
+            "request", lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/api/fieldwork/sync") else None
+        )
         log_in(page)
         _open_app(page)
         page.wait_for_selector("html[data-worker=ready]")
@@ -172,8 +225,8 @@ def test_a_closed_survey_keeps_the_interview_and_reviews_and_full_quotas_are_sho
     world = pwa_world()
     survey = Survey.objects.get(id=world.survey_id)
     quota_create(survey=survey, name="Café visitors", target=1, conditions={"visited": ["yes"]})
-    review = {"client_key": str(uuid.uuid4()), "response_id": 7, "state": "has_issues", "comment": "Q3 <b>inconsistent</b>",
-              "reviewed_at": dt.datetime.now(dt.UTC).isoformat()}  # fmt: skip
+    review = {"client_key": str(uuid.uuid4()), "response_id": 7, "state": "has_issues",
+              "comment": "Q3 <b>inconsistent</b>", "reviewed_at": dt.datetime.now(dt.UTC).isoformat()}  # fmt: skip
 
     def with_review(route):
         answer = route.fetch()

@@ -36,8 +36,10 @@ from heed.web.access import role_required
 APP_VERSION = "1.0.0"
 WORKBOX = "fieldwork/vendor/workbox-7.4.1"
 WORKBOX_SCRIPTS = tuple(f"{WORKBOX}/workbox-{name}.prod.js" for name in ("core", "routing", "strategies", "precaching"))
-APP_FILES = ("fieldwork/app.js", "fieldwork/app.css", "heed/conditions.js", "fieldwork/icons/icon.svg",
-             "fieldwork/icons/icon-192.png", "fieldwork/icons/icon-512.png", "fieldwork/icons/icon-maskable-512.png")  # fmt: skip
+APP_FILES = (
+    "fieldwork/app.js", "fieldwork/app.css", "heed/conditions.js", "fieldwork/icons/icon.svg",
+    "fieldwork/icons/icon-192.png", "fieldwork/icons/icon-512.png", "fieldwork/icons/icon-maskable-512.png",
+)  # fmt: skip
 # Counts tried, in order, to find one number of each CLDR plural category (Intl.PluralRules picks the category
 # in the browser; the catalogue's ngettext gives the text for that number).
 _PLURAL_SAMPLES = (1, 2, 5, 0, 11, 21, 22, 25, 100, 101, 1_000_000)
