@@ -278,6 +278,17 @@ def test_skip_logic_on_a_compound_rule_agrees_with_the_server(live_server):
         page = context.new_page()
         log_in(page)
         _open_app(page)
+        heights = page.evaluate("[...document.querySelectorAll('button')].map(b => b.offsetHeight)")
+        assert heights and min(heights) >= 44, heights  # big touch targets
+        page.locator(".start").tap()
+        page.locator("[data-lang=en]").tap()
+        heights = page.evaluate(
+            "[...document.querySelectorAll('label.option, button, select')].map(b => b.offsetHeight)"
+        )
+        assert len(heights) >= 4 and min(heights) >= 44, heights
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.locator("#discard").tap()  # nothing stored
         _interview(page, "en", visited="yes", nps="3", why="Slow service & <cold> coffee", total=3)
         _interview(page, "en", visited="no", nps="3")  # "why" is skipped: 2 questions
         _interview(page, "en", visited="yes", nps="7")  # "why" is skipped
@@ -348,3 +359,38 @@ def test_b45_persist_is_asked_once_a_refusal_warns_for_good_and_the_backup_holds
     ).json()  # fmt: skip
     assert (again["created"], again["replayed"]) == (0, 2)
     assert Response.objects.count() == 2
+
+
+def test_on_a_shared_device_an_interview_is_sent_only_in_its_interviewers_session(live_server):
+    """Two interviewers on one phone: what ivo took offline is never sent as eva's; it waits for ivo."""
+    from playwright.sync_api import expect
+
+    world = pwa_world()
+    from heed.accounts.models import User
+
+    ivo = User.objects.get(id=world.interviewer_id)
+    store = Unit.objects.get(id=world.unit_id)
+    eva = user_create(organisation=ivo.organisation, username="eva", password=PASSWORD, role=Role.INTERVIEWER,
+                      units=[store])  # fmt: skip
+    assignment_create(actor=None, survey=Survey.objects.get(id=world.survey_id), unit=store, interviewer=eva)
+    with chromium() as browser:
+        context = _context(browser, live_server.url, service_workers="block", **PHONE)
+        page = context.new_page()
+        log_in(page)
+        _open_app(page)
+        page.route("**/api/fieldwork/sync", lambda route: route.abort())
+        _interview(page, "en")
+        page.unroute("**/api/fieldwork/sync")
+        context.clear_cookies()
+        log_in(page, "eva")
+        _open_app(page)
+        page.locator("#send-now").tap()
+        expect(page.locator("#sync-line")).to_contain_text("Last sent to the server")
+        expect(page.locator("#unsent")).to_have_text("1 waiting to send")
+        assert _db(Response.objects.count) == 0
+        context.clear_cookies()
+        log_in(page, "ivo")
+        _open_app(page)
+        expect(page.locator("#unsent")).to_have_text("0 waiting to send")
+        context.close()
+    assert Response.objects.get().submitted_by_id == ivo.id

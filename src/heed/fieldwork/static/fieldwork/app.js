@@ -248,7 +248,9 @@
       if (!session.ok) throw { status: session.status };
       state.loginNeeded = false;
       setMeta("interviewer", session.body.username);
-      var pending = state.interviews.filter(function (r) { return RESEND[r.status]; })
+      // On a shared device, an interview is sent only in the session of the interviewer who took it.
+      var mine = function (r) { return !r.interviewer || r.interviewer === session.body.username; };
+      var pending = state.interviews.filter(function (r) { return RESEND[r.status] && mine(r); })
         .sort(function (a, b) { return (a.finished_ms || 0) - (b.finished_ms || 0); });
       var batches = [];
       for (var i = 0; i < pending.length; i += BATCH) batches.push(pending.slice(i, i + BATCH));
@@ -325,7 +327,8 @@
       state.syncError = error && error.status ? fill(T.server_error, { status: error.status }) : T.network_error;
     }).then(function () {
       state.syncing = false;
-      render();
+      // Only the list is redrawn with what the sync brought: a question on screen keeps what is being typed.
+      if (state.view === "home") render(); else renderStatus();
     });
   }
 
@@ -464,6 +467,7 @@
   function startInterview(form, unit, language) {
     var record = { client_key: crypto.randomUUID(), status: "draft", survey_id: form.survey_id, version: form.version,
                    unit_id: unit.unit_id, language: language, started_at: new Date().toISOString(),
+                   interviewer: state.meta.interviewer || null,
                    submitted_at: null, complete: true, answers: {}, location: null, audit: [], position: 0 };
     state.current = record;
     state.pending = null;
