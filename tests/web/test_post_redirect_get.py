@@ -37,6 +37,8 @@ from tests.conftest import VALID_INTERCEPT, World, login
 READ_ONLY_PAGES = {
     "home", "dashboard", "surveys", "survey-preview", "survey-drivers", "survey-xlsform", "link-qr", "respond-thanks",
     "org-audit", "set-password-done", "comments", "theme-progress", "health", "fieldwork-mine",
+    # the offline interviewer app: its page, manifest, service worker and session probe take no form
+    "fieldwork-app", "fieldwork-app-manifest", "fieldwork-app-worker", "fieldwork-app-session",
 }  # fmt: skip
 OUTSIDE_THIS_RULE = {"login", "logout", "respond", "set-password"}  # Django's auth views; respondent flow below
 

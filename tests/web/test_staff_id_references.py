@@ -120,6 +120,9 @@ def test_the_page_list_covers_every_staff_template():
         # tests/fieldwork/test_pages.py renders them
         "fieldwork/templates/fieldwork/" + n for n in ("supervision.html", "mine.html", "reassign.html")
     } | {
+        # the offline interviewer app's shell: app.js draws its screens (tests/integration/test_browser_pwa_offline.py)
+        "fieldwork/templates/fieldwork/app.html"
+    } | {
         # a call list's page needs a list, which tests/cati/test_pages.py makes (the demo's is in another org)
         "cati/templates/cati/" + n for n in ("lists.html", "next_call.html", "list_detail.html")
     }  # fmt: skip

@@ -10,7 +10,8 @@ from ninja import Router
 from heed.accounts import permissions
 from heed.api.schemas import ErrorOut
 from heed.core.errors import ConflictError
-from heed.fieldwork.schemas import SyncIn, SyncOut
+from heed.fieldwork.device_forms import interviewer_forms
+from heed.fieldwork.schemas import FormsOut, SyncIn, SyncOut
 from heed.fieldwork.status import interviewer_assignments, interviewer_quotas
 from heed.fieldwork.sync import Interview, SyncItem, interviews_sync
 from heed.responses.selectors import response_list
@@ -74,3 +75,14 @@ def fieldwork_sync(request: HttpRequest, payload: SyncIn):
     quotas = interviewer_quotas(interviewer=user, assignments=assignments)
     return {"device_id": result.device_id, "synced_at": result.synced_at, **counts, "items": items,
             "assignments": assignments, "quotas": quotas}  # fmt: skip
+
+
+@router.get("/forms", response={200: FormsOut, 403: ErrorOut})
+def fieldwork_forms(request: HttpRequest):
+    """The forms the caller's interviewer app keeps for offline work (session or token): one per assigned survey
+    with a published version, with that version's number, its definition in every language, the skip-logic rules
+    the app evaluates with ``conditions.js``, the public titles, the respondent strings of each language and the
+    units where the caller is assigned. 403 for a role that cannot take interviews."""
+    user = request.auth  # type: ignore[attr-defined]
+    permissions.require(permissions.can_submit_responses(user))
+    return interviewer_forms(interviewer=user)
