@@ -25,6 +25,8 @@ ACTIONS: dict[str, StrOrPromise] = {
     "staff.deactivated": _("Staff member removed from the list"),
     "staff.reactivated": _("Staff member back on the list"),
     "response.deleted": _("Response deleted"),
+    "response.reviewed": _("Response review state set"),
+    "response.edited": _("Response answers edited"),
 }
 
 TARGET_TYPES: dict[str, StrOrPromise] = {
