@@ -28,6 +28,7 @@ from heed.distribution.models import Contact as DirectoryContact
 from heed.distribution.models import SurveyLink
 from heed.fieldwork.models import Assignment
 from heed.fieldwork.services import assignment_create
+from heed.responses.models import Response, ResponseReview
 from heed.responses.services import Submission, response_submit
 from heed.surveys.models import Question, Survey, SurveyVersion
 from heed.surveys.xlsform_export import survey_xlsform
@@ -136,6 +137,9 @@ FORMS = [
     Form("fieldwork-reassign", lambda w: f"/fieldwork/assignments/{_assignment(w).id}/reassign/",
          lambda w: {"interviewer": User.objects.get(username="iva").id, "quantity": 3},
          lambda w: (_assignment(w), Assignment.objects.filter(survey=w.survey).count())[1]),
+    Form("response-detail", lambda w: f"/responses/{Response.objects.filter(survey=w.survey).first().id}/",
+         lambda w: {"action": "review", "state": "approved", "comment": "checked"},
+         lambda w: ResponseReview.objects.count()),
 ]  # fmt: skip
 
 

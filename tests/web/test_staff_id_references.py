@@ -46,7 +46,7 @@ def test_every_staff_page_refers_only_to_rendered_ids(demo, username):
     seen = 0
     for name, url in staff_pages(ids).items():
         response = client.get(url)
-        if response.status_code == 403:  # not this role's page
+        if response.status_code in (403, 404):  # not this role's page (404: a response outside the role's units)
             continue
         assert response.status_code in (200, 400), (name, response.status_code)
         seen += 1

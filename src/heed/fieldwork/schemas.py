@@ -82,6 +82,17 @@ class QuotaOut(Schema):
     status: str = Field(description="open or full")
 
 
+class ReviewToDeviceOut(Schema):
+    """A review of one of the interviewer's responses (contract 2): the app shows has_issues/rejected and the
+    comment."""
+
+    client_key: str
+    response_id: int
+    state: str = Field(description="has_issues, approved, rejected or edited")
+    comment: str
+    reviewed_at: dt.datetime | None
+
+
 class SyncOut(Schema):
     device_id: uuid.UUID
     synced_at: dt.datetime
@@ -93,6 +104,9 @@ class SyncOut(Schema):
     items: list[SyncItemOut]
     assignments: list[AssignmentOut]
     quotas: list[QuotaOut]
+    reviews: list[ReviewToDeviceOut] = Field(
+        default_factory=list, description="the caller's reviewed responses (not received), latest review first, <= 500"
+    )
 
 
 # --- The device's forms (``GET /api/fieldwork/forms``, contract 4) -------------------------------------------

@@ -26,6 +26,8 @@ ACTIONS: dict[str, StrOrPromise] = {
     "staff.reactivated": _("Staff member back on the list"),
     "response.deleted": _("Response deleted"),
     "contacts.imported": _("Contacts imported"),
+    "response.reviewed": _("Response review state set"),
+    "response.edited": _("Response answers edited"),
 }
 
 TARGET_TYPES: dict[str, StrOrPromise] = {
