@@ -176,7 +176,7 @@ print(json.dumps({{"survey": survey.id, "unit": store.id, "interviewer": intervi
 """
 
 ANCHOR = """
-import json, time, django
+import gc, json, time, django
 django.setup()
 from django.db import connection, transaction
 from heed.core.bulk import rows_insert, rows_insert_returning_ids
@@ -193,6 +193,8 @@ for i, row in enumerate(rows):
     row[key] = f"anchor-{{i}}"
 answer_rows = [by_response.get(r[0], []) for r in responses]
 before = Response.objects.count()
+gc.collect()
+gc.freeze()  # as heed serve does: the rows read above and Django's own objects are not walked by each collection
 start = time.perf_counter()
 for first in range(0, len(rows), 500):
     with transaction.atomic():
