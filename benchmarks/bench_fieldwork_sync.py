@@ -157,7 +157,8 @@ for data in [
      "texts": t("How much did you spend (EUR)?", "Quanto ha speso (EUR)?")}},
     {{"key": "visit_reason", "type": "single_choice", "options": opts("planned", "passing", "promotion", "return"),
      "texts": t("Why did you come in?", "Perché è entrato?")}},
-    {{"key": "visit_frequency", "type": "rating", "min_value": 1, "max_value": 5, "options": opts("1", "2", "3", "4", "5"),
+    {{"key": "visit_frequency", "type": "rating", "min_value": 1, "max_value": 5,
+     "options": opts("1", "2", "3", "4", "5"),
      "texts": t("How often do you shop here?", "Quanto spesso fa acquisti qui?")}},
     {{"key": "nps", "type": "nps", "metric": "nps", "texts": t("Would you recommend us?", "Ci consiglierebbe?")}},
     {{"key": "comment", "type": "text", "texts": t("Anything else?", "Altro?")}},
@@ -195,16 +196,16 @@ answer_rows = [by_response.get(r[0], []) for r in responses]
 before = Response.objects.count()
 gc.collect()
 gc.freeze()  # as heed serve does: the rows read above and Django's own objects are not walked by each collection
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 for first in range(0, len(rows), 500):
     with transaction.atomic():
         ids = rows_insert_returning_ids(Response, fields, rows[first:first + 500])
         rows_insert(Answer, ANSWER_COLUMNS, [(new_id, *a) for new_id, answers in
                                              zip(ids, answer_rows[first:first + 500]) for a in answers])
-seconds = time.perf_counter() - start
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 assert Response.objects.count() == before + len(rows)
-print(json.dumps({{"seconds": seconds, "responses": len(rows), "answers": sum(map(len, answer_rows)),
-                  "vendor": connection.vendor}}))
+print(json.dumps({{"seconds": seconds, "cpu_seconds": cpu, "responses": len(rows),
+                  "answers": sum(map(len, answer_rows)), "vendor": connection.vendor}}))
 """
 
 CHECK = """
@@ -232,7 +233,7 @@ class Server:
     def __init__(self, env: dict[str, str]) -> None:
         self.port = _free_port()
         self.process = subprocess.Popen(
-            [*HEED, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--threads", "8",
+            [*HEED, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--threads", "8", "--processes", "1",
              "--worker", os.environ.get("HEED_BENCH_WORKER", "auto")],
             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
@@ -244,6 +245,11 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         raise SystemExit("heed serve did not start")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the web process so far (Linux /proc; its worker is another process)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         """Stop the server and its worker (the whole process group), so the anchor runs on an idle database."""
@@ -319,7 +325,9 @@ def bench_backend(name: str, database_url: str, n: int, clients: int) -> dict:
         try:
             _post(http.client.HTTPConnection("127.0.0.1", server.port),
                   {"device_id": DEVICE, "app_version": "bench", "interviews": []}, setup["token"])  # fmt: skip
+            cpu_before = server.cpu_seconds()
             sync = run_sync(server.port, setup, n, clients, now)
+            sync["server_cpu_seconds"] = round(server.cpu_seconds() - cpu_before, 2)
             started = time.perf_counter()
             status, replay = _post(http.client.HTTPConnection("127.0.0.1", server.port, timeout=600),
                                    _body(0, min(BATCH, n), n, setup, now), setup["token"])  # fmt: skip
@@ -346,8 +354,11 @@ def bench_backend(name: str, database_url: str, n: int, clients: int) -> dict:
     return {
         "backend": name, "sync": sync,
         "anchor": {"responses": anchor["responses"], "answers": anchor["answers"],
-                   "seconds": round(anchor["seconds"], 2), "per_second": round(anchor_rate, 1)},
-        "ratio": round(sync["per_second"] / anchor_rate, 3), "correct": correct,
+                   "seconds": round(anchor["seconds"], 2), "per_second": round(anchor_rate, 1),
+                   "cpu_seconds": round(anchor["cpu_seconds"], 2)},
+        "ratio": round(sync["per_second"] / anchor_rate, 3),
+        "cpu_ratio": round(anchor["cpu_seconds"] / max(sync["server_cpu_seconds"], 0.01), 3),
+        "correct": correct,
     }  # fmt: skip
 
 
@@ -368,6 +379,8 @@ def main() -> None:
               f"{sync['clients']} device(s), median request {sync['request_median_s']} s)  "
               f"anchor {anchor['per_second']:.0f} responses/s ({anchor['answers']} answers)  "
               f"ratio {result['ratio']} (target >= 0.25)  correct: {correct['ok']}")  # fmt: skip
+        print(f"{'':<10} CPU this side of the database: web process {sync['server_cpu_seconds']} s, anchor "
+              f"{anchor['cpu_seconds']} s, ratio {result['cpu_ratio']}")  # fmt: skip
         print(json.dumps(result))
         failed = failed or not correct["ok"]
     print(f"load average after: {os.getloadavg()}")

@@ -30,7 +30,7 @@ def _converter(field: models.Field):
         return lambda value: None if value is None else json.dumps(value, ensure_ascii=False)
     if isinstance(field, models.DateTimeField) and connection.vendor != "postgresql":
         # psycopg adapts datetimes itself (Django's PostgreSQL adapt_datetimefield_value returns them unchanged).
-        if connection.vendor == "sqlite" and settings.USE_TZ:
+        if connection.vendor == "sqlite" and settings.USE_TZ and connection.timezone is not None:
             return _sqlite_datetime(connection.timezone)
         return connection.ops.adapt_datetimefield_value
     return None
