@@ -7,7 +7,7 @@ import uuid
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import Strict, StrictBool, StringConstraints
+from pydantic import BaseModel, Strict, StrictBool, StringConstraints
 
 from heed.api.schemas import BodyIn
 from heed.core.bounds import BoundedMoment, DbId
@@ -23,7 +23,7 @@ UuidText = Annotated[
 ]  # fmt: skip
 
 
-class InterviewIn(Schema):
+class InterviewIn(BaseModel):
     client_key: UuidText = Field(description="made on the device (crypto.randomUUID()); resending never duplicates")
     survey_id: DbId
     version: StrictInt = Field(ge=1, le=1_000_000, description="the survey version number the interview was taken on")
@@ -46,7 +46,7 @@ class SyncIn(BodyIn):
                                           description=f"0 to {SYNC_BATCH_MAX} interviews")  # fmt: skip
 
 
-class SyncItemOut(Schema):
+class SyncItemOut(BaseModel):
     index: int = Field(description="position of the interview in the request (from 0)")
     client_key: str
     status: str = Field(description="created, replayed, conflict, forbidden or invalid")
