@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import Strict, StrictBool, StringConstraints
+from pydantic import Strict, StrictBool, StringConstraints, model_validator
 
 from heed.api.schemas import BodyIn
 from heed.core.bounds import BoundedMoment, DbId
@@ -23,6 +23,47 @@ UuidText = Annotated[
 ]  # fmt: skip
 
 
+AUDIT_EVENTS_MAX = 5000
+EPOCH_MS_MAX = 32_503_680_000_000  # 3000-01-01: epoch milliseconds beyond are not a device clock
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, description="WGS84 decimal degrees")]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, description="WGS84 decimal degrees")]
+Accuracy = Annotated[float, Field(ge=0, le=10_000_000, allow_inf_nan=False, description="metres (0: mock provider)")]
+EpochMs = Annotated[int, Strict(), Field(ge=0, le=EPOCH_MS_MAX, description="milliseconds since 1970-01-01 UTC")]
+
+
+class LocationIn(Schema):
+    """Where the interview was taken (contract 1): ``status`` ``ok`` with a fix, or ``denied``/``unavailable``
+    (then the coordinates are null; any sent are ignored)."""
+
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    accuracy: Accuracy | None = None
+    status: Literal["ok", "denied", "unavailable"]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> LocationIn:
+        if self.status == "ok" and (self.latitude is None or self.longitude is None):
+            raise ValueError("a location with status ok needs latitude and longitude")
+        if self.status != "ok":
+            self.latitude = self.longitude = self.accuracy = None
+        return self
+
+
+class AuditEventIn(Schema):
+    """One event of the ODK form audit log (research B1.4): ``node`` is ``/data/<question key>`` or empty,
+    ``start``/``end`` in epoch milliseconds, old and new value when an answer changed."""
+
+    event: Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z][a-z -]*$")]
+    node: Annotated[str, StringConstraints(max_length=200)] = ""
+    start: EpochMs
+    end: EpochMs | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    accuracy: Accuracy | None = None
+    old_value: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    new_value: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
 class InterviewIn(Schema):
     client_key: UuidText = Field(description="made on the device (crypto.randomUUID()); resending never duplicates")
     survey_id: DbId
@@ -35,6 +76,9 @@ class InterviewIn(Schema):
     answers: dict[Annotated[str, StringConstraints(max_length=100)], Any] = Field(
         max_length=500, description="question key -> answer, as in POST /api/responses"
     )
+    location: LocationIn | None = Field(None, description="null when the app sent none (flagged no_location)")
+    audit: list[AuditEventIn] = Field(default_factory=list, max_length=AUDIT_EVENTS_MAX,
+                                      description=f"0 to {AUDIT_EVENTS_MAX} ODK audit events")  # fmt: skip
 
 
 class SyncIn(BodyIn):
