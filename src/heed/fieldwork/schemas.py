@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import Strict, StrictBool, StringConstraints, model_validator
+from pydantic import AfterValidator, BeforeValidator, Strict, StrictBool, StringConstraints, WithJsonSchema, model_validator
 
 from heed.api.schemas import BodyIn
-from heed.core.bounds import BoundedMoment, DbId
+from heed.core.bounds import MOMENT_MIN, MOMENT_PATTERN, DbId
 from heed.surveys.language import LanguageCode
 
 SYNC_BATCH_MAX = 500
@@ -23,6 +24,36 @@ UuidText = Annotated[
 ]  # fmt: skip
 
 
+DEVICE_CLOCK_AHEAD_MAX = dt.timedelta(days=366)
+
+
+def _iso_text(value: Any) -> Any:
+    """ISO 8601 text (or a datetime); numbers (Unix times) and other spellings are refused."""
+    if isinstance(value, dt.datetime) or (isinstance(value, str) and re.match(MOMENT_PATTERN, value)):
+        return value
+    raise ValueError("give a time as ISO 8601, e.g. 2026-03-01T14:05:00+01:00, from the year 2000 on")
+
+
+def _device_moment(value: dt.datetime) -> dt.datetime:
+    from django.utils import timezone
+
+    aware = timezone.make_aware(value) if timezone.is_naive(value) else value
+    if aware < MOMENT_MIN:
+        raise ValueError("give a time from the year 2000 on")
+    if aware > timezone.now() + DEVICE_CLOCK_AHEAD_MAX:
+        raise ValueError("the time lies more than a year in the future")
+    return aware
+
+
+# A time by the device's clock: ISO 8601 (as BoundedMoment), which may run ahead of the server's (stored and
+# flagged clock_skew, research b.4.14) by up to a year; further is no clock, and refused.
+DeviceMoment = Annotated[
+    dt.datetime,
+    BeforeValidator(_iso_text),
+    AfterValidator(_device_moment),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": MOMENT_PATTERN,
+                    "description": "ISO 8601 by the device clock, from 2000 to a year ahead of the server"}),
+]  # fmt: skip
 AUDIT_EVENTS_MAX = 5000
 EPOCH_MS_MAX = 32_503_680_000_000  # 3000-01-01: epoch milliseconds beyond are not a device clock
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, description="WGS84 decimal degrees")]
@@ -70,8 +101,8 @@ class InterviewIn(Schema):
     version: StrictInt = Field(ge=1, le=1_000_000, description="the survey version number the interview was taken on")
     unit_id: DbId
     language: LanguageCode
-    started_at: BoundedMoment | None = None
-    submitted_at: BoundedMoment | None = Field(None, description="when the interview ended; defaults to now")
+    started_at: DeviceMoment | None = None
+    submitted_at: DeviceMoment | None = Field(None, description="when the interview ended; defaults to now")
     complete: StrictBool = Field(True, description="false for an interview broken off (quotas count it only if told)")
     answers: dict[Annotated[str, StringConstraints(max_length=100)], Any] = Field(
         max_length=500, description="question key -> answer, as in POST /api/responses"
@@ -85,7 +116,7 @@ class SyncIn(BodyIn):
     device_id: UuidText = Field(description="made on the device at its first start")
     app_version: str = Field("", max_length=40)
     unsent_count: StrictInt = Field(0, ge=0, le=1_000_000, description="interviews left on the device after this batch")
-    oldest_unsent_at: BoundedMoment | None = None
+    oldest_unsent_at: DeviceMoment | None = None
     interviews: list[InterviewIn] = Field(default_factory=list, max_length=SYNC_BATCH_MAX,
                                           description=f"0 to {SYNC_BATCH_MAX} interviews")  # fmt: skip
 
