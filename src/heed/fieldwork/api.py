@@ -1,16 +1,21 @@
-"""The fieldwork API router (mounted at ``/api/fieldwork``): the interviewer app's sync."""
+"""The fieldwork API router (mounted at ``/api/fieldwork``): the interviewer app's sync, an interview's ODK
+audit trail."""
 
 from __future__ import annotations
 
 import uuid
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from heed.accounts import permissions
+from heed.accounts.selectors import organisation_id_of, unit_ids_visible_to
 from heed.api.schemas import ErrorOut
-from heed.core.errors import ConflictError
+from heed.core.bounds import DbId
+from heed.core.errors import ConflictError, NotFoundError
+from heed.fieldwork.audit_export import audit_csv
 from heed.fieldwork.schemas import SyncIn, SyncOut
+from heed.fieldwork.selectors import interview_record_get
 from heed.fieldwork.status import interviewer_assignments, interviewer_quotas
 from heed.fieldwork.sync import Interview, SyncItem, interviews_sync
 from heed.responses.selectors import response_list
@@ -74,3 +79,21 @@ def fieldwork_sync(request: HttpRequest, payload: SyncIn):
     quotas = interviewer_quotas(interviewer=user, assignments=assignments)
     return {"device_id": result.device_id, "synced_at": result.synced_at, **counts, "items": items,
             "assignments": assignments, "quotas": quotas}  # fmt: skip
+
+
+@router.get("/responses/{response_id}/audit.csv", response={200: None, 403: ErrorOut, 404: ErrorOut})
+def fieldwork_audit_csv(request: HttpRequest, response_id: DbId):
+    """One interview's ODK audit trail as CSV (text/csv; columns ``event,node,start,end,latitude,longitude,
+    accuracy,old-value,new-value,user``; times in epoch ms, accuracy in metres; formula-guarded text). For
+    supervisors, analysts and admins whose units include the interview's unit; 404 for a response without an
+    interview record (not taken through the interviewer app) or outside the caller's units."""
+    user = request.auth  # type: ignore[attr-defined]
+    permissions.require(permissions.can_view_results(user))
+    record = interview_record_get(organisation_id=organisation_id_of(user), unit_ids=unit_ids_visible_to(user),
+                                  response_id=response_id)  # fmt: skip
+    if record is None:
+        raise NotFoundError("No interview record for this response.")
+    body = audit_csv(record.audit, user=record.interviewer.username)
+    answer = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    answer["Content-Disposition"] = f'attachment; filename="audit-{response_id}.csv"'
+    return answer

@@ -10,4 +10,7 @@ urlpatterns = [
         "fieldwork/assignments/<int:assignment_id>/reassign/", views.assignment_reassign_page, name="fieldwork-reassign"
     ),  # fmt: skip
     path("fieldwork/mine/", views.my_assignments, name="fieldwork-mine"),
+    path("fieldwork/interviewers/<int:user_id>/", views.interviewer_page, name="fieldwork-interviewer"),
+    path("fieldwork/interviews/<int:response_id>/", views.interview_page, name="fieldwork-interview"),
+    path("fieldwork/sites/", views.sites_page, name="fieldwork-sites"),
 ]
