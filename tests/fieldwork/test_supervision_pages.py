@@ -14,6 +14,7 @@ from heed.fieldwork.models import Site
 from heed.fieldwork.selectors import supervision_stats
 from tests.conftest import PASSWORD, VALID_INTERCEPT, api_client, login
 from tests.fieldwork.helpers import interview, sync
+from tests.web.html_references import broken_references
 
 DAY = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 
@@ -72,6 +73,8 @@ def test_flags_link_to_the_flagged_interviews(world):
     assert timings.index("comment") < timings.index("nps")  # longest first: comment 26.5 s, nps 12.5 + 2 = 14.5 s
     assert "26.5" in timings and "14.5" in timings
     assert f'href="/api/fieldwork/responses/{first}/audit.csv"' in one and "4 events" in one
+    for html_page in (html, listed and page.get(link.split("#")[0]).content.decode(), one):
+        assert broken_references(html_page) == []
 
 
 def test_a_unit_manager_sees_only_their_units(world):

@@ -112,6 +112,7 @@ def staff_pages(ids: DemoIds) -> dict[str, str]:
         "audit log": "/organisation/audit/",
         "audit log with a filter error": "/organisation/audit/?date_from=never",
         "fieldwork supervision": "/fieldwork/",
+        "fieldwork sites": "/fieldwork/sites/",
         "call lists": "/calls/",
         "next call": "/calls/next/",
     }
@@ -146,4 +147,6 @@ def forms_with_errors(ids: DemoIds) -> dict[str, tuple[str, dict[str, str]]]:
         "unit edit": (f"/organisation/units/{ids.unit}/", {"name": "", "country": "Italy"}),
         "staff": ("/organisation/staff/", {"first_name": "", "unit": "0"}),
         "staff edit": (f"/organisation/staff/{ids.staff}/", {"first_name": "", "aliases": ""}),
+        "fieldwork site": ("/fieldwork/sites/", {"unit": "0", "time_zone": "", "latitude": "north",
+                                                 "opening_hours": "mon-fri"}),
     }

@@ -25,7 +25,7 @@ from heed.cati.contacts_csv import Contact
 from heed.cati.models import CallCase, CallList
 from heed.cati.services import call_cases_add, call_list_create
 from heed.distribution.models import SurveyLink
-from heed.fieldwork.models import Assignment
+from heed.fieldwork.models import Assignment, Site
 from heed.fieldwork.services import assignment_create
 from heed.responses.services import Submission, response_submit
 from heed.surveys.models import Question, Survey, SurveyVersion
@@ -36,6 +36,7 @@ from tests.conftest import VALID_INTERCEPT, World, login
 READ_ONLY_PAGES = {
     "home", "dashboard", "surveys", "survey-preview", "survey-drivers", "survey-xlsform", "link-qr", "respond-thanks",
     "org-audit", "set-password-done", "comments", "theme-progress", "health", "fieldwork-mine",
+    "fieldwork-interviewer", "fieldwork-interview",
 }  # fmt: skip
 OUTSIDE_THIS_RULE = {"login", "logout", "respond", "set-password"}  # Django's auth views; respondent flow below
 
@@ -127,6 +128,10 @@ FORMS = [
          lambda w: {"action": "assign", "survey": w.survey.id, "unit": w.store_a.id, "interviewer": w.interviewer.id,
                     "quantity": 5},
          lambda w: Assignment.objects.filter(survey=w.survey).count()),
+    Form("fieldwork-sites", lambda w: "/fieldwork/sites/",
+         lambda w: {"unit": w.store_a.id, "latitude": 45.8131, "longitude": 15.9775, "radius_m": 300,
+                    "time_zone": "Europe/Zagreb", "opening_hours": "mon-sat 09:00-20:00"},
+         lambda w: Site.objects.filter(unit=w.store_a).count()),
     Form("fieldwork-reassign", lambda w: f"/fieldwork/assignments/{_assignment(w).id}/reassign/",
          lambda w: {"interviewer": User.objects.get(username="iva").id, "quantity": 3},
          lambda w: (_assignment(w), Assignment.objects.filter(survey=w.survey).count())[1]),

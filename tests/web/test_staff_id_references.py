@@ -116,7 +116,8 @@ def test_the_page_list_covers_every_staff_template():
     } | {"textanalytics/templates/textanalytics/" + n for n in ("comments.html", "themes.html")} | {
         # the interviewer's list and the reassign form need assignments, which the demo does not seed yet:
         # tests/fieldwork/test_pages.py renders them
-        "fieldwork/templates/fieldwork/" + n for n in ("supervision.html", "mine.html", "reassign.html")
+        "fieldwork/templates/fieldwork/" + n for n in ("supervision.html", "mine.html", "reassign.html", "sites.html",
+                                                       "interviewer.html", "interview.html")
     } | {
         # a call list's page needs a list, which tests/cati/test_pages.py makes (the demo's is in another org)
         "cati/templates/cati/" + n for n in ("lists.html", "next_call.html", "list_detail.html")
