@@ -185,7 +185,7 @@ def test_clock_skew_outside_hours_and_negative_duration(world):
 def test_responses_stored_outside_the_sync_get_no_record(world):
     """Web and API responses are not interviews: no record, no flags."""
     client = api_client(world.analyst)
-    posted = client.post("/api/responses", {"survey_id": world.survey.id, "answers": VALID_INTERCEPT,
-                                            "client_key": str(uuid.uuid4())}, content_type="application/json")  # fmt: skip
+    body = {"survey_id": world.survey.id, "answers": VALID_INTERCEPT, "client_key": str(uuid.uuid4())}
+    posted = client.post("/api/responses", body, content_type="application/json")
     assert posted.status_code == 201, posted.content
     assert InterviewRecord.objects.count() == 0 and Flag.objects.count() == 0

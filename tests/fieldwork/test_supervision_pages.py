@@ -66,8 +66,12 @@ def test_flags_link_to_the_flagged_interviews(world):
     assert f'href="{link}">Possible duplicate: 2</a>' in html
     listed = page.get(link.split("#")[0]).content.decode().split('id="flagged"')[1]
     assert f'href="/fieldwork/interviews/{first}/"' in listed and f'href="/fieldwork/interviews/{second}/"' in listed
-    assert page.get(f"/fieldwork/interviewers/{world.interviewer.id}/?flag=speeding").content.decode().count(
-        'href="/fieldwork/interviews/') == 0
+    assert (
+        page.get(f"/fieldwork/interviewers/{world.interviewer.id}/?flag=speeding")
+        .content.decode()
+        .count('href="/fieldwork/interviews/')
+        == 0
+    )
     one = page.get(f"/fieldwork/interviews/{first}/").content.decode()
     timings = one.split('id="timings"')[1]
     assert timings.index("comment") < timings.index("nps")  # longest first: comment 26.5 s, nps 12.5 + 2 = 14.5 s
@@ -99,9 +103,10 @@ def test_a_unit_manager_sees_only_their_units(world):
 
 def test_the_sites_page_sets_a_units_location_and_hours_with_clear_errors(world):
     page = login(world.manager_a)
+    hours = "mon-fri 09:00-20:30\nsat 10:00-12:00 13:00-14:00"
     saved = page.post("/fieldwork/sites/", {"unit": world.store_a.id, "latitude": "45.8131", "longitude": "15.9775",
                                             "radius_m": "300", "time_zone": "Europe/Zagreb",
-                                            "opening_hours": "mon-fri 09:00-20:30\nsat 10:00-12:00 13:00-14:00"})  # fmt: skip
+                                            "opening_hours": hours})  # fmt: skip
     assert saved.status_code == 302
     site = Site.objects.get(unit=world.store_a)
     assert (site.latitude, site.radius_m, site.time_zone) == (45.8131, 300, "Europe/Zagreb")

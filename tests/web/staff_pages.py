@@ -147,6 +147,8 @@ def forms_with_errors(ids: DemoIds) -> dict[str, tuple[str, dict[str, str]]]:
         "unit edit": (f"/organisation/units/{ids.unit}/", {"name": "", "country": "Italy"}),
         "staff": ("/organisation/staff/", {"first_name": "", "unit": "0"}),
         "staff edit": (f"/organisation/staff/{ids.staff}/", {"first_name": "", "aliases": ""}),
-        "fieldwork site": ("/fieldwork/sites/", {"unit": "0", "time_zone": "", "latitude": "north",
-                                                 "opening_hours": "mon-fri"}),
+        "fieldwork site": (
+            "/fieldwork/sites/",
+            {"unit": "0", "time_zone": "", "latitude": "north", "opening_hours": "mon-fri"},
+        ),
     }

@@ -25,6 +25,7 @@ import datetime as dt
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -119,18 +120,15 @@ def _record_flags(record: InterviewRecord, answers: Mapping[str, Any], context: 
         fix = None
         if record.location_status == InterviewRecord.LocationStatus.OK and record.latitude is not None:
             fix = Fix(record.latitude, record.longitude, record.accuracy_m)  # type: ignore[arg-type]
-        check = check_location(fix, area)
-        for flag in check.flags:
+        for flag in check_location(fix, area).flags:
             detail = dict(flag.detail)
             if flag.code is FlagCode.NO_LOCATION:
                 detail["status"] = record.location_status
             found.append(FlagValue(flag.code, detail))
-    try:
+    with suppress(NegativeDurationError):  # refused at sync (422); such a record is left unflagged
         found += check_times(started_at=record.started_at or record.ended_at, ended_at=record.ended_at,
                              received_at=record.received_at,
                              opening=_opening(site) if site is not None else None)  # fmt: skip
-    except NegativeDurationError:  # refused at sync (422); an older record is left unflagged
-        pass
     return found
 
 
@@ -177,11 +175,11 @@ def _speeding_at_sync(records: Sequence[InterviewRecord]) -> list[tuple[Intervie
             continue
         if record.version_id not in comparables:
             comparables[record.version_id] = [
-                float(d) for d in InterviewRecord.objects.filter(
+                d or 0.0 for d in InterviewRecord.objects.filter(
                     version_id=record.version_id, complete=True, duration_seconds__isnull=False
                 ).order_by("-id").values_list("duration_seconds", flat=True)[:SPEEDING_WINDOW]
             ]  # fmt: skip
-        others = comparables[record.version_id]
+        others: list[float] = comparables[record.version_id]
         check = check_speeding(record.duration_seconds, others)
         record.speeding_status = check.status.value
         if check.flag is not None:

@@ -160,8 +160,9 @@ class InterviewRecord(models.Model):
     accuracy_m = models.FloatField(null=True, blank=True)
     question_seconds = models.JSONField(default=dict, blank=True, help_text="question key -> seconds on screen")
     audit = models.JSONField(default=list, blank=True, help_text="ODK audit events as the device sent them")
-    speeding_status = models.CharField(max_length=20, blank=True,
-                                       help_text="ok, speeding or insufficient_data; empty without a duration")  # fmt: skip
+    speeding_status = models.CharField(
+        max_length=20, blank=True, help_text="ok, speeding or insufficient_data; empty without a duration"
+    )
 
     class Meta:
         indexes = [

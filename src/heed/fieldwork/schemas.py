@@ -8,7 +8,15 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, Strict, StrictBool, StringConstraints, WithJsonSchema, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Strict,
+    StrictBool,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from heed.api.schemas import BodyIn
 from heed.core.bounds import MOMENT_MIN, MOMENT_PATTERN, DbId

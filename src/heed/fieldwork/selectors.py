@@ -204,8 +204,8 @@ def supervision_stats(
 ) -> tuple[dict[int, WorkStats], dict[str, WorkStats]]:
     """(interviewer id -> WorkStats, device UUID text -> WorkStats) over the interviews taken in ``unit_ids``
     (None: every unit), with each interviewer's and device's last sync. Two queries and one per 1,000 records."""
-    rows = list(_records_in_scope(organisation_id, unit_ids).values_list(
-        "interviewer_id", "device_id", "response_id", "started_at", "ended_at", "duration_seconds", "complete"))  # fmt: skip
+    columns = ("interviewer_id", "device_id", "response_id", "started_at", "ended_at", "duration_seconds", "complete")
+    rows = list(_records_in_scope(organisation_id, unit_ids).values_list(*columns))
     flags: dict[int, set[str]] = {}
     ids = [row[2] for row in rows]
     for first in range(0, len(ids), 1000):
@@ -268,7 +268,9 @@ def flagged_interviews(
     return [(record, by_response.get(record.response_id, [])) for record in chosen]
 
 
-def interview_record_get(*, organisation_id: int, unit_ids: set[int] | None, response_id: int) -> InterviewRecord | None:
+def interview_record_get(
+    *, organisation_id: int, unit_ids: set[int] | None, response_id: int
+) -> InterviewRecord | None:
     """One interview's record if it is in scope (else None)."""
     return (_records_in_scope(organisation_id, unit_ids).filter(response_id=response_id)
             .select_related("unit", "survey", "interviewer").first())  # fmt: skip

@@ -46,8 +46,8 @@ from heed.fieldwork.selectors import (
     supervision_stats,
 )
 from heed.fieldwork.services import assignment_create, assignment_reassign, flags_recompute, quota_create, site_set
-from heed.fieldwork_rules.flags import FlagCode
 from heed.fieldwork.status import interviewer_assignments
+from heed.fieldwork_rules.flags import FlagCode
 from heed.surveys.selectors import survey_list
 from heed.web.access import role_required
 
@@ -207,9 +207,9 @@ def interviewer_page(request: HttpRequest, user_id: int) -> HttpResponse:
     devices = [(d, device_stats.get(str(d.device_id)))
                for d in devices_in_scope(organisation_id=organisation_id, unit_ids=visible).filter(
                    interviewer_id=interviewer.id)]  # fmt: skip
-    if interviewer.id not in interviewer_stats and not devices and visible is not None:
-        if not set(interviewer.units.values_list("id", flat=True)) & visible:
-            raise Http404
+    seen = interviewer.id in interviewer_stats or devices or visible is None
+    if not seen and not set(interviewer.units.values_list("id", flat=True)) & visible:  # type: ignore[operator]
+        raise Http404
     code = request.GET.get("flag") or None
     if code is not None and code not in FlagCode._value2member_map_:
         code = None
@@ -264,7 +264,7 @@ def sites_page(request: HttpRequest) -> HttpResponse:
     else:
         raw = request.GET.get("unit", "")
         site = site_get(unit_id=int(raw)) if raw.isdigit() and int(raw) in units else None
-        initial = {"unit": raw} if raw.isdigit() else {}
+        initial: dict[str, object] = {"unit": raw} if raw.isdigit() else {}
         if site is not None:
             initial |= {"latitude": site.latitude, "longitude": site.longitude, "radius_m": site.radius_m,
                         "time_zone": site.time_zone, "opening_hours": hours_text(site.opening_hours)}  # fmt: skip
