@@ -122,6 +122,8 @@ def test_possible_duplicates_flag_both_and_keep_both(world):
                                                       "text_similarity": 100.0, "seconds_apart": 240.0}  # fmt: skip
     assert "possible_duplicate" not in flags_of(third)
     assert Response.objects.filter(pk__in=[first, second, third]).count() == 3
+    untimed = created_ids(sync(client, [interview(world), interview(world)]).json())  # no device start: not compared
+    assert not Flag.objects.filter(response_id__in=untimed).exists()
 
 
 def test_gps_flags_against_the_store_site(world):

@@ -12,6 +12,7 @@ What is checked, for each interview that came through the sync (it has an ``Inte
   rating type and one scale (same type, min and max: likert 1-5, csat 1-5, rating 1-10, ...).
 * ``possible_duplicate`` (b.4.12): same interviewer and unit, started within 10 minutes, >= 90 % closed
   answers equal and open-text similarity >= 90; both interviews are flagged, each naming the other's response.
+  Interviews whose device sent no start time are not compared (the rule is about start times).
 * ``out_of_area``, ``mock_location_suspected``, ``no_location`` (b.4.13) against the unit's ``Site`` when it
   has a location and radius (no site location: no GPS flag). A location that was denied, unavailable or not
   sent is ``no_location``.
@@ -134,9 +135,10 @@ def _record_flags(record: InterviewRecord, answers: Mapping[str, Any], context: 
 
 def _interview_answers(record: InterviewRecord, answers: Mapping[str, Any], context: _Context) -> InterviewAnswers:
     open_keys = context.open_keys(record.version_id)
+    assert record.started_at is not None  # the callers compare only interviews with a device start
     return InterviewAnswers(
         interview_id=str(record.response_id), interviewer_id=str(record.interviewer_id), unit_id=str(record.unit_id),
-        started_at=record.started_at or record.ended_at,
+        started_at=record.started_at,
         closed={k: v for k, v in answers.items() if k not in open_keys},
         open_text={k: str(v) for k, v in answers.items() if k in open_keys},
     )  # fmt: skip
@@ -148,7 +150,8 @@ def _duplicate_rows(
 ) -> list[tuple[InterviewRecord, FlagValue]]:  # fmt: skip
     """``possible_duplicate`` flags among ``records`` (pairs with a member in ``only_with`` when given)."""
     by_id = {record.response_id: record for record in records}
-    interviews = [_interview_answers(r, answers.get(r.response_id, {}), context) for r in records if r.unit_id]
+    interviews = [_interview_answers(r, answers.get(r.response_id, {}), context) for r in records
+                  if r.unit_id and r.started_at is not None]  # fmt: skip
     rows = []
     for pair in find_possible_duplicates(interviews):
         ids = {int(pair.first_id), int(pair.second_id)}
@@ -212,9 +215,9 @@ def _new_duplicates(
     interviewer and unit that started within 10 minutes of one of them."""
     windows: dict[tuple[int, int], tuple[dt.datetime, dt.datetime]] = {}
     for record in records:
-        if record.unit_id is None:
+        if record.unit_id is None or record.started_at is None:
             continue
-        moment = record.started_at or record.ended_at
+        moment = record.started_at
         low, high = windows.get((record.interviewer_id, record.unit_id), (moment, moment))
         windows[(record.interviewer_id, record.unit_id)] = (min(low, moment), max(high, moment))
     if not windows:
