@@ -33,8 +33,8 @@ def test_supervision_pages_reflow_at_320_px(live_server, world):
         for m in (0, 2)
     ]).json()  # fmt: skip
     response_id = body["items"][0]["response_id"]
-    pages = ["/fieldwork/", f"/fieldwork/interviewers/{world.interviewer.id}/",
-             f"/fieldwork/interviewers/{world.interviewer.id}/?flag=out_of_area", f"/fieldwork/interviews/{response_id}/",
+    person = f"/fieldwork/interviewers/{world.interviewer.id}/"
+    pages = ["/fieldwork/", person, f"{person}?flag=out_of_area", f"/fieldwork/interviews/{response_id}/",
              "/fieldwork/sites/", f"/fieldwork/sites/?unit={world.store_a.id}"]  # fmt: skip
     problems = {}
     with chromium() as browser:
