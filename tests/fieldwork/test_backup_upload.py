@@ -12,7 +12,7 @@ from heed.accounts.models import Role
 from heed.accounts.services import user_create
 from heed.fieldwork.models import Device, InterviewRecord
 from heed.responses.models import Response
-from tests.conftest import PASSWORD, VALID_INTERCEPT, login
+from tests.conftest import PASSWORD, VALID_INTERCEPT, api_client, login
 from tests.fieldwork.helpers import DEVICE, interview
 
 
@@ -76,3 +76,18 @@ def test_a_supervisor_of_other_units_cannot_upload_an_interviewers_backup(world)
                          units=[world.store_b])  # fmt: skip
     html = upload(login(zagreb), backup(world, [interview(world, client_key=str(uuid.uuid4()))])).content.decode()
     assert "works outside your units" in html and Response.objects.count() == 0
+
+
+def test_the_api_takes_a_backup_as_the_request_body(world):
+    interviews = [interview(world, answers=VALID_INTERCEPT | {"nps": n}) for n in (1, 2, 3)]
+    client = api_client(world.analyst)
+    posted = client.post("/api/fieldwork/backups", backup(world, interviews), content_type="application/json")
+    assert posted.status_code == 200 and posted.json() == {"interviewer": "ivo", "created": 3, "replayed": 0,
+                                                           "refused": []}  # fmt: skip
+    again = client.post("/api/fieldwork/backups", backup(world, interviews), content_type="application/json")
+    assert again.json()["replayed"] == 3 and Response.objects.count() == 3
+    bad = client.post("/api/fieldwork/backups", b"nonsense", content_type="application/json")
+    assert (bad.status_code, bad.json()["code"]) == (422, "backup_invalid"), bad.content
+    refused = api_client(world.interviewer).post("/api/fieldwork/backups", backup(world, interviews),
+                                                 content_type="application/json")  # fmt: skip
+    assert refused.status_code == 403

@@ -14,7 +14,8 @@ from heed.api.schemas import ErrorOut
 from heed.core.bounds import DbId
 from heed.core.errors import ConflictError, NotFoundError
 from heed.fieldwork.audit_export import audit_csv
-from heed.fieldwork.schemas import SyncIn, SyncOut
+from heed.fieldwork.backup import BACKUP_API_MAX_BYTES, backup_upload
+from heed.fieldwork.schemas import BackupOut, SyncIn, SyncOut
 from heed.fieldwork.selectors import interview_record_get
 from heed.fieldwork.status import interviewer_assignments, interviewer_quotas
 from heed.fieldwork.sync import Interview, SyncItem, interviews_sync
@@ -97,3 +98,18 @@ def fieldwork_audit_csv(request: HttpRequest, response_id: DbId):
     answer = HttpResponse(body, content_type="text/csv; charset=utf-8")
     answer["Content-Disposition"] = f'attachment; filename="audit-{response_id}.csv"'
     return answer
+
+
+@router.post("/backups", response={200: BackupOut, 403: ErrorOut, 422: ErrorOut})
+def fieldwork_backup_upload(request: HttpRequest):
+    """Upload an interviewer app's backup file as the request body (JSON, contract 3: ``{"format":
+    "heed-interviews-backup", "format_version": 1, "device_id", "interviewer", "created_at", "interviews"}``, at
+    most 5 MB), for files too large for the supervisor page's form. Its interviews go through the sync as that
+    interviewer (client_key rules: a second upload stores nothing new). Supervisors, analysts and admins whose
+    units include all of the interviewer's; 422 ``backup_invalid`` with a message in plain words for a file that
+    cannot be used."""
+    user = request.auth  # type: ignore[attr-defined]
+    permissions.require(permissions.can_view_results(user))
+    result = backup_upload(actor=user, data=request.body, max_bytes=BACKUP_API_MAX_BYTES)
+    return {"interviewer": result.interviewer, "created": result.created, "replayed": result.replayed,
+            "refused": result.refused}  # fmt: skip

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 BACKUP_FORMAT = "heed-interviews-backup"
 BACKUP_FORMAT_VERSION = 1
 BACKUP_MAX_BYTES = 900_000  # below the pages' body limit (HEED_PAGE_MAX_BODY_BYTES, 1 MiB) with the form around it
+BACKUP_API_MAX_BYTES = 5_000_000  # POST /api/fieldwork/backups: below the API's body limit (5 MiB)
 BACKUP_MAX_INTERVIEWS = 5000
 
 
@@ -88,10 +89,11 @@ def _interviewer(actor: User, username: object) -> User:
     return interviewer
 
 
-def backup_upload(*, actor: User, data: bytes) -> BackupResult:
-    """Store the interviews of a backup file (module docstring). Raises BackupRefusedError."""
-    if len(data) > BACKUP_MAX_BYTES:
-        raise BackupRefusedError(f"The file is larger than {BACKUP_MAX_BYTES // 1000} kB.")
+def backup_upload(*, actor: User, data: bytes, max_bytes: int = BACKUP_MAX_BYTES) -> BackupResult:
+    """Store the interviews of a backup file of at most ``max_bytes`` (module docstring). Raises
+    BackupRefusedError."""
+    if len(data) > max_bytes:
+        raise BackupRefusedError(f"The file is larger than {max_bytes // 1000} kB.")
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):

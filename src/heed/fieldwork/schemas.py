@@ -176,3 +176,10 @@ class SyncOut(Schema):
     items: list[SyncItemOut]
     assignments: list[AssignmentOut]
     quotas: list[QuotaOut]
+
+
+class BackupOut(Schema):
+    interviewer: str = Field(description="the username the file names")
+    created: int = Field(description="interviews stored now")
+    replayed: int = Field(description="interviews stored before (by a sync or an earlier upload)")
+    refused: list[str] = Field(description="one line per interview not stored, saying why")
