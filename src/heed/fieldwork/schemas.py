@@ -59,8 +59,9 @@ DeviceMoment = Annotated[
     dt.datetime,
     BeforeValidator(_iso_text),
     AfterValidator(_device_moment),
-    WithJsonSchema({"type": "string", "format": "date-time", "pattern": MOMENT_PATTERN,
-                    "description": "ISO 8601 by the device clock, from 2000 to a year ahead of the server"}),
+    WithJsonSchema({"type": "string", "pattern": MOMENT_PATTERN,
+                    "description": "ISO 8601 time by the device clock, from 2000-01-01 to a year ahead of the server's "
+                                   "clock; without an offset it is read in the server's time zone"}),
 ]  # fmt: skip
 AUDIT_EVENTS_MAX = 5000
 EPOCH_MS_MAX = 32_503_680_000_000  # 3000-01-01: epoch milliseconds beyond are not a device clock
