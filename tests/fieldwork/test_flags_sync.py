@@ -180,8 +180,11 @@ def test_clock_skew_outside_hours_and_negative_duration(world):
     stored = Response.objects.get(pk=skewed)
     assert stored.submitted_at <= timezone.now() and stored.duration_seconds == 300  # times taken back, not refused
     assert flags_of(outside)["outside_hours"]["local_start"] == "2026-11-25T22:30"
+    no_end = interview(world, started_at=(now + dt.timedelta(minutes=20)).isoformat())  # the device sent no end
+    (item,) = sync(client, [no_end]).json()["items"]
+    assert item["status"] == "created" and "clock_skew" in flags_of(item["response_id"])
     assert flags_of(inside) == {}
-    assert Response.objects.count() == 3
+    assert Response.objects.count() == 4
 
 
 def test_responses_stored_outside_the_sync_get_no_record(world):

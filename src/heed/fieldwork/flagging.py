@@ -126,9 +126,11 @@ def _record_flags(record: InterviewRecord, answers: Mapping[str, Any], context: 
             if flag.code is FlagCode.NO_LOCATION:
                 detail["status"] = record.location_status
             found.append(FlagValue(flag.code, detail))
+    started = record.started_at or record.ended_at
+    # without a device end, ended_at is the receive time, which a device clock ahead puts before the start
+    ended = record.ended_at if record.duration_seconds is not None else max(record.ended_at, started)
     with suppress(NegativeDurationError):  # refused at sync (422); such a record is left unflagged
-        found += check_times(started_at=record.started_at or record.ended_at, ended_at=record.ended_at,
-                             received_at=record.received_at,
+        found += check_times(started_at=started, ended_at=ended, received_at=record.received_at,
                              opening=_opening(site) if site is not None else None)  # fmt: skip
     return found
 
