@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from heed.accounts.models import Role
 from heed.accounts.services import user_create
-from heed.fieldwork.models import Site
+from heed.fieldwork.models import Flag, Site
 from heed.fieldwork.selectors import supervision_stats
 from tests.conftest import PASSWORD, VALID_INTERCEPT, api_client, login
 from tests.fieldwork.helpers import interview, sync
@@ -122,3 +122,25 @@ def test_the_sites_page_sets_a_units_location_and_hours_with_clear_errors(world)
     assert half.status_code == 422 and "together" in half.content.decode()
     assert page.post("/fieldwork/sites/", {"unit": world.store_b.id, "time_zone": "UTC"}).status_code == 404
     assert Site.objects.get(unit=world.store_a).time_zone == "Europe/Zagreb"  # the refused posts changed nothing
+
+
+def test_recompute_after_a_site_is_set_flags_earlier_interviews(world):
+    """Interviews synced before their store had a site have no GPS flag; after the site is set, the supervisor
+    recomputes the survey's flags from the page and the far one is out_of_area (the near one stays clean)."""
+    start = timezone.now() - dt.timedelta(days=1)
+    body = sync(api_client(world.interviewer), [
+        interview(world, started_at=(start + dt.timedelta(hours=h)).isoformat(), answers=VALID_INTERCEPT | {"nps": h},
+                  submitted_at=(start + dt.timedelta(hours=h, minutes=5)).isoformat(),
+                  location={"latitude": lat, "longitude": lon, "accuracy": 15, "status": "ok"})
+        for h, (lat, lon) in enumerate([(45.8140, 15.9780), (45.9, 16.1)])
+    ]).json()  # fmt: skip
+    near, far = (item["response_id"] for item in body["items"])
+    assert not Flag.objects.exists()
+    page = login(world.analyst)
+    page.post("/fieldwork/sites/", {"unit": world.store_a.id, "latitude": "45.8131", "longitude": "15.9775",
+                                    "radius_m": "300", "time_zone": "Europe/Rome"})  # fmt: skip
+    done = page.post("/fieldwork/", {"action": "recompute", "survey": world.survey.id}, follow=True)
+    assert "Flags recomputed: 1." in done.content.decode()
+    assert list(Flag.objects.values_list("response_id", "code")) == [(far, "out_of_area")]
+    assert not Flag.objects.filter(response_id=near).exists()
+    assert page.post("/fieldwork/", {"action": "recompute", "survey": 999_999}).status_code == 404
