@@ -114,6 +114,8 @@ def staff_pages(ids: DemoIds) -> dict[str, str]:
         "fieldwork supervision": "/fieldwork/",
         "fieldwork sites": "/fieldwork/sites/",
         "call lists": "/calls/",
+        "contacts": "/contacts/",
+        "contacts searched": "/contacts/?q=a&unit=999999&page=abc",
         "next call": "/calls/next/",
     }
 
@@ -151,4 +153,5 @@ def forms_with_errors(ids: DemoIds) -> dict[str, tuple[str, dict[str, str]]]:
             "/fieldwork/sites/",
             {"unit": "0", "time_zone": "", "latitude": "north", "opening_hours": "mon-fri"},
         ),
+        "contacts import": ("/contacts/", {"region": "Croatia"}),
     }

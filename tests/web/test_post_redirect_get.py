@@ -24,6 +24,7 @@ from heed.analytics.models import WeightingScheme
 from heed.cati.contacts_csv import Contact
 from heed.cati.models import CallCase, CallList
 from heed.cati.services import call_cases_add, call_list_create
+from heed.distribution.models import Contact as DirectoryContact
 from heed.distribution.models import SurveyLink
 from heed.fieldwork.models import Assignment, Site
 from heed.fieldwork.services import assignment_create
@@ -37,6 +38,8 @@ READ_ONLY_PAGES = {
     "home", "dashboard", "surveys", "survey-preview", "survey-drivers", "survey-xlsform", "link-qr", "respond-thanks",
     "org-audit", "set-password-done", "comments", "theme-progress", "health", "fieldwork-mine",
     "fieldwork-interviewer", "fieldwork-interview",
+    # the offline interviewer app: its page, manifest, service worker and session probe take no form
+    "fieldwork-app", "fieldwork-app-manifest", "fieldwork-app-worker", "fieldwork-app-session",
 }  # fmt: skip
 OUTSIDE_THIS_RULE = {"login", "logout", "respond", "set-password"}  # Django's auth views; respondent flow below
 
@@ -122,6 +125,9 @@ FORMS = [
     Form("cati-list", lambda w: f"/calls/lists/{_call_list(w).id}/",
          lambda w: {"file": SimpleUploadedFile("people.csv", b"phone\n+39 06 4991 0001\n")},
          lambda w: CallCase.objects.filter(call_list=_call_list(w)).count()),
+    Form("contacts", lambda w: "/contacts/",
+         lambda w: {"file": SimpleUploadedFile("contacts.csv", b"email,name\nana@example.com,Ana\n")},
+         lambda w: DirectoryContact.objects.filter(organisation=w.org).count()),
     Form("cati-next", lambda w: (_call_list(w), "/calls/next/")[1], lambda w: {"action": "next"},
          lambda w: CallCase.objects.filter(held_by__isnull=False).count()),
     Form("fieldwork-supervision", lambda w: "/fieldwork/",

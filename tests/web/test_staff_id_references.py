@@ -111,13 +111,18 @@ def test_the_page_list_covers_every_staff_template():
     } | {
         "analytics/templates/analytics/" + n for n in ("dashboard.html", "dashboard_refused.html", "drivers.html",
                                                        "weighting.html")
-    } | {"distribution/templates/distribution/links.html", "governance/templates/governance/audit.html"} | {
+    } | {"distribution/templates/distribution/" + n for n in ("links.html", "contacts.html")} | {
+        "governance/templates/governance/audit.html"
+    } | {
         "surveys/templates/surveys/" + n for n in ("edit.html", "import.html", "list.html", "new.html", "preview.html")
     } | {"textanalytics/templates/textanalytics/" + n for n in ("comments.html", "themes.html")} | {
         # the interviewer's list and the reassign form need assignments, which the demo does not seed yet:
         # tests/fieldwork/test_pages.py renders them
         "fieldwork/templates/fieldwork/" + n for n in ("supervision.html", "mine.html", "reassign.html", "sites.html",
                                                        "interviewer.html", "interview.html")
+    } | {
+        # the offline interviewer app's shell: app.js draws its screens (tests/integration/test_browser_pwa_offline.py)
+        "fieldwork/templates/fieldwork/app.html"
     } | {
         # a call list's page needs a list, which tests/cati/test_pages.py makes (the demo's is in another org)
         "cati/templates/cati/" + n for n in ("lists.html", "next_call.html", "list_detail.html")

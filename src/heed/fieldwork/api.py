@@ -15,7 +15,8 @@ from heed.core.bounds import DbId
 from heed.core.errors import ConflictError, NotFoundError
 from heed.fieldwork.audit_export import audit_csv
 from heed.fieldwork.backup import BACKUP_API_MAX_BYTES, backup_upload
-from heed.fieldwork.schemas import BackupOut, SyncIn, SyncOut
+from heed.fieldwork.device_forms import interviewer_forms
+from heed.fieldwork.schemas import BackupOut, FormsOut, SyncIn, SyncOut
 from heed.fieldwork.selectors import interview_record_get
 from heed.fieldwork.status import interviewer_assignments, interviewer_quotas
 from heed.fieldwork.sync import Interview, SyncItem, interviews_sync
@@ -113,3 +114,14 @@ def fieldwork_backup_upload(request: HttpRequest):
     result = backup_upload(actor=user, data=request.body, max_bytes=BACKUP_API_MAX_BYTES)
     return {"interviewer": result.interviewer, "created": result.created, "replayed": result.replayed,
             "refused": result.refused}  # fmt: skip
+
+
+@router.get("/forms", response={200: FormsOut, 403: ErrorOut})
+def fieldwork_forms(request: HttpRequest):
+    """The forms the caller's interviewer app keeps for offline work (session or token): one per assigned survey
+    with a published version, with that version's number, its definition in every language, the skip-logic rules
+    the app evaluates with ``conditions.js``, the public titles, the respondent strings of each language and the
+    units where the caller is assigned. 403 for a role that cannot take interviews."""
+    user = request.auth  # type: ignore[attr-defined]
+    permissions.require(permissions.can_submit_responses(user))
+    return interviewer_forms(interviewer=user)

@@ -184,3 +184,31 @@ class BackupOut(Schema):
     created: int = Field(description="interviews stored now")
     replayed: int = Field(description="interviews stored before (by a sync or an earlier upload)")
     refused: list[str] = Field(description="one line per interview not stored, saying why")
+
+
+# --- The device's forms (``GET /api/fieldwork/forms``, contract 4) -------------------------------------------
+
+
+class FormUnitOut(Schema):
+    assignment_id: int
+    unit_id: int
+    unit_name: str
+
+
+class FormOut(Schema):
+    survey_id: int
+    title: str = Field(description="the survey's name for staff (the interviewer's list)")
+    status: str = Field(description="published (takes interviews) or closed (keep what the device holds, start none)")
+    version: int = Field(description="the latest published version number: interviews are sent with it")
+    definition: dict[str, Any] = Field(description="the version's SurveyDefinition JSON (every language)")
+    rules: dict[str, Any] = Field(description="skip logic for conditions.js: {format: 1, questions: [{key, show_if}]}")
+    titles: dict[str, str] = Field(description="language -> the survey's name as respondents see it")
+    strings: dict[str, dict[str, str]] = Field(description="language -> respondent page strings (key -> text)")
+    language_names: dict[str, str] = Field(description="language code -> its own name, for the language switch")
+    units: list[FormUnitOut] = Field(description="where the caller is assigned to take this survey")
+
+
+class FormsOut(Schema):
+    generated_at: dt.datetime
+    brand: str = Field(description="the organisation's name as respondents see it")
+    forms: list[FormOut]
