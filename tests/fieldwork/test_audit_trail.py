@@ -62,6 +62,14 @@ def test_the_audit_csv_is_scoped(world):
     assert api_client(world.analyst).get("/api/fieldwork/responses/999999/audit.csv").status_code == 404
 
 
+def test_an_over_long_audit_value_is_cut_not_refused(world):
+    """A device must never be stuck on a batch the server refuses: long text in the audit trail is cut."""
+    events = [{"event": "question", "node": "/data/comment", "start": 1, "end": 2, "new_value": "x" * 12_000}]
+    body = sync(api_client(world.interviewer), [interview(world, audit=events)]).json()
+    record = InterviewRecord.objects.get(response_id=body["items"][0]["response_id"])
+    assert len(record.audit[0]["new_value"]) == 10_000
+
+
 def test_audit_events_are_bounded(world):
     client = api_client(world.interviewer)
     too_many = [{"event": "question", "node": "/data/nps", "start": 1, "end": 2}] * 5001

@@ -15,14 +15,10 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from heed.core.formula_guard import formula_safe
+
 AUDIT_COLUMNS = ("event", "node", "start", "end", "latitude", "longitude", "accuracy", "old-value", "new-value",
                  "user")  # fmt: skip
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def formula_safe(text: str) -> str:
-    """``text`` with a leading apostrophe when a spreadsheet would read it as a formula."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _number(value: Any) -> str:

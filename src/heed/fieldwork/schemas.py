@@ -89,19 +89,29 @@ class LocationIn(Schema):
         return self
 
 
-class AuditEventIn(Schema):
-    """One event of the ODK form audit log (research B1.4): ``node`` is ``/data/<question key>`` or empty,
-    ``start``/``end`` in epoch milliseconds, old and new value when an answer changed."""
+def _clipped(limit: int) -> BeforeValidator:
+    """Text cut to ``limit`` characters: an over-long value in the audit trail must not refuse the batch."""
+    return BeforeValidator(lambda value: value[:limit] if isinstance(value, str) else value)
 
-    event: Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z][a-z -]*$")]
-    node: Annotated[str, StringConstraints(max_length=200)] = ""
+
+AUDIT_VALUE_MAX = 10_000
+
+
+class AuditEventIn(Schema):
+    """One event of the ODK form audit log (research B1.4): ``event`` such as "form start", "question",
+    "language change", "end screen", "form finalize"; ``node`` ``/data/<question key>`` or empty; ``start``/``end``
+    in epoch milliseconds; old and new value when an answer changed. Text beyond its length is cut, not refused
+    (``event`` 40, ``node`` 200, values 10,000 characters)."""
+
+    event: Annotated[str, _clipped(40), StringConstraints(min_length=1, max_length=40)]
+    node: Annotated[str, _clipped(200), StringConstraints(max_length=200)] = ""
     start: EpochMs
     end: EpochMs | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
     accuracy: Accuracy | None = None
-    old_value: Annotated[str, StringConstraints(max_length=2000)] | None = None
-    new_value: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    old_value: Annotated[str, _clipped(AUDIT_VALUE_MAX), StringConstraints(max_length=AUDIT_VALUE_MAX)] | None = None
+    new_value: Annotated[str, _clipped(AUDIT_VALUE_MAX), StringConstraints(max_length=AUDIT_VALUE_MAX)] | None = None
 
 
 class InterviewIn(Schema):
