@@ -35,7 +35,10 @@ def test_the_demo_seeder_ends_with_analyze():
     # and the demo call list's phone interviews, and the interviews its fieldwork devices synced
     assert Response.objects.count() == 400 + PHONE_INTERVIEWS + FIELDWORK_INTERVIEWS
     loaded = {model._meta.db_table: model.objects.count() for model in BULK_LOADED_MODELS}
-    assert loaded["responses_response"] == 400 + PHONE_INTERVIEWS + FIELDWORK_INTERVIEWS and loaded["responses_answer"] > 400
+    assert (
+        loaded["responses_response"] == 400 + PHONE_INTERVIEWS + FIELDWORK_INTERVIEWS
+        and loaded["responses_answer"] > 400
+    )
     known = {table: _planner_rows(table) for table, rows in loaded.items() if rows}
     assert known == {table: rows for table, rows in loaded.items() if rows}
 

@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from heed.fieldwork import services as fieldwork_services
 from heed.fieldwork.services import assignment_create, quota_create
 from heed.fieldwork.sync import Interview, interviews_sync
+from heed.surveys.conditions import visible_keys
 from heed.surveys.templates_library import HOME_AREAS, HOUSEHOLD_SIZES, WHY_NOT_VALUES
 
 if TYPE_CHECKING:
@@ -103,17 +104,22 @@ class FieldworkSummary:
     created: int
     screened_out: int
     notes: dict[str, list[str]] = field(default_factory=dict)  # flag -> client keys made to raise it
+    sent: list[_Made] = field(default_factory=list)  # every interview as its device sent it, in order
 
 
 def _ms(moment: dt.datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _answers(rng: random.Random, latent: float, language: str, comments: Callable[[random.Random, str, int], str]) -> dict[str, Any]:
+def _answers(
+    rng: random.Random, latent: float, language: str, comments: Callable[[random.Random, str, int], str]
+) -> dict[str, Any]:
     """A complete, eligible visitor's answers to the store-intercept template."""
     answers: dict[str, Any] = {"screen_age": "yes", "screen_visited": "yes"}
-    for key in BATTERY:
-        answers[key] = max(1, min(5, round(1 + (latent + rng.gauss(0, 1.5) - 1.5) / 2.1)))
+    for key, shift in zip(BATTERY, (0.0, 0.4, -0.5, 0.3, 0.1), strict=True):
+        answers[key] = max(1, min(5, round(1 + (latent + shift + rng.gauss(0, 1.6) - 1.5) / 2.1)))
+    if len({answers[key] for key in BATTERY}) == 1:  # people rarely give one point to everything: one differs
+        answers["merchandise"] += -1 if answers["merchandise"] > 1 else 1
     nps = max(0, min(10, round(latent + rng.gauss(0, 1.2))))
     answers["did_buy"] = "yes" if rng.random() < 0.35 + 0.05 * nps else "no"
     if answers["did_buy"] == "no":
@@ -144,8 +150,13 @@ def _location(rng: random.Random, place: Place, *, away_m: float = 0.0) -> dict[
 
 
 def _audit(
-    rng: random.Random, keys: list[str], answers: dict[str, Any], started: dt.datetime, seconds: int,
-    *, switch_to: str | None = None,
+    rng: random.Random,
+    keys: list[str],
+    answers: dict[str, Any],
+    started: dt.datetime,
+    seconds: int,
+    *,
+    switch_to: str | None = None,
 ) -> list[dict[str, Any]]:
     """ODK-style audit events: form start, one "question" event per screen (times spread over ``seconds``), a
     language change when ``switch_to`` is given, end screen and finalize (device times in ms since epoch)."""
@@ -169,16 +180,18 @@ def _audit(
     return events
 
 
-def _shown(version_keys: list[str], answers: dict[str, Any]) -> list[str]:
-    return [key for key in version_keys if key in answers]
+def _shown(questions: list[dict[str, Any]], answers: dict[str, Any]) -> list[str]:
+    """The screens the interviewer went through: every question shown (skip logic and screening, as the app's
+    own evaluator decides), answered or left empty."""
+    return visible_keys(questions, answers)
 
 
 class _Maker:
     """Makes one interviewer's interviews at one store, in order through the store's opening hours."""
 
-    def __init__(self, rng: random.Random, version: SurveyVersion, keys: list[str],
+    def __init__(self, rng: random.Random, version: SurveyVersion, questions: list[dict[str, Any]],
                  comments: Callable[[random.Random, str, int], str]) -> None:  # fmt: skip
-        self.rng, self.version, self.keys, self.comments = rng, version, keys, comments
+        self.rng, self.version, self.questions, self.comments = rng, version, questions, comments
 
     def make(self, place: Place, unit: Unit, started: dt.datetime, *, answers: dict[str, Any] | None = None,
              seconds: int | None = None, language: str | None = None, away_m: float = 0.0,
@@ -195,7 +208,7 @@ class _Maker:
             version=self.version.number, unit_id=unit.id, language=switch or language, answers=answers,
             started_at=started if device_times else None, submitted_at=submitted if device_times else None,
         )  # fmt: skip
-        audit = _audit(rng, _shown(self.keys, answers), answers, started + skew, seconds, switch_to=switch)
+        audit = _audit(rng, _shown(self.questions, answers), answers, started + skew, seconds, switch_to=switch)
         return _Made(interview, _location(rng, place, away_m=away_m), audit)
 
 
@@ -216,7 +229,9 @@ def _with_extras(made: _Made) -> Interview:
     """The interview with its location and audit trail when the sync's ``Interview`` holds them (once the
     supervision work is merged), else as it is."""
     fields = getattr(Interview, "__dataclass_fields__", {})
-    extras = {name: value for name, value in (("location", made.location), ("audit", made.audit)) if name in fields}
+    extras: dict[str, Any] = {
+        name: value for name, value in (("location", made.location), ("audit", made.audit)) if name in fields
+    }
     if not extras:
         return made.interview
     from dataclasses import replace
@@ -252,8 +267,7 @@ def seed_fieldwork(
     refuses an interview (the demo must only make valid ones)."""
     rng = random.Random(seed)
     survey = version.survey
-    keys = [q["key"] for q in version.definition["questions"]]
-    maker = _Maker(rng, version, keys, comments)
+    maker = _Maker(rng, version, version.definition["questions"], comments)
     _set_sites(supervisor, units)
     assignments = 0
     for username, plan in PLAN.items():
@@ -262,9 +276,9 @@ def seed_fieldwork(
                               quantity=quantity, starts_at=now - dt.timedelta(days=4),
                               ends_at=now + dt.timedelta(days=10))  # fmt: skip
             assignments += 1
-    for name, code, conditions, target in QUOTAS:
+    for name, where, conditions, target in QUOTAS:
         quota_create(survey=survey, name=name, target=target, conditions=conditions,
-                     unit=units[code] if code else None)  # fmt: skip
+                     unit=units[where] if where else None)  # fmt: skip
     summary = FieldworkSummary(interviewers=len(PLAN), devices=len(PLAN), assignments=assignments,
                                quotas=len(QUOTAS), created=0, screened_out=0)  # fmt: skip
     for username, plan in PLAN.items():
@@ -288,6 +302,7 @@ def seed_fieldwork(
             summary.created += len(_sync_day(interviewers[username], device_id, made, unsent=unsent,
                                              oldest_unsent_at=oldest))  # fmt: skip
             summary.screened_out += sum(1 for m in made if m.note == "screened_out")
+            summary.sent += made
     return summary
 
 

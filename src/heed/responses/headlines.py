@@ -31,7 +31,8 @@ def version_headlines_rederive(*, version: SurveyVersion) -> int:
     """Recompute the headline scores of every response to ``version`` from its answers.
 
     A metric mapped to a question takes that question's stored answer (NULL where it was not
-    answered); a metric mapped to none becomes NULL; a screened-out response keeps no score. Returns the number of responses of the version.
+    answered); a metric mapped to none becomes NULL; a screened-out response keeps no score. Returns the number
+    of responses of the version.
     """
     mapping = version_definition(version).metric_keys()
     responses = Response.objects.filter(version=version)

@@ -93,12 +93,22 @@ TEMPLATES: dict[str, Template] = {
                 # Screening: under 18, or not a visitor of the store today, ends the interview as screened out.
                 # Not required, so answer sets made before screening existed stay valid; the interviewer app
                 # asks them first, and an analyst can make them required in the builder.
-                TemplateQuestion("screen_age", "single_choice", "screen_age", options=("yes", "no"),
-                                 option_values=("yes", "no"),
-                                 screen_out_if={"question": "screen_age", "op": "eq", "value": "no"}),
-                TemplateQuestion("screen_visited", "single_choice", "screen_visited",
-                                 options=("yes", "no"), option_values=("yes", "no"),
-                                 screen_out_if={"question": "screen_visited", "op": "eq", "value": "no"}),
+                TemplateQuestion(
+                    "screen_age",
+                    "single_choice",
+                    "screen_age",
+                    options=("yes", "no"),
+                    option_values=("yes", "no"),
+                    screen_out_if={"question": "screen_age", "op": "eq", "value": "no"},
+                ),
+                TemplateQuestion(
+                    "screen_visited",
+                    "single_choice",
+                    "screen_visited",
+                    options=("yes", "no"),
+                    option_values=("yes", "no"),
+                    screen_out_if={"question": "screen_visited", "op": "eq", "value": "no"},
+                ),
                 # The battery: five CSAT questions in a row (straight-lining is looked for on such batteries).
                 TemplateQuestion("store_experience", "csat", "store_experience", required=True, metric="csat"),
                 TemplateQuestion("store_tidiness", "csat", "store_tidiness", metric="none"),
@@ -133,8 +143,12 @@ TEMPLATES: dict[str, Template] = {
                     "why_not_other",
                     "text",
                     "why_not_other_text",
-                    show_if={"all": [{"question": "did_buy", "op": "eq", "value": "no"},
-                                     {"question": "why_not_buy", "op": "eq", "value": "other"}]},
+                    show_if={
+                        "all": [
+                            {"question": "did_buy", "op": "eq", "value": "no"},
+                            {"question": "why_not_buy", "op": "eq", "value": "other"},
+                        ]
+                    },
                 ),  # fmt: skip
                 TemplateQuestion("nps", "nps", "nps", metric="nps"),
                 _COMMENT,
