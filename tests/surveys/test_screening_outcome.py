@@ -4,6 +4,7 @@ satisfaction figure; the fieldwork sync accepts such an interview the same way."
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 
@@ -138,3 +139,32 @@ def test_every_language_has_its_own_screened_out_ending():
         assert strings["screened_out_body"] != strings["quota_full_body"]
         assert not re.search(r"\{\w+\}", strings["screened_out_body"])
     assert len({UI_STRINGS[language]["screened_out_body"] for language in SUPPORTED_LANGUAGES}) == 6
+
+
+def test_a_phone_interview_screened_out_closes_its_case_as_not_eligible(world, screened):
+    from zoneinfo import ZoneInfo
+
+    from heed.cati.contacts_csv import Contact
+    from heed.cati.selectors import call_list_rates
+    from heed.cati.services import call_cases_add, call_list_create, case_interview_submit, next_case
+
+    survey, _version, _link = screened
+    call_list = call_list_create(actor=world.analyst, survey=survey, name="Any time", unit=world.store_a,
+                                 time_zone="Europe/Zagreb", calling_hours={"mon-sun": "00:00-24:00"})  # fmt: skip
+    call_cases_add(call_list=call_list, contacts=[Contact(phone="+385912345670", name="Ana", language="hr"),
+                                                  Contact(phone="+385912345671", name="Ivo", language="hr")])  # fmt: skip
+    now = dt.datetime.now(ZoneInfo("Europe/Zagreb"))
+    first = next_case(operator=world.analyst, call_list=call_list, now=now)
+    assert first is not None
+    response, _created = case_interview_submit(case=first, operator=world.analyst, language="hr",
+                                               answers={"csat": 2, "visited": "no"})  # fmt: skip
+    second = next_case(operator=world.analyst, call_list=call_list, now=now)
+    assert second is not None
+    case_interview_submit(case=second, operator=world.analyst, language="hr",
+                          answers={"csat": 4, "visited": "yes", "nps": 9})  # fmt: skip
+    first.refresh_from_db()
+    assert (response.outcome, first.status, first.final_code) == ("screened_out", "final", "4.70")
+    assert [(c.outcome, c.aapor_code) for c in first.calls.all()] == [("not_eligible", "4.70")]
+    rates = call_list_rates(call_list=call_list)
+    assert {d.code: d.count for d in rates.dispositions} == {"1.1": 1, "4.70": 1}
+    assert rates.rates["RR1"] == pytest.approx(1.0)  # the not-eligible case is out of the denominator

@@ -276,6 +276,7 @@ def _store(ready: list[_Ready]) -> list[Response]:
                            texts=tuple(by_response.get(response.id, ())), answers=r.answers,
                            submitted_by_id=response.submitted_by_id,
                            complete=r.submission.complete and response.outcome != Response.Outcome.SCREENED_OUT,
+                           screened_out=response.outcome == Response.Outcome.SCREENED_OUT,
                            client_key=response.client_key)
             for r, response in zip(ready, responses, strict=True)
         ]))  # fmt: skip
