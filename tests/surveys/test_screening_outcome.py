@@ -151,8 +151,8 @@ def test_a_phone_interview_screened_out_closes_its_case_as_not_eligible(world, s
     survey, _version, _link = screened
     call_list = call_list_create(actor=world.analyst, survey=survey, name="Any time", unit=world.store_a,
                                  time_zone="Europe/Zagreb", calling_hours={"mon-sun": "00:00-24:00"})  # fmt: skip
-    call_cases_add(call_list=call_list, contacts=[Contact(phone="+385912345670", name="Ana", language="hr"),
-                                                  Contact(phone="+385912345671", name="Ivo", language="hr")])  # fmt: skip
+    people = [Contact(phone=f"+38591234567{i}", name=name, language="hr") for i, name in enumerate(("Ana", "Ivo"))]
+    call_cases_add(call_list=call_list, contacts=people)
     now = dt.datetime.now(ZoneInfo("Europe/Zagreb"))
     first = next_case(operator=world.analyst, call_list=call_list, now=now)
     assert first is not None
