@@ -40,8 +40,9 @@ def test_supervisors_see_fieldwork_and_calls_in_the_navigation(world, who):
 def test_an_interviewer_sees_their_assignments_and_lands_on_them(world):
     client = login(world.interviewer)
     links = _nav_links(client)
-    assert links["My assignments"] == "/fieldwork/mine/"
+    assert links["My assignments"] == "/fieldwork/mine/" and links["Interviews"] == "/fieldwork/app/"  # the app
     assert "Fieldwork" not in links and "Dashboard" not in links
+    assert client.get(links["Interviews"]).status_code == 200
     home = client.get("/")
     assert home.status_code == 302 and home["Location"] == "/fieldwork/mine/"
     assert client.get(home["Location"]).status_code == 200
@@ -51,6 +52,7 @@ def test_a_phone_agent_lands_on_the_call_lists(world, agent):
     client = login(agent)
     links = _nav_links(client)
     assert links["Calls"] == "/calls/" and "Fieldwork" not in links and "My assignments" not in links
+    assert "Interviews" not in links
     home = client.get("/")
     assert home.status_code == 302 and home["Location"] == "/calls/"
     assert client.get("/calls/").status_code == 200

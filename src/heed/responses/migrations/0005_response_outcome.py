@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('responses', '0003_drop_indexes_covered_by_composites'),
+        ('responses', '0004_review_states'),
     ]
 
     operations = [
