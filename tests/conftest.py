@@ -128,6 +128,7 @@ def _world_build() -> World:
         default_language="en",
         template_key="store_intercept",
     )
+    store_visit_classic(survey)
     survey_publish(survey=survey, actor=analyst)
     link_a = link_create(survey=survey, channel=Channel.QR, unit=store_a, touchpoint="store")
     link_b = link_create(survey=survey, channel=Channel.WEB, unit=store_b)
@@ -234,6 +235,20 @@ _TOKEN_NUMBERS = itertools.count(1)
 def api_client(user: User) -> Client:
     _token, key = api_token_create(user=user, name=f"test {next(_TOKEN_NUMBERS)}")  # live token names are unique
     return Client(headers={"Authorization": f"Bearer {key}"})
+
+
+# The questions the store-intercept template gained with screening and the visitor's profile (issue 10).
+STORE_VISIT_ADDED = ("screen_age", "screen_visited", "store_tidiness", "why_not_other", "home_area", "household_size")
+
+
+def store_visit_classic(survey: Survey) -> None:
+    """Remove from a draft made from the store_intercept template the questions it gained in issue 10, so the
+    shared ``world`` keeps the step order and rating questions that many respondent-page, driver and flow tests
+    count on (the template itself is tested in tests/surveys/test_screening_template.py)."""
+    from heed.surveys.services import question_delete
+
+    for question in list(survey.questions.filter(key__in=STORE_VISIT_ADDED).order_by("-position")):
+        question_delete(question=question)
 
 
 # Answers that satisfy the store_intercept template.

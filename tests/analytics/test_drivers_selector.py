@@ -18,6 +18,7 @@ from heed.responses.services import Submission, response_submit
 from heed.stats.drivers import QUADRANT_ACTIONS, lmg, quadrant, rank_is_clear, relative_weights
 from heed.stats.intervals import mean
 from heed.surveys.services import survey_create, survey_publish
+from tests.conftest import store_visit_classic
 
 DRIVERS = ["store_experience", "merchandise", "staff_behaviour", "staff_professionalism"]
 
@@ -187,6 +188,7 @@ def test_clear_errors(world):
 
 def test_a_constant_driver_is_a_clear_error(world):
     tx = survey_create(organisation=world.org, title="tx", created_by=None, template_key="store_intercept")
+    store_visit_classic(tx)  # the four rating drivers answered below
     survey_publish(survey=tx, actor=None)
     rng = random.Random(9)
     for _ in range(32):

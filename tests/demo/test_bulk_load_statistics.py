@@ -11,6 +11,7 @@ from django.db import connection
 
 from heed.core.statistics import tables_analyze
 from heed.demo.calls import PHONE_INTERVIEWS
+from heed.demo.fieldwork import FIELDWORK_INTERVIEWS
 from heed.demo.seed import BULK_LOADED_MODELS, seed_demo
 from heed.responses.models import Response
 
@@ -31,9 +32,13 @@ def _planner_rows(table: str) -> int | None:
 @pytest.mark.django_db
 def test_the_demo_seeder_ends_with_analyze():
     seed_demo(responses=400, seed=3)
-    assert Response.objects.count() == 400 + PHONE_INTERVIEWS  # and the demo call list's phone interviews
+    # and the demo call list's phone interviews, and the interviews its fieldwork devices synced
+    assert Response.objects.count() == 400 + PHONE_INTERVIEWS + FIELDWORK_INTERVIEWS
     loaded = {model._meta.db_table: model.objects.count() for model in BULK_LOADED_MODELS}
-    assert loaded["responses_response"] == 400 + PHONE_INTERVIEWS and loaded["responses_answer"] > 400
+    assert (
+        loaded["responses_response"] == 400 + PHONE_INTERVIEWS + FIELDWORK_INTERVIEWS
+        and loaded["responses_answer"] > 400
+    )
     known = {table: _planner_rows(table) for table, rows in loaded.items() if rows}
     assert known == {table: rows for table, rows in loaded.items() if rows}
 

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from heed.accounts.models import Organisation, Unit
 from heed.analytics.selectors import metric_rows
 from heed.demo.calls import PHONE_INTERVIEWS
+from heed.demo.fieldwork import FIELDWORK_INTERVIEWS
 from heed.demo.seed import DEMO_SLUG
 from heed.responses.models import Answer, Response
 from heed.surveys.answering import clean_submission
@@ -28,7 +29,9 @@ def test_demo_has_forty_stores_in_five_countries(demo):
     assert stores.count() == 40
     assert set(stores.values_list("country", flat=True)) == {"IT", "HR", "BG", "EE", "IE"}
     assert all(store.parent.kind == Unit.Kind.REGION for store in stores)
-    assert Response.objects.filter(organisation=demo).exclude(channel="phone").count() == 8000
+    fieldwork = Response.objects.filter(organisation=demo, submitted_by__role="interviewer").count()
+    assert fieldwork == FIELDWORK_INTERVIEWS  # synced from the demo interviewers' devices
+    assert Response.objects.filter(organisation=demo).exclude(channel="phone").count() == 8000 + fieldwork
     assert Response.objects.filter(organisation=demo, channel="phone").count() == PHONE_INTERVIEWS  # the call list
     assert set(Response.objects.filter(organisation=demo).values_list("channel", flat=True)) >= {
         "qr",

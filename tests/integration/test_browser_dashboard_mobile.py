@@ -54,6 +54,7 @@ def _data() -> int:
                 submission=Submission(survey=survey, language="en", link=link, channel=link.channel, unit=store,
                                       touchpoint=link.touchpoint),
                 raw_answers={"store_experience": 1 + i % 5, "merchandise": 1 + (i * 3) % 5,
+                             "store_tidiness": 1 + (i * 4) % 5,
                              "staff_behaviour": 1 + (i * 2) % 5, "staff_professionalism": 1 + (i * 7) % 5,
                              "did_buy": "yes", "nps": i % 11, "comment": f"{COMMENTS[i % 4]} Marko ({i})",
                              "age_group": "25-34", "gender": "na"},

@@ -20,6 +20,7 @@ from heed.distribution.services import link_create
 from heed.responses.models import Response
 from heed.surveys.i18n_strings import UI_STRINGS
 from heed.surveys.services import survey_create, survey_publish
+from tests.conftest import store_visit_classic
 from tests.integration.test_browser_e2e import PASSWORD, _context, chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,6 +45,7 @@ def test_the_stale_nps_page_stores_nps_after_an_earlier_answer_changed(live_serv
     survey = survey_create(
         organisation=org, title="Store visit", created_by=analyst, languages=["en"], template_key="store_intercept"
     )
+    store_visit_classic(survey)  # the steps counted below are the template's before screening was added
     survey_publish(survey=survey, actor=analyst)
     link = link_create(survey=survey, channel=Channel.INTERCEPT)
     url = f"/s/{link.token}/"

@@ -48,8 +48,8 @@ def test_charts_draw_under_the_csp_and_admin_invites_a_user(live_server, setting
     rng = random.Random(3)
     now = timezone.now()
     for i in range(120):
-        answers = {key: rng.randint(2, 5) for key in ("store_experience", "merchandise", "staff_behaviour",
-                                                       "staff_professionalism")}  # fmt: skip
+        answers = {key: rng.randint(2, 5) for key in ("store_experience", "store_tidiness", "merchandise",
+                                                       "staff_behaviour", "staff_professionalism")}  # fmt: skip
         answers |= {"nps": min(10, max(0, answers["staff_behaviour"] * 2 + rng.randint(-2, 1))), "did_buy": "yes"}
         response_submit(submission=Submission(survey=survey, language="en", unit=store,
                                               submitted_at=now - dt.timedelta(days=i % 90)),

@@ -12,6 +12,7 @@ from django.test import Client
 
 from heed.analytics.models import RollupDirtyDay
 from heed.demo.calls import PHONE_INTERVIEWS
+from heed.demo.fieldwork import FIELDWORK_INTERVIEWS
 from heed.demo.seed import seed_demo
 from heed.responses import handlers
 from heed.responses.handlers import (
@@ -153,5 +154,6 @@ def test_the_demo_seeder_stores_through_the_one_path(db, recorders):
     inside, _after = recorders
     seed_demo(responses=300, seed=11)
     seeded = set(Response.objects.values_list("id", flat=True))
-    assert len(seeded) == 300 + PHONE_INTERVIEWS  # the demo call list's interviews go the same way
+    # the demo call list's interviews and its fieldwork devices' interviews go the same way
+    assert len(seeded) == 300 + PHONE_INTERVIEWS + FIELDWORK_INTERVIEWS
     assert {i for ids in inside.ids for i in ids} == seeded

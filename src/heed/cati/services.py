@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -354,7 +354,8 @@ def case_interview_submit(
     *, case: CallCase, operator: User, answers: dict[str, Any], language: str, started_at: dt.datetime | None = None
 ) -> tuple[Response, bool]:
     """Store the phone interview's answers through the one ingestion path (channel "phone", the list's link
-    and unit, ``submitted_by`` = operator); the case closes as a complete interview (1.1) in the same
+    and unit, ``submitted_by`` = operator); the case closes as a complete interview (1.1), or as not eligible
+    (4.70) when a screening question screened the respondent out, in the same
     transaction. Returns (response, created). Raises ConflictError ``case_not_held``, ``SubmissionError``
     (answers that do not validate) and the ingestion path's errors."""
     if case.status == CallCase.Status.FINAL and case.interview_key and case.response_id is not None:
@@ -371,10 +372,13 @@ def case_interview_submit(
     return response_submit(submission=submission, raw_answers=answers)
 
 
-def cases_complete_from_responses(*, completed: Iterable[tuple[str, int]], now: dt.datetime | None = None) -> int:
+def cases_complete_from_responses(
+    *, completed: Iterable[tuple[str, int]], now: dt.datetime | None = None, not_eligible: Collection[int] = ()
+) -> int:
     """Close the cases whose interview keys were stored as responses ``(client_key, response_id)``: final
-    1.1, the operator's call recorded. Runs inside the ingestion transaction (``heed.cati.handlers``); returns
-    how many cases closed."""
+    1.1, or 4.70 (no eligible respondent, AAPOR) for the response ids in ``not_eligible`` (screened out by a
+    screening question), the operator's call recorded. Runs inside the ingestion transaction
+    (``heed.cati.handlers``); returns how many cases closed."""
     now = now or timezone.now()
     closed = 0
     for key, response_id in completed:
@@ -384,11 +388,13 @@ def cases_complete_from_responses(*, completed: Iterable[tuple[str, int]], now: 
         if case is None:
             continue
         operator_id = case.held_by_id
-        case.status, case.final_code, case.response_id = CallCase.Status.FINAL, "1.1", response_id
+        outcome = CallOutcome.NOT_ELIGIBLE if response_id in not_eligible else CallOutcome.COMPLETE
+        code = OUTCOME_RULES[outcome].aapor_code
+        case.status, case.final_code, case.response_id = CallCase.Status.FINAL, code, response_id
         case.attempts += 1
         case.held_by, case.held_at, case.next_call_at = None, None, None
         case.save()
-        CallAttempt.objects.create(case=case, operator_id=operator_id, outcome=CallOutcome.COMPLETE.value,
-                                   aapor_code="1.1", called_at=now, final_code="1.1")  # fmt: skip
+        CallAttempt.objects.create(case=case, operator_id=operator_id, outcome=outcome.value,
+                                   aapor_code=code, called_at=now, final_code=code)  # fmt: skip
         closed += 1
     return closed

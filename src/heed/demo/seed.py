@@ -27,6 +27,7 @@ from heed.core.labels import channel_label
 from heed.core.statistics import tables_analyze
 from heed.demo.calls import seed_calls
 from heed.demo.comment_bank import COMMENTS, STAFF_CRITICISM, STAFF_PRAISE
+from heed.demo.fieldwork import seed_fieldwork
 from heed.demo.scenario import (
     AGE_EFFECT,
     AGE_WEIGHTS,
@@ -46,6 +47,7 @@ from heed.surveys.definition import SurveyDefinition
 from heed.surveys.models import SurveyVersion
 from heed.surveys.selectors import version_definition
 from heed.surveys.services import survey_create, survey_publish
+from heed.surveys.templates_library import HOME_AREAS, HOUSEHOLD_SIZES
 from heed.textanalytics.models import AnnotationTheme, StaffMention, TextAnnotation, TextItem
 from heed.textanalytics.services import annotations_refresh, sentiment_model_retrain, staff_add
 
@@ -102,8 +104,10 @@ def _csat_from(rng: random.Random, latent: float) -> int:
     return _clip(1 + (latent - 1.5) / 2.1 + rng.gauss(0, 0.55), 1, 5)
 
 
-DRIVER_SHIFTS = {"store_experience": 0.0, "merchandise": -0.4, "staff_behaviour": 0.3, "staff_professionalism": 0.1}
-DRIVER_WEIGHTS = {"store_experience": 0.15, "merchandise": 0.3, "staff_behaviour": 0.45, "staff_professionalism": 0.1}
+DRIVER_SHIFTS = {"store_experience": 0.0, "store_tidiness": 0.3, "merchandise": -0.4, "staff_behaviour": 0.3,
+                 "staff_professionalism": 0.1}  # fmt: skip
+DRIVER_WEIGHTS = {"store_experience": 0.15, "store_tidiness": 0.0, "merchandise": 0.3, "staff_behaviour": 0.45,
+                  "staff_professionalism": 0.1}  # fmt: skip
 
 
 def _intercept_answers(rng: random.Random, latent: float, language: str, channel: str) -> dict[str, Any]:
@@ -112,12 +116,15 @@ def _intercept_answers(rng: random.Random, latent: float, language: str, channel
     experience = {key: latent + shift + rng.gauss(0, 1.6) for key, shift in DRIVER_SHIFTS.items()}
     recommend = sum(DRIVER_WEIGHTS[key] * value for key, value in experience.items()) + rng.gauss(0, 0.9)
     nps = _clip(recommend, 0, 10)
-    answers: dict[str, Any] = {key: _csat_from(rng, value) for key, value in experience.items()} | {"nps": nps}
+    answers: dict[str, Any] = {"screen_age": "yes", "screen_visited": "yes"}
+    answers |= {key: _csat_from(rng, value) for key, value in experience.items()} | {"nps": nps}
     bought = rng.random() < 0.35 + 0.05 * nps
     answers["did_buy"] = "yes" if bought else "no"
     if not bought:
         reasons = ["price", "size", "browsing", "queue", "quality", "other"]
         answers["why_not_buy"] = rng.sample(reasons, k=rng.choice((1, 1, 1, 2)))
+    answers["home_area"] = rng.choices(HOME_AREAS, weights=(55, 30, 10, 5))[0]
+    answers["household_size"] = rng.choices(HOUSEHOLD_SIZES, weights=(22, 32, 20, 18, 8))[0]
     if rng.random() < COMMENT_RATE.get(channel, 0.3):
         answers["comment"] = _comment(rng, language, nps)
     return answers
@@ -300,6 +307,12 @@ def seed_demo(
             progress(f"  {made} responses")
             batch = []
     _flush(batch)
+    progress("Fieldwork: interviewers, assignments, quotas and interviews synced from their devices…")
+    units = {store.unit.code: store.unit for store in stores}
+    fieldwork = seed_fieldwork(
+        version=surveys[0].version, units=units, supervisor=analyst, now=now, comments=_comment,
+        interviewers={u.username: u for u in organisation.users.filter(username__startswith="interviewer.")},
+    )  # fmt: skip
     tables_analyze([Response, Answer, ClientKey])  # fresh planner statistics before reading what was loaded
     rollups_rebuild(organisation_id=organisation.id)
     intercept = surveys[0].version.survey
@@ -321,6 +334,7 @@ def seed_demo(
         "stores": len(stores),
         "responses": made,
         "phone_interviews": phone_interviews,
+        "fieldwork_interviews": fieldwork.created,
         "password": DEMO_PASSWORD,
     }
 

@@ -15,6 +15,8 @@ DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
     ("manager.it09", Role.UNIT_MANAGER, "IT-09", "Paolo"),
     ("manager.hr", Role.UNIT_MANAGER, "HR-R1", "Maja"),
     ("admin", Role.ADMIN, "", ""),
+    ("interviewer.hr", Role.INTERVIEWER, "HR-R1", "Ivana"),
+    ("interviewer.ee", Role.INTERVIEWER, "EE-01", "Kadri"),
 )
 
 _UNSCOPED: dict[str, str] = {
@@ -41,6 +43,9 @@ def demo_user_sees(role: str, unit_code: str) -> str:
     if not unit_code:
         return _UNSCOPED[role]
     kind, name = demo_unit_names()[unit_code]
+    if role == Role.INTERVIEWER:
+        where = f"the stores of the region {unit_code} {name}" if kind == "region" else f"the store {unit_code} {name}"
+        return f"intercept interviews at {where}: assignments, quotas and interviews in two languages"
     if kind == "region":
         return f"only the region {unit_code} {name} and its stores"
     weaker = " (one of the two weaker stores)" if unit_code in WORSE_STORES else ""

@@ -61,6 +61,7 @@ class StoredResponse:
     submitted_by_id: int | None = None
     complete: bool = True  # Submission.complete: False for an interview broken off (quotas count it only if told)
     client_key: str | None = None  # the submitter's idempotency key (phone interviews name their case in it)
+    screened_out: bool = False  # ended by a screening question: not eligible (``complete`` is False too)
 
     @property
     def has_text(self) -> bool:

@@ -31,7 +31,8 @@ def version_headlines_rederive(*, version: SurveyVersion) -> int:
     """Recompute the headline scores of every response to ``version`` from its answers.
 
     A metric mapped to a question takes that question's stored answer (NULL where it was not
-    answered); a metric mapped to none becomes NULL. Returns the number of responses of the version.
+    answered); a metric mapped to none becomes NULL; a screened-out response keeps no score. Returns the number
+    of responses of the version.
     """
     mapping = version_definition(version).metric_keys()
     responses = Response.objects.filter(version=version)
@@ -43,7 +44,8 @@ def version_headlines_rederive(*, version: SurveyVersion) -> int:
             continue
         answer = Answer.objects.filter(response=OuterRef("pk"), question_key=key).values("number_value")[:1]
         updates[f"{metric}_score"] = Cast(Subquery(answer), IntegerField())
-    count = responses.update(**updates)
+    count = responses.exclude(outcome=Response.Outcome.SCREENED_OUT).update(**updates)
+    count += responses.filter(outcome=Response.Outcome.SCREENED_OUT).count()  # screened out: never a score
     days = responses.annotate(day=TruncDate("submitted_at")).order_by().values_list("day", flat=True).distinct()
     responses_dispatch(ResponsesRescored(survey_id=version.survey_id, days=frozenset(days)))
     return count

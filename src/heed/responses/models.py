@@ -26,6 +26,13 @@ class ReviewState(models.TextChoices):
 
 
 class Response(models.Model):
+    class Outcome(models.TextChoices):
+        """How the interview ended: answered to the end, or ended by a screening question (not eligible, AAPOR
+        "screened out"; kept and counted, but no headline score is copied, so no satisfaction figure uses it)."""
+
+        COMPLETE = "complete", _("Complete")
+        SCREENED_OUT = "screened_out", _("Screened out (not eligible)")
+
     # No single-column indexes where a composite one starts with the column (response_org_time,
     # response_survey_time): every index is written on each insert, the hottest path there is.
     organisation = models.ForeignKey(
@@ -61,6 +68,8 @@ class Response(models.Model):
     age_group = models.CharField(max_length=16, blank=True)
     gender = models.CharField(max_length=16, blank=True)
     region = models.CharField(max_length=60, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.COMPLETE,
+                               db_default=Outcome.COMPLETE)  # fmt: skip
     # db_default too: rows written by plain SQL (benchmarks, bulk loads) start as received as well.
     review_state = models.CharField(max_length=12, choices=ReviewState.choices, default=ReviewState.RECEIVED,
                                     db_default=ReviewState.RECEIVED)  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from pydantic import BaseModel, ConfigDict, Field
 
 from heed.accounts.selectors import (
@@ -220,3 +220,16 @@ def response_answers(*, response_ids: Iterable[int]) -> dict[int, dict[str, Answ
             if value is not None:
                 found.setdefault(answer.response_id, {})[answer.question_key] = value
     return found
+
+
+def response_outcome_counts(*, user: User, survey_id: int | None = None) -> dict[str, int]:
+    """How the responses ``user`` may see ended: ``{"complete": n, "screened_out": n}`` (both keys always
+    present; screened out = not eligible in AAPOR's terms, counted but never in a satisfaction figure), for one
+    survey when ``survey_id`` is given. Raises nothing; an unknown survey counts zero."""
+    responses = response_queryset(user=user)
+    if survey_id is not None:
+        responses = responses.filter(survey_id=survey_id)
+    counts = dict.fromkeys(Response.Outcome.values, 0)
+    for outcome, n in responses.order_by().values_list("outcome").annotate(n=Count("id")).values_list("outcome", "n"):
+        counts[outcome] = n
+    return counts

@@ -33,7 +33,7 @@ from heed.responses.handlers import (
 )
 from heed.responses.models import Answer, ClientKey, Response, ResponseReview, ReviewState
 from heed.responses.selectors import TEXT_ANSWER_TYPES
-from heed.surveys.answering import AnswerValue, SubmissionError, clean_submission
+from heed.surveys.answering import AnswerValue, SubmissionError, clean_submission, screened_out
 from heed.surveys.definition import DEMOGRAPHIC_TYPES, SurveyDefinition
 from heed.surveys.selectors import survey_is_open, survey_latest_version, version_definition
 
@@ -87,11 +87,16 @@ def answer_row(response: Response, key: str, qtype: str, value: AnswerValue) -> 
 
 def headline_fields(definition: SurveyDefinition, answers: dict[str, AnswerValue]) -> dict[str, Any]:
     """The columns copied onto a response: ``nps_score``/``csat_score``/``ces_score`` from the
-    question each metric maps to (``SurveyDefinition.metric_keys``), and age group, gender, region."""
+    question each metric maps to (``SurveyDefinition.metric_keys``), and age group, gender, region; and
+    ``outcome``. A respondent screened out (``heed.surveys.answering.screened_out``) is not eligible: the outcome
+    is ``screened_out`` and no headline score is copied, so satisfaction figures never count them."""
     fields: dict[str, Any] = {}
-    for metric, key in definition.metric_keys().items():
-        if (value := answers.get(key)) is not None:
-            fields[f"{metric}_score"] = int(value)  # type: ignore[arg-type]
+    if screened_out(definition, answers):  # type: ignore[arg-type]
+        fields["outcome"] = Response.Outcome.SCREENED_OUT
+    else:
+        for metric, key in definition.metric_keys().items():
+            if (value := answers.get(key)) is not None:
+                fields[f"{metric}_score"] = int(value)  # type: ignore[arg-type]
     for question in definition.questions:
         value = answers.get(question.key)
         if value is not None and question.type in DEMOGRAPHIC_TYPES and question.type not in fields:
@@ -311,7 +316,9 @@ def _store(ready: list[_Ready]) -> list[Response]:
             StoredResponse(id=response.id, organisation_id=response.organisation_id, survey_id=response.survey_id,
                            unit_id=response.unit_id, submitted_at=response.submitted_at, language=response.language,
                            texts=tuple(by_response.get(response.id, ())), answers=r.answers,
-                           submitted_by_id=response.submitted_by_id, complete=r.submission.complete,
+                           submitted_by_id=response.submitted_by_id,
+                           complete=r.submission.complete and response.outcome != Response.Outcome.SCREENED_OUT,
+                           screened_out=response.outcome == Response.Outcome.SCREENED_OUT,
                            client_key=response.client_key)
             for r, response in zip(ready, responses, strict=True)
         ]))  # fmt: skip

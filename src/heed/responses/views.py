@@ -51,6 +51,7 @@ from heed.surveys.answering import (
     SubmissionError,
     clean_answer,
     first_unanswered,
+    screened_out,
     visible_questions,
 )
 from heed.surveys.definition import SCALE_TYPES, QuestionDef, SurveyDefinition
@@ -380,8 +381,11 @@ def _finish(
         return _message(language, key, 409, request, survey)
     # Stored beyond a full quota: the quota-full ending (fieldwork's quotas, counted when it was stored).
     quota_full = quota_outcomes(response_ids=[response_id]).get(response_id) == "over_quota"
-    _keep(request, token, {"finished": True, "language": language, "quota_full": quota_full,
-                           "client_key": state["client_key"], "phone_interview": operator is not None})  # fmt: skip
+    # Ended by a screening question: the screened-out ending (not eligible), never the quota-full one.
+    screened = screened_out(version_definition(version), state["answers"]) is not None
+    _keep(request, token, {"finished": True, "language": language, "quota_full": quota_full and not screened,
+                           "screened_out": screened, "client_key": state["client_key"],
+                           "phone_interview": operator is not None})  # fmt: skip
     return redirect("respond-thanks", kind="i" if invitation else "s", token=token)
 
 
@@ -390,7 +394,10 @@ def thanks(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     finished = _finished(request, token) or {}
     language = finished.get("language") or link.survey.default_language
     strings = _strings(language)
-    if finished.get("quota_full"):
+    if finished.get("screened_out"):
+        strings = strings | {"thank_you_title": strings["screened_out_title"],
+                             "thank_you_body": strings["screened_out_body"]}  # fmt: skip
+    elif finished.get("quota_full"):
         strings = strings | {"thank_you_title": strings["quota_full_title"],
                              "thank_you_body": strings["quota_full_body"]}  # fmt: skip
     return render(

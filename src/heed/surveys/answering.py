@@ -99,15 +99,32 @@ def condition_holds(question: QuestionDef, answers: dict[str, AnswerValue | None
     return evaluate(question.rule(), answers)
 
 
+def screens_out(question: QuestionDef, answers: dict[str, AnswerValue | None]) -> bool:
+    """Whether ``question`` ends the interview as screened out given ``answers`` (its ``screen_out_if`` holds)."""
+    rule = question.screening_rule()
+    return rule is not None and evaluate(rule, answers)
+
+
 def visible_questions(definition: SurveyDefinition, answers: dict[str, AnswerValue | None]) -> list[QuestionDef]:
-    """Questions shown given the answers so far; a hidden question hides those that depend on it."""
+    """Questions shown given the answers so far; a hidden question hides those that depend on it, and a question
+    that screens the respondent out is the last one shown."""
     shown: list[QuestionDef] = []
     effective: dict[str, AnswerValue | None] = {}
     for question in definition.questions:
         if condition_holds(question, effective):
             shown.append(question)
             effective[question.key] = answers.get(question.key)
+            if screens_out(question, effective):
+                break
     return shown
+
+
+def screened_out(definition: SurveyDefinition, answers: dict[str, AnswerValue | None]) -> str | None:
+    """Key of the question that screened the respondent out (not eligible), or None (``heed.surveys.conditions``
+    ``screened_out_at`` on the definition's JSON gives the same)."""
+    shown = visible_questions(definition, answers) if definition.screening_keys() else []
+    last = shown[-1] if shown else None
+    return last.key if last is not None and screens_out(last, answers) else None
 
 
 def first_unanswered(shown: list[QuestionDef], answers: dict[str, AnswerValue | None]) -> int | None:
@@ -116,12 +133,16 @@ def first_unanswered(shown: list[QuestionDef], answers: dict[str, AnswerValue | 
 
 
 def clean_submission(definition: SurveyDefinition, raw_answers: dict[str, Any]) -> dict[str, AnswerValue]:
-    """Validate a whole submission. Raises ``SubmissionError`` listing every bad answer."""
+    """Validate a whole submission. Raises ``SubmissionError`` listing every bad answer.
+
+    Answers to questions not shown (skip logic, or after the question that screened the respondent out) are
+    dropped, as a respondent never saw them; required questions not shown need no answer."""
     unknown = set(raw_answers) - {q.key for q in definition.questions}
     errors: dict[str, AnswerError] = {key: AnswerError("unknown_question") for key in sorted(unknown)}
     cleaned: dict[str, AnswerValue | None] = {}
+    ended = False
     for question in definition.questions:
-        if not condition_holds(question, cleaned):
+        if ended or not condition_holds(question, cleaned):
             cleaned[question.key] = None
             continue
         try:
@@ -129,6 +150,7 @@ def clean_submission(definition: SurveyDefinition, raw_answers: dict[str, Any]) 
         except AnswerError as error:
             errors[question.key] = error
             cleaned[question.key] = None
+        ended = screens_out(question, cleaned)
     if errors:
         raise SubmissionError(errors)
     return {key: value for key, value in cleaned.items() if value is not None}

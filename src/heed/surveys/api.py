@@ -281,6 +281,11 @@ class QuestionIn(BodyIn):
         description="skip logic: show only when an earlier answer matches (a condition), or when all/any of "
         f"several rules hold, or a rule does not (at most {MAX_DEPTH} levels and {MAX_CONDITIONS} conditions)",
     )
+    screen_out_if: RuleIO | None = Field(
+        None,
+        description="screening: when this rule (same shape as show_if, over this question's answer and earlier "
+        "ones) holds once the question is answered, the interview ends as screened out (not eligible)",
+    )
 
 
 class QuestionOut(QuestionIn):
@@ -307,7 +312,7 @@ def _question_out(question: Question) -> dict:
         "id": question.id, "position": question.position, "key": question.key, "type": question.type,
         "required": question.required, "texts": question.texts, "options": question.options,
         "min_value": question.min_value, "max_value": question.max_value, "metric": question.metric,
-        "show_if": question.show_if,
+        "show_if": question.show_if, "screen_out_if": question.screen_out_if,
     }  # fmt: skip
 
 

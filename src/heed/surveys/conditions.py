@@ -13,6 +13,10 @@ A condition on a question without an answer (not answered, or hidden) is false, 
 except that ``answered`` is false too; ``not`` turns that into true. Single conditions saved before compound
 rules existed keep their exact JSON and meaning.
 
+Screening: a question may carry ``screen_out_if``, a rule of the same JSON over its own answer and earlier ones.
+When it holds once the question is answered, the interview ends there as *screened out* (not eligible, AAPOR):
+no later question is shown (``visible_keys`` stops after it) and ``screened_out_at`` names the question.
+
 The offline client evaluates the same JSON with ``heed/web/static/heed/conditions.js``; both are run on the
 table of cases in ``tests/surveys/condition_cases.json`` and must agree (``tests/surveys/test_conditions.py``).
 ``client_rules`` is the JSON a client needs: the questions' order and each one's rule.
@@ -148,22 +152,41 @@ def evaluate(rule: Mapping[str, Any] | None, answers: Mapping[str, Any]) -> bool
     return _condition_holds(rule, answers)
 
 
-def visible_keys(questions: Sequence[Mapping[str, Any]], answers: Mapping[str, Any]) -> list[str]:
-    """Keys of the questions shown given ``answers``, for questions given as JSON (``key``, ``show_if``) in
-    order. A hidden question counts as unanswered for the rules after it."""
+def _walk(questions: Sequence[Mapping[str, Any]], answers: Mapping[str, Any]) -> tuple[list[str], str | None]:
     shown: list[str] = []
     effective: dict[str, Any] = {}
     for question in questions:
         if evaluate(question.get("show_if"), effective):
             shown.append(question["key"])
             effective[question["key"]] = answers.get(question["key"])
-    return shown
+            screen = question.get("screen_out_if")
+            if screen and evaluate(screen, effective):
+                return shown, question["key"]
+    return shown, None
+
+
+def visible_keys(questions: Sequence[Mapping[str, Any]], answers: Mapping[str, Any]) -> list[str]:
+    """Keys of the questions shown given ``answers``, for questions given as JSON (``key``, ``show_if``,
+    optionally ``screen_out_if``) in order. A hidden question counts as unanswered for the rules after it; a
+    shown question whose ``screen_out_if`` holds is the last one shown (the interview ends screened out)."""
+    return _walk(questions, answers)[0]
+
+
+def screened_out_at(questions: Sequence[Mapping[str, Any]], answers: Mapping[str, Any]) -> str | None:
+    """Key of the shown question whose ``screen_out_if`` holds for ``answers`` (the interview ends there as
+    screened out, i.e. not eligible), or None when the respondent is not screened out."""
+    return _walk(questions, answers)[1]
 
 
 def client_rules(definition: Mapping[str, Any]) -> dict[str, Any]:
     """The skip logic of a definition (its JSON) as the offline client reads it:
-    ``{"format": 1, "questions": [{"key": ..., "show_if": rule or null}, ...]}`` in question order."""
+    ``{"format": 1, "questions": [{"key": ..., "show_if": rule or null}, ...]}`` in question order; a screening
+    question also has ``"screen_out_if": rule`` (a format-1 client that ignores it shows the questions of old)."""
     return {
         "format": RULES_FORMAT,
-        "questions": [{"key": q["key"], "show_if": q.get("show_if")} for q in definition.get("questions", [])],
+        "questions": [
+            {"key": q["key"], "show_if": q.get("show_if")}
+            | ({"screen_out_if": q["screen_out_if"]} if q.get("screen_out_if") else {})
+            for q in definition.get("questions", [])
+        ],
     }

@@ -105,9 +105,12 @@ class QuestionDef(BaseModel):
     max: float | None = None
     metric: Literal["", "nps", "csat", "ces"] = ""
     show_if: ShowIf | None = None
+    screen_out_if: ShowIf | None = None
+    """Screening: when this rule holds once the question is answered (it may look at this question and earlier
+    ones), the interview ends here as screened out (not eligible). Absent in definitions saved before screening."""
     max_length: int = 2000
 
-    @field_validator("show_if", mode="before")
+    @field_validator("show_if", "screen_out_if", mode="before")
     @classmethod
     def _rule_shape(cls, rule: Any) -> Any:
         if isinstance(rule, dict) and rule:
@@ -115,7 +118,7 @@ class QuestionDef(BaseModel):
                 check_shape(rule)
             except RuleError as error:
                 raise ValueError(f"skip logic: {error}") from None
-        return rule
+        return rule or None
 
     @field_validator("key")
     @classmethod
@@ -145,6 +148,10 @@ class QuestionDef(BaseModel):
     def rule(self) -> dict[str, Any] | None:
         """``show_if`` as its JSON (``{"question", "op", "value"}`` or all/any/not), None without one."""
         return self.show_if.model_dump(mode="json", by_alias=True) if self.show_if is not None else None
+
+    def screening_rule(self) -> dict[str, Any] | None:
+        """``screen_out_if`` as its JSON, None for a question that does not screen."""
+        return self.screen_out_if.model_dump(mode="json", by_alias=True) if self.screen_out_if is not None else None
 
     def text(self, language: str, fallback: str) -> str:
         return self.texts.get(language) or self.texts.get(fallback) or next(iter(self.texts.values()), "")
@@ -184,6 +191,11 @@ class SurveyDefinition(BaseModel):
             for target in referenced_questions(question.rule()):
                 if target not in seen:
                     raise ValueError(f"question {question.key} depends on {target}, which must come earlier")
+            for target in referenced_questions(question.screening_rule()):
+                if target not in seen and target != question.key:
+                    raise ValueError(
+                        f"question {question.key} screens out on {target}, which must be this or an earlier question"
+                    )
             if question.metric:
                 if question.metric in metrics:
                     raise ValueError(f"only one question can carry the {question.metric} metric")
@@ -193,6 +205,10 @@ class SurveyDefinition(BaseModel):
 
     def question(self, key: str) -> QuestionDef | None:
         return next((q for q in self.questions if q.key == key), None)
+
+    def screening_keys(self) -> list[str]:
+        """Keys of the questions that can end the interview as screened out, in order."""
+        return [q.key for q in self.questions if q.screen_out_if is not None]
 
     def metric_keys(self) -> dict[str, str]:
         """``{metric: question key}`` for each headline metric (NPS, CSAT, CES) the version counts."""

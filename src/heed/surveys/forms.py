@@ -117,6 +117,14 @@ class QuestionForm(forms.Form):
     )  # fmt: skip
     show_if_keep = forms.CharField(required=False, max_length=MAX_KEPT_RULE, widget=forms.HiddenInput)
     show_if_clear = forms.BooleanField(required=False, label=_("Remove this skip logic"))
+    screen_out_op = forms.ChoiceField(
+        choices=[("", _("Never (not a screening question)"))]
+        + [(op, OPERATORS[op]) for op in ("eq", "ne", "in", "not_in", "lte", "gte")],
+        required=False,
+        label=_("End the interview as screened out when this answer"),
+    )
+    screen_out_value = forms.CharField(required=False, max_length=200, label=_("Screening value"))
+    screen_out_keep = forms.CharField(required=False, max_length=MAX_KEPT_RULE, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, languages: list[str], default_language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -152,6 +160,15 @@ class QuestionForm(forms.Form):
         except ValueError:
             return None
         return rule if isinstance(rule, dict) else None
+
+    def clean_screen_out_keep(self) -> str:
+        raw = self.cleaned_data.get("screen_out_keep") or ""
+        if raw:
+            try:
+                check_shape(json.loads(raw))
+            except (ValueError, RuleError):
+                raise forms.ValidationError(_("The kept screening rule is not readable; remove it.")) from None
+        return raw
 
     def clean_show_if_keep(self) -> str:
         raw = self.cleaned_data.get("show_if_keep") or ""
@@ -205,9 +222,23 @@ class QuestionForm(forms.Form):
             "min_value": data.get("min_value"),
             "max_value": data.get("max_value"),
             "show_if": self._show_if(),
+            "screen_out_if": self._screen_out_if(data["key"]),
             "options": options,
             "texts": {lang: data.get(f"text_{lang}", "") for lang in self.languages},
         }
+
+    def _screen_out_if(self, key: str) -> dict[str, Any] | None:
+        """The screening row as a rule on this question's own answer; without an operator, the kept rule (a
+        compound screening rule set through the API, which this form does not edit), else none."""
+        data = self.cleaned_data
+        op = data.get("screen_out_op") or ""
+        if not op:
+            kept = data.get("screen_out_keep") or ""
+            return json.loads(kept) if kept else None
+        value: Any = data.get("screen_out_value", "")
+        if op in ("in", "not_in"):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        return {"question": key, "op": op, "value": value}
 
     def _show_if(self) -> dict[str, Any] | None:
         """The rows as a rule: one condition, or all/any of several; none filled: the kept rule, if any."""
@@ -253,6 +284,13 @@ class QuestionForm(forms.Form):
             initial[f"show_if_value{suffix}"] = ", ".join(map(str, value)) if isinstance(value, list) else value
         if rule and not conditions:
             initial["show_if_keep"] = json.dumps(rule, ensure_ascii=False)
+        screening = getattr(question, "screen_out_if", None) or None
+        if screening and set(screening) == {"question", "op", "value"} and screening["question"] == question.key:
+            value = screening.get("value")
+            initial["screen_out_op"] = screening["op"]
+            initial["screen_out_value"] = ", ".join(map(str, value)) if isinstance(value, list) else value
+        elif screening:
+            initial["screen_out_keep"] = json.dumps(screening, ensure_ascii=False)
         for lang in languages:
             initial[f"text_{lang}"] = question.texts.get(lang, "")
             lines = []

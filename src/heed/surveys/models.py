@@ -49,6 +49,9 @@ class Question(models.Model):
     max_value = models.FloatField(null=True, blank=True)
     metric = models.CharField(max_length=8, blank=True)
     show_if = models.JSONField(null=True, blank=True, help_text='{"question": key, "op": "eq", "value": ...}')
+    screen_out_if = models.JSONField(
+        null=True, blank=True, help_text="screening: a rule on this or earlier answers that ends the interview"
+    )
 
     class Meta:
         ordering = ["position", "id"]

@@ -50,6 +50,7 @@ class DraftQuestion(Protocol):
     max_value: float | None
     metric: str
     show_if: dict[str, Any] | None
+    screen_out_if: dict[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,65 @@ def _condition_problems(
     return []
 
 
+def _screening_problems(q: DraftQuestion, earlier: dict[str, DraftQuestion], keys: set[str]) -> list[PublishProblem]:
+    """Problems of ``q``'s screening rule: like skip logic, but it may look at ``q``'s own answer (it is
+    evaluated once ``q`` is answered); a question it names must be ``q`` or an earlier one, and option values
+    must be options of the question they look at."""
+    rule = getattr(q, "screen_out_if", None)
+    if not rule:
+        return []
+    try:
+        check_shape(rule)
+    except RuleError as error:
+        message = gettext("Question {key} has a screening rule Heed cannot read: {reason}.")
+        return [PublishProblem(message.format(key=q.key, reason=error), q.key)]
+    problems: list[PublishProblem] = []
+    scope = earlier | {q.key: q}
+    for condition in conditions_of(rule):
+        target = str(condition.get("question") or "")
+        if target not in keys:
+            message = gettext(
+                "Question {key} screens respondents out depending on “{target}”, which is not a question of this "
+                "survey."
+            )
+            problem = PublishProblem(message.format(key=q.key, target=target), q.key)
+        elif target not in scope:
+            message = gettext(
+                "Question {key} screens respondents out depending on {target}, which comes after it; a screening "
+                "rule can only look at this question or earlier ones (move one of them)."
+            )
+            problem = PublishProblem(message.format(key=q.key, target=target), q.key)
+        else:
+            found = _value_problem(q, condition, scope[target])
+            if found is None:
+                continue
+            problem = found
+        if problem not in problems:
+            problems.append(problem)
+    return problems
+
+
+def _value_problem(q: DraftQuestion, condition: Mapping[str, Any], source: DraftQuestion) -> PublishProblem | None:
+    op, value, target = condition.get("op"), condition.get("value"), source.key
+    if op in _VALUE_OPS and source.options:
+        allowed = {str(o.get("value")) for o in source.options}
+        unknown = [str(v) for v in (value if isinstance(value, list) else [value]) if str(v) not in allowed]
+        if unknown:
+            message = gettext(
+                "Question {key} screens respondents out if {target} is {values}, which is not an option of "
+                "{target} ({options})."
+            )
+            return PublishProblem(message.format(key=q.key, target=target, values=", ".join(unknown),
+                                                 options=", ".join(sorted(allowed))), q.key)  # fmt: skip
+    if op in ("lte", "gte"):
+        try:
+            float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            message = gettext("Question {key} compares {target} with “{value}”, which is not a number.")
+            return PublishProblem(message.format(key=q.key, target=target, value=value), q.key)
+    return None
+
+
 def _metric_problems(questions: Sequence[DraftQuestion]) -> list[PublishProblem]:
     problems: list[PublishProblem] = []
     counted: dict[str, list[str]] = {metric: [] for metric in METRICS}
@@ -285,5 +345,6 @@ def publish_problems(*, languages: Sequence[str], questions: Sequence[DraftQuest
         problems += _text_problems(q, languages)
         problems += _scale_problems(q)
         problems += _skip_problems(q, earlier, keys)
+        problems += _screening_problems(q, earlier, keys)
         earlier[q.key] = q
     return problems + _metric_problems(questions)

@@ -118,6 +118,7 @@ def _question_def(question: Question) -> QuestionDef:
             "max": question.max_value,
             "metric": resolve_metric(question.type, question.metric),
             "show_if": question.show_if or None,
+            "screen_out_if": question.screen_out_if or None,
         }
     )
 
@@ -162,6 +163,7 @@ def _question_fields(survey: Survey, data: dict[str, Any]) -> dict[str, Any]:
         "max_value": high,
         "metric": metric,
         "show_if": data.get("show_if") or None,
+        "screen_out_if": data.get("screen_out_if") or None,
     }
     try:
         _question_def(Question(**fields))
@@ -216,10 +218,35 @@ def _check_skip_target(survey: Survey, fields: dict[str, Any], position: int | N
             )
 
 
+def _check_screening_target(survey: Survey, fields: dict[str, Any], position: int | None) -> None:
+    """A screening rule may look at the question itself and earlier questions of the same survey (``position``
+    as in ``_check_skip_target``). Raises ApplicationError (code ``invalid_screening``)."""
+    for target in referenced_questions(fields.get("screen_out_if")):
+        if target == fields["key"]:
+            continue
+        source = survey.questions.filter(key=target).first()
+        if source is None:
+            raise ApplicationError(
+                f"“{target}” is not a question of this survey; a screening rule can only look at this question "
+                "or an earlier one.",
+                code="invalid_screening",
+            )
+        if position is not None and source.position >= position:
+            raise ApplicationError(
+                f"{target} comes after this question; a screening rule can only look at this question or "
+                "earlier ones (move one of them).",
+                code="invalid_screening",
+            )
+
+
 def _dependants(question: Question) -> list[str]:
     """Keys of the other draft questions whose skip logic looks at ``question`` (in any part of a rule)."""
-    others = question.survey.questions.exclude(pk=question.pk).filter(show_if__isnull=False)
-    return [other.key for other in others if question.key in referenced_questions(other.show_if)]
+    others = question.survey.questions.exclude(pk=question.pk)
+    return [
+        other.key
+        for other in others
+        if question.key in referenced_questions(other.show_if) + referenced_questions(other.screen_out_if)
+    ]
 
 
 @transaction.atomic
@@ -228,6 +255,7 @@ def question_add(*, survey: Survey, data: dict[str, Any]) -> Question:
     _lock(survey)
     _check_key_free(survey, fields["key"])
     _check_skip_target(survey, fields, None)
+    _check_screening_target(survey, fields, None)
     position = (survey.questions.aggregate(m=Max("position"))["m"] or 0) + 1
     question = Question.objects.create(survey=survey, position=position, **fields)
     survey.save(update_fields=["updated_at"])
@@ -240,6 +268,7 @@ def question_update(*, question: Question, data: dict[str, Any]) -> Question:
     _lock(question.survey)
     _check_key_free(question.survey, fields["key"], exclude_id=question.id)
     _check_skip_target(question.survey, fields, question.position)
+    _check_screening_target(question.survey, fields, question.position)
     if fields["key"] != question.key:
         dependants = _dependants(question)
         if dependants:

@@ -12,6 +12,9 @@ from typing import Any
 from heed.surveys.i18n_strings import TEMPLATE_TEXTS
 
 AGE_GROUPS = ("18-24", "25-34", "35-44", "45-54", "55-64", "65+")
+WHY_NOT_VALUES = ("price", "size", "browsing", "queue", "quality", "other")
+HOUSEHOLD_SIZES = ("1", "2", "3", "4", "5+")
+HOME_AREAS = ("local", "nearby", "country", "abroad")
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class TemplateQuestion:
     metric: str = ""
     show_if: dict[str, Any] | None = None
     option_values: tuple[str, ...] = ()
+    screen_out_if: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -83,9 +87,31 @@ TEMPLATES: dict[str, Template] = {
         Template(
             "store_intercept",
             "Store intercept visit",
-            "Experience in the store, merchandise, staff, and whether the visitor bought (and why not).",
+            "Screening (18+, visited today), experience in the store, merchandise, staff, whether the visitor "
+            "bought (and why not), and the visitor's profile for market statistics.",
             (
+                # Screening: under 18, or not a visitor of the store today, ends the interview as screened out.
+                # Not required, so answer sets made before screening existed stay valid; the interviewer app
+                # asks them first, and an analyst can make them required in the builder.
+                TemplateQuestion(
+                    "screen_age",
+                    "single_choice",
+                    "screen_age",
+                    options=("yes", "no"),
+                    option_values=("yes", "no"),
+                    screen_out_if={"question": "screen_age", "op": "eq", "value": "no"},
+                ),
+                TemplateQuestion(
+                    "screen_visited",
+                    "single_choice",
+                    "screen_visited",
+                    options=("yes", "no"),
+                    option_values=("yes", "no"),
+                    screen_out_if={"question": "screen_visited", "op": "eq", "value": "no"},
+                ),
+                # The battery: five CSAT questions in a row (straight-lining is looked for on such batteries).
                 TemplateQuestion("store_experience", "csat", "store_experience", required=True, metric="csat"),
+                TemplateQuestion("store_tidiness", "csat", "store_tidiness", metric="none"),
                 TemplateQuestion("merchandise", "csat", "merchandise", metric="none"),
                 TemplateQuestion("staff_behaviour", "csat", "staff_behaviour", metric="none"),
                 TemplateQuestion("staff_professionalism", "csat", "staff_professionalism", metric="none"),
@@ -110,13 +136,39 @@ TEMPLATES: dict[str, Template] = {
                         "why_not_quality",
                         "why_not_other",
                     ),
-                    option_values=("price", "size", "browsing", "queue", "quality", "other"),
+                    option_values=WHY_NOT_VALUES,
                     show_if={"question": "did_buy", "op": "eq", "value": "no"},
                 ),
+                TemplateQuestion(
+                    "why_not_other",
+                    "text",
+                    "why_not_other_text",
+                    show_if={
+                        "all": [
+                            {"question": "did_buy", "op": "eq", "value": "no"},
+                            {"question": "why_not_buy", "op": "eq", "value": "other"},
+                        ]
+                    },
+                ),  # fmt: skip
                 TemplateQuestion("nps", "nps", "nps", metric="nps"),
                 _COMMENT,
+                # The visitor's profile (market statistics from intercepts: segment sizes, catchment area).
                 _AGE,
                 _GENDER,
+                TemplateQuestion(
+                    "home_area",
+                    "region",
+                    "home_area",
+                    options=("area_local", "area_nearby", "area_country", "area_abroad"),
+                    option_values=HOME_AREAS,
+                ),
+                TemplateQuestion(
+                    "household_size",
+                    "single_choice",
+                    "household_size",
+                    options=tuple(f"household_{i}" for i in range(1, 6)),
+                    option_values=HOUSEHOLD_SIZES,
+                ),
             ),
         ),
         Template(
@@ -198,6 +250,7 @@ def template_questions(template: Template, *, languages: list[str], brand: str) 
                 "max_value": high,
                 "metric": tq.metric,
                 "show_if": tq.show_if,
+                "screen_out_if": tq.screen_out_if,
             }
         )
     return questions

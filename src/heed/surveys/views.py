@@ -116,7 +116,10 @@ def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
                 else:
                     question_update(question=editing, data=form.question_data())
             except ApplicationError as exc:
-                form.add_error("show_if_question" if exc.code == "invalid_skip_logic" else None, exc.message)
+                field = {"invalid_skip_logic": "show_if_question", "invalid_screening": "screen_out_op"}.get(
+                    exc.code or ""
+                )
+                form.add_error(field, exc.message)
                 status = exc.status_code  # 409: the key is taken; 400/422: skip logic refused
             else:
                 messages.success(request, gettext("Question saved."))

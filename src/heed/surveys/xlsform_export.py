@@ -31,7 +31,7 @@ from heed.surveys.definition import CHOICE_TYPES, DEMOGRAPHIC_TYPES, METRICS, SC
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 from heed.surveys.selectors import survey_version_get, version_definition
 from heed.surveys.services import survey_definition_build
-from heed.surveys.xlsform_import import HEED_METRIC_COLUMN, HEED_TYPE_COLUMN
+from heed.surveys.xlsform_import import HEED_METRIC_COLUMN, HEED_SCREENING_COLUMN, HEED_TYPE_COLUMN
 from heed.surveys.xlsform_relevant import MULTI, OTHER, WHOLE, WriteError, write_relevant
 
 if TYPE_CHECKING:
@@ -95,7 +95,9 @@ def _scale_choices(question: QuestionDef) -> list[tuple[str, dict[str, str]]]:
     return choices + [(value, labels) for value, labels in labelled.items() if value not in points]
 
 
-def _row(question: QuestionDef, languages: list[str], relevant: str) -> tuple[list[Any], list[list[Any]]]:
+def _row(
+    question: QuestionDef, languages: list[str], relevant: str, screening: str = ""
+) -> tuple[list[Any], list[list[Any]]]:
     """The survey row of a question and its choice rows."""
     constraint, parameters, choices = "", "", []
     heed_type = question.type if question.type in SCALE_TYPES | DEMOGRAPHIC_TYPES else ""
@@ -117,7 +119,7 @@ def _row(question: QuestionDef, languages: list[str], relevant: str) -> tuple[li
         xls_type = question.type
     metric = question.metric or ("none" if question.type in METRICS else "")
     row = [xls_type, question.key, *[question.texts.get(lang, "") for lang in languages]]
-    row += ["yes" if question.required else "", relevant, constraint, parameters, heed_type, metric]
+    row += ["yes" if question.required else "", relevant, constraint, parameters, heed_type, metric, screening]
     choice_rows = [[question.key, value, *[labels.get(lang, "") for lang in languages]] for value, labels in choices]
     return row, choice_rows
 
@@ -137,19 +139,20 @@ def definition_to_xlsform(definition: SurveyDefinition, *, form_id: str, version
     choices = book.create_sheet("choices")
     settings = book.create_sheet("settings")
     _append(survey, ["type", "name", *labels, "required", "relevant", "constraint", "parameters",
-                     HEED_TYPE_COLUMN, HEED_METRIC_COLUMN])  # fmt: skip
+                     HEED_TYPE_COLUMN, HEED_METRIC_COLUMN, HEED_SCREENING_COLUMN])  # fmt: skip
     _append(choices, ["list_name", "name", *labels])
     kinds = _kinds(definition)
     for question in definition.questions:
-        rule = question.rule()
+        rule, screening = question.rule(), question.screening_rule()
         try:
             relevant = write_relevant(rule, kinds) if rule else ""
+            screens = write_relevant(screening, kinds) if screening else ""
         except WriteError as error:
             raise ApplicationError(
                 f"Question {question.key}: its skip logic cannot be written as XLSForm ({error}).",
                 code="xlsform_export",
             ) from None
-        row, choice_rows = _row(question, languages, relevant)
+        row, choice_rows = _row(question, languages, relevant, screens)
         _append(survey, row)
         for choice_row in choice_rows:
             _append(choices, choice_row)

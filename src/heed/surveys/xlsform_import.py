@@ -21,7 +21,7 @@ dictionary, which is mapped to Heed's draft questions:
 Two extra columns, written by Heed's own export (``heed.surveys.xlsform_export``) and ignored by ODK, keep
 what XLSForm cannot say: ``heed_type`` (NPS, CSAT, CES, agreement scale, rating, age group, gender, region)
 and ``heed_metric`` (the headline metric, or ``none``), so a Heed survey exported and imported again is the
-same definition.
+same definition; a third, ``heed_screen_out_if``, holds a screening rule as a ``relevant``-style expression.
 """
 
 from __future__ import annotations
@@ -66,6 +66,8 @@ MAX_ROWS = 1000
 
 HEED_TYPE_COLUMN = "heed_type"
 HEED_METRIC_COLUMN = "heed_metric"
+HEED_SCREENING_COLUMN = "heed_screen_out_if"
+"""Screening (``screen_out_if``) as an XLSForm expression like ``relevant``, over this and earlier questions."""
 HEED_TYPES = SCALE_TYPES | {"age_group", "gender", "region"}
 
 _METADATA = {
@@ -155,6 +157,7 @@ class _Reader:
         self.kinds: dict[str, str] = {}
         self.numbers: dict[str, int] = {}
         self.rules: dict[str, dict[str, Any] | None] = {}
+        self.screenings: dict[str, dict[str, Any] | None] = {}
 
     def refuse(self, row: int, message: str) -> None:
         self.problems.append(gettext("survey row {row}: {problem}").format(row=row, problem=message))
@@ -180,6 +183,8 @@ class _Reader:
             elif name and base not in _METADATA | {"note", "calculate"} | _REPEATS:
                 self._name(name, base, _cell(row, HEED_TYPE_COLUMN), number)
                 self.rules[name] = _both(groups[-1] if groups else None, rule)
+                screening = _cell(row, HEED_SCREENING_COLUMN)
+                self.screenings[name] = self._rule(screening, number) if screening else None
             elif name:
                 self.numbers.setdefault(name, number)
 
@@ -396,6 +401,7 @@ class _Mapper:
             if question["key"] != name:
                 self.reader.report.renamed.append((name, question["key"]))
             question["show_if"] = self.reader.rules.get(name)
+            question["screen_out_if"] = self.reader.screenings.get(name)
             out.append(question)
         return out
 
@@ -548,5 +554,5 @@ def _definition_fields(question: dict[str, Any]) -> dict[str, Any]:
         "key": question["key"], "type": question["type"], "required": question["required"],
         "texts": question["texts"], "options": question["options"], "min": question["min_value"],
         "max": question["max_value"], "metric": resolve_metric(question["type"], question["metric"]),
-        "show_if": question["show_if"],
+        "show_if": question["show_if"], "screen_out_if": question.get("screen_out_if"),
     }  # fmt: skip

@@ -32,7 +32,10 @@ class Command(BaseCommand):
             demo_delete()
         result = seed_demo(responses=responses, seed=seed, progress=self.stdout.write)
         self.stdout.write(
-            self.style.SUCCESS(f"Demo ready: {result['stores']} stores, {result['responses']} responses.")
+            self.style.SUCCESS(
+                f"Demo ready: {result['stores']} stores, {result['responses']} responses, "
+                f"{result['fieldwork_interviews']} interviews synced from the interviewers' devices."
+            )
         )
         self._print_logins()
 

@@ -58,22 +58,37 @@
     return conditionHolds(rule, answers);
   }
 
-  // Keys of the questions shown, for the server's client_rules JSON ({format: 1, questions: [{key, show_if}]});
-  // a hidden question counts as unanswered for the rules after it.
-  function visibleKeys(rules, answers) {
+  // Walk the questions in order: the keys shown, and the key of the shown question whose screen_out_if holds
+  // (the interview ends there, screened out) or null.
+  function walk(rules, answers) {
     var shown = [], effective = {};
-    rules.questions.forEach(function (question) {
-      if (evaluate(question.show_if, effective)) {
-        shown.push(question.key);
-        effective[question.key] = Object.prototype.hasOwnProperty.call(answers, question.key)
-          ? answers[question.key]
-          : null;
+    for (var i = 0; i < rules.questions.length; i++) {
+      var question = rules.questions[i];
+      if (!evaluate(question.show_if, effective)) continue;
+      shown.push(question.key);
+      effective[question.key] = Object.prototype.hasOwnProperty.call(answers, question.key)
+        ? answers[question.key]
+        : null;
+      if (question.screen_out_if && evaluate(question.screen_out_if, effective)) {
+        return { shown: shown, screenedOutAt: question.key };
       }
-    });
-    return shown;
+    }
+    return { shown: shown, screenedOutAt: null };
   }
 
-  var api = { evaluate: evaluate, visibleKeys: visibleKeys, FORMAT: 1 };
+  // Keys of the questions shown, for the server's client_rules JSON
+  // ({format: 1, questions: [{key, show_if, screen_out_if}]}); a hidden question counts as unanswered for the
+  // rules after it; a question whose screen_out_if holds is the last one shown.
+  function visibleKeys(rules, answers) {
+    return walk(rules, answers).shown;
+  }
+
+  // Key of the question that screened the respondent out (not eligible), or null.
+  function screenedOutAt(rules, answers) {
+    return walk(rules, answers).screenedOutAt;
+  }
+
+  var api = { evaluate: evaluate, visibleKeys: visibleKeys, screenedOutAt: screenedOutAt, FORMAT: 1 };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = api;
   } else {
