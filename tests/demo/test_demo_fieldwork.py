@@ -17,7 +17,7 @@ from heed.demo import fieldwork as demo_fieldwork
 from heed.demo.comment_bank import COMMENTS
 from heed.demo.fieldwork import BATTERY, FIELDWORK_INTERVIEWS, PLACES, PLAN, seed_fieldwork
 from heed.demo.seed import _build_org, _build_users, _comment
-from heed.fieldwork.models import Assignment, Device, QuotaMembership
+from heed.fieldwork.models import Assignment, Device, Flag, QuotaMembership
 from heed.fieldwork.selectors import assignments_with_progress, quota_fills
 from heed.fieldwork_rules.duplicates import InterviewAnswers, find_possible_duplicates
 from heed.fieldwork_rules.gps import Area, Fix, check_location, haversine_m
@@ -232,3 +232,18 @@ def test_the_fieldwork_story_does_not_depend_on_the_demo_seed(fieldwork):
         "screened_out",
     }
     assert all(m.interview.language in COMMENTS for m in summary.sent)
+
+
+def test_the_supervisor_sees_the_planted_interviews_flagged_and_nothing_is_hidden(fieldwork):
+    """The flags stored at sync (fieldwork's handler) name exactly the planted interviews of each kind; flagged
+    interviews stay in the responses."""
+    _organisation, survey, summary, _now = fieldwork
+    responses = _responses(survey)
+    flagged: dict[str, set[str]] = {}
+    for response_id, code in Flag.objects.filter(response__survey=survey).values_list("response_id", "code"):
+        flagged.setdefault(code, set()).add(response_id)
+    for note in ("speeding", "straight_lining", "out_of_area", "possible_duplicate", "clock_skew"):
+        planted = {responses[str(m.interview.client_key)].id for m in _by_note(summary, note)}
+        assert planted <= flagged.get(note, set()), note
+    assert {"speeding", "straight_lining", "out_of_area", "possible_duplicate", "clock_skew"} <= flagged.keys()
+    assert len(responses) == len(summary.sent)

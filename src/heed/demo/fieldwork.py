@@ -335,8 +335,8 @@ def _special(maker: _Maker, username: str, days: dict[int, list[_Made]], units: 
         add(maker.make(place, unit, start, answers=first, language=place.languages[0]), "possible_duplicate")
         add(maker.make(place, unit, start + dt.timedelta(minutes=4), answers=second, language=place.languages[0]),
             "possible_duplicate")  # fmt: skip
-        add(maker.make(place, unit, local_now, device_times=False, skew=dt.timedelta(minutes=40)),
-            "clock_skew")  # fmt: skip
+        # the device's clock runs 40 minutes ahead: its times are stored as sent and the sync flags clock_skew
+        add(maker.make(place, unit, local_now + dt.timedelta(minutes=40)), "clock_skew")
         add(maker.make(place, unit, afternoon + dt.timedelta(minutes=80), answers={"screen_age": "no"}, seconds=25),
             "screened_out")  # fmt: skip
     else:
