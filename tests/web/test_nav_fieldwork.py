@@ -69,3 +69,13 @@ def test_the_navigation_links_are_translated(world):
         "Fieldwork" not in _nav_links(login(world.analyst))
         and "/fieldwork/" in _nav_links(login(world.analyst)).values()
     )
+
+
+def test_contacts_are_in_the_navigation_only_for_roles_that_see_personal_data(world):
+    analyst = login(world.analyst)
+    links = _nav_links(analyst)
+    assert links["Contacts"] == "/contacts/"
+    assert analyst.get(links["Contacts"]).status_code == 200
+    manager = login(world.manager_a)
+    assert "Contacts" not in _nav_links(manager)
+    assert manager.get("/contacts/").status_code == 403
