@@ -110,3 +110,22 @@ def test_reassigning_more_than_remains_is_refused(world):
         assignment_reassign(actor=None, assignment=assignment, interviewer=world.interviewer, quantity=1)
     assignment.refresh_from_db()
     assert assignment.quantity == 3
+
+
+def test_a_resend_after_the_assignment_moved_elsewhere_is_a_replay_not_a_refusal(world):
+    """An interview stored while the interviewer could work at store A, sent again (the answer to the first sync
+    was lost) after they were assigned only to store B, is a replay (200, the stored id): the device must not be
+    left holding an interview the server already has. A new interview at A is still refused."""
+    ema = _second_interviewer(world)
+    device = api_client(ema)
+    first = interview(world)
+    created = sync(device, [first]).json()["items"][0]
+    assert created["status"] == "created"
+    assignment_create(actor=world.analyst, survey=world.survey, unit=world.store_b, interviewer=ema, quantity=5)
+
+    again = sync(device, [first]).json()["items"][0]
+    new = sync(device, [interview(world)]).json()["items"][0]
+
+    assert (again["status"], again["http_status"], again["response_id"]) == ("replayed", 200, created["response_id"])
+    assert (new["status"], new["code"]) == ("forbidden", "not_assigned")
+    assert Response.objects.count() == 1

@@ -34,6 +34,7 @@ from heed.core.errors import ApplicationError, ConflictError, NotFoundError, Per
 from heed.fieldwork.interview_records import InterviewReport, interviews_reported
 from heed.fieldwork.selectors import assigned_unit_ids, quota_outcomes
 from heed.fieldwork.services import device_sync_record
+from heed.responses.selectors import client_keys_known
 from heed.responses.services import (
     BULK_ANALYZE_MINIMUM,
     Outcome,
@@ -122,6 +123,15 @@ class _Lookups:
         self.units: dict[int, Unit | None] = {}
         self.assigned = assigned_unit_ids(interviewer_id=interviewer.pk,
                                           survey_ids={i.survey_id for i in interviews})  # fmt: skip
+        self.keys = [str(i.client_key) for i in interviews]
+        self._known: set[str] | None = None
+
+    def already_stored(self, client_key: str) -> bool:
+        """Whether the key is in the ledger (looked up once per sync, and only when an assignment check fails):
+        a resend after a reassignment is a replay, not a refusal."""
+        if self._known is None:
+            self._known = client_keys_known(organisation_id=organisation_of(self.interviewer).id, keys=self.keys)
+        return client_key in self._known
 
     def submission(self, interview: Interview, received_at: dt.datetime) -> Submission:
         """The service's Submission. Raises NotFoundError, PermissionDeniedError (not assigned there) or
@@ -144,7 +154,7 @@ class _Lookups:
         if unit is None:
             raise NotFoundError("No such unit (or it is outside your units).")
         units = self.assigned.get(survey.id)
-        if units is not None and unit.id not in units:
+        if units is not None and unit.id not in units and not self.already_stored(str(interview.client_key)):
             refusal = PermissionDeniedError("You are not assigned to this survey at this unit.")
             refusal.code = "not_assigned"
             raise refusal

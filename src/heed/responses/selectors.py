@@ -18,7 +18,7 @@ from heed.core.bounds import BoundedDate, DbId, ShortText
 from heed.core.channels import ChannelName
 from heed.core.errors import NotFoundError
 from heed.responses.filter_spec import filter_spec_check, filters_raw_q
-from heed.responses.models import Answer, Response, ResponseReview, ReviewState
+from heed.responses.models import Answer, ClientKey, Response, ResponseReview, ReviewState
 from heed.surveys.language import LanguageCode
 from heed.surveys.selectors import survey_get
 
@@ -233,3 +233,15 @@ def response_outcome_counts(*, user: User, survey_id: int | None = None) -> dict
     for outcome, n in responses.order_by().values_list("outcome").annotate(n=Count("id")).values_list("outcome", "n"):
         counts[outcome] = n
     return counts
+
+
+def client_keys_known(*, organisation_id: int, keys: Iterable[str]) -> set[str]:
+    """The ``keys`` already in the organisation's client_key ledger (stored, or stored and since deleted): a
+    resend of one of them is a replay or a conflict for the ingestion service to decide, never new work. One
+    query per 1,000 keys."""
+    wanted = sorted(set(keys))
+    known: set[str] = set()
+    for first in range(0, len(wanted), 1000):
+        known.update(ClientKey.objects.filter(organisation_id=organisation_id, key__in=wanted[first : first + 1000])
+                     .values_list("key", flat=True))  # fmt: skip
+    return known
