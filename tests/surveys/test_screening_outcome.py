@@ -93,8 +93,9 @@ def test_screened_out_responses_are_counted_but_left_out_of_satisfaction_figures
         answers = {"csat": csat, "visited": visited} | ({"nps": nps} if nps is not None else {})
         response_submit(submission=Submission(survey=survey, version=version, language="en", unit=world.store_a),
                         raw_answers=answers)  # fmt: skip
-    assert response_outcome_counts(user=world.analyst, survey_id=survey.id) == {"complete": 2, "screened_out": 3}
-    assert response_outcome_counts(user=world.analyst, survey_id=world.survey.id) == {"complete": 0,
+    counts = response_outcome_counts(user=world.analyst, survey_id=survey.id)
+    assert counts == {"complete": 2, "partial": 0, "screened_out": 3}
+    assert response_outcome_counts(user=world.analyst, survey_id=world.survey.id) == {"complete": 0, "partial": 0,
                                                                                      "screened_out": 0}  # fmt: skip
     summary = metric_summary(user=world.analyst, filters=ResponseFilters(survey_id=survey.id))
     assert summary.csat_mean.n == 2 and summary.nps.n == 2  # the three CSAT answers of 1 and 2 are not counted

@@ -27,10 +27,13 @@ class ReviewState(models.TextChoices):
 
 class Response(models.Model):
     class Outcome(models.TextChoices):
-        """How the interview ended: answered to the end, or ended by a screening question (not eligible, AAPOR
-        "screened out"; kept and counted, but no headline score is copied, so no satisfaction figure uses it)."""
+        """How the interview ended: answered to the end; broken off before the end (AAPOR partial interview: an
+        interviewer's device sent it with ``complete: false``; its answers count where given, quotas count it only
+        with ``count_partials``); or ended by a screening question (not eligible, AAPOR "screened out"; kept and
+        counted, but no headline score is copied, so no satisfaction figure uses it)."""
 
         COMPLETE = "complete", _("Complete")
+        PARTIAL = "partial", _("Partial (broken off)")
         SCREENED_OUT = "screened_out", _("Screened out (not eligible)")
 
     # No single-column indexes where a composite one starts with the column (response_org_time,

@@ -223,7 +223,7 @@ def response_answers(*, response_ids: Iterable[int]) -> dict[int, dict[str, Answ
 
 
 def response_outcome_counts(*, user: User, survey_id: int | None = None) -> dict[str, int]:
-    """How the responses ``user`` may see ended: ``{"complete": n, "screened_out": n}`` (both keys always
+    """How the responses ``user`` may see ended: ``{"complete": n, "partial": n, "screened_out": n}`` (all keys always
     present; screened out = not eligible in AAPOR's terms, counted but never in a satisfaction figure), for one
     survey when ``survey_id`` is given. Raises nothing; an unknown survey counts zero."""
     responses = response_queryset(user=user)

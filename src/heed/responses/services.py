@@ -273,6 +273,8 @@ def _new_response(
         "duration_seconds": int((r.submitted_at - r.started_at).total_seconds()) if r.started_at else None,
         **headline_fields(r.definition, r.answers),
     }  # fmt: skip
+    if not submission.complete and values["outcome"] != Response.Outcome.SCREENED_OUT:
+        values["outcome"] = Response.Outcome.PARTIAL
     response = Response(*[values[attname] for attname in attnames])
     objects = (submission.survey, r.version, submission.link, submission.invitation, submission.unit,
                submission.submitted_by)  # fmt: skip
