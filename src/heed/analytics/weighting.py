@@ -27,6 +27,7 @@ from heed.accounts.selectors import organisation_id_of, unit_names_by_code
 from heed.analytics.models import ResponseWeight, WeightingScheme
 from heed.core.errors import ApplicationError, ConflictError, NotFoundError
 from heed.core.labels import dimension_label, value_label
+from heed.core.statistics import tables_analyze
 from heed.responses.models import Response
 from heed.stats.weighting import UNMATCHED_POLICIES, RakingError, rake, targets_for_sample
 from heed.surveys.models import Survey
@@ -140,11 +141,14 @@ def _check_policy(unmatched: str) -> None:
 def weighting_scheme_create(
     *, survey: Survey, name: str, targets: dict[str, dict[str, float]], created_by: User | None,
     trim: tuple[float, float] | None = None, unmatched: str = WeightingScheme.Unmatched.EXCLUDE,
+    compute_now: bool = False,
 ) -> WeightingScheme:  # fmt: skip
-    """A new scheme for ``survey``; its weights are computed after commit. Raises ``ApplicationError`` for bad
-    trimming bounds or an unknown ``unmatched`` policy (keep / exclude); ``ConflictError``
-    ``weighting_scheme_name_used`` when the survey already has a scheme of that name in any case (the unique
-    constraint on the survey and lower-cased name decides between concurrent requests)."""
+    """A new scheme for ``survey``; its weights are computed after commit in the background, or with
+    ``compute_now`` at once in the caller's transaction (``weighting_scheme_compute``; for bulk loaders such as
+    the demo seeder, never for a request). Raises ``ApplicationError`` for bad trimming bounds or an unknown
+    ``unmatched`` policy (keep / exclude); ``ConflictError`` ``weighting_scheme_name_used`` when the survey
+    already has a scheme of that name in any case (the unique constraint on the survey and lower-cased name
+    decides between concurrent requests)."""
     _check_trim(trim)
     _check_policy(unmatched)
     scheme = WeightingScheme(
@@ -153,8 +157,17 @@ def weighting_scheme_create(
         unmatched=unmatched, created_by=created_by,
     )  # fmt: skip
     _save_unique_name(scheme)
+    if compute_now:
+        return weighting_scheme_compute(scheme=scheme)
     _schedule_compute(scheme)
     return scheme
+
+
+def weights_tables_analyze() -> list[str]:
+    """ANALYZE the table of response weights now, in the caller's transaction (after a bulk load that computed
+    weights, such as the demo seeder), so scoped weighted reads are planned on fresh statistics. Returns the table
+    names analyzed (``heed.core.statistics.tables_analyze``)."""
+    return tables_analyze([ResponseWeight])
 
 
 def _save_unique_name(scheme: WeightingScheme) -> None:

@@ -6,20 +6,22 @@ two and checks the seeded users against it.
 
 from __future__ import annotations
 
-from heed.accounts.models import Role
 from heed.demo.scenario import COUNTRIES, WORSE_STORES
+
+# The roles the demo gives: values of ``accounts.models.Role`` (tests/demo checks they are).
+ANALYST, UNIT_MANAGER, ADMIN = "analyst", "unit_manager", "admin"
 
 # username, role, code of the unit the user is scoped to ("" = none), first name
 DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
-    ("analyst", Role.ANALYST, "", "Ana"),
-    ("manager.it09", Role.UNIT_MANAGER, "IT-09", "Paolo"),
-    ("manager.hr", Role.UNIT_MANAGER, "HR-R1", "Maja"),
-    ("admin", Role.ADMIN, "", ""),
+    ("analyst", ANALYST, "", "Ana"),
+    ("manager.it09", UNIT_MANAGER, "IT-09", "Paolo"),
+    ("manager.hr", UNIT_MANAGER, "HR-R1", "Maja"),
+    ("admin", ADMIN, "", ""),
 )
 
 _UNSCOPED: dict[str, str] = {
-    Role.ANALYST: "everything; builds and publishes surveys",
-    Role.ADMIN: "everything; manages users, units, staff lists and reads the audit log (Organisation pages)",
+    ANALYST: "everything; builds and publishes surveys",
+    ADMIN: "everything; manages users, units, staff lists and reads the audit log (Organisation pages)",
 }
 
 
