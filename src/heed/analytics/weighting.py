@@ -23,17 +23,18 @@ import numpy as np
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from heed.accounts.selectors import organisation_id_of, unit_names_by_code
+from heed.accounts.selectors import organisation_id_of, organisation_of, unit_names_by_code
 from heed.analytics.models import ResponseWeight, WeightingScheme
 from heed.core.errors import ApplicationError, ConflictError, NotFoundError
 from heed.core.labels import dimension_label, value_label
 from heed.core.statistics import tables_analyze
-from heed.responses.models import Response
+from heed.responses.selectors import responses_unscoped
 from heed.stats.weighting import UNMATCHED_POLICIES, RakingError, rake, targets_for_sample
-from heed.surveys.models import Survey
+from heed.surveys.selectors import survey_get
 
 if TYPE_CHECKING:
     from heed.accounts.models import User
+    from heed.surveys.models import Survey
 
 WEIGHTING_VARIABLES = {
     "age_group": "age_group", "gender": "gender", "region": "region", "language": "language",
@@ -250,9 +251,7 @@ def weighting_scheme_compute(*, scheme: WeightingScheme) -> WeightingScheme:
     """
     variables = list(scheme.targets)
     rows = list(
-        Response.objects.filter(survey_id=scheme.survey_id).values_list(
-            "id", *(WEIGHTING_VARIABLES[v] for v in variables)
-        )
+        responses_unscoped(survey_id=scheme.survey_id).values_list("id", *(WEIGHTING_VARIABLES[v] for v in variables))
     )
     ids = np.array([row[0] for row in rows], dtype=np.int64)
     columns = {v: np.array([row[i + 1] or NO_ANSWER for row in rows], dtype=object) for i, v in enumerate(variables)}
@@ -381,7 +380,7 @@ def weighting_scheme_for_survey(*, user: User, scheme_id: int, survey_id: int | 
     if scheme is None:
         raise NotFoundError("No weighting scheme with that id.")
     if survey_id is not None and survey_id != scheme.survey_id:
-        asked = Survey.objects.filter(organisation_id=organisation_id_of(user), id=survey_id).first()
+        asked = survey_get(organisation=organisation_of(user), survey_id=survey_id)
         other = f"“{asked.title}” (id {survey_id})" if asked else f"survey {survey_id}"
         raise ApplicationError(
             f"The weighting scheme “{scheme.name}” belongs to the survey “{scheme.survey.title}” "
