@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from django.db.models import Case, Count, DateField, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
+from django.utils.translation import gettext
 
 from heed.accounts.selectors import organisation_id_of, unit_names
 from heed.analytics.freshness import rollups_pending
@@ -36,7 +37,7 @@ from heed.stats.weighting import (
     weighted_proportion_from_sums,
 )
 from heed.surveys.definition import METRICS
-from heed.surveys.selectors import VersionPooling, metric_versions_by_survey, option_labels
+from heed.surveys.selectors import VersionPooling, metric_versions_by_survey, option_labels, pooling_reason_label
 
 if TYPE_CHECKING:
     from heed.accounts.models import User
@@ -231,15 +232,24 @@ class HeadlinePooling:
 
 def version_notes(versions: Sequence[Any]) -> list[str]:
     """``HeadlinePooling.notes`` from its typed form (``MetricsOut.versions``): one sentence per survey and metric
-    that leaves versions out, for pages."""
+    that leaves versions out, for pages, in the active language (gettext; the reasons through
+    ``surveys.selectors.pooling_reason_label``). The survey title is customer text: templates escape it."""
     out = []
     for survey in versions:
         for p in survey.metrics:
-            left_out = [f"v{e.version} ({e.reason})" for e in p.excluded if e.reason != "not asked"]
+            left_out = [
+                f"v{e.version} ({pooling_reason_label(e.reason)})" for e in p.excluded if e.reason != "not asked"
+            ]
             if left_out:
                 out.append(
-                    f"{survey.survey_title}: {p.key.upper()} pools v{', v'.join(map(str, p.pooled))} "
-                    f"(as in v{p.reference_version}); left out {', '.join(left_out)}."
+                    gettext("%(survey)s: %(metric)s pools %(pooled)s (as in v%(reference)s); left out %(left_out)s.")
+                    % {
+                        "survey": survey.survey_title,
+                        "metric": p.key.upper(),
+                        "pooled": ", ".join(f"v{n}" for n in p.pooled),
+                        "reference": p.reference_version,
+                        "left_out": ", ".join(left_out),
+                    }
                 )
     return out
 
