@@ -76,7 +76,10 @@ class MetricRow:
     def effective_n_of(self, name: str) -> float:
         return self.effective_n[name] if self.effective_n is not None else float(getattr(self, name).n)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, *, rounded: bool = True) -> dict[str, Any]:
+        """The row as the API gives it: each figure's value and interval rounded to its ``FIGURE_DIGITS``, the
+        effective n to ``EFFECTIVE_N_DIGITS``; with ``rounded=False`` the full values, so that whoever shows them
+        rounds once, to its own precision (the typed outputs, ``MetricRowOut``, round when serialised)."""
         key = self.key.isoformat() if isinstance(self.key, dt.date | dt.datetime) else self.key
         out: dict[str, Any] = {"key": key, "label": self.label, "responses": self.responses}
         marks = self.reliability
@@ -84,8 +87,13 @@ class MetricRow:
             estimate: Estimate = getattr(self, name)
             if marks[name] == "suppressed":  # too few answers: no value and no interval, only n
                 estimate = estimate.suppressed()
-            out[name] = estimate.as_dict(digits) | {
-                "effective_n": round(self.effective_n_of(name), 1),
+            effective_n = self.effective_n_of(name)
+            out[name] = (
+                estimate.as_dict(digits)
+                if rounded
+                else {"value": estimate.value, "n": estimate.n, "low": estimate.low, "high": estimate.high}
+            ) | {
+                "effective_n": round(effective_n, EFFECTIVE_N_DIGITS) if rounded else effective_n,
                 "reliability": marks[name],
             }
         out["nps"]["vs_rest"] = self.nps_vs_rest
@@ -99,6 +107,8 @@ _FIGURES: dict[str, tuple[Policy, int]] = {
     "csat_mean": (MEAN_POLICY, 2),
     "ces_mean": (MEAN_POLICY, 2),
 }
+FIGURE_DIGITS: dict[str, int] = {name: digits for name, (_policy, digits) in _FIGURES.items()}  # the API's precision
+EFFECTIVE_N_DIGITS = 1
 
 
 def _row(key: Any, label: str, agg: dict[str, Any]) -> MetricRow:
