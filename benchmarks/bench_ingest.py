@@ -9,6 +9,8 @@ then time
 
 * ``single``: N ``POST /api/responses`` from 8 concurrent clients (keep-alive connections), each with a
   unique ``client_key`` and a comment: responses/s and the median and 95th percentile latency;
+* ``floor``: N ``GET /health/`` from the same 8 clients first: the HTTP stack's own ceiling on this machine
+  (every middleware and one ``SELECT 1``), against which a single POST's rate is also given;
 * ``batch``: B ``POST /api/responses/batch`` of 500 responses each, from 2 concurrent clients (``--batch-clients``):
   responses/s;
 * ``anchor``: the physical anchor, in the same run: the same number of rows (responses and their answers)
@@ -218,6 +220,34 @@ def run_single(port: int, token: str, survey: int, n: int, offset: int) -> dict:
     }  # fmt: skip
 
 
+def run_floor(port: int, n: int) -> dict:
+    """The HTTP stack's own ceiling on this machine: ``GET /health/`` (every middleware, one ``SELECT 1``) from the
+    same 8 keep-alive clients. A single POST cannot be faster than this; its ratio to it is the work of ingesting."""
+    done: list[int] = []
+    lock = threading.Lock()
+
+    def client(worker: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        count = 0
+        for _ in range(worker, n, CLIENTS):
+            conn.request("GET", "/health/")
+            response = conn.getresponse()
+            response.read()
+            count += response.status == 200
+        conn.close()
+        with lock:
+            done.append(count)
+
+    threads = [threading.Thread(target=client, args=(w,)) for w in range(CLIENTS)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - start
+    return {"requests": n, "ok": sum(done), "per_second": round(n / seconds, 1)}
+
+
 def run_batches(port: int, token: str, survey: int, batches: int, offset: int, clients: int) -> dict:
     created: list[int] = []
     lock = threading.Lock()
@@ -257,6 +287,7 @@ def bench_backend(name: str, database_url: str, single: int, batches: int, batch
         try:
             _post(http.client.HTTPConnection("127.0.0.1", server.port), "/api/responses",
                   {"survey_id": setup["survey"], "answers": _answers(0)}, setup["token"])  # fmt: skip
+            floor = run_floor(server.port, single)
             single_result = run_single(server.port, setup["token"], setup["survey"], single, offset=1_000_000)
             batch_result = run_batches(server.port, setup["token"], setup["survey"], batches, offset=2_000_000,
                                        clients=batch_clients)  # fmt: skip
@@ -271,7 +302,9 @@ def bench_backend(name: str, database_url: str, single: int, batches: int, batch
     return {
         "backend": name,
         "single": single_result | {"anchor_per_second": round(anchor_single_rate, 1),
-                                   "ratio": round(single_result["per_second"] / anchor_single_rate, 3)},
+                                   "ratio": round(single_result["per_second"] / anchor_single_rate, 3),
+                                   "http_floor_per_second": floor["per_second"],
+                                   "ratio_to_http_floor": round(single_result["per_second"] / floor["per_second"], 3)},
         "batch": batch_result | {"anchor_per_second": round(anchor_batch_rate, 1),
                                  "ratio": round(batch_result["per_second"] / anchor_batch_rate, 3)},
     }  # fmt: skip
@@ -294,6 +327,8 @@ def main() -> None:
         print(f"{name:<10} single  {single['per_second']:>8.1f} responses/s  p50 {single['p50_ms']} ms  "
               f"p95 {single['p95_ms']} ms  errors {single['errors']}  anchor {single['anchor_per_second']:.0f}/s  "
               f"ratio {single['ratio']}")  # fmt: skip
+        print(f"{name:<10} floor   {single['http_floor_per_second']:>8.1f} GET /health/ per s (8 clients); single "
+              f"POST is {single['ratio_to_http_floor']} of it")  # fmt: skip
         print(f"{name:<10} batch   {batch['per_second']:>8.1f} responses/s  ({BATCH} per batch, {batch['clients']} "
               f"clients)  "
               f"anchor {batch['anchor_per_second']:.0f}/s  ratio {batch['ratio']}")  # fmt: skip

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from heed.accounts.models import Organisation
 from heed.accounts.services import api_token_create
 from heed.analytics.weighting import weighting_scheme_compute, weighting_scheme_create
+from heed.responses.models import Response
+from heed.responses.services import response_edit, response_review_set
 from heed.surveys.models import Survey
 from heed.surveys.services import question_add, survey_create
 
@@ -34,6 +36,7 @@ class DemoIds:
     theme: str
     scheme: int  # a computed weighting scheme of ``survey``
     other: int  # another published survey (its dashboard refuses ``scheme``)
+    response: int  # a response of ``survey`` at IT-09 with a review history (has issues, then an edit)
 
 
 def demo_extras(organisation: Organisation) -> DemoIds:
@@ -61,6 +64,12 @@ def demo_extras(organisation: Organisation) -> DemoIds:
     weighting_scheme_compute(scheme=scheme)  # ready now, whether or not tasks run in this process
     for user in organisation.users.all():
         api_token_create(user=user, name="Checkout system of the flagship store")
+    response = Response.objects.filter(survey=intercept, unit__code="IT-09").order_by("id").first()
+    response_review_set(actor=analyst, response=response, state="has_issues", comment="Q3 inconsistent with Q5")
+    answers = {a.question_key: a.value for a in response.answers.all()}
+    nps_key = next(key for key in answers if key.startswith("nps") or key == "recommend")
+    response_edit(actor=analyst, response=response, answers=answers | {nps_key: 0 if answers[nps_key] else 10},
+                  comment="the respondent corrected the score")  # fmt: skip
     return DemoIds(
         survey=intercept.id,
         draft=draft.id,
@@ -71,6 +80,7 @@ def demo_extras(organisation: Organisation) -> DemoIds:
         theme=organisation.themes.order_by("key").first().key,
         scheme=scheme.id,
         other=Survey.objects.get(organisation=organisation, title="After your purchase").id,
+        response=response.id,
     )
 
 
@@ -112,7 +122,10 @@ def staff_pages(ids: DemoIds) -> dict[str, str]:
         "audit log": "/organisation/audit/",
         "audit log with a filter error": "/organisation/audit/?date_from=never",
         "fieldwork supervision": "/fieldwork/",
+        "response review": f"/responses/{ids.response}/",
         "call lists": "/calls/",
+        "contacts": "/contacts/",
+        "contacts searched": "/contacts/?q=a&unit=999999&page=abc",
         "next call": "/calls/next/",
     }
 
@@ -146,4 +159,7 @@ def forms_with_errors(ids: DemoIds) -> dict[str, tuple[str, dict[str, str]]]:
         "unit edit": (f"/organisation/units/{ids.unit}/", {"name": "", "country": "Italy"}),
         "staff": ("/organisation/staff/", {"first_name": "", "unit": "0"}),
         "staff edit": (f"/organisation/staff/{ids.staff}/", {"first_name": "", "aliases": ""}),
+        "contacts import": ("/contacts/", {"region": "Croatia"}),
+        "response review": (f"/responses/{ids.response}/", {"action": "review", "state": "received"}),
+        "response edit": (f"/responses/{ids.response}/", {"action": "edit", "comment": "emptied"}),
     }

@@ -24,9 +24,11 @@ from heed.analytics.models import WeightingScheme
 from heed.cati.contacts_csv import Contact
 from heed.cati.models import CallCase, CallList
 from heed.cati.services import call_cases_add, call_list_create
+from heed.distribution.models import Contact as DirectoryContact
 from heed.distribution.models import SurveyLink
 from heed.fieldwork.models import Assignment
 from heed.fieldwork.services import assignment_create
+from heed.responses.models import Response, ResponseReview
 from heed.responses.services import Submission, response_submit
 from heed.surveys.models import Question, Survey, SurveyVersion
 from heed.surveys.xlsform_export import survey_xlsform
@@ -36,6 +38,8 @@ from tests.conftest import VALID_INTERCEPT, World, login
 READ_ONLY_PAGES = {
     "home", "dashboard", "surveys", "survey-preview", "survey-drivers", "survey-xlsform", "link-qr", "respond-thanks",
     "org-audit", "set-password-done", "comments", "theme-progress", "health", "fieldwork-mine",
+    # the offline interviewer app: its page, manifest, service worker and session probe take no form
+    "fieldwork-app", "fieldwork-app-manifest", "fieldwork-app-worker", "fieldwork-app-session",
 }  # fmt: skip
 OUTSIDE_THIS_RULE = {"login", "logout", "respond", "set-password"}  # Django's auth views; respondent flow below
 
@@ -121,6 +125,9 @@ FORMS = [
     Form("cati-list", lambda w: f"/calls/lists/{_call_list(w).id}/",
          lambda w: {"file": SimpleUploadedFile("people.csv", b"phone\n+39 06 4991 0001\n")},
          lambda w: CallCase.objects.filter(call_list=_call_list(w)).count()),
+    Form("contacts", lambda w: "/contacts/",
+         lambda w: {"file": SimpleUploadedFile("contacts.csv", b"email,name\nana@example.com,Ana\n")},
+         lambda w: DirectoryContact.objects.filter(organisation=w.org).count()),
     Form("cati-next", lambda w: (_call_list(w), "/calls/next/")[1], lambda w: {"action": "next"},
          lambda w: CallCase.objects.filter(held_by__isnull=False).count()),
     Form("fieldwork-supervision", lambda w: "/fieldwork/",
@@ -130,6 +137,9 @@ FORMS = [
     Form("fieldwork-reassign", lambda w: f"/fieldwork/assignments/{_assignment(w).id}/reassign/",
          lambda w: {"interviewer": User.objects.get(username="iva").id, "quantity": 3},
          lambda w: (_assignment(w), Assignment.objects.filter(survey=w.survey).count())[1]),
+    Form("response-detail", lambda w: f"/responses/{Response.objects.filter(survey=w.survey).first().id}/",
+         lambda w: {"action": "review", "state": "approved", "comment": "checked"},
+         lambda w: ResponseReview.objects.count()),
 ]  # fmt: skip
 
 

@@ -10,11 +10,13 @@ class AnalyticsConfig(AppConfig):
         from heed.responses.handlers import (
             ResponsesDeleted,
             ResponsesRescored,
+            ResponsesReviewed,
             ResponsesStored,
             responses_handler_register,
         )
 
-        for event in (ResponsesStored, ResponsesDeleted):
+        # A review changes what figures count (rejected responses are left out): its days are marked like a change.
+        for event in (ResponsesStored, ResponsesDeleted, ResponsesReviewed):
             responses_handler_register(event=event, name="analytics.rollup_days", phase="in_transaction",
                                        handler=rollup_days_changed)  # fmt: skip
         responses_handler_register(event=ResponsesRescored, name="analytics.rollup_days", phase="in_transaction",

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from heed.analytics.rollups import local_day, rollup_days_mark
-from heed.responses.handlers import ResponsesDeleted, ResponsesRescored, ResponsesStored
+from heed.responses.handlers import ResponsesDeleted, ResponsesRescored, ResponsesReviewed, ResponsesStored
 
 
-def rollup_days_changed(event: ResponsesStored | ResponsesDeleted) -> None:
-    """In the storing (or deleting) transaction: mark each (survey, local day) of the responses as changed, so
-    the rollups are recomputed after commit (in the worker) and the mark survives a crash until they are."""
+def rollup_days_changed(event: ResponsesStored | ResponsesDeleted | ResponsesReviewed) -> None:
+    """In the storing (deleting, reviewing or editing) transaction: mark each (survey, local day) of the responses
+    as changed, so the rollups are recomputed after commit (in the worker) and the mark survives a crash until
+    they are."""
     days: dict[int, set[dt.date]] = {}
     for response in event.responses:
         days.setdefault(response.survey_id, set()).add(local_day(response.submitted_at))

@@ -4,6 +4,9 @@
 after commit a task (queued at most once a second, ``heed.core.debounce``) runs ``rollups_refresh``,
 which recomputes every marked (survey, day) from the responses and deletes the marks it handled. ``rollups_rebuild``
 recomputes everything (after a bulk import, or to check).
+
+The rollups hold the responses figures count by default: rejected responses (``filter_spec.COUNTED``) are left
+out, and a review (``ResponsesReviewed``) marks the response's day like any other change.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.utils import timezone
 from heed.analytics.models import DailyRollup, RollupDirtyDay
 from heed.core.debounce import enqueue_soon
 from heed.core.statistics import tables_analyze
-from heed.responses.filter_spec import day_start
+from heed.responses.filter_spec import COUNTED, day_start
 from heed.responses.selectors import responses_unscoped
 from heed.surveys.services import survey_lock_no_key
 
@@ -81,7 +84,7 @@ def rollup_day_recompute(*, survey_id: int, day: dt.date) -> int:
     # NO KEY: new responses reference the survey (KEY SHARE locks); they must not wait for a refresh.
     survey_lock_no_key(survey_id=survey_id)
     start, end = _day_bounds(day)
-    responses = responses_unscoped(survey_id=survey_id, submitted_from=start, submitted_before=end)
+    responses = responses_unscoped(survey_id=survey_id, submitted_from=start, submitted_before=end).filter(COUNTED)
     DailyRollup.objects.filter(survey_id=survey_id, day=day).delete()
     organisation_id = responses.values_list("organisation_id", flat=True).first()
     if organisation_id is None:
@@ -106,7 +109,7 @@ def rollups_refresh(*, organisation_id: int | None = None, limit: int = 10_000) 
 def rollups_rebuild(*, organisation_id: int | None = None, batch_size: int = 5000) -> int:
     """Recompute all rollups (of one organisation, or all) in one aggregation query; the days marked as changed
     until now are covered by it, so their marks go first (a response committed after that keeps its mark)."""
-    responses = responses_unscoped()
+    responses = responses_unscoped().filter(COUNTED)
     existing = DailyRollup.objects.all()
     marks = RollupDirtyDay.objects.all()
     if organisation_id is not None:

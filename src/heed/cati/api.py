@@ -18,6 +18,7 @@ from heed.cati.contacts_csv import Contact, normalise_phone, valid_zone
 from heed.cati.selectors import call_list_get, call_list_list, call_list_rates, case_calls, case_get
 from heed.cati.services import (
     call_cases_add,
+    call_cases_add_from_contacts,
     call_cases_import_csv,
     call_list_create,
     call_outcome_log,
@@ -29,6 +30,7 @@ from heed.core import languages
 from heed.core.bounds import DbId
 from heed.core.errors import ApplicationError, NotFoundError
 from heed.fieldwork_rules.cati import CallOutcome
+from heed.surveys.language import LanguageCode
 from heed.surveys.selectors import survey_get
 
 if TYPE_CHECKING:
@@ -96,6 +98,15 @@ class ContactIn(Schema):
 
 class ContactsIn(BodyIn):
     contacts: list[ContactIn] = Field(..., min_length=1, max_length=5000)
+
+
+class FromContactsIn(BodyIn):
+    unit_id: DbId | None = Field(
+        None,
+        description="contacts of this unit and the units below it (default: the list's unit; a list without a unit "
+        "takes every contact)",
+    )
+    language: LanguageCode | None = Field(None, description="only contacts with this language")
 
 
 class CasesAddedOut(Schema):
@@ -274,6 +285,22 @@ def cases_add(request: HttpRequest, list_id: DbId, payload: ContactsIn):
         raise ApplicationError("Some people cannot be added; nothing was added.", code="invalid_contacts",
                                extra={"rows": errors[:200]})  # fmt: skip
     added = call_cases_add(call_list=call_list, contacts=contacts)
+    return Status(201, {"added": added.added, "already_listed": added.already_listed})
+
+
+@router.post(
+    "/lists/{list_id}/cases/from-contacts",
+    response={201: CasesAddedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def cases_add_from_contacts(request: HttpRequest, list_id: DbId, payload: FromContactsIn):
+    """Add the contacts with a phone number from the contact directory (``/contacts/``); a number already on
+    the list is left as it is. 404 for a unit outside your scope, 400 ``no_contacts`` when nobody matches."""
+    user = _user(request)
+    call_list = _list(request, list_id)
+    if payload.unit_id is not None and unit_get(user=user, unit_id=payload.unit_id) is None:
+        raise NotFoundError("No such unit (or it is outside your scope).")
+    added = call_cases_add_from_contacts(actor=user, call_list=call_list, unit_id=payload.unit_id,
+                                         language=payload.language or "")  # fmt: skip
     return Status(201, {"added": added.added, "already_listed": added.already_listed})
 
 

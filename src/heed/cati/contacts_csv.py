@@ -18,12 +18,14 @@ import io
 import zoneinfo
 from dataclasses import dataclass
 
-import phonenumbers
+from heed.core.formula_guard import formula_safe
+from heed.core.phone_numbers import normalise_phone
+
+__all__ = ["Contact", "CsvFileError", "CsvReading", "formula_safe", "normalise_phone", "read_contacts", "valid_zone"]
 
 MAX_BYTES = 900_000  # below the pages' body limit (HEED_PAGE_MAX_BODY_BYTES, 1 MiB) with the form around it
 MAX_ROWS = 20_000
 COLUMNS = ("phone", "name", "time_zone", "language", "notes")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MAX_LENGTHS = {"name": 120, "notes": 2000}
 
 
@@ -48,27 +50,6 @@ class CsvReading:
 
 class CsvFileError(ValueError):
     """The file as a whole cannot be read (too large, not UTF-8, no ``phone`` column, too many rows)."""
-
-
-def formula_safe(text: str) -> str:
-    """``text`` with a leading apostrophe when a spreadsheet would read it as a formula."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-def normalise_phone(raw: str, region: str | None = None) -> str:
-    """The E.164 form of ``raw`` (``+385 91 234 5678`` → ``+385912345678``); a number without ``+`` is read in
-    ``region`` (ISO 3166-1 alpha-2). Raises ``ValueError`` with a message in plain words."""
-    text = raw.strip()
-    if not text:
-        raise ValueError("the phone number is empty")
-    try:
-        number = phonenumbers.parse(text, (region or "").upper() or None)
-    except phonenumbers.NumberParseException:
-        hint = "" if text.startswith("+") else " (write it with the country code, e.g. +385 91 234 5678)"
-        raise ValueError(f"“{text[:40]}” is not a phone number{hint}") from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError(f"“{text[:40]}” is not a valid phone number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def valid_zone(name: str) -> bool:

@@ -56,6 +56,21 @@ class CsvUploadForm(forms.Form):
     file = forms.FileField(label=_("CSV file"))
 
 
+class ContactsAddForm(forms.Form):
+    """Which contacts of the directory to add to a call list (those with a phone number)."""
+
+    unit = DbIdField(required=False, label=_("Unit (with the units below it)"))
+    language = forms.ChoiceField(required=False, label=_("Language"))
+
+    def __init__(self, *args, units: list[tuple[int, str]], languages: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        unit_choices: list[tuple[int | str, str]] = [("", str(_("The list's unit (or all contacts)"))), *units]
+        self.fields["unit"].widget = forms.Select(choices=unit_choices)
+        language_field = self.fields["language"]
+        assert isinstance(language_field, forms.ChoiceField)
+        language_field.choices = [("", _("Any language")), *languages]
+
+
 class CallForm(forms.Form):
     outcome = forms.ChoiceField(choices=OUTCOME_CHOICES, label=_("Outcome"))
     note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Note"))

@@ -25,7 +25,7 @@ from heed.cati.scheduling import case_policy
 from heed.core import languages
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError, ConflictError
-from heed.distribution.selectors import link_get
+from heed.distribution.selectors import contacts_to_call, link_get
 from heed.distribution.services import link_create
 from heed.fieldwork_rules.cati import (
     OUTCOME_RULES,
@@ -151,6 +151,25 @@ def call_cases_import_csv(*, actor: User, call_list: CallList, data: bytes) -> C
         raise ApplicationError("The file has no one to call.", code="csv_invalid", extra={"errors": []})
     with transaction.atomic():
         return call_cases_add(call_list=call_list, contacts=reading.contacts)
+
+
+def call_cases_add_from_contacts(
+    *, actor: User, call_list: CallList, unit_id: int | None = None, language: str = ""
+) -> CasesAdded:
+    """Add to ``call_list`` the contacts with a phone number (``heed.distribution``'s directory) of ``unit_id``
+    and the units below it (default: the list's unit; none: every contact) and of ``language`` when given.
+    A number already on the list is left as it is.
+
+    Raises PermissionDeniedError for roles that do not design surveys; ApplicationError ``no_contacts`` when no
+    contact matches."""
+    require(can_design_surveys(actor), "Only administrators and analysts add people to call lists.")
+    callees = contacts_to_call(user=actor, unit_id=unit_id if unit_id is not None else call_list.unit_id,
+                               language=language)  # fmt: skip
+    if not callees:
+        raise ApplicationError("No contact with a phone number matches.", code="no_contacts")
+    contacts = [Contact(phone=c.phone, name=c.name, time_zone=c.time_zone, language=c.language) for c in callees]
+    with transaction.atomic():
+        return call_cases_add(call_list=call_list, contacts=contacts)
 
 
 def _visible_lists(operator: User) -> Q:

@@ -14,9 +14,10 @@ from django.utils.translation import get_language, gettext
 
 from heed.accounts.permissions import can_design_surveys, can_submit_responses
 from heed.accounts.selectors import colleague_get, colleague_list, open_unit_list, organisation_of, unit_get
-from heed.cati.forms import OUTCOME_CHOICES, OUTCOME_LABELS, CallForm, CallListForm, CsvUploadForm
+from heed.cati.forms import OUTCOME_CHOICES, OUTCOME_LABELS, CallForm, CallListForm, ContactsAddForm, CsvUploadForm
 from heed.cati.selectors import call_list_get, call_list_list, call_list_rates, case_calls, case_get
 from heed.cati.services import (
+    call_cases_add_from_contacts,
     call_cases_import_csv,
     call_list_create,
     call_outcome_log,
@@ -25,6 +26,7 @@ from heed.cati.services import (
     held_case,
     next_case,
 )
+from heed.core import languages
 from heed.core.errors import ApplicationError
 from heed.surveys.selectors import survey_get, survey_list
 from heed.web.access import role_required
@@ -82,13 +84,34 @@ def call_list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
     call_list = call_list_get(user=user, list_id=list_id)
     if call_list is None:
         raise Http404
-    upload = CsvUploadForm(request.POST or None, request.FILES or None)
+    adding = request.method == "POST" and request.POST.get("action") == "contacts"
+    upload = CsvUploadForm(request.POST if request.method == "POST" and not adding else None, request.FILES or None)
+    from_contacts = ContactsAddForm(request.POST if adding else None,
+                                    units=[(u.id, u.name) for u in open_unit_list(user=user)],
+                                    languages=list(languages.native_names().items()))  # fmt: skip
     row_errors: list[str] = []
     status = 200
     if request.method == "POST":
         if not can_design_surveys(user):
             raise Http404
-        if upload.is_valid():
+        if adding and from_contacts.is_valid():
+            unit_id = from_contacts.cleaned_data["unit"]
+            if unit_id is not None and unit_get(user=user, unit_id=unit_id) is None:
+                from_contacts.add_error("unit", gettext("No such unit (or it is outside your scope)."))
+                status = 422
+            else:
+                try:
+                    added = call_cases_add_from_contacts(actor=user, call_list=call_list, unit_id=unit_id,
+                                                         language=from_contacts.cleaned_data["language"])  # fmt: skip
+                except ApplicationError as exc:
+                    messages.error(request, exc.message)
+                else:
+                    messages.success(request, gettext("%(added)d people added, %(listed)d already on the list.")
+                                     % {"added": added.added, "listed": added.already_listed})  # fmt: skip
+                return redirect("cati-list", list_id=call_list.id)
+        elif adding:
+            status = 422
+        elif upload.is_valid():
             try:
                 added = call_cases_import_csv(actor=user, call_list=call_list, data=upload.cleaned_data["file"].read(
                     900_001))  # fmt: skip
@@ -109,6 +132,7 @@ def call_list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
         "rate_rows": [(name, value) for name, value in rates.rates.items()],
         "cases": call_list.cases.order_by("id")[:200],
         "upload": upload if can_design_surveys(user) else None,
+        "from_contacts": from_contacts if can_design_surveys(user) else None,
         "row_errors": row_errors,
     }
     return render(request, "cati/list_detail.html", context, status=status)

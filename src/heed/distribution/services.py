@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -14,15 +15,20 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from heed.accounts.permissions import can_see_personal_data, require
+from heed.accounts.selectors import organisation_id_of, unit_list
 from heed.accounts.services import unit_require_open
+from heed.core import languages
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError, ConflictError
 from heed.core.respondent_strings import INVITATION_EMAIL
-from heed.distribution.models import Invitation, SurveyLink
+from heed.distribution.contact_files import ContactFileError, ContactRow, read_contact_file
+from heed.distribution.models import Contact, Invitation, SurveyLink
+from heed.governance.services import audit_record
 from heed.surveys.services import survey_lock
 
 if TYPE_CHECKING:
-    from heed.accounts.models import Unit
+    from heed.accounts.models import Unit, User
     from heed.surveys.models import Survey
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -175,3 +181,74 @@ def invitation_emails_reconcile(*, now: dt.datetime | None = None) -> int:
 def invitation_mark_responded(*, invitation_id: int, responded_at: dt.datetime) -> None:
     """Record when the invitation was answered (the ingestion service calls it in the response's transaction)."""
     Invitation.objects.filter(pk=invitation_id).update(responded_at=responded_at)
+
+
+@dataclass(frozen=True)
+class ContactsImported:
+    """What an import did: contacts ``created`` and ``updated`` (same e-mail address, or same phone number for
+    a contact without one) and the ``errors`` of the rows left out (``"row 7: invalid e-mail …"``)."""
+
+    created: int
+    updated: int
+    errors: tuple[str, ...]
+
+
+_CONTACT_FIELDS = ("phone", "name", "language", "time_zone")
+
+
+def contacts_import(*, actor: User, data: bytes, region: str | None = None) -> ContactsImported:
+    """Import a contact file (CSV or XLSX, rules in ``heed.distribution.contact_files``) into the actor's
+    organisation; rows with errors are left out and reported, the others are stored (research a.4.14).
+
+    A row whose e-mail address (or, without one, phone number) is already a contact updates it with the row's
+    non-empty values. ``region``: ISO 3166-1 alpha-2 country for numbers without ``+`` (default: the
+    organisation's first unit country, else none). Raises PermissionDeniedError (roles that may not see
+    personal data), ApplicationError ``contacts_file_invalid`` (a file that cannot be read as a whole)."""
+    require(can_see_personal_data(actor), "Only administrators and analysts import contacts.")
+    try:
+        reading = read_contact_file(data, region=region, languages=languages.codes())
+    except ContactFileError as exc:
+        raise ApplicationError(str(exc), code="contacts_file_invalid") from None
+    units = {unit.code: unit.id for unit in unit_list(user=actor)}
+    errors = list(reading.errors)
+    rows: list[ContactRow] = []
+    for row in reading.contacts:
+        if row.unit_code and row.unit_code not in units:
+            errors.append(f"row {row.row}: the unit “{row.unit_code[:40]}” is unknown or outside your scope")
+        else:
+            rows.append(row)
+    errors.sort(key=lambda line: int(line.split(":", 1)[0].removeprefix("row ")))
+    organisation_id = organisation_id_of(actor)
+    with transaction.atomic():
+        existing = Contact.objects.select_for_update().filter(organisation_id=organisation_id)
+        by_email = {c.email: c for c in existing.filter(email__in=[r.email for r in rows if r.email])}
+        by_phone = {c.phone: c for c in existing.filter(email="", phone__in=[r.phone for r in rows if not r.email])}
+        new: list[Contact] = []
+        changed: dict[int, Contact] = {}
+        now = timezone.now()
+        for row in rows:
+            unit_id = units.get(row.unit_code) if row.unit_code else None
+            contact = by_email.get(row.email) if row.email else by_phone.get(row.phone)
+            if contact is None:
+                values = {name: getattr(row, name) for name in _CONTACT_FIELDS}
+                contact = Contact(organisation_id=organisation_id, email=row.email, unit_id=unit_id,
+                                  attributes=row.attributes, **values)  # fmt: skip
+                new.append(contact)
+                (by_email if row.email else by_phone)[row.email or row.phone] = contact
+                continue
+            for name in _CONTACT_FIELDS:
+                if getattr(row, name):
+                    setattr(contact, name, getattr(row, name))
+            if unit_id:
+                contact.unit_id = unit_id
+            contact.attributes = {**contact.attributes, **{k: v for k, v in row.attributes.items() if v}}
+            contact.updated_at = now
+            if contact.pk:
+                changed[contact.pk] = contact
+        Contact.objects.bulk_create(new, batch_size=500)
+        columns = [*_CONTACT_FIELDS, "unit", "attributes", "updated_at"]
+        Contact.objects.bulk_update(list(changed.values()), columns, batch_size=500)
+        audit_record(organisation=organisation_id, actor=actor, action="contacts.imported", target_type="contacts",
+                     target_id="", target_label=f"{len(new)} + {len(changed)}",
+                     after={"created": len(new), "updated": len(changed), "rows_left_out": len(errors)})  # fmt: skip
+    return ContactsImported(created=len(new), updated=len(changed), errors=tuple(errors))

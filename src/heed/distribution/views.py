@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
-from heed.accounts.permissions import can_design_surveys
-from heed.accounts.selectors import open_unit_list, organisation_of, unit_get
+from heed.accounts.permissions import can_design_surveys, can_see_personal_data
+from heed.accounts.selectors import open_unit_list, organisation_of, unit_get, unit_list
 from heed.core.errors import ApplicationError
-from heed.distribution.forms import LinkForm
+from heed.distribution.contact_files import MAX_BYTES
+from heed.distribution.forms import ContactFileForm, ContactSearchForm, LinkForm
 from heed.distribution.qr import qr_png, qr_svg
-from heed.distribution.selectors import link_get, link_list
-from heed.distribution.services import link_create, link_public_url
+from heed.distribution.selectors import contact_list, link_get, link_list
+from heed.distribution.services import contacts_import, link_create, link_public_url
 from heed.surveys.selectors import survey_get, survey_latest_version
 from heed.web.access import role_required
 
@@ -84,3 +86,42 @@ def link_qr(request: HttpRequest, link_id: int | str, fmt: str) -> HttpResponse:
     response = HttpResponse(qr_png(url), content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="heed-{link.token}.png"'
     return response
+
+
+SHOWN_ERRORS = 20  # row errors shown after an import (the rest are counted)
+
+
+@role_required(can_see_personal_data)
+def contacts(request: HttpRequest) -> HttpResponse:
+    """The contact directory: search, page through, and import a CSV or XLSX file (rows with errors are left
+    out and listed; the others are stored)."""
+    user: User = request.user  # type: ignore[assignment]
+    upload = ContactFileForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if upload.is_valid():
+            try:
+                result = contacts_import(actor=user, data=upload.cleaned_data["file"].read(MAX_BYTES + 1),
+                                         region=(upload.cleaned_data["region"] or "").upper() or None)  # fmt: skip
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, gettext("%(created)d contacts added, %(updated)d updated.")
+                                 % {"created": result.created, "updated": result.updated})  # fmt: skip
+                for line in result.errors[:SHOWN_ERRORS]:
+                    messages.warning(request, line)
+                if len(result.errors) > SHOWN_ERRORS:
+                    more = len(result.errors) - SHOWN_ERRORS
+                    messages.warning(request, gettext("… and %(n)d more rows left out.") % {"n": more})
+            return redirect("contacts")
+        status = 422
+    search = ContactSearchForm(request.GET)
+    filters = search.cleaned_data if search.is_valid() else {}
+    unit_id = filters.get("unit")
+    if unit_id is not None and unit_get(user=user, unit_id=unit_id) is None:
+        unit_id = None
+    rows = contact_list(user=user, unit_id=unit_id, query=filters.get("q") or "")
+    page = Paginator(rows, 50).get_page(filters.get("page") or 1)
+    context = {"upload": upload, "search": search, "page": page, "units": unit_list(user=user),
+               "total": page.paginator.count}  # fmt: skip
+    return render(request, "distribution/contacts.html", context, status=status)

@@ -10,10 +10,11 @@ from ninja import Router
 from heed.accounts import permissions
 from heed.api.schemas import ErrorOut
 from heed.core.errors import ConflictError
-from heed.fieldwork.schemas import SyncIn, SyncOut
+from heed.fieldwork.device_forms import interviewer_forms
+from heed.fieldwork.schemas import FormsOut, SyncIn, SyncOut
 from heed.fieldwork.status import interviewer_assignments, interviewer_quotas
 from heed.fieldwork.sync import Interview, SyncItem, interviews_sync
-from heed.responses.selectors import response_list
+from heed.responses.selectors import interviewer_reviews, response_get
 from heed.surveys.answering import SubmissionError
 from heed.surveys.i18n_strings import UI_STRINGS
 
@@ -31,7 +32,7 @@ def _answer_errors(exc: SubmissionError) -> dict[str, str]:
 def _scoped(user, error: ConflictError) -> ConflictError:
     """A conflict names the stored response only if the caller may see it (else: just "key used")."""
     response_id = error.extra.get("response_id")
-    if response_id is None or response_list(user=user).filter(pk=response_id).exists():
+    if response_id is None or response_get(user=user, response_id=response_id) is not None:
         return error
     return ConflictError("This client_key was already used for another response.", code="client_key_used")
 
@@ -73,4 +74,16 @@ def fieldwork_sync(request: HttpRequest, payload: SyncIn):
     assignments = interviewer_assignments(interviewer=user)
     quotas = interviewer_quotas(interviewer=user, assignments=assignments)
     return {"device_id": result.device_id, "synced_at": result.synced_at, **counts, "items": items,
-            "assignments": assignments, "quotas": quotas}  # fmt: skip
+            "assignments": assignments, "quotas": quotas,
+            "reviews": interviewer_reviews(interviewer_id=user.id)}  # fmt: skip
+
+
+@router.get("/forms", response={200: FormsOut, 403: ErrorOut})
+def fieldwork_forms(request: HttpRequest):
+    """The forms the caller's interviewer app keeps for offline work (session or token): one per assigned survey
+    with a published version, with that version's number, its definition in every language, the skip-logic rules
+    the app evaluates with ``conditions.js``, the public titles, the respondent strings of each language and the
+    units where the caller is assigned. 403 for a role that cannot take interviews."""
+    user = request.auth  # type: ignore[attr-defined]
+    permissions.require(permissions.can_submit_responses(user))
+    return interviewer_forms(interviewer=user)

@@ -82,6 +82,17 @@ class QuotaOut(Schema):
     status: str = Field(description="open or full")
 
 
+class ReviewToDeviceOut(Schema):
+    """A review of one of the interviewer's responses (contract 2): the app shows has_issues/rejected and the
+    comment."""
+
+    client_key: str
+    response_id: int
+    state: str = Field(description="has_issues, approved, rejected or edited")
+    comment: str
+    reviewed_at: dt.datetime | None
+
+
 class SyncOut(Schema):
     device_id: uuid.UUID
     synced_at: dt.datetime
@@ -93,3 +104,34 @@ class SyncOut(Schema):
     items: list[SyncItemOut]
     assignments: list[AssignmentOut]
     quotas: list[QuotaOut]
+    reviews: list[ReviewToDeviceOut] = Field(
+        default_factory=list, description="the caller's reviewed responses (not received), latest review first, <= 500"
+    )
+
+
+# --- The device's forms (``GET /api/fieldwork/forms``, contract 4) -------------------------------------------
+
+
+class FormUnitOut(Schema):
+    assignment_id: int
+    unit_id: int
+    unit_name: str
+
+
+class FormOut(Schema):
+    survey_id: int
+    title: str = Field(description="the survey's name for staff (the interviewer's list)")
+    status: str = Field(description="published (takes interviews) or closed (keep what the device holds, start none)")
+    version: int = Field(description="the latest published version number: interviews are sent with it")
+    definition: dict[str, Any] = Field(description="the version's SurveyDefinition JSON (every language)")
+    rules: dict[str, Any] = Field(description="skip logic for conditions.js: {format: 1, questions: [{key, show_if}]}")
+    titles: dict[str, str] = Field(description="language -> the survey's name as respondents see it")
+    strings: dict[str, dict[str, str]] = Field(description="language -> respondent page strings (key -> text)")
+    language_names: dict[str, str] = Field(description="language code -> its own name, for the language switch")
+    units: list[FormUnitOut] = Field(description="where the caller is assigned to take this survey")
+
+
+class FormsOut(Schema):
+    generated_at: dt.datetime
+    brand: str = Field(description="the organisation's name as respondents see it")
+    forms: list[FormOut]

@@ -25,6 +25,9 @@ ACTIONS: dict[str, StrOrPromise] = {
     "staff.deactivated": _("Staff member removed from the list"),
     "staff.reactivated": _("Staff member back on the list"),
     "response.deleted": _("Response deleted"),
+    "contacts.imported": _("Contacts imported"),
+    "response.reviewed": _("Response review state set"),
+    "response.edited": _("Response answers edited"),
 }
 
 TARGET_TYPES: dict[str, StrOrPromise] = {
@@ -32,4 +35,5 @@ TARGET_TYPES: dict[str, StrOrPromise] = {
     "unit": _("Unit"),
     "staff_member": _("Staff member"),
     "response": _("Response"),
+    "contacts": _("Contacts"),
 }

@@ -12,12 +12,23 @@ from heed.accounts.selectors import unit_get, unit_ids_visible_to
 from heed.api.pagination import BoundedLimitOffsetPagination
 from heed.api.schemas import ErrorOut
 from heed.core.errors import ApplicationError, ConflictError, NotFoundError
-from heed.responses.schemas import ConflictOut, ResponseBatchIn, ResponseBatchOut, ResponseIn, ResponseOut
-from heed.responses.selectors import ResponseFilters, response_filters_check, response_list
+from heed.responses.schemas import (
+    AnswersEditIn,
+    ConflictOut,
+    ResponseBatchIn,
+    ResponseBatchOut,
+    ResponseIn,
+    ResponseOut,
+    ReviewIn,
+    ReviewOut,
+)
+from heed.responses.selectors import ResponseFilters, response_filters_check, response_get, response_list
 from heed.responses.services import (
     BULK_ANALYZE_MINIMUM,
     Outcome,
     Submission,
+    response_edit,
+    response_review_set,
     response_submit,
     responses_submit_many,
     statistics_refresh_later,
@@ -113,7 +124,7 @@ def responses_submit(request: HttpRequest, payload: ResponseIn):
     if created:  # for a survey and unit in the caller's scope; its answers are attached: no query needed
         return Status(201, response)
     visible = (
-        response_list(user=user)
+        response_list(user=user, filters=ResponseFilters(review_state="all"))
         .select_related("version")
         .prefetch_related("answers__annotation__themes")
         .filter(pk=response.pk)
@@ -127,7 +138,7 @@ def responses_submit(request: HttpRequest, payload: ResponseIn):
 def _scoped(user, error: ConflictError) -> ConflictError:
     """A conflict names the stored response only if the caller may see it (else: just "key used")."""
     response_id = error.extra.get("response_id")
-    if response_id is None or response_list(user=user).filter(pk=response_id).exists():
+    if response_id is None or response_get(user=user, response_id=response_id) is not None:
         return error
     return ConflictError("This client_key was already used for another response.", code="client_key_used")
 
@@ -176,7 +187,8 @@ def responses_submit_batch(request: HttpRequest, payload: ResponseBatchIn):
 @paginate(BoundedLimitOffsetPagination)
 def responses_list(request: HttpRequest, filters: Query[ResponseFilters]):
     """Responses the caller may see, newest first. A ``survey_id`` of no survey of the organisation, or a
-    ``unit_id`` outside the caller's units, is 404 (never an empty page)."""
+    ``unit_id`` outside the caller's units, is 404 (never an empty page). Rejected responses are listed only with
+    ``review_state=rejected`` or ``review_state=all``; an unknown ``review_state`` is 422."""
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
     response_filters_check(user=user, filters=filters)
@@ -184,4 +196,42 @@ def responses_list(request: HttpRequest, filters: Query[ResponseFilters]):
         response_list(user=user, filters=filters)
         .select_related("version")
         .prefetch_related("answers__annotation__themes")
+    )
+
+
+def _reviewable(request: HttpRequest, response_id: int):
+    """The response for a review or an edit: 403 for roles that never review, 404 outside the caller's scope."""
+    user = _user(request)
+    permissions.require(permissions.can_view_results(user), "Your role does not allow reviewing responses.")
+    response = response_get(user=user, response_id=response_id)
+    if response is None:
+        raise NotFoundError("No such response (or it is outside your scope).")
+    return user, response
+
+
+@router.post("/{int:response_id}/review", response={200: ReviewOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                                                    422: ErrorOut})  # fmt: skip
+def response_review(request: HttpRequest, response_id: int, payload: ReviewIn):
+    """Set a response's review state (``has_issues``, ``approved`` or ``rejected``) with an optional comment;
+    returns the history entry. Admins, analysts and unit managers of the response's unit only (403 otherwise;
+    404 for a response outside the caller's scope; 422 for another state). Rejected responses count in no figure
+    unless a filter asks for them; the interviewer sees the state and comment at their next sync."""
+    user, response = _reviewable(request, response_id)
+    return response_review_set(actor=user, response=response, state=payload.state, comment=payload.comment)
+
+
+@router.put("/{int:response_id}/answers", response={200: ResponseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                                                     422: ErrorOut})  # fmt: skip
+def response_answers_edit(request: HttpRequest, response_id: int, payload: AnswersEditIn):
+    """Replace a response's answers (the whole set, validated as submissions to the version it was taken on:
+    422 ``invalid_answers`` with one message per question). Headline scores are derived again, the state becomes
+    ``edited`` and the previous answers are kept in its review history; 400 ``answers_unchanged`` when nothing
+    differs. Same roles and scope as ``POST /responses/{id}/review``."""
+    user, response = _reviewable(request, response_id)
+    response_edit(actor=user, response=response, answers=payload.answers, comment=payload.comment)
+    return (
+        response_list(user=user, filters=ResponseFilters(review_state="all"))
+        .select_related("version")
+        .prefetch_related("answers__annotation__themes")
+        .get(pk=response.pk)
     )

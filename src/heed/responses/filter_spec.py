@@ -9,6 +9,11 @@ filter can never be silently ignored on one path.
 
 Unit filters are applied by both paths through the caller's unit scope (``scoped_unit_ids``: a unit includes
 the units below it, and a unit-scoped role sees only its units), so the spec marks them ``scope=True``.
+
+A filter may also narrow the responses when it is *not* set (``raw_unset``): ``review_state`` left unset leaves
+out rejected responses (``COUNTED``), on the raw path by that condition and on the rollup path because the rollups
+are built from the counted responses only (``heed.analytics.rollups``); set, it reads exactly that state (``all``:
+every state, rejected included) from the responses, since the rollups keep only the default view.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+
+from heed.responses.models import ReviewState
 
 Lookup = Callable[[Any], Q]
 
@@ -38,6 +45,7 @@ class FilterField:
     raw: Lookup | None
     rollup: Lookup | None
     scope: bool = False
+    raw_unset: Q | None = None  # the raw condition while the filter is not set (the rollups hold that view)
 
     @property
     def rollups_serve(self) -> bool:
@@ -46,6 +54,15 @@ class FilterField:
 
 def _equal(field: str) -> Lookup:
     return lambda value: Q(**{field: value})
+
+
+REVIEW_STATE_ALL = "all"
+# The responses figures count unless a review_state filter says otherwise: every state but rejected.
+COUNTED = ~Q(review_state=ReviewState.REJECTED)
+
+
+def _review_state(value: str) -> Q:
+    return Q() if value == REVIEW_STATE_ALL else Q(review_state=value)
 
 
 FILTER_SPEC: dict[str, FilterField] = {
@@ -67,6 +84,7 @@ FILTER_SPEC: dict[str, FilterField] = {
             raw=lambda day: Q(submitted_at__lt=day_start(day + dt.timedelta(days=1))),
             rollup=lambda day: Q(day__lte=day),
         ),
+        FilterField("review_state", raw=_review_state, rollup=None, raw_unset=COUNTED),
     )
 }
 
@@ -82,12 +100,16 @@ def filters_rollups_serve(filters: Any) -> bool:
 
 
 def filters_raw_q(filters: Any) -> Q:
-    """The ``Response`` condition of every set filter (unit filters excepted: they are the unit scope)."""
+    """The ``Response`` condition of every set filter (unit filters excepted: they are the unit scope), and the
+    ``raw_unset`` condition of every filter that is not set (rejected responses are left out by default)."""
     condition = Q()
-    for name, value in filters_set(filters).items():
-        lookup = FILTER_SPEC[name].raw
-        if lookup is not None:
-            condition &= lookup(value)
+    chosen = filters_set(filters)
+    for name, spec in FILTER_SPEC.items():
+        if name in chosen:
+            if spec.raw is not None:
+                condition &= spec.raw(chosen[name])
+        elif spec.raw_unset is not None:
+            condition &= spec.raw_unset
     return condition
 
 

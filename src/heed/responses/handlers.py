@@ -10,8 +10,9 @@ responses_submit_many``, which calls the handlers registered here once per store
   analysis; later alert rules). A failure there is logged and never undoes or hides a stored response: the
   periodic reconciliation (``CELERY_BEAT_SCHEDULE``) finds what was not done.
 
-``response_delete`` calls the handlers registered for ``ResponsesDeleted`` and ``version_headlines_rederive``
-those for ``ResponsesRescored`` the same way.
+``response_delete`` calls the handlers registered for ``ResponsesDeleted``, ``version_headlines_rederive``
+those for ``ResponsesRescored``, and ``response_review_set``/``response_edit`` those for ``ResponsesReviewed`` (a
+review state or the answers changed, so what figures count changed) the same way.
 
 Apps register their handlers in ``AppConfig.ready()`` (``heed.analytics.apps``, ``heed.textanalytics.apps``).
 """
@@ -82,6 +83,15 @@ class ResponsesDeleted:
 
 
 @dataclass(frozen=True)
+class ResponsesReviewed:
+    """Responses whose review state (and, for ``edited``, answers and headline scores) changed in one transaction
+    (``texts`` left empty): ``state`` is the state they are now in."""
+
+    responses: Sequence[StoredResponse]
+    state: str
+
+
+@dataclass(frozen=True)
 class ResponsesRescored:
     """The headline scores of a survey's responses on these local days were re-derived (``responses.headlines``)."""
 
@@ -89,9 +99,9 @@ class ResponsesRescored:
     days: frozenset[dt.date]
 
 
-Event = ResponsesStored | ResponsesDeleted | ResponsesRescored
+Event = ResponsesStored | ResponsesDeleted | ResponsesReviewed | ResponsesRescored
 Handler = Callable[[Any], None]
-EVENTS: tuple[type, ...] = (ResponsesStored, ResponsesDeleted, ResponsesRescored)
+EVENTS: tuple[type, ...] = (ResponsesStored, ResponsesDeleted, ResponsesReviewed, ResponsesRescored)
 PHASES: tuple[Phase, ...] = ("in_transaction", "after_commit")
 
 _handlers: dict[tuple[type, Phase], dict[str, Handler]] = {(e, p): {} for e in EVENTS for p in PHASES}

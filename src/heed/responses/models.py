@@ -8,8 +8,21 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from heed.core.channels import Channel
+
+
+class ReviewState(models.TextChoices):
+    """Where a response stands in review (ODK Central's review states). ``received`` and ``edited`` are set by
+    the system (on storing, on ``response_edit``); the others by a reviewer (``response_review_set``).
+    ``rejected`` responses are left out of every figure unless a filter asks for them."""
+
+    RECEIVED = "received", _("Received")
+    HAS_ISSUES = "has_issues", _("Has issues")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    EDITED = "edited", _("Edited")
 
 
 class Response(models.Model):
@@ -48,6 +61,9 @@ class Response(models.Model):
     age_group = models.CharField(max_length=16, blank=True)
     gender = models.CharField(max_length=16, blank=True)
     region = models.CharField(max_length=60, blank=True)
+    # db_default too: rows written by plain SQL (benchmarks, bulk loads) start as received as well.
+    review_state = models.CharField(max_length=12, choices=ReviewState.choices, default=ReviewState.RECEIVED,
+                                    db_default=ReviewState.RECEIVED)  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -116,3 +132,27 @@ class ClientKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ResponseReview(models.Model):
+    """One change of a response's review state, never updated or deleted while its response exists: who
+    (``actor``, with ``actor_name`` kept if the user goes), when, from which state to which, the comment, and for
+    an edit (``to_state`` edited) the answers and headline scores as they were before it (``previous_answers``:
+    ``{"answers": {question key: value}, "scores": {"nps_score": int | None, ...}}``), so no edit loses a
+    version."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="reviews")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")  # fmt: skip
+    actor_name = models.CharField(max_length=150)
+    from_state = models.CharField(max_length=12, choices=ReviewState.choices)
+    to_state = models.CharField(max_length=12, choices=ReviewState.choices)
+    comment = models.TextField(blank=True)
+    previous_answers = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Response {self.response_id}: {self.from_state} -> {self.to_state}"

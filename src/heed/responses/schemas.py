@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
-from heed.api.schemas import ErrorOut
+from heed.api.schemas import BodyIn, ErrorOut
 from heed.core.bounds import BoundedMoment, DbId
 from heed.core.channels import ChannelName
 from heed.surveys.language import LanguageCode
@@ -64,6 +64,7 @@ class ResponseOut(Schema):
     nps_score: int | None
     csat_score: int | None
     ces_score: int | None
+    review_state: str = Field(description="received, has_issues, approved, rejected or edited")
     answers: list[AnswerOut]
 
     @staticmethod
@@ -111,3 +112,36 @@ class ResponseBatchOut(Schema):
     conflict: int
     invalid: int
     items: list[ResponseBatchItemOut]
+
+
+class ReviewIn(BodyIn):
+    state: Literal["has_issues", "approved", "rejected"] = Field(
+        description="the review state to set (received and edited are set by Heed)"
+    )
+    comment: str = Field("", max_length=2000, description="shown to the interviewer at their next sync")
+
+
+class ReviewOut(Schema):
+    id: int
+    response_id: int
+    actor: str = Field(description="user name of who reviewed")
+    from_state: str
+    to_state: str
+    comment: str
+    created_at: dt.datetime
+    previous_answers: dict[str, Any] | None = Field(
+        None, description='edits: {"answers": {question key: value}, "scores": {...}} as they were before'
+    )
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> str:
+        return obj.actor_name
+
+
+class AnswersEditIn(BodyIn):
+    answers: dict[Annotated[str, StringConstraints(max_length=100)], Any] = Field(
+        max_length=500,
+        description="the whole new answer set, question key -> answer, in the format of POST /api/responses; "
+        "validated against the survey version the response was taken on",
+    )
+    comment: str = Field("", max_length=2000, description="why the answers were edited")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
-from django.db.models import Q, QuerySet
-from pydantic import BaseModel, ConfigDict
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from pydantic import BaseModel, ConfigDict, Field
 
 from heed.accounts.selectors import (
     organisation_id_of,
@@ -19,7 +19,7 @@ from heed.core.bounds import BoundedDate, DbId, ShortText
 from heed.core.channels import ChannelName
 from heed.core.errors import NotFoundError
 from heed.responses.filter_spec import filter_spec_check, filters_raw_q
-from heed.responses.models import Answer, Response
+from heed.responses.models import Answer, Response, ResponseReview, ReviewState
 from heed.surveys.language import LanguageCode
 from heed.surveys.selectors import survey_get
 
@@ -27,6 +27,12 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from heed.accounts.models import User
+
+# A review state, or "all" (every state, rejected included); unset: every state but rejected.
+ReviewStateFilter = Literal["received", "has_issues", "approved", "rejected", "edited", "all"]
+REVIEW_STATE_CHOICES = ReviewState.choices  # (value, label) for forms
+if set(ReviewStateFilter.__args__) != {*ReviewState.values, "all"}:  # type: ignore[attr-defined]
+    raise RuntimeError("ReviewStateFilter must list every ReviewState and 'all'")
 
 
 class SurveyResponseFilters(BaseModel):
@@ -42,6 +48,11 @@ class SurveyResponseFilters(BaseModel):
     age_group: ShortText | None = None
     date_from: BoundedDate | None = None
     date_to: BoundedDate | None = None
+    review_state: ReviewStateFilter | None = Field(
+        None,
+        description="only responses in this review state (received, has_issues, approved, rejected, edited), or "
+        "all of them with 'all'; unset: every state but rejected (rejected responses count in no figure)",
+    )
 
 
 class _SurveyFilter(BaseModel):
@@ -198,3 +209,47 @@ def response_count_by_submitter(
     if until is not None:
         responses = responses.filter(submitted_at__lt=until)
     return responses.count()
+
+
+def response_get(*, user: User, response_id: int) -> Response | None:
+    """One response ``user`` may see (their organisation and units), in any review state (rejected included),
+    with its version, unit and answers loaded; ``None`` when there is none or it is out of scope."""
+    return (
+        response_queryset(user=user, filters=ResponseFilters(review_state="all"))
+        .select_related("version", "unit", "survey", "submitted_by")
+        .prefetch_related("answers")
+        .filter(pk=response_id)
+        .first()
+    )
+
+
+def response_review_history(*, response: Response) -> QuerySet[ResponseReview]:
+    """The response's review history, oldest first: who (``actor_name``), when (``created_at``), ``from_state``,
+    ``to_state``, ``comment`` and, for edits, ``previous_answers``."""
+    return ResponseReview.objects.filter(response=response).order_by("created_at", "id")
+
+
+REVIEWS_TO_DEVICE_MAX = 500
+
+
+def interviewer_reviews(*, interviewer_id: int, limit: int = REVIEWS_TO_DEVICE_MAX) -> list[dict[str, object]]:
+    """What the interviewer app learns at sync about the interviewer's reviewed responses (contract 2): one dict
+    per response they submitted with a ``client_key`` whose state is not ``received`` -- ``client_key``,
+    ``response_id``, ``state``, ``comment`` and ``reviewed_at`` (of the latest review) -- most recently reviewed
+    first, at most ``limit``. One query."""
+    latest = ResponseReview.objects.filter(response=OuterRef("pk")).order_by("-created_at", "-id")
+    rows = (
+        Response.objects.filter(submitted_by_id=interviewer_id)
+        .exclude(review_state=ReviewState.RECEIVED)
+        .exclude(client_key=None)
+        .annotate(
+            reviewed_at=Subquery(latest.values("created_at")[:1]), review_comment=Subquery(latest.values("comment")[:1])
+        )  # fmt: skip
+        .order_by(F("reviewed_at").desc(nulls_last=True), "-id")
+        .values("client_key", "id", "review_state", "review_comment", "reviewed_at")[:limit]
+    )
+    return [
+        {"client_key": row["client_key"], "response_id": row["id"], "state": row["review_state"],
+         "comment": row["review_comment"] or "", "reviewed_at": row["reviewed_at"]}
+        for row in rows
+    ]  # fmt: skip

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from heed.accounts import permissions
 from heed.accounts.services import unit_require_open
 from heed.core.bulk import instances_insert, rows_insert, rows_insert_returning_ids
 from heed.core.channels import Channel
@@ -23,8 +24,15 @@ from heed.core.errors import ApplicationError, ConflictError
 from heed.core.statistics import tables_analyze
 from heed.distribution.services import invitation_mark_responded
 from heed.responses.fingerprint import submission_fingerprint
-from heed.responses.handlers import ResponsesDeleted, ResponsesStored, StoredResponse, StoredText, responses_dispatch
-from heed.responses.models import Answer, ClientKey, Response
+from heed.responses.handlers import (
+    ResponsesDeleted,
+    ResponsesReviewed,
+    ResponsesStored,
+    StoredResponse,
+    StoredText,
+    responses_dispatch,
+)
+from heed.responses.models import Answer, ClientKey, Response, ResponseReview, ReviewState
 from heed.responses.selectors import TEXT_ANSWER_TYPES
 from heed.surveys.answering import AnswerValue, SubmissionError, clean_submission
 from heed.surveys.definition import DEMOGRAPHIC_TYPES, SurveyDefinition
@@ -413,3 +421,134 @@ def response_delete(*, response: Response, actor: User | None = None) -> None:
     responses_dispatch(ResponsesDeleted([gone]))
     audit_record(organisation=gone.organisation_id, actor=actor, action="response.deleted", target_type="response",
                  target_id=gone.id, target_label=f"Response {gone.id}", before=snapshot)  # fmt: skip
+
+
+# --- Review states (ODK Central's review workflow) -------------------------------------------------------------
+
+REVIEWER_STATES = (ReviewState.HAS_ISSUES, ReviewState.APPROVED, ReviewState.REJECTED)  # set by people
+REVIEW_COMMENT_MAX = 2000
+HEADLINE_COLUMNS = ("nps_score", "csat_score", "ces_score", "age_group", "gender", "region")
+
+
+def _require_reviewer(actor: User, response: Response) -> None:
+    """Admins, analysts and unit managers whose units include the response's unit (interviewers and agents never
+    review). Raises ``PermissionDeniedError`` (403)."""
+    from heed.accounts.selectors import unit_ids_visible_to
+
+    permissions.require(permissions.can_view_results(actor), "Your role does not allow reviewing responses.")
+    permissions.require(actor.organisation_id == response.organisation_id, "This response is outside your scope.")
+    units = unit_ids_visible_to(actor)
+    permissions.require(units is None or response.unit_id in units, "This response is outside your scope.")
+
+
+def _comment(comment: str) -> str:
+    comment = (comment or "").strip()
+    if len(comment) > REVIEW_COMMENT_MAX:
+        raise ApplicationError(f"The comment is too long (at most {REVIEW_COMMENT_MAX} characters).",
+                               code="comment_too_long")  # fmt: skip
+    return comment
+
+
+def _reviewed(response: Response, state: str) -> None:
+    """Tell the registered handlers (rollup days marked in this transaction: figures follow the new state)."""
+    responses_dispatch(ResponsesReviewed([
+        StoredResponse(id=response.id, organisation_id=response.organisation_id, survey_id=response.survey_id,
+                       unit_id=response.unit_id, submitted_at=response.submitted_at, language=response.language,
+                       submitted_by_id=response.submitted_by_id, client_key=response.client_key)
+    ], state=state))  # fmt: skip
+
+
+def _locked(response: Response) -> Response:
+    """The response row, locked until the transaction ends (two reviewers never lose each other's change)."""
+    return Response.objects.select_for_update().get(pk=response.pk)
+
+
+def _actor_name(actor: User) -> str:
+    return actor.get_username()[:150]
+
+
+@transaction.atomic
+def response_review_set(*, actor: User, response: Response, state: str, comment: str = "") -> ResponseReview:
+    """Set a response's review state to ``has_issues``, ``approved`` or ``rejected`` with an optional comment (at
+    most 2000 characters), as ``actor``; setting the state it already has records the comment. Returns the
+    history row (from, to, who, when, comment). Rejected responses count in no figure unless a filter asks for
+    them; the response's day is marked, so rollups and cached analytics follow. Recorded in the audit log.
+
+    Raises ``PermissionDeniedError`` (403: not an admin, analyst or unit manager of the response's unit) and
+    ``ApplicationError`` (400: ``invalid_review_state`` for received, edited or an unknown state;
+    ``comment_too_long``)."""
+    from heed.governance.services import audit_record
+
+    _require_reviewer(actor, response)
+    if state not in REVIEWER_STATES:
+        raise ApplicationError(
+            "A reviewer sets has_issues, approved or rejected (received and edited are set by Heed).",
+            code="invalid_review_state",
+        )
+    comment = _comment(comment)
+    current = _locked(response)
+    review = ResponseReview.objects.create(
+        response=current, actor=actor, actor_name=_actor_name(actor), from_state=current.review_state,
+        to_state=state, comment=comment,
+    )  # fmt: skip
+    if current.review_state != state:
+        Response.objects.filter(pk=current.pk).update(review_state=state)
+        _reviewed(current, state)
+    response.review_state = state
+    audit_record(organisation=current.organisation_id, actor=actor, action="response.reviewed",
+                 target_type="response", target_id=current.id, target_label=f"Response {current.id}",
+                 before={"review_state": review.from_state}, after={"review_state": state})  # fmt: skip
+    return review
+
+
+def _stored_answers(response: Response) -> dict[str, AnswerValue]:
+    return {a.question_key: a.value for a in Answer.objects.filter(response=response) if a.value is not None}
+
+
+@transaction.atomic
+def response_edit(*, actor: User, response: Response, answers: dict[str, Any], comment: str = "") -> ResponseReview:
+    """Replace a response's answers by ``answers`` (question key -> value, as ``POST /api/responses`` takes them),
+    validated against the survey version the response was taken on (the submissions' rules: skip logic, required
+    questions, bounds), as ``actor``. The previous answers and headline scores are kept in the history row
+    (``previous_answers``), the headline scores and demographics are derived again, and the state becomes
+    ``edited``; the response's day is marked, so rollups and cached analytics follow. Changed open-text answers are
+    new answer rows (text analytics reads them again through its reconciliation). Recorded in the audit log.
+
+    Raises ``PermissionDeniedError`` (403, as ``response_review_set``), ``SubmissionError`` (invalid answers:
+    one error per question key), ``ApplicationError`` (400: ``answers_unchanged`` when nothing differs,
+    ``comment_too_long``)."""
+    from heed.governance.services import audit_record
+
+    _require_reviewer(actor, response)
+    comment = _comment(comment)
+    current = _locked(response)
+    definition = version_definition(current.version)
+    cleaned = clean_submission(definition, answers)
+    previous = _stored_answers(current)
+    if cleaned == previous:
+        raise ApplicationError("The answers are the same as the stored ones; nothing was changed.",
+                               code="answers_unchanged")  # fmt: skip
+    snapshot = {"answers": previous, "scores": {column: getattr(current, column) for column in HEADLINE_COLUMNS}}
+    changed = {key for key in previous.keys() | cleaned.keys() if previous.get(key) != cleaned.get(key)}
+    Answer.objects.filter(response=current, question_key__in=changed).delete()
+    types = {q.key: q.type for q in definition.questions}
+    Answer.objects.bulk_create(
+        [answer_row(current, key, types[key], value) for key, value in cleaned.items() if key in changed]
+    )
+    headlines: dict[str, Any] = {"nps_score": None, "csat_score": None, "ces_score": None, "age_group": "",
+                                 "gender": "", "region": ""}  # fmt: skip
+    headlines.update(headline_fields(definition, cleaned))
+    Response.objects.filter(pk=current.pk).update(review_state=ReviewState.EDITED, **headlines)
+    review = ResponseReview.objects.create(
+        response=current, actor=actor, actor_name=_actor_name(actor), from_state=current.review_state,
+        to_state=ReviewState.EDITED, comment=comment, previous_answers=snapshot,
+    )  # fmt: skip
+    _reviewed(current, ReviewState.EDITED)
+    for column, value in headlines.items():
+        setattr(response, column, value)
+    response.review_state = ReviewState.EDITED
+    audit_record(organisation=current.organisation_id, actor=actor, action="response.edited",
+                 target_type="response", target_id=current.id, target_label=f"Response {current.id}",
+                 before={"review_state": review.from_state, "questions_changed": sorted(changed)},
+                 after={"review_state": ReviewState.EDITED})  # fmt: skip
+    return review

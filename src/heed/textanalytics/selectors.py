@@ -35,7 +35,7 @@ _SURVEY = TextItem.Source.SURVEY_ANSWER
 
 
 # Response filters only survey answers carry: with one of them set, texts of other kinds are left out.
-RESPONSE_ONLY_FILTERS = ("survey_id", "channel", "touchpoint", "age_group")
+RESPONSE_ONLY_FILTERS = ("survey_id", "channel", "touchpoint", "age_group", "review_state")
 
 
 def other_text_items(*, user: User, filters: ResponseFilters | None = None) -> QuerySet[TextItem] | None:

@@ -9,14 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from heed.core.channels import Channel
 from heed.core.form_fields import BoundedDateField, choice_field
-from heed.responses.selectors import ResponseFilters
+from heed.responses.selectors import REVIEW_STATE_CHOICES, ResponseFilters
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 
 LANGUAGE_CHOICES = list(SUPPORTED_LANGUAGES.items())
 
 
 class ResponseFilterForm(forms.Form):
-    """Unit, channel, language and dates: the filters every results page shares (read with GET)."""
+    """Unit, channel, language, dates and review state: the filters every results page shares (read with GET)."""
 
     unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Unit"))
     channel = forms.ChoiceField(choices=[("", _("All channels")), *Channel.choices], required=False, label=_("Channel"))
@@ -24,6 +24,10 @@ class ResponseFilterForm(forms.Form):
                                  label=_("Language"))  # fmt: skip
     date_from = BoundedDateField(required=False, label=_("Date from"))
     date_to = BoundedDateField(required=False, label=_("Date to"))
+    review_state = forms.ChoiceField(
+        choices=[("", _("All but rejected")), *REVIEW_STATE_CHOICES, ("all", _("All, rejected included"))],
+        required=False, label=_("Review state"),
+    )  # fmt: skip
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -38,5 +42,6 @@ class ResponseFilterForm(forms.Form):
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         return ResponseFilters(
             unit_id=data.get("unit"), channel=data.get("channel") or None, language=data.get("language") or None,
-            date_from=data.get("date_from"), date_to=data.get("date_to"), **extra,
+            date_from=data.get("date_from"), date_to=data.get("date_to"),
+            review_state=data.get("review_state") or None, **extra,
         )  # fmt: skip
