@@ -53,7 +53,8 @@ def recorders(monkeypatch):
 
 def test_the_apps_register_their_handlers_explicitly():
     assert set(responses_handlers(ResponsesStored, "in_transaction")) == {
-        "analytics.rollup_days", "textanalytics.text_items", "fieldwork.quotas", "cati.cases_complete"
+        "analytics.rollup_days", "textanalytics.text_items", "fieldwork.quotas", "fieldwork.interview_records",
+        "cati.cases_complete",
     }  # fmt: skip
     assert set(responses_handlers(ResponsesStored, "after_commit")) == {"textanalytics.comments"}
     assert set(responses_handlers(ResponsesDeleted, "in_transaction")) == {"analytics.rollup_days"}

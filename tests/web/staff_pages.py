@@ -123,6 +123,7 @@ def staff_pages(ids: DemoIds) -> dict[str, str]:
         "audit log with a filter error": "/organisation/audit/?date_from=never",
         "fieldwork supervision": "/fieldwork/",
         "response review": f"/responses/{ids.response}/",
+        "fieldwork sites": "/fieldwork/sites/",
         "call lists": "/calls/",
         "contacts": "/contacts/",
         "contacts searched": "/contacts/?q=a&unit=999999&page=abc",
@@ -159,6 +160,10 @@ def forms_with_errors(ids: DemoIds) -> dict[str, tuple[str, dict[str, str]]]:
         "unit edit": (f"/organisation/units/{ids.unit}/", {"name": "", "country": "Italy"}),
         "staff": ("/organisation/staff/", {"first_name": "", "unit": "0"}),
         "staff edit": (f"/organisation/staff/{ids.staff}/", {"first_name": "", "aliases": ""}),
+        "fieldwork site": (
+            "/fieldwork/sites/",
+            {"unit": "0", "time_zone": "", "latitude": "north", "opening_hours": "mon-fri"},
+        ),
         "contacts import": ("/contacts/", {"region": "Croatia"}),
         "response review": (f"/responses/{ids.response}/", {"action": "review", "state": "received"}),
         "response edit": (f"/responses/{ids.response}/", {"action": "edit", "comment": "emptied"}),

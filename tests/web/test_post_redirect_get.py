@@ -26,7 +26,7 @@ from heed.cati.models import CallCase, CallList
 from heed.cati.services import call_cases_add, call_list_create
 from heed.distribution.models import Contact as DirectoryContact
 from heed.distribution.models import SurveyLink
-from heed.fieldwork.models import Assignment
+from heed.fieldwork.models import Assignment, Site
 from heed.fieldwork.services import assignment_create
 from heed.responses.models import Response, ResponseReview
 from heed.responses.services import Submission, response_submit
@@ -38,6 +38,7 @@ from tests.conftest import VALID_INTERCEPT, World, login
 READ_ONLY_PAGES = {
     "home", "dashboard", "surveys", "survey-preview", "survey-drivers", "survey-xlsform", "link-qr", "respond-thanks",
     "org-audit", "set-password-done", "comments", "theme-progress", "health", "fieldwork-mine",
+    "fieldwork-interviewer", "fieldwork-interview",
     # the offline interviewer app: its page, manifest, service worker and session probe take no form
     "fieldwork-app", "fieldwork-app-manifest", "fieldwork-app-worker", "fieldwork-app-session",
 }  # fmt: skip
@@ -134,6 +135,10 @@ FORMS = [
          lambda w: {"action": "assign", "survey": w.survey.id, "unit": w.store_a.id, "interviewer": w.interviewer.id,
                     "quantity": 5},
          lambda w: Assignment.objects.filter(survey=w.survey).count()),
+    Form("fieldwork-sites", lambda w: "/fieldwork/sites/",
+         lambda w: {"unit": w.store_a.id, "latitude": 45.8131, "longitude": 15.9775, "radius_m": 300,
+                    "time_zone": "Europe/Zagreb", "opening_hours": "mon-sat 09:00-20:00"},
+         lambda w: Site.objects.filter(unit=w.store_a).count()),
     Form("fieldwork-reassign", lambda w: f"/fieldwork/assignments/{_assignment(w).id}/reassign/",
          lambda w: {"interviewer": User.objects.get(username="iva").id, "quantity": 3},
          lambda w: (_assignment(w), Assignment.objects.filter(survey=w.survey).count())[1]),

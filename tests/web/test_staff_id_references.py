@@ -118,7 +118,8 @@ def test_the_page_list_covers_every_staff_template():
     } | {"textanalytics/templates/textanalytics/" + n for n in ("comments.html", "themes.html")} | {
         # the interviewer's list and the reassign form need assignments, which the demo does not seed yet:
         # tests/fieldwork/test_pages.py renders them
-        "fieldwork/templates/fieldwork/" + n for n in ("supervision.html", "mine.html", "reassign.html")
+        "fieldwork/templates/fieldwork/" + n for n in ("supervision.html", "mine.html", "reassign.html", "sites.html",
+                                                       "interviewer.html", "interview.html")
     } | {
         # the offline interviewer app's shell: app.js draws its screens (tests/integration/test_browser_pwa_offline.py)
         "fieldwork/templates/fieldwork/app.html"

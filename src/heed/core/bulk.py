@@ -11,21 +11,43 @@ primary keys drawn from the table's sequence first; fewer rows, and every batch 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models
 
 COPY_MINIMUM = 50  # fewer rows: one INSERT is fewer round trips than COPY's (and the sequence's)
 
 
 def _converter(field: models.Field):
+    """The conversion of a field's values for the database driver, or None when the driver takes them as they are.
+    Resolved once per insert: looking the backend's operations up through ``connection`` for every value cost
+    more than the conversion itself."""
     if isinstance(field, models.JSONField):
         return lambda value: None if value is None else json.dumps(value, ensure_ascii=False)
-    if isinstance(field, models.DateTimeField):
-        return lambda value: None if value is None else connection.ops.adapt_datetimefield_value(value)
+    if isinstance(field, models.DateTimeField) and connection.vendor != "postgresql":
+        # psycopg adapts datetimes itself (Django's PostgreSQL adapt_datetimefield_value returns them unchanged).
+        if connection.vendor == "sqlite" and settings.USE_TZ and connection.timezone is not None:
+            return _sqlite_datetime(connection.timezone)
+        return connection.ops.adapt_datetimefield_value
     return None
+
+
+def _sqlite_datetime(zone: dt.tzinfo):
+    """Django's SQLite ``adapt_datetimefield_value`` with USE_TZ (an aware time as naive text in the connection's
+    zone, a naive one as it is, None as None) without its per-value checks and look-ups."""
+
+    def convert(value: dt.datetime | None) -> str | None:
+        if value is None:
+            return None
+        if value.utcoffset() is not None:
+            value = value.astimezone(zone).replace(tzinfo=None)
+        return str(value)
+
+    return convert
 
 
 def _column(field: models.Field) -> str:

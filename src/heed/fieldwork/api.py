@@ -1,17 +1,23 @@
-"""The fieldwork API router (mounted at ``/api/fieldwork``): the interviewer app's sync."""
+"""The fieldwork API router (mounted at ``/api/fieldwork``): the interviewer app's sync, an interview's ODK
+audit trail."""
 
 from __future__ import annotations
 
 import uuid
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from heed.accounts import permissions
+from heed.accounts.selectors import organisation_id_of, unit_ids_visible_to
 from heed.api.schemas import ErrorOut
-from heed.core.errors import ConflictError
+from heed.core.bounds import DbId
+from heed.core.errors import ConflictError, NotFoundError
+from heed.fieldwork.audit_export import audit_csv
+from heed.fieldwork.backup import BACKUP_API_MAX_BYTES, backup_upload
 from heed.fieldwork.device_forms import interviewer_forms
-from heed.fieldwork.schemas import FormsOut, SyncIn, SyncOut
+from heed.fieldwork.schemas import BackupOut, FormsOut, SyncIn, SyncOut
+from heed.fieldwork.selectors import interview_record_get
 from heed.fieldwork.status import interviewer_assignments, interviewer_quotas
 from heed.fieldwork.sync import Interview, SyncItem, interviews_sync
 from heed.responses.selectors import interviewer_reviews, response_get
@@ -64,7 +70,7 @@ def fieldwork_sync(request: HttpRequest, payload: SyncIn):
     of the quotas of their surveys, and the device's ``last_sync_at`` is recorded."""
     user = request.auth  # type: ignore[attr-defined]
     permissions.require(permissions.can_submit_responses(user))
-    interviews = [Interview(**(i.dict() | {"client_key": uuid.UUID(i.client_key)})) for i in payload.interviews]
+    interviews = [Interview(**(i.model_dump() | {"client_key": uuid.UUID(i.client_key)})) for i in payload.interviews]
     result = interviews_sync(interviewer=user, device_id=uuid.UUID(payload.device_id), app_version=payload.app_version,
                              unsent_count=payload.unsent_count, oldest_unsent_at=payload.oldest_unsent_at,
                              interviews=interviews)  # fmt: skip
@@ -76,6 +82,39 @@ def fieldwork_sync(request: HttpRequest, payload: SyncIn):
     return {"device_id": result.device_id, "synced_at": result.synced_at, **counts, "items": items,
             "assignments": assignments, "quotas": quotas,
             "reviews": interviewer_reviews(interviewer_id=user.id)}  # fmt: skip
+
+
+@router.get("/responses/{response_id}/audit.csv", response={200: None, 403: ErrorOut, 404: ErrorOut})
+def fieldwork_audit_csv(request: HttpRequest, response_id: DbId):
+    """One interview's ODK audit trail as CSV (text/csv; columns ``event,node,start,end,latitude,longitude,
+    accuracy,old-value,new-value,user``; times in epoch ms, accuracy in metres; formula-guarded text). For
+    supervisors, analysts and admins whose units include the interview's unit; 404 for a response without an
+    interview record (not taken through the interviewer app) or outside the caller's units."""
+    user = request.auth  # type: ignore[attr-defined]
+    permissions.require(permissions.can_view_results(user))
+    record = interview_record_get(organisation_id=organisation_id_of(user), unit_ids=unit_ids_visible_to(user),
+                                  response_id=response_id)  # fmt: skip
+    if record is None:
+        raise NotFoundError("No interview record for this response.")
+    body = audit_csv(record.audit, user=record.interviewer.username)
+    answer = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    answer["Content-Disposition"] = f'attachment; filename="audit-{response_id}.csv"'
+    return answer
+
+
+@router.post("/backups", response={200: BackupOut, 403: ErrorOut, 422: ErrorOut})
+def fieldwork_backup_upload(request: HttpRequest):
+    """Upload an interviewer app's backup file as the request body (JSON, contract 3: ``{"format":
+    "heed-interviews-backup", "format_version": 1, "device_id", "interviewer", "created_at", "interviews"}``, at
+    most 5 MB), for files too large for the supervisor page's form. Its interviews go through the sync as that
+    interviewer (client_key rules: a second upload stores nothing new). Supervisors, analysts and admins whose
+    units include all of the interviewer's; 422 ``backup_invalid`` with a message in plain words for a file that
+    cannot be used."""
+    user = request.auth  # type: ignore[attr-defined]
+    permissions.require(permissions.can_view_results(user))
+    result = backup_upload(actor=user, data=request.body, max_bytes=BACKUP_API_MAX_BYTES)
+    return {"interviewer": result.interviewer, "created": result.created, "replayed": result.replayed,
+            "refused": result.refused}  # fmt: skip
 
 
 @router.get("/forms", response={200: FormsOut, 403: ErrorOut})

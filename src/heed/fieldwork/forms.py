@@ -57,3 +57,41 @@ class QuotaForm(forms.Form):
 def conditions_text(conditions: dict[str, Any]) -> str:
     """A quota's conditions as people read them: ``gender = female; age_group = 18-24, 25-34``."""
     return "; ".join(f"{key} = {', '.join(map(str, values))}" for key, values in conditions.items()) or json.dumps({})
+
+
+class BackupForm(forms.Form):
+    file = forms.FileField(label=_("Backup file of the interviewer app (.json)"))
+
+
+class SiteForm(forms.Form):
+    """A unit's location and opening hours; hours as lines ``mon-fri 09:00-20:30`` (several ranges allowed)."""
+
+    unit = DbIdField(label=_("Unit"))
+    latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90, required=False)
+    longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180, required=False)
+    radius_m = forms.FloatField(label=_("Radius (metres)"), min_value=1, max_value=100_000, required=False)
+    time_zone = forms.CharField(label=_("Time zone"), max_length=64, initial="UTC")
+    opening_hours = forms.CharField(
+        label=_("Opening hours"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_('One line per day or range of days, e.g. "mon-fri 09:00-20:30" or "sat 10:00-12:00 13:00-14:00".'),
+    )  # fmt: skip
+
+    def clean_opening_hours(self) -> dict[str, list[str]]:
+        hours: dict[str, list[str]] = {}
+        for number, line in enumerate(self.cleaned_data["opening_hours"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            days, *ranges = line.split()
+            if not ranges:
+                raise forms.ValidationError(_("Line %(number)s: write days and hours, e.g. mon-fri 09:00-20:30."),
+                                            params={"number": number})  # fmt: skip
+            hours.setdefault(days.lower(), []).extend(ranges)
+        return hours
+
+
+def hours_text(opening_hours: dict[str, Any]) -> str:
+    """Stored opening hours as the form's lines: ``mon-fri 09:00-20:30``."""
+    lines = []
+    for days, ranges in opening_hours.items():
+        lines.append(" ".join([days, *([ranges] if isinstance(ranges, str) else ranges)]))
+    return "\n".join(lines)

@@ -103,3 +103,93 @@ class QuotaMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id} {self.status} in quota {self.quota_id}"
+
+
+class Site(models.Model):
+    """Where a unit (a store) is and when it is open, for the GPS and opening-hours flags (contract 5).
+
+    ``latitude``/``longitude`` in WGS84 decimal degrees and ``radius_m`` in metres (all three set, or none: no
+    GPS check); ``time_zone`` an IANA name; ``opening_hours`` in ``heed.fieldwork_rules.hours.WeeklyHours.parse``
+    format (``{"mon-fri": "09:00-20:30", "sat": ["10:00-14:00"]}``; empty: no opening-hours check)."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    unit = models.OneToOneField("accounts.Unit", on_delete=models.CASCADE, related_name="+")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    radius_m = models.FloatField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    opening_hours = models.JSONField(default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Site of unit {self.unit_id}"
+
+
+class InterviewRecord(models.Model):
+    """What the device reported about one interview beside its answers (contract 1): who took it on which
+    device, its device times (``started_at``/``ended_at`` as the device's clock said, ``received_at`` the
+    server's), its location, its ODK audit events and the seconds spent per question derived from them.
+
+    Written in the transaction that stores the response (an ``in_transaction`` handler), so it exists
+    exactly when the response does; deleted with it."""
+
+    class LocationStatus(models.TextChoices):
+        OK = "ok", _("Located")
+        DENIED = "denied", _("Permission denied")
+        UNAVAILABLE = "unavailable", _("Unavailable")
+        MISSING = "missing", _("Not sent")
+
+    response = models.OneToOneField("responses.Response", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey("surveys.SurveyVersion", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    interviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    device_id = models.UUIDField(null=True, blank=True, help_text="the device's own UUID (Device.device_id)")
+    complete = models.BooleanField(default=True)
+    started_at = models.DateTimeField(null=True, blank=True, help_text="device clock")
+    ended_at = models.DateTimeField(help_text="device clock (the server's receive time when not sent)")
+    received_at = models.DateTimeField()
+    duration_seconds = models.FloatField(null=True, blank=True)
+    location_status = models.CharField(max_length=12, choices=LocationStatus.choices, default=LocationStatus.MISSING)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    accuracy_m = models.FloatField(null=True, blank=True)
+    question_seconds = models.JSONField(default=dict, blank=True, help_text="question key -> seconds on screen")
+    audit = models.JSONField(default=list, blank=True, help_text="ODK audit events as the device sent them")
+    speeding_status = models.CharField(
+        max_length=20, blank=True, help_text="ok, speeding or insufficient_data; empty without a duration"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["survey", "version"], name="fieldwork_record_version"),
+            models.Index(fields=["interviewer", "started_at"], name="fieldwork_record_who_when"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Interview record of response {self.response_id}"
+
+
+class Flag(models.Model):
+    """A data-quality flag on one response (contract 6; codes of ``heed.fieldwork_rules.flags.FlagCode``):
+    never deletes, rejects or hides the response; ``detail`` says why (seconds, metres, the other response)."""
+
+    response = models.ForeignKey("responses.Response", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=30)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["response_id", "code", "id"]
+        indexes = [
+            models.Index(fields=["survey", "code"], name="fieldwork_flag_survey_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} on response {self.response_id}"

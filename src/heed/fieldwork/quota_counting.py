@@ -9,7 +9,9 @@ not counted, listed as overshoot, never discarded."""
 from __future__ import annotations
 
 from django.db.models import Count
+from django.utils import timezone
 
+from heed.core.bulk import rows_insert
 from heed.fieldwork.models import Quota, QuotaMembership
 from heed.fieldwork.quota_rules import quota_matches
 from heed.responses.handlers import ResponsesStored
@@ -41,14 +43,14 @@ def quotas_count_stored(event: ResponsesStored) -> None:
         .values_list("quota_id", "n")
     )
     rows = []
+    now = timezone.now()
     for response, quota in matches:
         if filled.get(quota.id, 0) >= quota.target:
-            rows.append(QuotaMembership(quota_id=quota.id, response_id=response.id,
-                                        status=QuotaMembership.Status.OVER_QUOTA, counted=False))  # fmt: skip
+            rows.append((quota.id, response.id, QuotaMembership.Status.OVER_QUOTA.value, False, now))
             continue
         counted = response.complete or quota.count_partials
         if counted:
             filled[quota.id] = filled.get(quota.id, 0) + 1
-        rows.append(QuotaMembership(quota_id=quota.id, response_id=response.id,
-                                    status=QuotaMembership.Status.SCREENED_IN, counted=counted))  # fmt: skip
-    QuotaMembership.objects.bulk_create(rows)
+        rows.append((quota.id, response.id, QuotaMembership.Status.SCREENED_IN.value, counted, now))
+    # Plain multi-row INSERT / COPY: bulk_create spent most of a 500-interview sync's quota count preparing values.
+    rows_insert(QuotaMembership, ["quota_id", "response_id", "status", "counted", "created_at"], rows)

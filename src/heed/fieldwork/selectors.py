@@ -1,14 +1,16 @@
-"""Reads for fieldwork: assignments with their progress, quotas with their fill, devices and overshoot."""
+"""Reads for fieldwork: assignments with their progress, quotas with their fill, devices and overshoot, and the
+supervision figures (per interviewer and device), flagged interviews and sites."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from statistics import median
 
 from django.db.models import Count, Q, QuerySet
 
-from heed.fieldwork.models import Assignment, Device, Quota, QuotaMembership
+from heed.fieldwork.models import Assignment, Device, Flag, InterviewRecord, Quota, QuotaMembership, Site
 from heed.fieldwork.quota_rules import quota_status
 from heed.responses.selectors import response_count_by_submitter
 
@@ -147,3 +149,141 @@ def devices_with_stale_unsent(*, organisation_id: int, now: dt.datetime) -> Quer
     return device_list(organisation_id=organisation_id).filter(
         unsent_count__gt=0, oldest_unsent_at__lt=now - UNSENT_STALE_AFTER
     )
+
+
+@dataclass
+class WorkStats:
+    """Supervision figures of one interviewer or one device, over the interviews in the supervisor's units.
+
+    ``interviews``: interviews stored (complete or not); ``median_seconds``: median device duration of the
+    complete ones with a duration; ``hours_observed``: for each calendar day (UTC) with interviews, the time from
+    the earliest start to the latest end that day by the device clock, summed (time not seen working is not
+    counted: a day with one 10-minute interview is 10 minutes); ``per_hour``: interviews / hours_observed (None
+    with no time observed); ``flags``: flag code -> number of interviews flagged with it."""
+
+    interviews: int = 0
+    median_seconds: float | None = None
+    hours_observed: float = 0.0
+    flags: dict[str, int] = field(default_factory=dict)
+    last_sync_at: dt.datetime | None = None
+
+    @property
+    def per_hour(self) -> float | None:
+        return self.interviews / self.hours_observed if self.hours_observed > 0 else None
+
+    @property
+    def flagged(self) -> int:
+        return sum(self.flags.values())
+
+
+def _records_in_scope(organisation_id: int, unit_ids: set[int] | None) -> QuerySet[InterviewRecord]:
+    records = InterviewRecord.objects.filter(organisation_id=organisation_id)
+    return records if unit_ids is None else records.filter(unit_id__in=unit_ids)
+
+
+def _work_stats(rows: list[tuple], flags_by_response: dict[int, set[str]]) -> WorkStats:
+    """``rows`` of (response_id, started_at, ended_at, duration_seconds, complete)."""
+    stats = WorkStats(interviews=len(rows))
+    durations = [row[3] for row in rows if row[4] and row[3] is not None]
+    stats.median_seconds = float(median(durations)) if durations else None
+    days: dict[dt.date, tuple[dt.datetime, dt.datetime]] = {}
+    for _response_id, started, ended, _duration, _complete in rows:
+        start = started or ended
+        day = start.astimezone(dt.UTC).date()
+        low, high = days.get(day, (start, max(start, ended)))
+        days[day] = (min(low, start), max(high, ended))
+    stats.hours_observed = sum((high - low).total_seconds() for low, high in days.values()) / 3600
+    for row in rows:
+        for code in flags_by_response.get(row[0], ()):
+            stats.flags[code] = stats.flags.get(code, 0) + 1
+    return stats
+
+
+def supervision_stats(
+    *, organisation_id: int, unit_ids: set[int] | None
+) -> tuple[dict[int, WorkStats], dict[str, WorkStats]]:
+    """(interviewer id -> WorkStats, device UUID text -> WorkStats) over the interviews taken in ``unit_ids``
+    (None: every unit), with each interviewer's and device's last sync. Two queries and one per 1,000 records."""
+    columns = ("interviewer_id", "device_id", "response_id", "started_at", "ended_at", "duration_seconds", "complete")
+    rows = list(_records_in_scope(organisation_id, unit_ids).values_list(*columns))
+    flags: dict[int, set[str]] = {}
+    ids = [row[2] for row in rows]
+    for first in range(0, len(ids), 1000):
+        for response_id, code in Flag.objects.filter(response_id__in=ids[first : first + 1000]).values_list(
+            "response_id", "code"
+        ):
+            flags.setdefault(response_id, set()).add(code)
+    by_interviewer: dict[int, list[tuple]] = {}
+    by_device: dict[str, list[tuple]] = {}
+    for interviewer_id, device_id, *rest in rows:
+        by_interviewer.setdefault(interviewer_id, []).append(tuple(rest))
+        if device_id is not None:
+            by_device.setdefault(str(device_id), []).append(tuple(rest))
+    interviewers = {key: _work_stats(value, flags) for key, value in by_interviewer.items()}
+    devices = {key: _work_stats(value, flags) for key, value in by_device.items()}
+    for device in Device.objects.filter(organisation_id=organisation_id).values("interviewer_id", "device_id",
+                                                                                  "last_sync_at"):  # fmt: skip
+        stats = interviewers.get(device["interviewer_id"])
+        if stats is not None and (stats.last_sync_at is None or device["last_sync_at"] > stats.last_sync_at):
+            stats.last_sync_at = device["last_sync_at"]
+        if str(device["device_id"]) in devices:
+            devices[str(device["device_id"])].last_sync_at = device["last_sync_at"]
+    return interviewers, devices
+
+
+def devices_in_scope(*, organisation_id: int, unit_ids: set[int] | None) -> QuerySet[Device]:
+    """The organisation's devices (latest sync first) whose interviewer works in one of ``unit_ids`` or took an
+    interview there (None: all)."""
+    devices = device_list(organisation_id=organisation_id)
+    if unit_ids is None:
+        return devices
+    took = _records_in_scope(organisation_id, unit_ids).values("interviewer_id")
+    return devices.filter(Q(interviewer__units__in=unit_ids) | Q(interviewer_id__in=took)).distinct()
+
+
+def flagged_interviews(
+    *,
+    organisation_id: int,
+    unit_ids: set[int] | None,
+    interviewer_id: int | None = None,
+    device_id: str | None = None,
+    code: str | None = None,
+    limit: int = 200,
+) -> list[tuple[InterviewRecord, list[Flag]]]:
+    """Flagged interviews in scope (newest first, at most ``limit``), each with its flags; narrowed to one
+    interviewer, one device (UUID text) or one flag code when given."""
+    records = _records_in_scope(organisation_id, unit_ids).defer("audit")
+    if interviewer_id is not None:
+        records = records.filter(interviewer_id=interviewer_id)
+    if device_id is not None:
+        records = records.filter(device_id=device_id)
+    flags = Flag.objects.filter(organisation_id=organisation_id)
+    if code is not None:
+        flags = flags.filter(code=code)
+    chosen = list(records.filter(response_id__in=flags.values("response_id")).select_related("unit", "survey")
+                  .order_by("-ended_at", "-id")[:limit])  # fmt: skip
+    by_response: dict[int, list[Flag]] = {}
+    for flag in Flag.objects.filter(response_id__in=[r.response_id for r in chosen]).order_by("code", "id"):
+        by_response.setdefault(flag.response_id, []).append(flag)
+    return [(record, by_response.get(record.response_id, [])) for record in chosen]
+
+
+def interview_record_get(
+    *, organisation_id: int, unit_ids: set[int] | None, response_id: int
+) -> InterviewRecord | None:
+    """One interview's record if it is in scope (else None)."""
+    return (_records_in_scope(organisation_id, unit_ids).filter(response_id=response_id)
+            .select_related("unit", "survey", "interviewer").first())  # fmt: skip
+
+
+def response_flags(*, response_id: int) -> list[Flag]:
+    return list(Flag.objects.filter(response_id=response_id).order_by("code", "id"))
+
+
+def site_list(*, organisation_id: int, unit_ids: set[int] | None) -> QuerySet[Site]:
+    sites = Site.objects.filter(organisation_id=organisation_id).select_related("unit").order_by("unit__name")
+    return sites if unit_ids is None else sites.filter(unit_id__in=unit_ids)
+
+
+def site_get(*, unit_id: int) -> Site | None:
+    return Site.objects.filter(unit_id=unit_id).first()

@@ -1,10 +1,13 @@
-"""Writes for fieldwork: devices seen at sync, assignments (create, reassign part of a quantity), quotas.
+"""Writes for fieldwork: devices seen at sync, assignments (create, reassign part of a quantity), quotas, sites
+(a unit's location and opening hours) and the recomputation of data-quality flags.
 
 The sync itself (interviews through the one ingestion path) is ``heed.fieldwork.sync.interviews_sync``."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import zoneinfo
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -13,8 +16,10 @@ from django.utils import timezone
 
 from heed.accounts.selectors import organisation_id_of, unit_ids_visible_to
 from heed.core.errors import ApplicationError
-from heed.fieldwork.models import Assignment, Device, Quota
+from heed.fieldwork.flagging import survey_flags_recompute
+from heed.fieldwork.models import Assignment, Device, Quota, Site
 from heed.fieldwork.selectors import assignment_progress
+from heed.fieldwork_rules.hours import HoursError, WeeklyHours
 from heed.surveys.selectors import survey_latest_version, version_definition
 
 if TYPE_CHECKING:
@@ -160,3 +165,79 @@ def quota_create(
     return Quota.objects.create(organisation_id=survey.organisation_id, survey=survey, name=name.strip(),
                                 unit=unit, conditions=_clean_conditions(survey, conditions), target=target,
                                 count_partials=count_partials)  # fmt: skip
+
+
+SITE_RADIUS_MAX_M = 100_000
+
+
+def _site_area(latitude: float | None, longitude: float | None, radius_m: float | None) -> None:
+    given = [value is not None for value in (latitude, longitude, radius_m)]
+    if any(given) and not all(given):
+        raise ApplicationError("Give latitude, longitude and radius together (or none of them).", code="invalid_site")
+    if not all(given):
+        return
+    assert latitude is not None and longitude is not None and radius_m is not None
+    if not (math.isfinite(latitude) and -90 <= latitude <= 90):
+        raise ApplicationError("The latitude lies between -90 and 90 degrees.", code="invalid_site")
+    if not (math.isfinite(longitude) and -180 <= longitude <= 180):
+        raise ApplicationError("The longitude lies between -180 and 180 degrees.", code="invalid_site")
+    if not (math.isfinite(radius_m) and 0 < radius_m <= SITE_RADIUS_MAX_M):
+        raise ApplicationError(f"The radius is more than 0 and at most {SITE_RADIUS_MAX_M:,} metres.",
+                               code="invalid_site")  # fmt: skip
+
+
+def _site_hours(opening_hours: Mapping[str, object]) -> dict[str, str | list[str]]:
+    cleaned: dict[str, str | list[str]] = {}
+    for key, value in opening_hours.items():
+        if isinstance(value, str):
+            cleaned[str(key)] = value
+        elif isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+            cleaned[str(key)] = list(value)
+        else:
+            raise ApplicationError(f"Opening hours of {key!r} must be like 09:00-20:30.", code="invalid_site")
+    try:
+        WeeklyHours.parse(cleaned)
+    except HoursError as exc:
+        raise ApplicationError(f"Opening hours: {exc}.", code="invalid_site") from None
+    return cleaned
+
+
+def site_set(
+    *,
+    actor: User | None,
+    unit: Unit,
+    latitude: float | None,
+    longitude: float | None,
+    radius_m: float | None,
+    time_zone: str,
+    opening_hours: Mapping[str, object],
+) -> Site:
+    """Set where ``unit`` is (WGS84 degrees, a radius in metres; all three or none) and when it opens
+    (``opening_hours`` in ``WeeklyHours.parse`` format, e.g. ``{"mon-fri": "09:00-20:30", "sat": "10:00-14:00"}``;
+    empty: not checked) in ``time_zone`` (IANA name, e.g. ``Europe/Zagreb``). Creates or replaces the unit's
+    site (contract 5). Flags already stored change with ``flags_recompute``. Raises ApplicationError
+    ``invalid_site`` with a message in plain words, or when ``actor`` is of another organisation."""
+    if actor is not None and organisation_id_of(actor) != unit.organisation_id:
+        raise ApplicationError("The unit belongs to another organisation.", code="invalid_site")
+    _site_area(latitude, longitude, radius_m)
+    if not time_zone or len(time_zone) > 64:
+        raise ApplicationError("Give a time zone such as Europe/Zagreb.", code="invalid_site")
+    try:
+        zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        raise ApplicationError(f"Unknown time zone {time_zone[:64]!r}: write one such as Europe/Zagreb.",
+                               code="invalid_site") from None  # fmt: skip
+    site, _created = Site.objects.update_or_create(
+        unit=unit,
+        defaults={"organisation_id": unit.organisation_id, "latitude": latitude, "longitude": longitude,
+                  "radius_m": radius_m, "time_zone": time_zone, "opening_hours": _site_hours(opening_hours),
+                  "updated_by": actor},
+    )  # fmt: skip
+    return site
+
+
+def flags_recompute(*, survey: Survey) -> int:
+    """Recompute the data-quality flags of ``survey``'s interviews (contract 6; see ``heed.fieldwork.flagging``):
+    speeding compares each complete interview with all the others of its version, GPS and hours use the
+    current sites. Responses are never touched. Returns how many flags are stored now."""
+    return survey_flags_recompute(survey=survey)

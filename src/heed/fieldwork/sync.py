@@ -7,7 +7,13 @@ is stored against that version (ODK Central's rule), follows the client_key repl
 - ``conflict`` 409 ``closed``: the survey was closed (the device keeps the interview);
 - ``conflict`` 409 ``client_key_conflict`` / ``client_key_deleted`` / ``client_key_used``;
 - ``forbidden`` 403 ``not_assigned``: the interviewer has assignments for the survey, none at that unit;
-- ``invalid`` 404 (unknown survey, version or unit) or 422 (answers) / 400 (other bad input).
+- ``invalid`` 404 (unknown survey, version or unit) or 422 (answers; ``negative_duration`` when the device says
+  the interview ended before it started, research b.4.14) / 400 (other bad input).
+
+Device times are kept as sent in the interview's ``InterviewRecord`` (with its location and ODK audit events,
+``heed.fieldwork.interview_records``); a device clock ahead of the server (``submitted_at`` after the receive
+time) is taken back by that much for the response's times, so the interview is stored (and flagged
+``clock_skew``) instead of refused as "in the future"; its duration is unchanged.
 
 A created or replayed interview that matched a quota reports ``quota``: ``screened_in`` or ``over_quota``
 (stored all the same, b.4.9)."""
@@ -25,6 +31,7 @@ from django.utils import timezone
 from heed.accounts.selectors import organisation_of, unit_get
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from heed.fieldwork.interview_records import InterviewReport, interviews_reported
 from heed.fieldwork.selectors import assigned_unit_ids, quota_outcomes
 from heed.fieldwork.services import device_sync_record
 from heed.responses.services import (
@@ -56,6 +63,30 @@ class Interview:
     started_at: dt.datetime | None = None
     submitted_at: dt.datetime | None = None
     complete: bool = True
+    location: dict[str, Any] | None = None  # LocationIn as a dict
+    audit: Sequence[dict[str, Any]] = ()  # AuditEventIn as dicts
+
+
+class NegativeDurationRefused(ApplicationError):
+    """An interview whose device end lies before its start: 422, nothing stored (research b.4.14)."""
+
+    status_code = 422
+
+
+def _server_times(interview: Interview, received_at: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """(started_at, submitted_at) for the response: the device's, moved back together by how far the device
+    clock is ahead of ``received_at`` (so the duration is kept). Raises ApplicationError 422
+    ``negative_duration`` when the device says the interview ended before it started."""
+    started, ended = interview.started_at, interview.submitted_at
+    if started is not None and ended is not None and ended < started:
+        raise NegativeDurationRefused("The interview ends before it starts: check the device's clock.",
+                                      code="negative_duration")  # fmt: skip
+    if ended is not None and ended > received_at:
+        ahead = ended - received_at
+        return (started - ahead if started is not None else None), received_at
+    if ended is None and started is not None and started > received_at:
+        return None, None
+    return started, ended
 
 
 @dataclass
@@ -92,8 +123,10 @@ class _Lookups:
         self.assigned = assigned_unit_ids(interviewer_id=interviewer.pk,
                                           survey_ids={i.survey_id for i in interviews})  # fmt: skip
 
-    def submission(self, interview: Interview) -> Submission:
-        """The service's Submission. Raises NotFoundError or PermissionDeniedError (not assigned there)."""
+    def submission(self, interview: Interview, received_at: dt.datetime) -> Submission:
+        """The service's Submission. Raises NotFoundError, PermissionDeniedError (not assigned there) or
+        ApplicationError 422 (negative duration)."""
+        started_at, submitted_at = _server_times(interview, received_at)
         if interview.survey_id not in self.surveys:
             self.surveys[interview.survey_id] = survey_with_latest_version(
                 organisation=organisation_of(self.interviewer), survey_id=interview.survey_id
@@ -117,8 +150,8 @@ class _Lookups:
             raise refusal
         return Submission(
             survey=survey, language=interview.language, channel=Channel.INTERCEPT, unit=unit,
-            client_key=str(interview.client_key), started_at=interview.started_at,
-            submitted_at=interview.submitted_at, submitted_by=self.interviewer,
+            client_key=str(interview.client_key), started_at=started_at,
+            submitted_at=submitted_at, submitted_by=self.interviewer,
             version=self.versions[(survey.id, interview.version)], complete=interview.complete,
         )  # fmt: skip
 
@@ -141,15 +174,19 @@ def interviews_sync(
     unsent_count: int,
     oldest_unsent_at: dt.datetime | None,
     interviews: Sequence[Interview],
+    record_device: bool = True,
 ) -> SyncResult:
     """Store a device's batch (see the module docstring; one outcome per interview, in order) and record the
-    device's sync. Resending the same batch is safe: every stored interview comes back ``replayed``."""
+    device's sync (not with ``record_device=False``: a supervisor uploading the device's backup file).
+    Resending the same batch is safe: every stored interview comes back ``replayed``."""
     lookups = _Lookups(interviewer, interviews)
+    received_at = timezone.now()
     prepared: list[tuple[Submission | None, Outcome | None]] = []
     items: list[tuple[Submission, dict[str, Any]]] = []
+    reports: dict[str, InterviewReport] = {}
     for interview in interviews:
         try:
-            submission = lookups.submission(interview)
+            submission = lookups.submission(interview, received_at)
         except PermissionDeniedError as exc:
             prepared.append((None, Outcome("forbidden", error=exc)))
             continue
@@ -158,7 +195,14 @@ def interviews_sync(
             continue
         prepared.append((submission, None))
         items.append((submission, interview.answers))
-    stored = iter(responses_submit_many(items=items)) if items else iter(())
+        assert submission.version is not None
+        reports[str(interview.client_key)] = InterviewReport(
+            interviewer_id=interviewer.pk, device_id=device_id, version=submission.version, received_at=received_at,
+            started_at=interview.started_at, ended_at=interview.submitted_at, complete=interview.complete,
+            location=interview.location, audit=interview.audit,
+        )  # fmt: skip
+    with interviews_reported(reports):
+        stored = iter(responses_submit_many(items=items)) if items else iter(())
     outcomes = [_closed(outcome or next(stored), submission) for submission, outcome in prepared]
     if sum(outcome.status == "created" for outcome in outcomes) >= BULK_ANALYZE_MINIMUM:
         statistics_refresh_later()
@@ -167,7 +211,8 @@ def interviews_sync(
     for index, (interview, outcome) in enumerate(zip(interviews, outcomes, strict=True)):
         quota = quotas.get(outcome.response.id) if outcome.response is not None else None
         result.items.append(SyncItem(index, str(interview.client_key), outcome, quota))
-    device_sync_record(interviewer=interviewer, device_id=device_id, app_version=app_version,
-                       unsent_count=unsent_count, oldest_unsent_at=oldest_unsent_at,
-                       now=result.synced_at)  # fmt: skip
+    if record_device:
+        device_sync_record(interviewer=interviewer, device_id=device_id, app_version=app_version,
+                           unsent_count=unsent_count, oldest_unsent_at=oldest_unsent_at,
+                           now=result.synced_at)  # fmt: skip
     return result

@@ -25,8 +25,10 @@ from heed.surveys.selectors import survey_get
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Iterable
 
     from heed.accounts.models import User
+    from heed.surveys.answering import AnswerValue
 
 # A review state, or "all" (every state, rejected included); unset: every state but rejected.
 ReviewStateFilter = Literal["received", "has_issues", "approved", "rejected", "edited", "all"]
@@ -253,3 +255,19 @@ def interviewer_reviews(*, interviewer_id: int, limit: int = REVIEWS_TO_DEVICE_M
          "comment": row["review_comment"] or "", "reviewed_at": row["reviewed_at"]}
         for row in rows
     ]  # fmt: skip
+
+
+def response_answers(*, response_ids: Iterable[int]) -> dict[int, dict[str, AnswerValue]]:
+    """response id -> {question key: value as stored (``Answer.value``)} for the given responses, unscoped by
+    user (fieldwork's data-quality flags compare interviews with it; never shown without scoping). Responses
+    without answers, or unknown ids, are absent. One query per 1,000 ids."""
+    ids = sorted(set(response_ids))
+    found: dict[int, dict[str, AnswerValue]] = {}
+    for first in range(0, len(ids), 1000):
+        for answer in Answer.objects.filter(response_id__in=ids[first : first + 1000]).only(
+            "response_id", "question_key", "number_value", "text_value", "choice_values"
+        ):
+            value = answer.value
+            if value is not None:
+                found.setdefault(answer.response_id, {})[answer.question_key] = value
+    return found

@@ -48,6 +48,20 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _freeze_loaded_objects() -> None:
+    """Load the URL configuration (every view, API router and schema), then move every object alive now into
+    the garbage collector's permanent generation: they live as long as the process, and without this each
+    full collection walked all of them (about 190,000) again; a 500-interview sync spent a fifth of its CPU
+    time so. Forked web processes also keep sharing these pages instead of copying them."""
+    import gc
+
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports the views and builds the API routers
+    gc.collect()
+    gc.freeze()
+
+
 def _default_processes() -> int:
     """One web process per core, at most four (Python runs one request at a time per process)."""
     return max(1, min(4, os.cpu_count() or 1)) if hasattr(os, "fork") else 1
@@ -85,6 +99,7 @@ class Command(BaseCommand):
             child = worker_start(concurrency=worker_concurrency)
             self.stdout.write(f"Background worker started (process {child.pid}).")
         sock = _listen(host, port)
+        _freeze_loaded_objects()
         connections.close_all()  # no database connection may be shared by forked processes
         self.stdout.write(f"Heed is serving at http://{host}:{port}/ with {processes} process(es)  (Ctrl+C stops it)")
         self.stdout.flush()

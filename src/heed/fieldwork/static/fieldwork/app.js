@@ -327,8 +327,10 @@
       state.syncError = error && error.status ? fill(T.server_error, { status: error.status }) : T.network_error;
     }).then(function () {
       state.syncing = false;
-      // Only the list is redrawn with what the sync brought: a question on screen keeps what is being typed.
-      if (state.view === "home") render(); else renderStatus();
+      // Only the list is redrawn with what the sync brought (a question on screen keeps what is being typed),
+      // and only when it changed: a button about to be tapped is not swapped for a copy under the finger.
+      renderStatus();
+      if (state.view === "home") refreshHome();
     });
   }
 
@@ -446,6 +448,13 @@
       el("button", { type: "button", class: "secondary", id: "backup", text: T.download_backup, onclick: downloadBackup }),
     ]));
     screen.appendChild(el("p", { class: "muted", text: T.location_notice }));
+  }
+  function refreshHome() {
+    var live = screen;
+    var scratch = document.createElement(live.tagName);
+    screen = scratch;
+    try { renderHome(); } finally { screen = live; }
+    if (scratch.innerHTML !== live.innerHTML) live.replaceChildren.apply(live, Array.prototype.slice.call(scratch.childNodes));
   }
   function chooseLanguage(form, unit) {
     state.pending = { form: form, unit: unit };

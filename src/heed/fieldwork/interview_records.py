@@ -1,0 +1,118 @@
+"""The device's report on each interview (contract 1: location, ODK audit events, device times), stored in the
+transaction that stores the response.
+
+``heed.fieldwork.sync.interviews_sync`` hands the reports of a batch to :func:`interviews_reported` (a context
+variable, keyed by client_key) around its call of ``responses_submit_many``; the ``in_transaction`` handler
+:func:`interview_records_store` (registered in ``apps.py`` as ``fieldwork.interview_records``) writes one
+:class:`~heed.fieldwork.models.InterviewRecord` per newly stored response whose client_key it was handed, then
+its flags (:mod:`heed.fieldwork.flagging`). A response and its record are therefore durable together: a crash
+before commit loses both and the device sends the interview again. Responses stored any other way (web pages,
+the API) get no record and no flags.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from heed.fieldwork.flagging import flags_for_new_records
+from heed.fieldwork.models import InterviewRecord
+from heed.responses.handlers import ResponsesStored
+
+if TYPE_CHECKING:
+    import uuid
+
+    from heed.surveys.models import SurveyVersion
+
+QUESTION_NODE_PREFIX = "/data/"
+
+
+@dataclass(frozen=True)
+class InterviewReport:
+    """What the device said about one interview beside its answers. Times are the device's (aware);
+    ``received_at`` is the server's; ``location`` and ``audit`` as in ``LocationIn``/``AuditEventIn``."""
+
+    interviewer_id: int
+    device_id: uuid.UUID | None
+    version: SurveyVersion
+    received_at: dt.datetime
+    started_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    complete: bool = True
+    location: Mapping[str, Any] | None = None
+    audit: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
+
+    @property
+    def duration_seconds(self) -> float | None:
+        """Device end - device start in seconds, None unless the device sent both (never negative: the sync
+        refuses such an interview with 422)."""
+        if self.started_at is None or self.ended_at is None:
+            return None
+        return max((self.ended_at - self.started_at).total_seconds(), 0.0)
+
+
+_reports: ContextVar[Mapping[str, InterviewReport] | None] = ContextVar("fieldwork_interview_reports", default=None)
+
+
+@contextmanager
+def interviews_reported(reports: Mapping[str, InterviewReport]) -> Iterator[None]:
+    """Within the block, responses stored with one of these client_keys get their record (see module doc)."""
+    token = _reports.set(reports)
+    try:
+        yield
+    finally:
+        _reports.reset(token)
+
+
+def question_seconds(audit: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+    """Seconds on screen per question key, summed over the ``question`` events of an ODK audit log (a question
+    shown twice counts twice): ``(end - start) / 1000`` for each event whose node is ``/data/<...>/<key>`` and
+    whose ``end`` is set and not before ``start``; rounded to milliseconds. Other events are ignored."""
+    seconds: dict[str, float] = {}
+    for event in audit:
+        node, start, end = event.get("node") or "", event.get("start"), event.get("end")
+        if event.get("event") != "question" or not node.startswith(QUESTION_NODE_PREFIX):
+            continue
+        if not isinstance(start, int) or not isinstance(end, int) or end < start:
+            continue
+        key = node.rstrip("/").rsplit("/", 1)[-1]
+        if key:
+            seconds[key] = round(seconds.get(key, 0.0) + (end - start) / 1000, 3)
+    return seconds
+
+
+def _record(response_id: int, organisation_id: int, survey_id: int, unit_id: int | None,
+            report: InterviewReport) -> InterviewRecord:  # fmt: skip
+    location = report.location or {}
+    status = location.get("status") or InterviewRecord.LocationStatus.MISSING
+    return InterviewRecord(
+        response_id=response_id, organisation_id=organisation_id, survey_id=survey_id, version_id=report.version.pk,
+        unit_id=unit_id, interviewer_id=report.interviewer_id, device_id=report.device_id,
+        complete=report.complete, started_at=report.started_at, ended_at=report.ended_at or report.received_at,
+        received_at=report.received_at, duration_seconds=report.duration_seconds, location_status=status,
+        latitude=location.get("latitude"), longitude=location.get("longitude"), accuracy_m=location.get("accuracy"),
+        question_seconds=question_seconds(report.audit), audit=[dict(event) for event in report.audit],
+    )  # fmt: skip
+
+
+def interview_records_store(event: ResponsesStored) -> None:
+    """The ``in_transaction`` handler: a record (and the flags) for each new response of a sync batch."""
+    reports = _reports.get()
+    if not reports:
+        return
+    records: list[InterviewRecord] = []
+    answers: dict[int, Mapping[str, Any]] = {}
+    versions: dict[int, SurveyVersion] = {}
+    for stored in event.responses:
+        report = reports.get(stored.client_key or "")
+        if report is None:
+            continue
+        records.append(_record(stored.id, stored.organisation_id, stored.survey_id, stored.unit_id, report))
+        answers[stored.id] = stored.answers
+        versions[report.version.pk] = report.version
+    if records:
+        flags_for_new_records(records, answers=answers, versions=versions)

@@ -1,0 +1,37 @@
+"""``heed.core.bulk`` converts values as Django's own backend adapters do."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from django.db import connection
+
+from heed.core.bulk import _converter, _sqlite_datetime
+from heed.responses.models import Response
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.datetime(2026, 3, 29, 1, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Rome")),  # the night clocks go forward
+        dt.datetime(2026, 1, 1, 23, 59, 59, 999_999, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+        dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 6, 1, 12, 0, 0, 123),  # noqa: DTZ001 - naive: written as it is
+        None,
+    ],
+)
+def test_sqlite_datetimes_are_the_text_djangos_adapter_writes(value, settings):
+    settings.USE_TZ = True
+    from django.db.backends.sqlite3.base import DatabaseWrapper as SQLite
+
+    ops = SQLite.ops_class(connection)  # SQLite's adapter; every backend's connection has the UTC ``timezone``
+    assert _sqlite_datetime(dt.UTC)(value) == ops.adapt_datetimefield_value(value)
+
+
+def test_datetimes_pass_to_psycopg_as_they_are_and_are_converted_for_sqlite(db):
+    convert = _converter(Response._meta.get_field("submitted_at"))
+    moment = dt.datetime(2026, 6, 1, 12, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Zagreb"))
+    if connection.vendor == "postgresql":
+        assert convert is None
+    else:
+        assert convert(moment) == "2026-06-01 10:00:00"
