@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from django.utils import translation
 
 from heed.analytics.schemas import SurveyVersionsOut
 from heed.analytics.selectors import headline_pooling, metric_rows, metric_summary, version_notes
@@ -13,7 +14,7 @@ from heed.responses.selectors import ResponseFilters
 from heed.responses.services import Submission, response_submit
 from heed.surveys.definition import QuestionDef, meaning_difference
 from heed.surveys.models import Question, SurveyVersion
-from heed.surveys.selectors import question_versions
+from heed.surveys.selectors import pooling_reason_label, question_versions
 from heed.surveys.services import question_add, question_update, survey_create, survey_publish
 from tests.conftest import api_client
 
@@ -60,6 +61,16 @@ def test_meaning_is_type_scale_and_option_keys():
     b = q(type="single_choice", options=[{"value": "yes", "labels": {"en": "Sì"}}, {"value": "maybe", "labels": {}}])
     assert meaning_difference(a, b) == "options differ (+maybe, −no)"
     assert meaning_difference(a, a.model_copy(update={"required": True})) is None
+    both = meaning_difference(a, q(type="multiple_choice", options=[{"value": "yes", "labels": {}}]))
+    assert both == "type multiple_choice, not single_choice; options differ (−no)"
+    with translation.override("it"):  # pages show the reasons in the staff user's language
+        assert pooling_reason_label(meaning_difference(five, ten) or "") == "scala 1–10, non 1–5"
+        assert pooling_reason_label("not asked") == "non posta"
+        assert pooling_reason_label(both) == "tipo multiple_choice, non single_choice; opzioni diverse (−no)"
+        assert pooling_reason_label("something new") == "something new"  # unknown: shown as stored
+    with translation.override("ru"):
+        assert pooling_reason_label(meaning_difference(a, b) or "") == "варианты ответа различаются (+maybe, −no)"
+    assert pooling_reason_label(both) == both  # English: as stored (and as the API gives it)
 
 
 def test_drivers_api_reads_only_comparable_versions_and_names_them(speed_survey):
@@ -172,6 +183,12 @@ def test_headline_metric_whose_meaning_changed_is_not_pooled(world):
         assert sum(r.responses for r in rows) == 4
     typed = [SurveyVersionsOut.model_validate(survey) for survey in pooling.as_list()]
     assert "Store visit: NPS pools v2 (as in v2); left out v1 (scale 1–5, not 0–10)." in version_notes(typed)
+    with translation.override("it"):  # the note is the staff user's language, its reason too
+        assert "Store visit: NPS combina v2 (come nella v2); escluse v1 (scala 1–5, non 0–10)." in version_notes(typed)
+    with translation.override("hr"):
+        assert "Store visit: NPS objedinjuje v2 (kao u v2); izostavljeno: v1 (ljestvica 1–5, a ne 0–10)." in (
+            version_notes(typed)
+        )
     scheme = weighting_scheme_create(survey=survey, name="All men", created_by=world.analyst,
                                      targets={"gender": {"male": 1.0}})  # fmt: skip
     weighting_scheme_compute(scheme=scheme)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from heed.accounts.models import Role
-from heed.demo.seed import _build_org, _build_users
+from heed.accounts.models import Role, Unit
+from heed.demo.seed import REGION, STORE, _build_org, _build_users
 from heed.demo.users import DEMO_USERS, demo_user_rows
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -24,6 +24,11 @@ def _readme_table() -> list[tuple[str, str]]:
 def test_readme_table_matches_the_demo_users():
     assert _readme_table() == demo_user_rows()
     assert dict(demo_user_rows())["manager.it09"] == "only the store IT-09 Firenze (one of the two weaker stores)"
+
+
+def test_the_demo_names_roles_and_unit_kinds_that_exist():
+    assert {role for _user, role, _unit, _first in DEMO_USERS} <= set(Role.values)
+    assert {REGION, STORE} <= set(Unit.Kind.values)
 
 
 @pytest.mark.django_db

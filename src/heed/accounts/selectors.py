@@ -139,6 +139,12 @@ def organisation_get(*, organisation_id: int) -> Organisation | None:
     return Organisation.objects.filter(pk=organisation_id).first()
 
 
+def organisation_get_by_slug(*, slug: str) -> Organisation | None:
+    """The organisation whose ``slug`` is exactly ``slug`` (slugs are unique), or ``None``. One indexed lookup;
+    unscoped (for commands such as ``heed demo``, never for a request's user)."""
+    return Organisation.objects.filter(slug=slug).first()
+
+
 def organisation_list(*, ids: Iterable[int] | None = None) -> QuerySet[Organisation]:
     """Organisations (those of ``ids`` when given), by id."""
     organisations = Organisation.objects.order_by("id")

@@ -432,3 +432,28 @@ def organisation_lock(*, organisation_id: int) -> None:
     on the organisation's row (rows that reference it, such as new responses, take ``KEY SHARE`` locks, which
     this does not block; SQLite serialises writers anyway). Call it inside ``transaction.atomic()``."""
     Organisation.objects.select_for_update(no_key=True).filter(pk=organisation_id).first()
+
+
+# Units point at their parent with PROTECT: the leaves go first.
+_UNIT_KINDS_LEAVES_FIRST = (Unit.Kind.STORE, Unit.Kind.DEPARTMENT, Unit.Kind.REGION)
+
+
+@transaction.atomic
+def organisation_delete(*, organisation_id: int) -> bool:
+    """Delete an organisation with its users, units and whatever else references it (cascades), in one
+    transaction: users first, then units leaves first (stores and departments before regions), then the
+    organisation. Not audited (the audit log goes with the organisation). For removing a whole tenant, e.g.
+    ``heed demo --reset``.
+
+    Delete its responses and surveys first (``responses.services.responses_delete_for_organisation``, then
+    ``surveys.services.surveys_delete_for_organisation``): a response protects its survey version, so a
+    cascade from here would raise ``django.db.models.ProtectedError``. Returns ``False`` when no organisation
+    has this id (nothing happens), else ``True``."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return False
+    User.objects.filter(organisation_id=organisation_id).delete()
+    for kind in _UNIT_KINDS_LEAVES_FIRST:
+        Unit.objects.filter(organisation_id=organisation_id, kind=kind).delete()
+    organisation.delete()
+    return True

@@ -15,20 +15,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from django.db.models import Q
 
 from heed.accounts.selectors import organisation_of
 from heed.core.errors import ApplicationError, NotFoundError
-from heed.responses.models import Answer
-from heed.responses.selectors import ResponseFilters, response_queryset
+from heed.responses.selectors import ResponseFilters, numeric_answer_rows
 from heed.stats.drivers import QUADRANT_ACTIONS, lmg, quadrant, rank_is_clear, relative_weights
 from heed.stats.intervals import mean as mean_interval
 from heed.surveys.definition import SCALE_TYPES, QuestionDef, SurveyDefinition
-from heed.surveys.models import Survey, SurveyVersion
 from heed.surveys.selectors import VersionPooling, question_versions, survey_get, survey_version_get, version_definition
 
 if TYPE_CHECKING:
     from heed.accounts.models import User
+    from heed.surveys.models import Survey, SurveyVersion
 
 MIN_RESPONSES = 30  # the small-sample floor used for every figure Heed shows (heed.stats.reliability)
 MAX_DRIVERS = 30  # beyond EXACT_LIMIT the LMG is sampled; this bounds the cost of a page view
@@ -126,16 +124,8 @@ def scale_matrix(
     answers of the visible responses; the pivot happens in numpy. Rows are ordered by response id; responses
     without any of the questions answered are not in the matrix.
     """
-    responses = response_queryset(user=user, filters=filters)
-    answers = Answer.objects.filter(
-        response__in=responses.values("id"), question_key__in=keys, number_value__isnull=False
-    )
-    if versions is not None:
-        comparable = Q(pk__in=[])
-        for key in keys:
-            comparable |= Q(question_key=key, response__version_id__in=sorted(versions[key].version_ids))
-        answers = answers.filter(comparable)
-    rows = list(answers.order_by().values_list("response_id", "question_key", "number_value"))
+    version_ids = None if versions is None else {key: versions[key].version_ids for key in keys}
+    rows = numeric_answer_rows(user=user, filters=filters, keys=keys, version_ids=version_ids)
     if not rows:
         return np.empty(0, dtype=np.int64), np.empty((0, len(keys)))
     response_ids, question_keys, values = zip(*rows, strict=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -23,8 +24,11 @@ from heed.analytics.models import DailyRollup, RollupDirtyDay
 from heed.core.debounce import enqueue_soon
 from heed.core.statistics import tables_analyze
 from heed.responses.filter_spec import COUNTED, day_start
-from heed.responses.models import Response
-from heed.surveys.models import Survey
+from heed.responses.selectors import responses_unscoped
+from heed.surveys.services import survey_lock_no_key
+
+if TYPE_CHECKING:
+    from heed.responses.models import Response
 
 SUFFICIENT_STATISTICS = {
     "responses": Count("id"),
@@ -78,9 +82,9 @@ def rollup_day_recompute(*, survey_id: int, day: dt.date) -> int:
     # Two refreshes of the same survey must not interleave their delete and insert (PostgreSQL's READ
     # COMMITTED would let both inserts land): lock the survey row first, as survey_publish does.
     # NO KEY: new responses reference the survey (KEY SHARE locks); they must not wait for a refresh.
-    Survey.objects.select_for_update(no_key=True).filter(pk=survey_id).first()
+    survey_lock_no_key(survey_id=survey_id)
     start, end = _day_bounds(day)
-    responses = Response.objects.filter(COUNTED, survey_id=survey_id, submitted_at__gte=start, submitted_at__lt=end)
+    responses = responses_unscoped(survey_id=survey_id, submitted_from=start, submitted_before=end).filter(COUNTED)
     DailyRollup.objects.filter(survey_id=survey_id, day=day).delete()
     organisation_id = responses.values_list("organisation_id", flat=True).first()
     if organisation_id is None:
@@ -105,7 +109,7 @@ def rollups_refresh(*, organisation_id: int | None = None, limit: int = 10_000) 
 def rollups_rebuild(*, organisation_id: int | None = None, batch_size: int = 5000) -> int:
     """Recompute all rollups (of one organisation, or all) in one aggregation query; the days marked as changed
     until now are covered by it, so their marks go first (a response committed after that keeps its mark)."""
-    responses = Response.objects.filter(COUNTED)
+    responses = responses_unscoped().filter(COUNTED)
     existing = DailyRollup.objects.all()
     marks = RollupDirtyDay.objects.all()
     if organisation_id is not None:

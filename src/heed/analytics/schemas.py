@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from ninja import Field, Schema
+from pydantic import FieldSerializationInfo, field_serializer
+
+from heed.analytics.selectors import EFFECTIVE_N_DIGITS, FIGURE_DIGITS
 
 RELIABILITY = (
     "how sure the figure is, by the small-sample policy (heed.stats.reliability): ok; flagged (effective n < 60 or a "
@@ -29,6 +32,19 @@ class NpsEstimateOut(EstimateOut):
     )
 
 
+E = TypeVar("E", bound=EstimateOut)
+
+
+def _rounded(estimate: E, digits: int) -> E:
+    """A copy of ``estimate`` with value and interval rounded to ``digits`` decimals, effective n to 1."""
+
+    def r(x: float | None) -> float | None:
+        return None if x is None else round(x, digits)
+
+    return estimate.model_copy(update={"value": r(estimate.value), "low": r(estimate.low), "high": r(estimate.high),
+                                       "effective_n": round(estimate.effective_n, EFFECTIVE_N_DIGITS)})  # fmt: skip
+
+
 class MetricRowOut(Schema):
     key: Any
     label: str
@@ -38,6 +54,18 @@ class MetricRowOut(Schema):
     csat_mean: EstimateOut
     ces_mean: EstimateOut
     weighted: bool = False
+
+    # Serialised (API, cache, exports), each figure's value and interval are rounded to its precision
+    # (``FIGURE_DIGITS``: NPS 1 decimal, top-2 share 3, means 2) and the effective n to 1 decimal; the typed object
+    # keeps the full values, so a page rounds them once, to its own precision (no double rounding). The serializers
+    # return the figure's own type, so the OpenAPI shapes stay those of the fields.
+    @field_serializer("nps")
+    def _nps_rounded(self, estimate: NpsEstimateOut) -> NpsEstimateOut:
+        return _rounded(estimate, FIGURE_DIGITS["nps"])
+
+    @field_serializer("csat_top2", "csat_mean", "ces_mean")
+    def _figure_rounded(self, estimate: EstimateOut, info: FieldSerializationInfo) -> EstimateOut:
+        return _rounded(estimate, FIGURE_DIGITS[info.field_name])
 
 
 class VersionLeftOutOut(Schema):

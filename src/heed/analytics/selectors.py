@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from django.db.models import Case, Count, DateField, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
+from django.utils.translation import gettext
 
 from heed.accounts.selectors import organisation_id_of, unit_names
 from heed.analytics.freshness import rollups_pending
@@ -36,7 +37,7 @@ from heed.stats.weighting import (
     weighted_proportion_from_sums,
 )
 from heed.surveys.definition import METRICS
-from heed.surveys.selectors import VersionPooling, metric_versions_by_survey, option_labels
+from heed.surveys.selectors import VersionPooling, metric_versions_by_survey, option_labels, pooling_reason_label
 
 if TYPE_CHECKING:
     from heed.accounts.models import User
@@ -75,7 +76,10 @@ class MetricRow:
     def effective_n_of(self, name: str) -> float:
         return self.effective_n[name] if self.effective_n is not None else float(getattr(self, name).n)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, *, rounded: bool = True) -> dict[str, Any]:
+        """The row as the API gives it: each figure's value and interval rounded to its ``FIGURE_DIGITS``, the
+        effective n to ``EFFECTIVE_N_DIGITS``; with ``rounded=False`` the full values, so that whoever shows them
+        rounds once, to its own precision (the typed outputs, ``MetricRowOut``, round when serialised)."""
         key = self.key.isoformat() if isinstance(self.key, dt.date | dt.datetime) else self.key
         out: dict[str, Any] = {"key": key, "label": self.label, "responses": self.responses}
         marks = self.reliability
@@ -83,8 +87,13 @@ class MetricRow:
             estimate: Estimate = getattr(self, name)
             if marks[name] == "suppressed":  # too few answers: no value and no interval, only n
                 estimate = estimate.suppressed()
-            out[name] = estimate.as_dict(digits) | {
-                "effective_n": round(self.effective_n_of(name), 1),
+            effective_n = self.effective_n_of(name)
+            out[name] = (
+                estimate.as_dict(digits)
+                if rounded
+                else {"value": estimate.value, "n": estimate.n, "low": estimate.low, "high": estimate.high}
+            ) | {
+                "effective_n": round(effective_n, EFFECTIVE_N_DIGITS) if rounded else effective_n,
                 "reliability": marks[name],
             }
         out["nps"]["vs_rest"] = self.nps_vs_rest
@@ -98,6 +107,8 @@ _FIGURES: dict[str, tuple[Policy, int]] = {
     "csat_mean": (MEAN_POLICY, 2),
     "ces_mean": (MEAN_POLICY, 2),
 }
+FIGURE_DIGITS: dict[str, int] = {name: digits for name, (_policy, digits) in _FIGURES.items()}  # the API's precision
+EFFECTIVE_N_DIGITS = 1
 
 
 def _row(key: Any, label: str, agg: dict[str, Any]) -> MetricRow:
@@ -231,15 +242,24 @@ class HeadlinePooling:
 
 def version_notes(versions: Sequence[Any]) -> list[str]:
     """``HeadlinePooling.notes`` from its typed form (``MetricsOut.versions``): one sentence per survey and metric
-    that leaves versions out, for pages."""
+    that leaves versions out, for pages, in the active language (gettext; the reasons through
+    ``surveys.selectors.pooling_reason_label``). The survey title is customer text: templates escape it."""
     out = []
     for survey in versions:
         for p in survey.metrics:
-            left_out = [f"v{e.version} ({e.reason})" for e in p.excluded if e.reason != "not asked"]
+            left_out = [
+                f"v{e.version} ({pooling_reason_label(e.reason)})" for e in p.excluded if e.reason != "not asked"
+            ]
             if left_out:
                 out.append(
-                    f"{survey.survey_title}: {p.key.upper()} pools v{', v'.join(map(str, p.pooled))} "
-                    f"(as in v{p.reference_version}); left out {', '.join(left_out)}."
+                    gettext("%(survey)s: %(metric)s pools %(pooled)s (as in v%(reference)s); left out %(left_out)s.")
+                    % {
+                        "survey": survey.survey_title,
+                        "metric": p.key.upper(),
+                        "pooled": ", ".join(f"v{n}" for n in p.pooled),
+                        "reference": p.reference_version,
+                        "left_out": ", ".join(left_out),
+                    }
                 )
     return out
 

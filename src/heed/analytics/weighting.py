@@ -23,16 +23,18 @@ import numpy as np
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from heed.accounts.selectors import organisation_id_of, unit_names_by_code
+from heed.accounts.selectors import organisation_id_of, organisation_of, unit_names_by_code
 from heed.analytics.models import ResponseWeight, WeightingScheme
 from heed.core.errors import ApplicationError, ConflictError, NotFoundError
 from heed.core.labels import dimension_label, value_label
-from heed.responses.models import Response
+from heed.core.statistics import tables_analyze
+from heed.responses.selectors import responses_unscoped
 from heed.stats.weighting import UNMATCHED_POLICIES, RakingError, rake, targets_for_sample
-from heed.surveys.models import Survey
+from heed.surveys.selectors import survey_get
 
 if TYPE_CHECKING:
     from heed.accounts.models import User
+    from heed.surveys.models import Survey
 
 WEIGHTING_VARIABLES = {
     "age_group": "age_group", "gender": "gender", "region": "region", "language": "language",
@@ -140,11 +142,14 @@ def _check_policy(unmatched: str) -> None:
 def weighting_scheme_create(
     *, survey: Survey, name: str, targets: dict[str, dict[str, float]], created_by: User | None,
     trim: tuple[float, float] | None = None, unmatched: str = WeightingScheme.Unmatched.EXCLUDE,
+    compute_now: bool = False,
 ) -> WeightingScheme:  # fmt: skip
-    """A new scheme for ``survey``; its weights are computed after commit. Raises ``ApplicationError`` for bad
-    trimming bounds or an unknown ``unmatched`` policy (keep / exclude); ``ConflictError``
-    ``weighting_scheme_name_used`` when the survey already has a scheme of that name in any case (the unique
-    constraint on the survey and lower-cased name decides between concurrent requests)."""
+    """A new scheme for ``survey``; its weights are computed after commit in the background, or with
+    ``compute_now`` at once in the caller's transaction (``weighting_scheme_compute``; for bulk loaders such as
+    the demo seeder, never for a request). Raises ``ApplicationError`` for bad trimming bounds or an unknown
+    ``unmatched`` policy (keep / exclude); ``ConflictError`` ``weighting_scheme_name_used`` when the survey
+    already has a scheme of that name in any case (the unique constraint on the survey and lower-cased name
+    decides between concurrent requests)."""
     _check_trim(trim)
     _check_policy(unmatched)
     scheme = WeightingScheme(
@@ -153,8 +158,17 @@ def weighting_scheme_create(
         unmatched=unmatched, created_by=created_by,
     )  # fmt: skip
     _save_unique_name(scheme)
+    if compute_now:
+        return weighting_scheme_compute(scheme=scheme)
     _schedule_compute(scheme)
     return scheme
+
+
+def weights_tables_analyze() -> list[str]:
+    """ANALYZE the table of response weights now, in the caller's transaction (after a bulk load that computed
+    weights, such as the demo seeder), so scoped weighted reads are planned on fresh statistics. Returns the table
+    names analyzed (``heed.core.statistics.tables_analyze``)."""
+    return tables_analyze([ResponseWeight])
 
 
 def _save_unique_name(scheme: WeightingScheme) -> None:
@@ -237,9 +251,7 @@ def weighting_scheme_compute(*, scheme: WeightingScheme) -> WeightingScheme:
     """
     variables = list(scheme.targets)
     rows = list(
-        Response.objects.filter(survey_id=scheme.survey_id).values_list(
-            "id", *(WEIGHTING_VARIABLES[v] for v in variables)
-        )
+        responses_unscoped(survey_id=scheme.survey_id).values_list("id", *(WEIGHTING_VARIABLES[v] for v in variables))
     )
     ids = np.array([row[0] for row in rows], dtype=np.int64)
     columns = {v: np.array([row[i + 1] or NO_ANSWER for row in rows], dtype=object) for i, v in enumerate(variables)}
@@ -368,7 +380,7 @@ def weighting_scheme_for_survey(*, user: User, scheme_id: int, survey_id: int | 
     if scheme is None:
         raise NotFoundError("No weighting scheme with that id.")
     if survey_id is not None and survey_id != scheme.survey_id:
-        asked = Survey.objects.filter(organisation_id=organisation_id_of(user), id=survey_id).first()
+        asked = survey_get(organisation=organisation_of(user), survey_id=survey_id)
         other = f"“{asked.title}” (id {survey_id})" if asked else f"survey {survey_id}"
         raise ApplicationError(
             f"The weighting scheme “{scheme.name}” belongs to the survey “{scheme.survey.title}” "

@@ -6,22 +6,24 @@ two and checks the seeded users against it.
 
 from __future__ import annotations
 
-from heed.accounts.models import Role
 from heed.demo.scenario import COUNTRIES, WORSE_STORES
+
+# The roles the demo gives: values of ``accounts.models.Role`` (tests/demo checks they are).
+ANALYST, UNIT_MANAGER, ADMIN, INTERVIEWER = "analyst", "unit_manager", "admin", "interviewer"
 
 # username, role, code of the unit the user is scoped to ("" = none), first name
 DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
-    ("analyst", Role.ANALYST, "", "Ana"),
-    ("manager.it09", Role.UNIT_MANAGER, "IT-09", "Paolo"),
-    ("manager.hr", Role.UNIT_MANAGER, "HR-R1", "Maja"),
-    ("admin", Role.ADMIN, "", ""),
-    ("interviewer.hr", Role.INTERVIEWER, "HR-R1", "Ivana"),
-    ("interviewer.ee", Role.INTERVIEWER, "EE-01", "Kadri"),
+    ("analyst", ANALYST, "", "Ana"),
+    ("manager.it09", UNIT_MANAGER, "IT-09", "Paolo"),
+    ("manager.hr", UNIT_MANAGER, "HR-R1", "Maja"),
+    ("admin", ADMIN, "", ""),
+    ("interviewer.hr", INTERVIEWER, "HR-R1", "Ivana"),
+    ("interviewer.ee", INTERVIEWER, "EE-01", "Kadri"),
 )
 
 _UNSCOPED: dict[str, str] = {
-    Role.ANALYST: "everything; builds and publishes surveys",
-    Role.ADMIN: "everything; manages users, units, staff lists and reads the audit log (Organisation pages)",
+    ANALYST: "everything; builds and publishes surveys",
+    ADMIN: "everything; manages users, units, staff lists and reads the audit log (Organisation pages)",
 }
 
 
@@ -43,7 +45,7 @@ def demo_user_sees(role: str, unit_code: str) -> str:
     if not unit_code:
         return _UNSCOPED[role]
     kind, name = demo_unit_names()[unit_code]
-    if role == Role.INTERVIEWER:
+    if role == INTERVIEWER:
         where = f"the stores of the region {unit_code} {name}" if kind == "region" else f"the store {unit_code} {name}"
         return f"intercept interviews at {where}: assignments, quotas and interviews in two languages"
     if kind == "region":

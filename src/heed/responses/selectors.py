@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Literal, cast
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from pydantic import BaseModel, ConfigDict, Field
 
 from heed.accounts.selectors import (
@@ -142,6 +143,56 @@ def text_answer_queryset(*, organisation_id: int | None = None) -> QuerySet[Answ
     if organisation_id is not None:
         answers = answers.filter(response__organisation_id=organisation_id)
     return answers
+
+
+def scored_text_answer_queryset(*, organisation_id: int) -> QuerySet[Answer]:
+    """The organisation's open-text answers with text whose response has an NPS, CSAT or CES score: the weakly
+    labelled comments a sentiment model learns from (``textanalytics.services.sentiment_model_retrain``).
+    Unscoped by user and unordered; never shown to a user without scoping."""
+    return text_answer_queryset(organisation_id=organisation_id).filter(
+        Q(response__nps_score__isnull=False)
+        | Q(response__csat_score__isnull=False)
+        | Q(response__ces_score__isnull=False)
+    )
+
+
+def numeric_answer_rows(
+    *, user: User, filters: ResponseFilters, keys: Sequence[str], version_ids: Mapping[str, Iterable[int]] | None = None
+) -> list[tuple[int, str, float]]:
+    """``(response id, question key, number)`` of every numeric answer to the questions ``keys`` in the responses
+    ``user`` may see under ``filters`` (``response_queryset``), in no particular order; unanswered questions have
+    no row. With ``version_ids`` (question key -> survey version ids; every key of ``keys`` must be in it), a
+    question's answers are read only from the responses to those versions. One query (key driver analysis)."""
+    responses = response_queryset(user=user, filters=filters)
+    answers = Answer.objects.filter(
+        response__in=responses.values("id"), question_key__in=keys, number_value__isnull=False
+    )
+    if version_ids is not None:
+        comparable = Q(pk__in=[])
+        for key in keys:
+            comparable |= Q(question_key=key, response__version_id__in=sorted(version_ids[key]))
+        answers = answers.filter(comparable)
+    rows = answers.order_by().values_list("response_id", "question_key", "number_value")
+    return cast("list[tuple[int, str, float]]", list(rows))  # number_value__isnull=False: never None
+
+
+def responses_unscoped(
+    *, organisation_id: int | None = None, survey_id: int | None = None, submitted_from: dt.datetime | None = None,
+    submitted_before: dt.datetime | None = None,
+) -> QuerySet[Response]:  # fmt: skip
+    """Every stored response (of one organisation, one survey, submitted in [``submitted_from``,
+    ``submitted_before``) when given), unscoped by user and unordered: what background aggregation reads (daily
+    rollups, survey weights). Never shown to a user without scoping (``response_queryset`` scopes)."""
+    responses = Response.objects.all()
+    if organisation_id is not None:
+        responses = responses.filter(organisation_id=organisation_id)
+    if survey_id is not None:
+        responses = responses.filter(survey_id=survey_id)
+    if submitted_from is not None:
+        responses = responses.filter(submitted_at__gte=submitted_from)
+    if submitted_before is not None:
+        responses = responses.filter(submitted_at__lt=submitted_before)
+    return responses
 
 
 def response_count_by_submitter(

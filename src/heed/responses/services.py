@@ -21,6 +21,7 @@ from heed.accounts.services import unit_require_open
 from heed.core.bulk import instances_insert, rows_insert, rows_insert_returning_ids
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError, ConflictError
+from heed.core.statistics import tables_analyze
 from heed.distribution.services import invitation_mark_responded
 from heed.responses.fingerprint import submission_fingerprint
 from heed.responses.handlers import (
@@ -402,6 +403,22 @@ def statistics_refresh_later() -> None:
     from heed.core.tasks import tables_analyze_task
 
     transaction.on_commit(lambda: tables_analyze_task.delay(INGESTED_MODELS))
+
+
+def responses_tables_analyze() -> list[str]:
+    """ANALYZE the ingestion tables (responses, answers, the client_key ledger) now, in the caller's transaction:
+    fresh planner statistics right after a bulk load (the demo seeder) before reading what it loaded. Returns the
+    table names analyzed (``heed.core.statistics.tables_analyze``)."""
+    return tables_analyze([Response, Answer, ClientKey])
+
+
+def responses_delete_for_organisation(*, organisation_id: int) -> int:
+    """Delete every response of an organisation with its answers and what references them (cascades: ledger
+    entries, weights, text items), for removing a whole organisation (``heed demo --reset``). The handlers
+    registered for deleted responses are not called and nothing is audited: the organisation's derived figures
+    and audit log go with it. Returns the number of responses deleted (0 for an unknown id)."""
+    _rows, by_model = Response.objects.filter(organisation_id=organisation_id).delete()
+    return by_model.get(Response._meta.label, 0)
 
 
 def response_submit(*, submission: Submission, raw_answers: dict[str, Any]) -> tuple[Response, bool]:

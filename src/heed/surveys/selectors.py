@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import Max, QuerySet
+from django.utils.translation import gettext
 
 from heed.core.errors import NotFoundError
 from heed.surveys.definition import METRICS, QuestionDef, SurveyDefinition, meaning_difference, metric_question
@@ -79,6 +81,37 @@ class VersionPooling:
             "key": self.key, "reference_version": self.reference, "pooled": list(self.pooled),
             "excluded": [{"version": number, "reason": reason} for number, reason in self.excluded],
         }  # fmt: skip
+
+
+# The parts of a ``meaning_difference`` reason (joined by "; "), as written there, and how to say them.
+_REASON_NOT_ASKED = "not asked"
+_REASON_PARTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"type (?P<other>.+), not (?P<reference>.+)"), "type"),
+    (re.compile(r"scale (?P<other>.+), not (?P<reference>.+)"), "scale"),
+    (re.compile(r"options differ \((?P<changes>.*)\)"), "options"),
+)
+
+
+def _reason_part_label(part: str) -> str:
+    if part == _REASON_NOT_ASKED:
+        return gettext("not asked")
+    for pattern, kind in _REASON_PARTS:
+        match = pattern.fullmatch(part)
+        if match is None:
+            continue
+        if kind == "type":
+            return gettext("type %(other)s, not %(reference)s") % match.groupdict()
+        if kind == "scale":
+            return gettext("scale %(other)s, not %(reference)s") % match.groupdict()
+        return gettext("options differ (%(changes)s)") % match.groupdict()
+    return part
+
+
+def pooling_reason_label(reason: str) -> str:
+    """A ``VersionPooling`` exclusion reason (``meaning_difference``'s stored English form, e.g. "scale 1–5, not
+    0–10"; "not asked"; parts joined by "; ") in the active language, for pages. Question types, scales and option
+    keys stay as written; a part it does not recognise is returned unchanged. The API keeps the English form."""
+    return "; ".join(_reason_part_label(part) for part in reason.split("; "))
 
 
 def _versions(survey: Survey) -> list[tuple[SurveyVersion, SurveyDefinition]]:

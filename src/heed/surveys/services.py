@@ -190,6 +190,14 @@ def survey_lock(*, survey: Survey) -> None:
     Survey.objects.select_for_update().filter(pk=survey.pk).first()
 
 
+def survey_lock_no_key(*, survey_id: int) -> None:
+    """Lock survey ``survey_id``'s row ``FOR NO KEY UPDATE`` until the end of the current transaction: one writer
+    of figures derived from the survey at a time (the daily rollups), while new responses, which reference the
+    survey (``KEY SHARE`` locks), do not wait. An unknown id locks nothing; SQLite serialises writers anyway.
+    Call it inside ``transaction.atomic()``."""
+    Survey.objects.select_for_update(no_key=True).filter(pk=survey_id).first()
+
+
 def _lock(survey: Survey) -> None:
     survey_lock(survey=survey)
 
@@ -384,3 +392,13 @@ def version_metrics_set(*, version: SurveyVersion, mapping: dict[str, str | None
 def survey_close(*, survey: Survey) -> None:
     survey.status = Survey.Status.CLOSED
     survey.save(update_fields=["status", "updated_at"])
+
+
+def surveys_delete_for_organisation(*, organisation_id: int) -> int:
+    """Delete every survey of an organisation with its questions, versions and what references them (cascades:
+    links, invitations, rollups, weighting schemes, call lists), for removing a whole organisation
+    (``heed demo --reset``). Delete its responses first (``responses.services.responses_delete_for_organisation``):
+    a response protects its version, so surveys with responses raise ``django.db.models.ProtectedError``.
+    Returns the number of surveys deleted (0 for an unknown id)."""
+    _rows, by_model = Survey.objects.filter(organisation_id=organisation_id).delete()
+    return by_model.get(Survey._meta.label, 0)

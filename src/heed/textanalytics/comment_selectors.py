@@ -20,13 +20,13 @@ from heed.accounts.permissions import can_see_personal_data
 from heed.accounts.selectors import organisation_id_of
 from heed.core.errors import ApplicationError
 from heed.core.labels import humanize
-from heed.responses.models import Answer
 from heed.responses.selectors import ResponseFilters, comment_queryset
 from heed.textanalytics.models import AnnotationTheme, TextItem, ThemeDefinition
 from heed.textanalytics.selectors import comment_text
 
 if TYPE_CHECKING:
     from heed.accounts.models import User
+    from heed.responses.models import Answer
 
 ScoreGroup = Literal[
     "nps_detractor", "nps_passive", "nps_promoter", "csat_low", "csat_neutral", "csat_top2",

@@ -15,6 +15,7 @@ from heed.accounts.selectors import organisation_list
 from heed.accounts.services import organisation_lock
 from heed.core.errors import ApplicationError, ConflictError
 from heed.core.names import name_key
+from heed.core.statistics import tables_analyze
 from heed.nlp.pipeline import CommentResult, Pipeline, pipeline_version
 from heed.nlp.sentiment import (
     LearnedSentiment,
@@ -27,7 +28,7 @@ from heed.nlp.sentiment import (
 )
 from heed.nlp.staff import StaffMember as StaffRecord
 from heed.nlp.themes import DEFAULT_TAXONOMY
-from heed.responses.models import Answer
+from heed.responses.selectors import scored_text_answer_queryset
 from heed.textanalytics.models import (
     AnnotationTheme,
     SentimentModelVersion,
@@ -39,10 +40,13 @@ from heed.textanalytics.models import (
     ThemeDefinition,
 )
 from heed.textanalytics.selectors import active_themes
-from heed.textanalytics.text_items import TEXT_TYPES, answer_comments, text_items_from_answers
+from heed.textanalytics.text_items import answer_comments, text_items_from_answers
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from heed.accounts.models import Organisation, Unit
+    from heed.responses.models import Answer
 
 
 def taxonomy_ensure_default(*, organisation: Organisation) -> int:
@@ -260,16 +264,8 @@ RETRAIN_GROWTH = 1.25  # retrain when the scored comments grew by a quarter sinc
 RETRAIN_MINIMUM = 250
 
 
-def _scored_comments(organisation: Organisation):
-    return (
-        Answer.objects.filter(response__organisation=organisation, question_type__in=TEXT_TYPES)
-        .exclude(text_value="")
-        .filter(
-            Q(response__nps_score__isnull=False)
-            | Q(response__csat_score__isnull=False)
-            | Q(response__ces_score__isnull=False)
-        )  # fmt: skip
-    )
+def _scored_comments(organisation: Organisation) -> QuerySet[Answer]:
+    return scored_text_answer_queryset(organisation_id=organisation.id)
 
 
 def sentiment_model_retrain_due(*, organisation: Organisation) -> bool:
@@ -474,3 +470,10 @@ def theme_toggle_active(*, organisation: Organisation, key: str) -> ThemeDefinit
     theme.save(update_fields=["is_active"])
     taxonomy_changed(organisation=organisation)
     return theme
+
+
+def text_tables_analyze() -> list[str]:
+    """ANALYZE the text analytics tables a bulk load fills (text items, annotations, their themes, staff mentions)
+    now, in the caller's transaction, so the planner reads them with fresh statistics (the demo seeder's last
+    step). Returns the table names analyzed (``heed.core.statistics.tables_analyze``)."""
+    return tables_analyze([TextItem, TextAnnotation, AnnotationTheme, StaffMention])

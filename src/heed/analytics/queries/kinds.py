@@ -64,9 +64,9 @@ def metrics_run(query: MetricsQuery, user: User) -> MetricsOut:
     return MetricsOut.model_validate({
         "survey_id": filters.survey_id,
         "weighting": used,
-        "summary": metric_summary(user=user, filters=filters, scheme=scheme, pooling=pooling).as_dict(),
+        "summary": metric_summary(user=user, filters=filters, scheme=scheme, pooling=pooling).as_dict(rounded=False),
         "group_by": query.group_by,
-        "rows": [row.as_dict() for row in rows],
+        "rows": [row.as_dict(rounded=False) for row in rows],
         "versions": pooling.as_list(),
         "freshness": _freshness(user, filters),
     })  # fmt: skip
@@ -77,7 +77,7 @@ def trend_run(query: TrendQuery, user: User) -> TrendOut:
     rows = metric_rows(user=user, dimension=query.interval, filters=filters, scheme=scheme)
     return TrendOut.model_validate({
         "survey_id": filters.survey_id, "weighting": used, "interval": query.interval,
-        "rows": [row.as_dict() for row in rows], "freshness": _freshness(user, filters),
+        "rows": [row.as_dict(rounded=False) for row in rows], "freshness": _freshness(user, filters),
     })  # fmt: skip
 
 
@@ -86,7 +86,7 @@ def grid_run(query: MetricGridQuery, user: User) -> MetricGridOut:
     cells = metric_grid(user=user, dimensions=query.dimensions, filters=filters, scheme=scheme)
     return MetricGridOut.model_validate({
         "survey_id": filters.survey_id, "weighting": used, "dimensions": list(query.dimensions),
-        "cells": [{"first": a, "second": b, "row": row.as_dict()} for a, b, row in cells],
+        "cells": [{"first": a, "second": b, "row": row.as_dict(rounded=False)} for a, b, row in cells],
         "freshness": _freshness(user, filters),
     })  # fmt: skip
 

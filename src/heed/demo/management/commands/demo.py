@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from heed.accounts.models import Organisation
+from heed.accounts.selectors import organisation_get_by_slug
 from heed.demo.seed import DEMO_SLUG, seed_demo
 
 
@@ -19,8 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, responses: int, seed: int, reset: bool, if_missing: bool, **options):
         call_command("migrate", verbosity=0, interactive=False)
-        existing = Organisation.objects.filter(slug=DEMO_SLUG)
-        if existing.exists():
+        if organisation_get_by_slug(slug=DEMO_SLUG) is not None:
             if if_missing:
                 self.stdout.write("The demo organisation already exists; keeping it.")
                 self._print_logins()
