@@ -11,9 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 
-from heed.accounts.models import Role, Unit
+from heed.accounts.models import Role, Unit, User
 from heed.accounts.services import organisation_create, unit_create, user_create
+from heed.analytics.rollups import rollups_refresh
 from heed.fieldwork.models import Device, QuotaMembership
 from heed.fieldwork.services import assignment_create
 from heed.responses.models import Response
@@ -180,6 +182,12 @@ def test_b44_offline_reload_three_interviews_then_online_syncs_them(live_server)
     change = next(e for e in third["audit"] if e["event"] == "language change")
     assert (change["old_value"], change["new_value"]) == ("en", "it")
     assert (third["audit"][-1]["latitude"], third["audit"][-1]["accuracy"]) == (45.814, 20)  # GPS per event
+    # ... and they are on the dashboard once each, after the background worker's rollup refresh
+    rollups_refresh()
+    analyst = Client()
+    analyst.force_login(User.objects.get(username="ana"))
+    metrics = analyst.get(f"/api/metrics?survey_id={world.survey_id}").json()["summary"]["nps"]
+    assert metrics["n"] == 3  # (the value itself is suppressed below the minimum n)
 
 
 def test_b44_a_tab_closed_offline_syncs_when_reopened_and_send_now_sends_at_once(live_server):
