@@ -248,3 +248,18 @@ def test_engagement_refuses_an_item_on_another_scale(world):
     assert answer.status_code == 400 and answer.json()["code"] == "engagement_scale_changed"
     assert "eng_fair (1–10, the index expects 1–5)" in answer.json()["detail"]
     assert client.get(f"/api/surveys/{survey.id}/engagement?version=1").json()["code"] == "no_responses"
+
+
+def test_the_drivers_page_note_gives_the_reason_in_the_readers_language():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from heed.surveys.selectors import pooling_reason_label
+
+    excluded = [{"version": 1, "reason": "scale 1–5, not 0–10"}]
+    versions = {"pooled": [2], "analysed": 2, "questions": [{"key": "speed", "excluded": excluded}]}
+    with translation.override("it"):
+        italian = pooling_reason_label("scale 1–5, not 0–10")
+        note = render_to_string("analytics/partials/versions_note.html", {"v": versions})
+    assert italian != "scale 1–5, not 0–10"
+    assert italian in note and "scale 1–5, not 0–10" not in note

@@ -10,10 +10,12 @@ from django import template
 from django.utils.translation import get_language, gettext
 
 from heed.core import labels
+from heed.surveys.selectors import pooling_reason_label
 
 register = template.Library()
 
 register.filter("channel_label", labels.channel_label)
+register.filter("pooling_reason_label", pooling_reason_label)
 register.filter("touchpoint_label", labels.touchpoint_label)
 register.filter("language_label", labels.language_label)
 register.filter("operator_label", labels.operator_label)
