@@ -7,6 +7,7 @@ from django.core.management import call_command
 from heed.accounts.models import Organisation, Unit, User
 from heed.accounts.services import organisation_delete
 from heed.analytics.models import DailyRollup, WeightingScheme
+from heed.demo.fieldwork import FIELDWORK_INTERVIEWS
 from heed.demo.reset import demo_delete
 from heed.demo.seed import DEMO_SLUG, seed_demo
 from heed.distribution.models import SurveyLink
@@ -48,7 +49,8 @@ def test_demo_delete_removes_the_demo_and_nothing_else(world):
     assert _rows(world.org.id) == others and others["responses"] == 1
     demo_delete()  # nothing left to delete: no error
     call_command("demo", responses=50, seed=5, reset=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert Response.objects.filter(organisation__slug=DEMO_SLUG).exclude(channel="phone").count() == 50
+    seeded_again = Response.objects.filter(organisation__slug=DEMO_SLUG).exclude(channel="phone")
+    assert seeded_again.count() == 50 + FIELDWORK_INTERVIEWS  # and the interviews of the fieldwork devices
 
 
 @pytest.mark.django_db
