@@ -36,22 +36,16 @@ non-zero otherwise). It prints the load average before and after, since other pr
 from __future__ import annotations
 
 import argparse
-import contextlib
 import http.client
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-HEED = [sys.executable, "-m", "heed.cli"]
+from live_heed import Server, django_script, fresh_pg, heed_env
+
 PG_URL = os.environ.get("HEED_BENCH_SYNC_PG_URL", "postgresql://postgres@127.0.0.1:5432/heed_syncbench")
 BATCH = 500  # the interviewer app's batch (heed.fieldwork.schemas.SYNC_BATCH_MAX)
 DEVICE = "0b7c5e2a-9d41-4f3e-8a6b-2c1d0e9f8a7b"
@@ -98,30 +92,6 @@ def interview(i: int, survey: int, unit: int, now: float) -> dict:
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "submitted_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(submitted)),
     }  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _env(database_url: str, data_dir: str) -> dict[str, str]:
-    env = dict(
-        os.environ, HEED_DATABASE_URL=database_url, HEED_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="heed.settings"
-    )
-    env.pop("HEED_BROKER_URL", None)
-    env.pop("HEED_TASKS_EAGER", None)
-    return env
-
-
-def _fresh_pg(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 SETUP = """
@@ -226,42 +196,6 @@ print(json.dumps({{"rows": mine.count(), "keys": len(keys), "max_per_key": max(k
 """
 
 
-def _django_script(code: str, env: dict[str, str]) -> dict:
-    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        raise SystemExit(out.stderr[-3000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-class Server:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.port = _free_port()
-        self.process = subprocess.Popen(
-            [*HEED, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--threads", "8", "--processes", "1",
-             "--worker", os.environ.get("HEED_BENCH_WORKER", "auto")],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise SystemExit("heed serve did not start")
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU time of the web process so far (Linux /proc; its worker is another process)."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        """Stop the server and its worker (the whole process group), so the anchor runs on an idle database."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-
 def _post(conn: http.client.HTTPConnection, body: dict, token: str) -> tuple[int, dict]:
     data = json.dumps(body).encode()
     conn.request("POST", "/api/fieldwork/sync", data,
@@ -321,11 +255,11 @@ def run_sync(port: int, setup: dict, n: int, clients: int, now: float) -> dict:
 def bench_backend(name: str, database_url: str, n: int, clients: int) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"heed-bench-sync-{name}-") as data_dir:
         if name == "postgresql":
-            _fresh_pg(database_url)
-        env = _env(database_url, data_dir)
-        setup = _django_script(SETUP.format(n=n), env)
+            fresh_pg(database_url)
+        env = heed_env(database_url, data_dir)
+        setup = django_script(SETUP.format(n=n), env)
         now = time.time()
-        server = Server(env)
+        server = Server(env, extra=("--processes", "1"))
         try:
             _post(http.client.HTTPConnection("127.0.0.1", server.port),
                   {"device_id": DEVICE, "app_version": "bench", "interviews": []}, setup["token"])  # fmt: skip
@@ -338,8 +272,8 @@ def bench_backend(name: str, database_url: str, n: int, clients: int) -> dict:
             replay_seconds = time.perf_counter() - started
         finally:
             server.stop()
-        check = _django_script(CHECK.format(interviewer=setup["interviewer"]), env)
-        anchor = _django_script(ANCHOR.format(interviewer=setup["interviewer"]), env)
+        check = django_script(CHECK.format(interviewer=setup["interviewer"]), env)
+        anchor = django_script(ANCHOR.format(interviewer=setup["interviewer"]), env)
     expected = {client_key(i) for i in range(n)}
     correct = {
         "rows": check["rows"], "distinct_keys": check["keys"], "max_rows_per_key": check["max_per_key"],

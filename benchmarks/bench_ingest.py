@@ -24,22 +24,18 @@ prints the load average before and after so that the figures can be read with th
 from __future__ import annotations
 
 import argparse
-import contextlib
 import http.client
 import json
 import os
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
+from live_heed import Server, django_script, fresh_pg, heed_env
+
 ROOT = Path(__file__).resolve().parents[1]
-HEED = [sys.executable, "-m", "heed.cli"]
 PG_URL = os.environ.get("HEED_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/heed_ingest")
 CLIENTS = 8
 BATCH = 500
@@ -70,30 +66,6 @@ def _answers(i: int) -> dict:
     return answers
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _env(database_url: str, data_dir: str) -> dict[str, str]:
-    env = dict(
-        os.environ, HEED_DATABASE_URL=database_url, HEED_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="heed.settings"
-    )
-    env.pop("HEED_BROKER_URL", None)
-    env.pop("HEED_TASKS_EAGER", None)
-    return env
-
-
-def _fresh_pg(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 SETUP = """
 import json, django
 django.setup()
@@ -121,8 +93,8 @@ from heed.responses.models import Answer, Response
 from heed.core.bulk import instances_insert, rows_insert
 from heed.responses.services import ANSWER_COLUMNS, answer_values
 from heed.surveys.models import Survey
-sys.path.insert(0, {root!r})
-from benchmarks.bench_ingest import _answers
+sys.path.insert(0, {root!r} + "/benchmarks")
+from bench_ingest import _answers
 n, offset = {n}, {offset}
 survey = Survey.objects.get(pk={survey})
 version = survey.versions.order_by("-number").first()
@@ -145,37 +117,6 @@ for first in range(0, n, 500):
         ])
 print(json.dumps({{"seconds": time.perf_counter() - start}}))
 """
-
-
-def _django_script(code: str, env: dict[str, str]) -> dict:
-    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        raise SystemExit(out.stderr[-3000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-class Server:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.port = _free_port()
-        self.process = subprocess.Popen(
-            [*HEED, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--threads", "8",
-             "--worker", os.environ.get("HEED_BENCH_WORKER", "auto")],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise SystemExit("heed serve did not start")
-
-    def stop(self) -> None:
-        """Stop the server and its worker (the whole process group), so the anchor runs on an idle database."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
 
 
 def _post(conn: http.client.HTTPConnection, path: str, body: dict, token: str) -> tuple[int, bytes]:
@@ -280,9 +221,9 @@ def run_batches(port: int, token: str, survey: int, batches: int, offset: int, c
 def bench_backend(name: str, database_url: str, single: int, batches: int, batch_clients: int) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"heed-bench-ingest-{name}-") as data_dir:
         if name == "postgresql":
-            _fresh_pg(database_url)
-        env = _env(database_url, data_dir)
-        setup = _django_script(SETUP, env)
+            fresh_pg(database_url)
+        env = heed_env(database_url, data_dir)
+        setup = django_script(SETUP, env)
         server = Server(env)
         try:
             _post(http.client.HTTPConnection("127.0.0.1", server.port), "/api/responses",
@@ -293,9 +234,9 @@ def bench_backend(name: str, database_url: str, single: int, batches: int, batch
                                        clients=batch_clients)  # fmt: skip
         finally:
             server.stop()
-        anchor_single = _django_script(ANCHOR.format(root=str(ROOT), n=single, offset=3_000_000,
+        anchor_single = django_script(ANCHOR.format(root=str(ROOT), n=single, offset=3_000_000,
                                                      survey=setup["survey"]), env)  # fmt: skip
-        anchor_batch = _django_script(ANCHOR.format(root=str(ROOT), n=batches * BATCH, offset=4_000_000,
+        anchor_batch = django_script(ANCHOR.format(root=str(ROOT), n=batches * BATCH, offset=4_000_000,
                                                     survey=setup["survey"]), env)  # fmt: skip
     anchor_single_rate = single / anchor_single["seconds"]
     anchor_batch_rate = batches * BATCH / anchor_batch["seconds"]
