@@ -44,7 +44,7 @@ import threading
 import time
 import uuid
 
-from live_heed import Server, django_script, fresh_pg, heed_env
+from live_heed import Server, django_script, fresh_pg, heed_env, run_clients
 
 PG_URL = os.environ.get("HEED_BENCH_SYNC_PG_URL", "postgresql://postgres@127.0.0.1:5432/heed_syncbench")
 BATCH = 500  # the interviewer app's batch (heed.fieldwork.schemas.SYNC_BATCH_MAX)
@@ -236,13 +236,7 @@ def run_sync(port: int, setup: dict, n: int, clients: int, now: float) -> dict:
                     statuses[item["status"]] = statuses.get(item["status"], 0) + 1
         conn.close()
 
-    threads = [threading.Thread(target=client, args=(w,)) for w in range(clients)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - start
+    seconds = run_clients(client, clients)
     if failures:
         raise SystemExit(f"sync failed: {failures[:3]}")
     per_request.sort()

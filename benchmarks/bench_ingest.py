@@ -33,7 +33,7 @@ import threading
 import time
 from pathlib import Path
 
-from live_heed import Server, django_script, fresh_pg, heed_env
+from live_heed import Server, django_script, fresh_pg, heed_env, run_clients
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("HEED_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/heed_ingest")
@@ -146,13 +146,7 @@ def run_single(port: int, token: str, survey: int, n: int, offset: int) -> dict:
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client, args=(w,)) for w in range(CLIENTS)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - start
+    seconds = run_clients(client, CLIENTS)
     latencies.sort()
     return {
         "responses": n, "seconds": round(seconds, 2), "per_second": round(n / seconds, 1),
@@ -179,13 +173,7 @@ def run_floor(port: int, n: int) -> dict:
         with lock:
             done.append(count)
 
-    threads = [threading.Thread(target=client, args=(w,)) for w in range(CLIENTS)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - start
+    seconds = run_clients(client, CLIENTS)
     return {"requests": n, "ok": sum(done), "per_second": round(n / seconds, 1)}
 
 
@@ -206,13 +194,7 @@ def run_batches(port: int, token: str, survey: int, batches: int, offset: int, c
                 created.append(json.loads(body)["created"])
         conn.close()
 
-    threads = [threading.Thread(target=client, args=(w,)) for w in range(clients)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - start
+    seconds = run_clients(client, clients)
     n = batches * BATCH
     return {"responses": n, "created": sum(created), "clients": clients, "seconds": round(seconds, 2),
             "per_second": round(n / seconds, 1)}  # fmt: skip

@@ -11,7 +11,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +52,17 @@ def django_script(code: str, env: dict[str, str]) -> dict:
     if out.returncode != 0:
         raise SystemExit(out.stderr[-3000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_clients(client: Callable[[int], None], count: int) -> float:
+    """Run ``client(0)`` .. ``client(count - 1)`` in threads at once; returns the wall-clock seconds until all end."""
+    threads = [threading.Thread(target=client, args=(w,)) for w in range(count)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - start
 
 
 class Server:
