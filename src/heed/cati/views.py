@@ -17,6 +17,7 @@ from heed.accounts.selectors import colleague_get, colleague_list, open_unit_lis
 from heed.cati.forms import OUTCOME_CHOICES, OUTCOME_LABELS, CallForm, CallListForm, ContactsAddForm, CsvUploadForm
 from heed.cati.selectors import call_list_get, call_list_list, call_list_rates, case_calls, case_get
 from heed.cati.services import (
+    CasesAdded,
     call_cases_add_from_contacts,
     call_cases_import_csv,
     call_list_create,
@@ -35,6 +36,11 @@ if TYPE_CHECKING:
     from heed.accounts.models import User
 
 operator_required = role_required(can_submit_responses)
+
+
+def _added_message(request: HttpRequest, added: CasesAdded) -> None:
+    messages.success(request, gettext("%(added)d people added, %(listed)d already on the list.")
+                     % {"added": added.added, "listed": added.already_listed})  # fmt: skip
 
 
 def _user(request: HttpRequest) -> User:
@@ -106,8 +112,7 @@ def call_list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
                 except ApplicationError as exc:
                     messages.error(request, exc.message)
                 else:
-                    messages.success(request, gettext("%(added)d people added, %(listed)d already on the list.")
-                                     % {"added": added.added, "listed": added.already_listed})  # fmt: skip
+                    _added_message(request, added)
                 return redirect("cati-list", list_id=call_list.id)
         elif adding:
             status = 422
@@ -120,8 +125,7 @@ def call_list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
                 row_errors = list(exc.extra.get("errors", []))
                 status = 422
             else:
-                messages.success(request, gettext("%(added)d people added, %(listed)d already on the list.")
-                                 % {"added": added.added, "listed": added.already_listed})  # fmt: skip
+                _added_message(request, added)
                 return redirect("cati-list", list_id=call_list.id)
         else:
             status = 422
