@@ -35,3 +35,20 @@ def test_datetimes_pass_to_psycopg_as_they_are_and_are_converted_for_sqlite(db):
         assert convert is None
     else:
         assert convert(moment) == "2026-06-01 10:00:00"
+
+
+@pytest.mark.parametrize("value", ["0b7c5e2a-9d41-4f3e-8a6b-2c1d0e9f8a7b", "0B7C5E2A9D414F3E8A6B2C1D0E9F8A7B", None])
+def test_uuids_are_converted_as_djangos_uuid_field_converts_them(db, value):
+    """A device id inserted in bulk (a string from the device, any case, or none) is written as Django writes it,
+    so the ORM's UUID lookups find it."""
+    import uuid
+
+    from heed.fieldwork.models import InterviewRecord
+
+    field = InterviewRecord._meta.get_field("device_id")
+    convert = _converter(field)
+    expected = None if value is None else field.get_db_prep_value(uuid.UUID(value), connection)
+    if connection.vendor == "postgresql":
+        assert convert is None  # psycopg adapts both strings and UUIDs for a uuid column
+    else:
+        assert convert(value) == expected

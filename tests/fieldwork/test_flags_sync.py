@@ -126,6 +126,35 @@ def test_possible_duplicates_flag_both_and_keep_both(world):
     assert not Flag.objects.filter(response_id__in=untimed).exists()
 
 
+def test_a_stored_duplicate_is_found_beside_any_interview_of_a_batch_spanning_days(world):
+    """The stored interviews read for the duplicate check are those near each new one: an earlier interview
+    4 minutes after the *last* of a batch whose interviews lie days apart is found, and one that lies between
+    them, far from both, is not paired."""
+    client = api_client(world.interviewer)
+    start = timezone.now() - dt.timedelta(days=6)
+    stored_near, stored_between = created_ids(sync(client, [
+        timed(world, start + dt.timedelta(days=4, minutes=4), 300), timed(world, start + dt.timedelta(days=2), 300),
+    ]).json())  # fmt: skip
+    early, late = created_ids(sync(client, [timed(world, start, 300),
+                                            timed(world, start + dt.timedelta(days=4), 300)]).json())  # fmt: skip
+    assert flags_of(late)["possible_duplicate"]["other_response_id"] == stored_near
+    assert flags_of(stored_near)["possible_duplicate"]["other_response_id"] == late
+    assert "possible_duplicate" not in flags_of(early)
+    assert "possible_duplicate" not in flags_of(stored_between)
+
+
+def test_near_times_merge_overlapping_windows_only():
+    from heed.fieldwork.flagging import _near_times
+    from heed.fieldwork_rules.duplicates import WINDOW
+
+    t = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
+    minutes = dt.timedelta(minutes=1)
+    assert _near_times([]) == []
+    assert _near_times([t + 60 * minutes, t, t + 20 * minutes]) == [(t - WINDOW, t + 20 * minutes + WINDOW),
+                                                                    (t + 50 * minutes, t + 70 * minutes)]  # fmt: skip
+    assert _near_times([t, t + 21 * minutes]) == [(t - WINDOW, t + WINDOW), (t + 11 * minutes, t + 31 * minutes)]
+
+
 def test_gps_flags_against_the_store_site(world):
     """b.4.13: store at (45.8131, 15.9775), radius 300 m. (45.8140, 15.9780) +-20 m -> 107 m, no flag;
     (45.9, 16.1) -> 13,541 m out_of_area; accuracy exactly 0 -> mock_location_suspected; permission denied ->

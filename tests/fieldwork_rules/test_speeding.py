@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from heed.fieldwork_rules.flags import FlagCode
-from heed.fieldwork_rules.speeding import SpeedingStatus, check_speeding, check_speeding_each
+from heed.fieldwork_rules.speeding import ComparableDurations, SpeedingStatus, check_speeding, check_speeding_each
 
 
 def test_140_seconds_against_forty_300s_is_speeding() -> None:
@@ -81,3 +81,30 @@ def test_bad_durations_are_refused(bad: float) -> None:
 def test_bad_fraction_is_refused() -> None:
     with pytest.raises(ValueError, match="fraction"):
         check_speeding(100, [300] * 40, fraction=0)
+
+
+@given(st.lists(st.floats(min_value=0, max_value=10_000), min_size=0, max_size=60),
+       st.lists(st.floats(min_value=0, max_value=10_000), min_size=1, max_size=40))  # fmt: skip
+def test_a_running_window_checks_as_check_speeding_does(stored: list[float], arriving: list[float]) -> None:
+    """A sync batch: each arriving interview against the stored ones and the batch's earlier ones."""
+    window, others = ComparableDurations(stored), list(stored)
+    for duration in arriving:
+        assert window.check(duration) == check_speeding(duration, others)
+        window.add(duration)
+        others.append(duration)
+    assert len(window) == len(others)
+    assert window.median() == statistics.median(others)
+
+
+def test_a_running_window_refuses_bad_durations_and_fractions() -> None:
+    with pytest.raises(ValueError, match="duration"):
+        ComparableDurations([300, float("nan")])
+    window = ComparableDurations([300] * 40)
+    with pytest.raises(ValueError, match="duration"):
+        window.add(-1)
+    with pytest.raises(ValueError, match="duration"):
+        window.check(float("inf"))
+    with pytest.raises(ValueError, match="fraction"):
+        window.check(100, fraction=0)
+    with pytest.raises(ValueError, match="no durations"):
+        ComparableDurations().median()

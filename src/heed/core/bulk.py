@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,6 +29,9 @@ def _converter(field: models.Field):
     more than the conversion itself."""
     if isinstance(field, models.JSONField):
         return lambda value: None if value is None else json.dumps(value, ensure_ascii=False)
+    if isinstance(field, models.UUIDField) and connection.vendor != "postgresql":
+        # Django stores a UUID as 32 hex digits where the database has no uuid type (its lookups compare so).
+        return lambda value: None if value is None else uuid.UUID(str(value)).hex
     if isinstance(field, models.DateTimeField) and connection.vendor != "postgresql":
         # psycopg adapts datetimes itself (Django's PostgreSQL adapt_datetimefield_value returns them unchanged).
         if connection.vendor == "sqlite" and settings.USE_TZ and connection.timezone is not None:
@@ -63,7 +67,7 @@ def _fields(model: type[models.Model], columns: Sequence[str]) -> list[models.Fi
 
 
 def _prepared(fields: Sequence[models.Field], rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
-    """``rows`` with JSON and datetime values converted for the database (the rows as they are without such)."""
+    """``rows`` with JSON, UUID and datetime values converted for the database (the rows as they are without such)."""
     converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f)) is not None]
     if not converters:
         return rows

@@ -23,22 +23,25 @@ What is checked, for each interview that came through the sync (it has an ``Inte
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
 
+from heed.core.bulk import instances_insert
 from heed.fieldwork.models import Flag, InterviewRecord, Site
 from heed.fieldwork_rules.duplicates import WINDOW, InterviewAnswers, find_possible_duplicates
 from heed.fieldwork_rules.flags import Flag as FlagValue
 from heed.fieldwork_rules.flags import FlagCode
 from heed.fieldwork_rules.gps import Area, Fix, check_location
 from heed.fieldwork_rules.hours import HoursError, WeeklyHours
-from heed.fieldwork_rules.speeding import check_speeding, check_speeding_each
+from heed.fieldwork_rules.speeding import ComparableDurations, check_speeding_each
 from heed.fieldwork_rules.straight_lining import MIN_BATTERY_ITEMS, check_straight_lining
 from heed.fieldwork_rules.timing import NegativeDurationError, OpeningHours, check_times
 from heed.responses.selectors import response_answers
@@ -174,22 +177,22 @@ def _flag_row(record: InterviewRecord, flag: FlagValue) -> Flag:
 def _speeding_at_sync(records: Sequence[InterviewRecord]) -> list[tuple[InterviewRecord, FlagValue]]:
     """Set ``speeding_status`` on the new records against the stored comparable completes (module doc)."""
     rows = []
-    comparables: dict[int, list[float]] = {}
+    comparables: dict[int, ComparableDurations] = {}
     for record in records:
         if not record.complete or record.duration_seconds is None:
             continue
         if record.version_id not in comparables:
-            comparables[record.version_id] = [
+            comparables[record.version_id] = ComparableDurations(
                 d or 0.0 for d in InterviewRecord.objects.filter(
                     version_id=record.version_id, complete=True, duration_seconds__isnull=False
                 ).order_by("-id").values_list("duration_seconds", flat=True)[:SPEEDING_WINDOW]
-            ]  # fmt: skip
-        others: list[float] = comparables[record.version_id]
-        check = check_speeding(record.duration_seconds, others)
+            )  # fmt: skip
+        others = comparables[record.version_id]
+        check = others.check(record.duration_seconds)
         record.speeding_status = check.status.value
         if check.flag is not None:
             rows.append((record, check.flag))
-        others.append(record.duration_seconds)
+        others.add(record.duration_seconds)
     return rows
 
 
@@ -202,35 +205,38 @@ def flags_for_new_records(
     """Store the new (unsaved) ``records`` of one sync batch and their flags; ``answers`` by response id as
     stored, ``versions`` by id. Runs inside the transaction storing the responses."""
     rows = _speeding_at_sync(records)
-    InterviewRecord.objects.bulk_create(records)
+    instances_insert(records)  # plain INSERT / COPY: bulk_create prepared every value (a third of the handler)
     context = _Context(versions, (r.unit_id for r in records))
     for record in records:
         rows += [(record, flag) for flag in _record_flags(record, answers.get(record.response_id, {}), context)]
     rows += _new_duplicates(records, answers, context)
-    Flag.objects.bulk_create([_flag_row(record, flag) for record, flag in rows])
+    instances_insert([_flag_row(record, flag) for record, flag in rows])
 
 
 def _new_duplicates(
     records: Sequence[InterviewRecord], answers: Mapping[int, Mapping[str, Any]], context: _Context
 ) -> list[tuple[InterviewRecord, FlagValue]]:
     """Possible duplicates of the new records among themselves and the stored interviews of the same
-    interviewer and unit that started within 10 minutes of one of them."""
-    windows: dict[tuple[int, int], tuple[dt.datetime, dt.datetime]] = {}
+    interviewer and unit that started within 10 minutes of one of them (read by the stretches of time around
+    the new ones, :func:`_near_times`, not everything between a batch's first and last start)."""
+    moments: dict[tuple[int, int], list[dt.datetime]] = defaultdict(list)
     for record in records:
-        if record.unit_id is None or record.started_at is None:
-            continue
-        moment = record.started_at
-        low, high = windows.get((record.interviewer_id, record.unit_id), (moment, moment))
-        windows[(record.interviewer_id, record.unit_id)] = (min(low, moment), max(high, moment))
-    if not windows:
+        if record.unit_id is not None and record.started_at is not None:
+            moments[(record.interviewer_id, record.unit_id)].append(record.started_at)
+    terms = [Q(interviewer_id=interviewer_id, unit_id=unit_id, started_at__gte=low, started_at__lte=high)
+             for (interviewer_id, unit_id), times in moments.items() for low, high in _near_times(times)]  # fmt: skip
+    if not terms:
         return []
-    near = Q()
-    for (interviewer_id, unit_id), (low, high) in windows.items():
-        near |= Q(interviewer_id=interviewer_id, unit_id=unit_id, started_at__gte=low - WINDOW,
-                  started_at__lte=high + WINDOW)  # fmt: skip
     new_ids = {record.response_id for record in records}
-    earlier = list(InterviewRecord.objects.filter(near).exclude(response_id__in=new_ids).select_related("version")
-                   .defer("audit"))  # fmt: skip
+    earlier: list[InterviewRecord] = []
+    for first in range(0, len(terms), NEAR_TERMS_PER_QUERY):
+        near = reduce(operator.or_, terms[first : first + NEAR_TERMS_PER_QUERY])
+        earlier += (
+            InterviewRecord.objects.filter(near)
+            .exclude(response_id__in=new_ids)
+            .select_related("version")
+            .defer("audit")
+        )
     if not earlier:
         candidates: list[InterviewRecord] = list(records)
         all_answers = answers
@@ -239,6 +245,21 @@ def _new_duplicates(
         candidates = [*records, *earlier]
         all_answers = {**response_answers(response_ids=[r.response_id for r in earlier]), **answers}
     return _duplicate_rows(candidates, all_answers, context, only_with=new_ids)
+
+
+NEAR_TERMS_PER_QUERY = 100  # stretches of time per query (SQLite parses a chain of ORs as a tree of that depth)
+
+
+def _near_times(moments: Iterable[dt.datetime]) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The stretches of time within ``WINDOW`` of any of ``moments``, overlapping ones merged, in order:
+    [t1, t2, t3] with t2 - t1 <= 2 x WINDOW and t3 far later gives [(t1 - W, t2 + W), (t3 - W, t3 + W)]."""
+    stretches: list[tuple[dt.datetime, dt.datetime]] = []
+    for moment in sorted(moments):
+        if stretches and moment - WINDOW <= stretches[-1][1]:
+            stretches[-1] = (stretches[-1][0], moment + WINDOW)
+        else:
+            stretches.append((moment - WINDOW, moment + WINDOW))
+    return stretches
 
 
 @transaction.atomic

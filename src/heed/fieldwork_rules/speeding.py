@@ -14,7 +14,8 @@ open) do not move the threshold.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from bisect import insort
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from statistics import median
@@ -78,6 +79,51 @@ def check_speeding(
     if n < min_comparable:
         return SpeedingCheck(SpeedingStatus.INSUFFICIENT_DATA, duration_seconds, None, None, n)
     return _judge(duration_seconds, float(median(comparable_seconds)), fraction, n)
+
+
+class ComparableDurations:
+    """The durations (seconds) of comparable completes, kept sorted, to check many interviews one after the other
+    as they arrive (a sync batch: each checked against the stored ones and the batch's earlier ones).
+
+    ``check(d)`` gives what ``check_speeding(d, durations)`` gives for the durations held now, in O(1) after the
+    sort; ``add(d)`` inserts one in O(n) (a memory move, no comparison per element in Python). Building it
+    sorts once. Raises ``ValueError`` for a negative or non-finite duration (on building, ``add`` or ``check``)
+    and for a ``fraction`` outside (0, 1]."""
+
+    def __init__(self, durations_seconds: Iterable[float] = ()) -> None:
+        values = [float(value) for value in durations_seconds]
+        for value in values:
+            _check_duration(value)
+        values.sort()
+        self._sorted = values
+
+    def __len__(self) -> int:
+        return len(self._sorted)
+
+    def add(self, duration_seconds: float) -> None:
+        """Hold one more comparable complete's duration (seconds)."""
+        _check_duration(duration_seconds)
+        insort(self._sorted, float(duration_seconds))
+
+    def median(self) -> float:
+        """The median of the durations held (as ``statistics.median``); ``ValueError`` when there are none."""
+        ranked, n = self._sorted, len(self._sorted)
+        if n == 0:
+            raise ValueError("no durations held")
+        half = n // 2
+        return ranked[half] if n % 2 else (ranked[half - 1] + ranked[half]) / 2
+
+    def check(
+        self, duration_seconds: float, *, fraction: float = SPEEDING_FRACTION, min_comparable: int = MIN_COMPARABLE
+    ) -> SpeedingCheck:
+        """Check one interview's duration (seconds) against the durations held (not including itself)."""
+        _check_duration(duration_seconds)
+        if not 0 < fraction <= 1:
+            raise ValueError(f"fraction must lie in (0, 1], got {fraction!r}")
+        n = len(self._sorted)
+        if n < min_comparable:
+            return SpeedingCheck(SpeedingStatus.INSUFFICIENT_DATA, duration_seconds, None, None, n)
+        return _judge(duration_seconds, self.median(), fraction, n)
 
 
 def check_speeding_each(
