@@ -12,7 +12,13 @@ from types import SimpleNamespace
 import pytest
 
 from heed.core.errors import ApplicationError
-from heed.surveys.answering import SubmissionError, clean_submission, screened_out, visible_questions
+from heed.surveys.answering import (
+    SubmissionError,
+    clean_submission,
+    clean_submission_screened,
+    screened_out,
+    visible_questions,
+)
 from heed.surveys.conditions import client_rules, screened_out_at, visible_keys
 from heed.surveys.definition import SurveyDefinition
 from heed.surveys.publish_checks import publish_problems
@@ -78,6 +84,19 @@ def test_a_screened_out_respondent_sees_no_later_question_and_later_required_one
     with pytest.raises(SubmissionError) as refused:
         clean_submission(definition, {"adult": "yes"})
     assert set(refused.value.errors) == {"csat", "bought", "nps"}
+
+
+@pytest.mark.parametrize("answers", [{"adult": "no"}, {"adult": "no", "csat": 5, "nps": 10},
+                                     {"adult": "yes", "csat": 1, "bought": "no", "nps": 3},
+                                     {"adult": "yes", "csat": 4, "bought": "yes", "nps": 9}])  # fmt: skip
+@pytest.mark.parametrize("rule", [MINOR, {"any": [{"question": "bought", "op": "eq", "value": "no"},
+                                                  {"question": "csat", "op": "lte", "value": 1}]}])  # fmt: skip
+def test_cleaning_names_the_screening_question_as_screened_out_does(answers, rule):
+    """The ingestion path takes the screening question from the cleaning pass instead of a second walk."""
+    definition = SurveyDefinition.model_validate(_definition(adult=MINOR, bought=rule))
+    cleaned, screened_at = clean_submission_screened(definition, answers)
+    assert cleaned == clean_submission(definition, answers)
+    assert screened_at == screened_out(definition, cleaned)
 
 
 def test_the_server_and_the_offline_client_agree_on_who_is_screened_out():

@@ -34,7 +34,13 @@ from heed.responses.handlers import (
 )
 from heed.responses.models import Answer, ClientKey, Response, ResponseReview, ReviewState
 from heed.responses.selectors import TEXT_ANSWER_TYPES
-from heed.surveys.answering import AnswerValue, SubmissionError, clean_submission, screened_out
+from heed.surveys.answering import (
+    AnswerValue,
+    SubmissionError,
+    clean_submission,
+    clean_submission_screened,
+    screened_out,
+)
 from heed.surveys.definition import DEMOGRAPHIC_TYPES, SurveyDefinition
 from heed.surveys.selectors import survey_is_open, survey_latest_version, version_definition
 
@@ -86,13 +92,22 @@ def answer_row(response: Response, key: str, qtype: str, value: AnswerValue) -> 
     return answer
 
 
-def headline_fields(definition: SurveyDefinition, answers: dict[str, AnswerValue]) -> dict[str, Any]:
+_UNKNOWN = object()
+
+
+def headline_fields(
+    definition: SurveyDefinition, answers: dict[str, AnswerValue], screened_at: Any = _UNKNOWN
+) -> dict[str, Any]:
     """The columns copied onto a response: ``nps_score``/``csat_score``/``ces_score`` from the
     question each metric maps to (``SurveyDefinition.metric_keys``), and age group, gender, region; and
     ``outcome``. A respondent screened out (``heed.surveys.answering.screened_out``) is not eligible: the outcome
-    is ``screened_out`` and no headline score is copied, so satisfaction figures never count them."""
+    is ``screened_out`` and no headline score is copied, so satisfaction figures never count them.
+    ``screened_at``: the screening question's key or None when the caller has it already (from
+    ``clean_submission_screened``); otherwise it is worked out here."""
     fields: dict[str, Any] = {}
-    if screened_out(definition, answers):  # type: ignore[arg-type]
+    if screened_at is _UNKNOWN:
+        screened_at = screened_out(definition, answers)  # type: ignore[arg-type]
+    if screened_at:
         fields["outcome"] = Response.Outcome.SCREENED_OUT
     else:
         for metric, key in definition.metric_keys().items():
@@ -137,6 +152,7 @@ class _Ready:
     started_at: dt.datetime | None
     fingerprint: str
     types: dict[str, str]  # question key -> question type, of the version's definition
+    screened_at: str | None  # the key of the question that screened the respondent out, or None
 
 
 def _fingerprint(submission: Submission, answers: dict[str, AnswerValue]) -> str:
@@ -197,7 +213,7 @@ def _prepare(index: int, submission: Submission, raw_answers: dict[str, Any], ve
     if submission.unit is not None and submission.unit.organisation_id != survey.organisation_id:
         raise ApplicationError("Unknown unit.", code="invalid_unit")
     unit_require_open(submission.unit)
-    answers = clean_submission(definition, raw_answers)
+    answers, screened_at = clean_submission_screened(definition, raw_answers)
     now = timezone.now()
     submitted_at = _aware(submission.submitted_at) or now
     if submitted_at > now + dt.timedelta(minutes=5):
@@ -206,7 +222,7 @@ def _prepare(index: int, submission: Submission, raw_answers: dict[str, Any], ve
     if started_at is not None and started_at > submitted_at:
         started_at = None
     return _Ready(index, submission, version, definition, answers, submitted_at, started_at,
-                  _fingerprint(submission, answers), versions.types(version))  # fmt: skip
+                  _fingerprint(submission, answers), versions.types(version), screened_at)  # fmt: skip
 
 
 def _key_conflict(response_id: int) -> ConflictError:
@@ -272,7 +288,7 @@ def _new_response(
         "submitted_by_id": submission.submitted_by.pk if submission.submitted_by else None,
         "started_at": r.started_at, "submitted_at": r.submitted_at,
         "duration_seconds": int((r.submitted_at - r.started_at).total_seconds()) if r.started_at else None,
-        **headline_fields(r.definition, r.answers),
+        **headline_fields(r.definition, r.answers, r.screened_at),
     }  # fmt: skip
     if not submission.complete and values["outcome"] != Response.Outcome.SCREENED_OUT:
         values["outcome"] = Response.Outcome.PARTIAL

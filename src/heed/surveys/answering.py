@@ -137,12 +137,20 @@ def clean_submission(definition: SurveyDefinition, raw_answers: dict[str, Any]) 
 
     Answers to questions not shown (skip logic, or after the question that screened the respondent out) are
     dropped, as a respondent never saw them; required questions not shown need no answer."""
+    return clean_submission_screened(definition, raw_answers)[0]
+
+
+def clean_submission_screened(
+    definition: SurveyDefinition, raw_answers: dict[str, Any]
+) -> tuple[dict[str, AnswerValue], str | None]:
+    """``clean_submission`` and, from the same pass, the key of the question that screened the respondent out
+    (what ``screened_out`` gives for the cleaned answers) or None. Raises ``SubmissionError``."""
     unknown = set(raw_answers) - {q.key for q in definition.questions}
     errors: dict[str, AnswerError] = {key: AnswerError("unknown_question") for key in sorted(unknown)}
     cleaned: dict[str, AnswerValue | None] = {}
-    ended = False
+    ended_at: str | None = None
     for question in definition.questions:
-        if ended or not condition_holds(question, cleaned):
+        if ended_at is not None or not condition_holds(question, cleaned):
             cleaned[question.key] = None
             continue
         try:
@@ -150,10 +158,11 @@ def clean_submission(definition: SurveyDefinition, raw_answers: dict[str, Any]) 
         except AnswerError as error:
             errors[question.key] = error
             cleaned[question.key] = None
-        ended = screens_out(question, cleaned)
+        if screens_out(question, cleaned):
+            ended_at = question.key
     if errors:
         raise SubmissionError(errors)
-    return {key: value for key, value in cleaned.items() if value is not None}
+    return {key: value for key, value in cleaned.items() if value is not None}, ended_at
 
 
 class SubmissionError(Exception):
