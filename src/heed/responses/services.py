@@ -316,12 +316,14 @@ def _store(ready: list[_Ready]) -> list[Response]:
         for r, response in zip(ready, responses, strict=True):
             types = r.types
             answers += [answer_values(response.id, key, types[key], value) for key, value in r.answers.items()]
-        # The ids of the open-text answers go to the handlers (text analytics), so nothing reads them back.
+        # The ids of the open-text answers go to the handlers (text analytics), so nothing reads them back; only
+        # those are drawn (on PostgreSQL a sequence value per row cost more than the COPY of all the answers).
+        texts = [row for row in answers if row[2] in TEXT_ANSWER_TYPES and row[4]]
+        rows_insert(Answer, ANSWER_COLUMNS, [row for row in answers if not (row[2] in TEXT_ANSWER_TYPES and row[4])])
         by_response: dict[int, list[StoredText]] = {}
-        for answer_id, row in zip(rows_insert_returning_ids(Answer, ANSWER_COLUMNS, answers), answers, strict=True):
-            if row[2] in TEXT_ANSWER_TYPES and row[4]:
-                by_response.setdefault(row[0], []).append(StoredText(answer_id=answer_id, question_key=row[1],
-                                                                     text=row[4]))  # fmt: skip
+        for answer_id, row in zip(rows_insert_returning_ids(Answer, ANSWER_COLUMNS, texts), texts, strict=True):
+            by_response.setdefault(row[0], []).append(StoredText(answer_id=answer_id, question_key=row[1],
+                                                                 text=row[4]))  # fmt: skip
         created = timezone.now()
         rows_insert(ClientKey, ["organisation_id", "key", "survey_id", "fingerprint", "response_id", "created_at"], [
             (response.organisation_id, response.client_key, response.survey_id, r.fingerprint, response.id, created)
