@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import StringConstraints
+from pydantic import BaseModel, StringConstraints
 
 from heed.api.schemas import BodyIn, ErrorOut
 from heed.core.bounds import BoundedMoment, DbId
@@ -14,7 +14,10 @@ from heed.core.channels import ChannelName
 from heed.surveys.language import LanguageCode
 
 
-class ResponseIn(Schema):
+# The shapes of what comes in and of the batch reply are plain pydantic models: ninja's ``Schema`` reads every
+# field through a per-attribute getter meant for Django objects (a tenth of a batch of 500's time). Same fields,
+# same validation, the same OpenAPI document.
+class ResponseIn(BaseModel):
     survey_id: DbId
     answers: dict[Annotated[str, StringConstraints(max_length=100)], Any] = Field(
         max_length=500,
@@ -92,11 +95,11 @@ class ConflictOut(ErrorOut):
     )
 
 
-class ResponseBatchIn(Schema):
+class ResponseBatchIn(BaseModel):
     items: list[ResponseIn] = Field(min_length=1, max_length=500, description="1 to 500 responses")
 
 
-class ResponseBatchItemOut(Schema):
+class ResponseBatchItemOut(BaseModel):
     index: int = Field(description="position of the item in the request (from 0)")
     status: str = Field(description="created, replayed (same client_key and content), conflict or invalid")
     response_id: int | None = Field(description="the stored response (created or replayed; for client_key_conflict "
@@ -106,7 +109,7 @@ class ResponseBatchItemOut(Schema):
     errors: dict[str, str] | None = Field(None, description="question key -> message, for invalid answers")
 
 
-class ResponseBatchOut(Schema):
+class ResponseBatchOut(BaseModel):
     created: int
     replayed: int
     conflict: int
