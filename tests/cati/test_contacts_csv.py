@@ -86,3 +86,23 @@ def test_upload_through_the_api_and_its_row_errors(world, call_list):
     good = client.post(url, {"file": SimpleUploadedFile("p.csv", b"phone,language\n+385 98 765 4321,it\n")})
     assert good.status_code == 201 and good.json() == {"added": 1, "already_listed": 0}
     assert api_client(world.interviewer).post(url, {"file": SimpleUploadedFile("p.csv", b"phone\n")}).status_code == 403
+
+
+def test_the_row_errors_are_in_the_staff_users_language(world, call_list):
+    from django.utils import translation
+
+    from heed.accounts.services import user_set_language
+
+    user_set_language(actor=world.analyst, user=world.analyst, language="hr")
+    client = login(world.analyst)
+    csv = b"phone,name,time_zone\n+385 98 765 4321,Marko,\nnot a number,Ana,\n+385 98 765 4321,Twice,Mars/Olympus\n"
+    try:
+        page = client.post(f"/calls/lists/{call_list.id}/", {"file": SimpleUploadedFile("people.csv", csv)})
+    finally:
+        translation.deactivate()  # the middleware leaves the user's language active in this thread
+    html = page.content.decode()
+    assert page.status_code == 422
+    assert "redak 3: „not a number” nije broj telefona (upišite ga s pozivnim brojem države" in html
+    assert "redak 4: vremenska zona „Mars/Olympus” nije poznata (upišite je kao Europe/Zagreb)" in html
+    assert "2 retka nije moguće pročitati; ništa nije dodano." in html
+    assert "row 3" not in html and "cannot be read" not in html

@@ -6,16 +6,17 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from heed.accounts.models import Role
-from heed.accounts.services import user_create
+from heed.accounts.services import user_create, user_set_language
 from heed.core.errors import ApplicationError, PermissionDeniedError
 from heed.distribution.contact_files import MAX_BYTES, read_contact_file
 from heed.distribution.selectors import contact_list, contacts_to_call
 from heed.distribution.services import contacts_import
 from heed.governance.selectors import AuditFilters, audit_event_list
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, login
 
 LANGUAGES = ("en", "it", "hr", "bg", "ru", "et")
 
@@ -64,7 +65,7 @@ def test_all_three_formats_parse_alike(kind):
     assert reading.contacts[1].phone == "+385912345678"
     assert reading.contacts[2].name == "Maja Šarić"  # Windows-1250 letters read right
     assert reading.contacts[4].attributes == {"city": "Osijek"}
-    assert reading.errors == ("row 7: invalid e-mail “not-an-address”",)
+    assert [(e.row, str(e)) for e in reading.errors] == [(7, "row 7: invalid e-mail “not-an-address”")]
 
 
 def test_import_stores_the_good_rows_reports_the_bad_one_and_a_second_import_updates(world):
@@ -117,3 +118,51 @@ def test_only_roles_that_see_personal_data_import_or_list_contacts(world):
     with pytest.raises(PermissionDeniedError):
         contacts_import(actor=world.manager_a, data=b"email\nb@example.com\n")
     assert contact_list(user=world.manager_a).count() == 0
+
+
+BAD_ROWS = (
+    "email,phone,name,time_zone,language,unit\n"
+    "ok@example.com,,Ok,,,\n"
+    "not-an-address,,Bad e-mail,,,\n"  # row 3
+    ",,No address,,,\n"  # row 4
+    "tz@example.com,,Zone,Mars/Olympus,,\n"  # row 5
+    "lang@example.com,,Language,,xx,\n"  # row 6
+    "phone@example.com,abc,Phone,,,\n"  # row 7
+    "unit@example.com,,Unit,,,X9\n"  # row 8
+    f"long@example.com,,{'n' * 121},,,\n"  # row 9
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("hr", ["1 kontakt dodan, 0 ažurirano.",
+                "redak 3: neispravna adresa e-pošte „not-an-address”",
+                "redak 4: navedite adresu e-pošte ili broj telefona",
+                "redak 5: vremenska zona „Mars/Olympus” nije poznata (upišite je kao Europe/Zagreb)",
+                "redak 6: jezik „xx” nije jedan od: en, it, hr, bg, ru, et",
+                "redak 7: „abc” nije broj telefona (upišite ga s pozivnim brojem države, npr. +385 91 234 5678)",
+                "redak 8: jedinica „X9” nije poznata ili nije u vašem opsegu",
+                "redak 9: stupac „name” dulji je od 120 znakova"]),
+        ("it", ["1 contatto aggiunto, 0 aggiornati.",
+                "riga 3: indirizzo e-mail non valido «not-an-address»",
+                "riga 8: l&#x27;unità «X9» è sconosciuta o fuori dal tuo ambito",
+                "riga 9: la colonna «name» supera 120 caratteri"]),
+    ],
+)  # fmt: skip
+def test_the_row_errors_are_shown_in_the_staff_users_language(world, language, expected):
+    user_set_language(actor=world.analyst, user=world.analyst, language=language)
+    client = login(world.analyst)
+    upload = io.BytesIO(BAD_ROWS.encode())
+    upload.name = "contacts.csv"
+
+    try:
+        page = client.post("/contacts/", {"file": upload, "region": "HR"}, follow=True)
+    finally:
+        translation.deactivate()  # the middleware leaves the user's language active in this thread
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    for text in expected:
+        assert text in html, text
+    assert "row 3" not in html and "invalid e-mail" not in html  # no English left

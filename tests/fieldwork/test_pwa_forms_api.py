@@ -64,3 +64,27 @@ def test_no_assignment_no_form_and_no_login_no_forms(world):
     assert api_client(world.interviewer).get("/api/fieldwork/forms").json()["forms"] == []
     assert Client().get("/api/fieldwork/forms").status_code == 401
     assert Client().get("/api/fieldwork/forms", HTTP_AUTHORIZATION="Bearer heed_nope").status_code == 401
+
+
+def test_every_language_of_a_survey_carries_the_screened_out_ending(world):
+    """The app shows the web page's screened-out ending offline: its title and body come in the forms' strings
+    for each of the survey's languages (all six here), never a raw key or the thank-you text."""
+    languages = ["en", "it", "hr", "bg", "ru", "et"]
+    survey = survey_create(organisation=world.org, title="Six languages", created_by=world.analyst,
+                           languages=languages, default_language="en")  # fmt: skip
+    question_add(survey=survey, data={
+        "key": "visited", "type": "single_choice", "required": True,
+        "options": [{"value": v, "labels": dict.fromkeys(languages, v)} for v in ("yes", "no")],
+        "texts": dict.fromkeys(languages, "Visited?"),
+        "screen_out_if": {"question": "visited", "op": "eq", "value": "no"},
+    })  # fmt: skip
+    survey_publish(survey=survey, actor=world.analyst)
+    assignment_create(actor=world.analyst, survey=survey, unit=world.store_a, interviewer=world.interviewer)
+    (form,) = api_client(world.interviewer).get("/api/fieldwork/forms").json()["forms"]
+    assert set(form["strings"]) == set(languages)
+    for code in languages:
+        strings = form["strings"][code]
+        assert strings["screened_out_title"] == UI_STRINGS[code]["screened_out_title"]
+        assert strings["screened_out_body"] == UI_STRINGS[code]["screened_out_body"]
+        assert strings["screened_out_body"] not in (strings["thank_you_body"], "screened_out_body")
+    assert form["rules"]["questions"][0]["screen_out_if"] == {"question": "visited", "op": "eq", "value": "no"}

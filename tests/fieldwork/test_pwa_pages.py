@@ -113,3 +113,20 @@ def test_the_session_probe_gives_a_csrf_token_to_a_signed_in_user(world):
     assert refused.status_code in (401, 403)
     accepted = checked.post("/api/fieldwork/sync", sync, content_type="application/json", HTTP_X_CSRFTOKEN=token)
     assert accepted.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Interview saved on this device as screened out (not eligible)."),
+        ("it", "Intervista salvata su questo dispositivo come esclusa dallo screening (non idonea)."),
+        ("hr", "Intervju je spremljen na ovom uređaju kao isključen probirom (ne ispunjava uvjete)."),
+        ("bg", "Интервюто е запазено на това устройство като отсято (не отговаря на условията)."),
+        ("ru", "Интервью сохранено на этом устройстве как отсеянное (не соответствует критериям)."),
+        ("et", "Intervjuu on sellesse seadmesse salvestatud sõelumisel välja jäetuna (ei vasta tingimustele)."),
+    ],
+)
+def test_the_interviewer_is_told_a_screened_out_interview_is_saved_in_their_language(world, language, text):
+    user_set_language(actor=world.interviewer, user=world.interviewer, language=language)
+    config = _config(login(world.interviewer).get("/fieldwork/app/"))
+    assert config["text"]["interview_saved_screened_out"] == text

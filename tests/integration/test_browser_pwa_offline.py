@@ -41,7 +41,9 @@ class PwaWorld:
     interviewer_id: int
 
 
-def pwa_world() -> PwaWorld:
+def pwa_world(*, screening: bool = False) -> PwaWorld:
+    """Acme's store, an interviewer assigned to "Store visit" (en, it); with ``screening``, "visited" = no screens
+    the respondent out (``screen_out_if``) and the NPS is required."""
     org = organisation_create(name="Acme", slug="acme", brand="Acme", languages=["en", "it"], default_language="en")
     store = unit_create(organisation=org, kind=Unit.Kind.STORE, name="Milano", code="S1")
     analyst = user_create(organisation=org, username="ana", password=PASSWORD, role=Role.ANALYST)
@@ -61,6 +63,9 @@ def pwa_world() -> PwaWorld:
         {"key": "why", "type": "text", "show_if": WHY_RULE,
          "texts": {"en": "What went wrong at the café?", "it": "Cosa non è andato al bar?"}},
     ]  # fmt: skip
+    if screening:
+        questions[0]["screen_out_if"] = {"question": "visited", "op": "eq", "value": "no"}
+        questions[1]["required"] = True
     for question in questions:
         question_add(survey=survey, data=question)
     survey_publish(survey=survey, actor=analyst)
@@ -402,3 +407,51 @@ def test_on_a_shared_device_an_interview_is_sent_only_in_its_interviewers_sessio
         expect(page.locator("#unsent")).to_have_text("0 waiting to send")
         context.close()
     assert Response.objects.get().submitted_by_id == ivo.id
+
+
+def test_a_respondent_screened_out_sees_the_screened_out_ending_in_their_language_and_syncs_as_such(live_server):
+    """A question's screen_out_if ends the interview: the ending is the web page's screened-out one (title and
+    body of the respondent strings) in the language the respondent switched to, the interviewer's line says
+    "screened out" in the interviewer's language, and the server stores the interview with outcome
+    screened_out; a respondent who is not screened out still gets the thank-you ending."""
+    from playwright.sync_api import expect
+
+    world = pwa_world(screening=True)
+    with chromium() as browser:
+        context = _context(browser, live_server.url, service_workers="block", **PHONE)
+        page = context.new_page()
+        log_in(page)
+        _open_app(page)
+        page.locator(".start").tap()
+        page.locator("[data-lang=en]").tap()
+        expect(page.locator("#progress-text")).to_have_text(EN["progress"].format(current=1, total=2))
+        page.locator("#switch-lang").select_option("it")  # the respondent prefers Italian
+        expect(page.locator("#next")).to_have_text(IT["next"])
+        page.locator("label.option", has=page.locator("input[value=no]")).tap()
+        page.locator("#next").tap()
+        expect(page.locator("#end-title")).to_have_text(IT["screened_out_title"])
+        expect(page.locator("#end-title")).to_have_attribute("data-ending", "screened_out")
+        expect(page.locator("#end-body")).to_have_text(IT["screened_out_body"])
+        assert IT["screened_out_body"] != IT["thank_you_body"]
+        expect(page.locator("#saved")).to_have_text("Interview saved on this device as screened out (not eligible).")
+        assert page.evaluate("document.documentElement.lang") == "it"
+        page.locator("#home").tap()
+        expect(page.locator("#unsent")).to_have_text("0 waiting to send")
+        # The next respondent answers "yes": the usual thank-you ending.
+        page.locator(".start").tap()
+        page.locator("[data-lang=it]").tap()
+        page.locator("label.option", has=page.locator("input[value=yes]")).tap()
+        page.locator("#next").tap()
+        page.locator(".scale11 label.option", has=page.locator("input[value='8']")).tap()
+        page.locator("#next").tap()
+        expect(page.locator("#end-title")).to_have_attribute("data-ending", "thank_you")
+        expect(page.locator("#end-body")).to_have_text(IT["thank_you_body"])
+        expect(page.locator("#saved")).to_have_text("Interview saved on this device.")
+        page.locator("#home").tap()
+        expect(page.locator("#unsent")).to_have_text("0 waiting to send")
+        context.close()
+    screened, answered = Response.objects.order_by("id")
+    assert (screened.outcome, screened.language, screened.nps_score) == (Response.Outcome.SCREENED_OUT, "it", None)
+    assert {a.question_key: a.value for a in screened.answers.all()} == {"visited": "no"}
+    assert screened.submitted_by_id == world.interviewer_id
+    assert (answered.outcome, answered.nps_score) == (Response.Outcome.COMPLETE, 8)

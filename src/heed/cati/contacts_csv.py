@@ -18,6 +18,9 @@ import io
 import zoneinfo
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
+
 from heed.core.formula_guard import formula_safe
 from heed.core.phone_numbers import normalise_phone
 
@@ -42,14 +45,16 @@ class Contact:
 
 @dataclass(frozen=True)
 class CsvReading:
-    """The contacts read and the errors (``"row 3: ..."``, rows counted as a spreadsheet shows them)."""
+    """The contacts read and the errors (``"row 3: ..."`` in the active language, gettext; rows counted as a
+    spreadsheet shows them)."""
 
     contacts: tuple[Contact, ...]
     errors: tuple[str, ...]
 
 
 class CsvFileError(ValueError):
-    """The file as a whole cannot be read (too large, not UTF-8, no ``phone`` column, too many rows)."""
+    """The file as a whole cannot be read (too large, not UTF-8, no ``phone`` column, too many rows); the message
+    is in the active language."""
 
 
 def valid_zone(name: str) -> bool:
@@ -69,22 +74,27 @@ def read_contacts(data: bytes, *, region: str | None, languages: tuple[str, ...]
 
     Raises :class:`CsvFileError` for a file that cannot be read as a whole."""
     if len(data) > MAX_BYTES:
-        raise CsvFileError(f"The file is larger than {MAX_BYTES // 1000} kB; split it into smaller files.")
+        raise CsvFileError(
+            gettext("The file is larger than %(size)d kB; split it into smaller files.") % {"size": MAX_BYTES // 1000}
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CsvFileError("The file is not UTF-8 text; save it as “CSV UTF-8” and upload it again.") from None
+        raise CsvFileError(gettext("The file is not UTF-8 text; save it as “CSV UTF-8” and upload it again.")) from None
     lines = text.splitlines()
     if not lines:
-        raise CsvFileError("The file is empty.")
+        raise CsvFileError(gettext("The file is empty."))
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [h.strip().lower().replace(" ", "_") for h in next(reader, [])]
     if "phone" not in header:
-        raise CsvFileError("The first row must name the columns and include “phone”.")
+        raise CsvFileError(gettext("The first row must name the columns and include “phone”."))
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
-        raise CsvFileError(f"Unknown columns {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}.")
+        raise CsvFileError(
+            gettext("Unknown columns %(unknown)s; the columns are %(columns)s.")
+            % {"unknown": ", ".join(unknown), "columns": ", ".join(COLUMNS)}
+        )
     contacts: list[Contact] = []
     errors: list[str] = []
     seen: dict[str, int] = {}
@@ -92,32 +102,55 @@ def read_contacts(data: bytes, *, region: str | None, languages: tuple[str, ...]
         if not any(cell.strip() for cell in row):
             continue
         if row_number - 1 > MAX_ROWS:
-            raise CsvFileError(f"The file has more than {MAX_ROWS:,} rows; split it into smaller files.")
+            message = ngettext(
+                "The file has more than %(count)s row; split it into smaller files.",
+                "The file has more than %(count)s rows; split it into smaller files.",
+                MAX_ROWS,
+            )
+            raise CsvFileError(message % {"count": number_format(MAX_ROWS, force_grouping=True)})
         values = {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header) if name}
         try:
             contact = _contact(values, region, languages)
         except ValueError as exc:
-            errors.append(f"row {row_number}: {exc}")
+            errors.append(_row_error(row_number, str(exc)))
             continue
         if contact.phone in seen:
-            errors.append(f"row {row_number}: the phone number {contact.phone} is already on row {seen[contact.phone]}")
+            problem = gettext("the phone number %(phone)s is already on row %(first)d") % {
+                "phone": contact.phone,
+                "first": seen[contact.phone],
+            }
+            errors.append(_row_error(row_number, problem))
             continue
         seen[contact.phone] = row_number
         contacts.append(contact)
     return CsvReading(tuple(contacts), tuple(errors))
 
 
+def _row_error(row: int, problem: str) -> str:
+    return gettext("row %(row)d: %(problem)s") % {"row": row, "problem": problem}
+
+
 def _contact(values: dict[str, str], region: str | None, languages: tuple[str, ...]) -> Contact:
     phone = normalise_phone(values.get("phone", ""), region)
     zone = values.get("time_zone", "")
     if zone and not valid_zone(zone):
-        raise ValueError(f"the time zone “{zone[:64]}” is unknown (write it like Europe/Zagreb)")
+        raise ValueError(
+            gettext("the time zone “%(value)s” is unknown (write it like Europe/Zagreb)") % {"value": zone[:64]}
+        )
     language = values.get("language", "").lower()
     if language and language not in languages:
-        raise ValueError(f"the language “{language[:8]}” is not one of {', '.join(languages)}")
+        raise ValueError(
+            gettext("the language “%(value)s” is not one of %(languages)s")
+            % {"value": language[:8], "languages": ", ".join(languages)}
+        )
     for column, limit in _MAX_LENGTHS.items():
         if len(values.get(column, "")) > limit:
-            raise ValueError(f"the {column} is longer than {limit} characters")
+            message = ngettext(
+                "the %(column)s is longer than %(count)d character",
+                "the %(column)s is longer than %(count)d characters",
+                limit,
+            )
+            raise ValueError(message % {"column": column, "count": limit})
     return Contact(
         phone=phone,
         name=formula_safe(values.get("name", "")),

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from heed.accounts.permissions import can_design_surveys, can_submit_responses, require
 from heed.accounts.selectors import unit_ids_visible_to
@@ -142,13 +143,17 @@ def call_cases_import_csv(*, actor: User, call_list: CallList, data: bytes) -> C
         raise ApplicationError(str(exc), code="csv_invalid", extra={"errors": [str(exc)]}) from None
     if reading.errors:
         shown = list(reading.errors[:200])
+        count = len(reading.errors)
+        message = ngettext("%(count)d row cannot be read; nothing was added. Fix it and upload the file again.",
+                           "%(count)d rows cannot be read; nothing was added. Fix them and upload the file again.",
+                           count)  # fmt: skip
         raise ApplicationError(
-            f"{len(reading.errors)} rows cannot be read; nothing was added. Fix them and upload the file again.",
+            message % {"count": count},
             code="csv_invalid",
             extra={"errors": shown},
         )
     if not reading.contacts:
-        raise ApplicationError("The file has no one to call.", code="csv_invalid", extra={"errors": []})
+        raise ApplicationError(gettext("The file has no one to call."), code="csv_invalid", extra={"errors": []})
     with transaction.atomic():
         return call_cases_add(call_list=call_list, contacts=reading.contacts)
 

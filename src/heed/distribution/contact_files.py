@@ -11,8 +11,8 @@ Rules (research a.4.14):
 - e-mail addresses are trimmed and lower-cased, so ``" Ana@Example.com"`` and ``"ana@example.com "`` are one
   contact; rows with the same address are merged (a later non-empty value wins);
 - a phone number without ``+`` is read in the default region (``"01 234 5678"`` in IE → ``+35312345678``);
-- a bad row is reported as ``"row 7: invalid e-mail “…”"`` (rows counted as a spreadsheet shows them) and
-  the other rows still import;
+- a bad row is reported as a :class:`RowError` (``str()``: ``"row 7: invalid e-mail “…”"`` in the active
+  language, gettext; rows counted as a spreadsheet shows them) and the other rows still import;
 - a row needs an e-mail or a phone number;
 - text that a spreadsheet would run as a formula is stored with a leading apostrophe.
 
@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from heed.core.control_characters import find_control_character
 from heed.core.formula_guard import formula_safe
@@ -44,7 +46,20 @@ _ATTRIBUTE_LIMIT = 500
 
 
 class ContactFileError(ValueError):
-    """The file as a whole cannot be read (too large, unknown encoding, no e-mail or phone column...)."""
+    """The file as a whole cannot be read (too large, unknown encoding, no e-mail or phone column...); the message
+    is in the active language."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A row left out: its ``row`` number (as a spreadsheet shows it) and the ``problem`` in the active language;
+    ``str()`` gives ``"row 7: invalid e-mail “x”"`` in the active language."""
+
+    row: int
+    problem: str
+
+    def __str__(self) -> str:
+        return gettext("row %(row)d: %(problem)s") % {"row": self.row, "problem": self.problem}
 
 
 @dataclass
@@ -74,7 +89,7 @@ class ContactReading:
     """The contacts read (one per e-mail address) and the errors, in row order."""
 
     contacts: tuple[ContactRow, ...]
-    errors: tuple[str, ...]
+    errors: tuple[RowError, ...]
 
 
 def _is_xlsx(data: bytes) -> bool:
@@ -93,7 +108,7 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise ContactFileError("The workbook cannot be read; save it again as .xlsx.") from exc
+        raise ContactFileError(gettext("The workbook cannot be read; save it again as .xlsx.")) from exc
     sheet = workbook.worksheets[0]
     for values in sheet.iter_rows(values_only=True):
         yield ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
@@ -109,7 +124,9 @@ def _text(data: bytes) -> str:
     try:
         return data.decode("cp1250")
     except UnicodeDecodeError:
-        raise ContactFileError("The file is neither UTF-8 nor Windows-1250 text; save it as “CSV UTF-8”.") from None
+        raise ContactFileError(
+            gettext("The file is neither UTF-8 nor Windows-1250 text; save it as “CSV UTF-8”.")
+        ) from None
 
 
 def _csv_rows(data: bytes) -> Iterator[list[str]]:
@@ -133,27 +150,39 @@ def read_contact_file(data: bytes, *, region: str | None, languages: tuple[str, 
 
     Returns :class:`ContactReading`. Raises :class:`ContactFileError` for a file that cannot be read as a whole."""
     if len(data) > MAX_BYTES:
-        raise ContactFileError(f"The file is larger than {MAX_BYTES // 1000} kB; split it into smaller files.")
+        raise ContactFileError(
+            gettext("The file is larger than %(size)d kB; split it into smaller files.") % {"size": MAX_BYTES // 1000}
+        )
     rows = _xlsx_rows(data) if _is_xlsx(data) else _csv_rows(data)
     header = _header(next(rows, []))
     if "email" not in header and "phone" not in header:
-        raise ContactFileError("The first row must name the columns and include “email” or “phone”.")
+        raise ContactFileError(gettext("The first row must name the columns and include “email” or “phone”."))
     extra = [h for h in header if h and h not in KNOWN]
     if len(extra) > MAX_ATTRIBUTES:
-        raise ContactFileError(f"The file has more than {MAX_ATTRIBUTES} columns besides {', '.join(KNOWN)}.")
+        message = ngettext(
+            "The file has more than %(count)d column besides %(columns)s.",
+            "The file has more than %(count)d columns besides %(columns)s.",
+            MAX_ATTRIBUTES,
+        )
+        raise ContactFileError(message % {"count": MAX_ATTRIBUTES, "columns": ", ".join(KNOWN)})
     by_email: dict[str, ContactRow] = {}
     contacts: list[ContactRow] = []
-    errors: list[str] = []
+    errors: list[RowError] = []
     for row_number, cells in enumerate(rows, start=2):
         if not any(str(cell).strip() for cell in cells):
             continue
         if row_number - 1 > MAX_ROWS:
-            raise ContactFileError(f"The file has more than {MAX_ROWS:,} rows; split it into smaller files.")
+            message = ngettext(
+                "The file has more than %(count)s row; split it into smaller files.",
+                "The file has more than %(count)s rows; split it into smaller files.",
+                MAX_ROWS,
+            )
+            raise ContactFileError(message % {"count": number_format(MAX_ROWS, force_grouping=True)})
         values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header) if name}
         try:
             contact = _contact(row_number, values, region, languages)
         except ValueError as exc:
-            errors.append(f"row {row_number}: {exc}")
+            errors.append(RowError(row_number, str(exc)))
             continue
         if contact.email and contact.email in by_email:
             by_email[contact.email].merge(contact)
@@ -168,30 +197,43 @@ def _contact(row: int, values: dict[str, str], region: str | None, languages: tu
     for column, value in values.items():
         bad = find_control_character(value)
         if bad:
-            raise ValueError(f"the {column} holds the control character {bad}")
+            raise ValueError(
+                gettext("the %(column)s holds the control character %(character)s")
+                % {"column": column, "character": bad}
+            )
     for column, limit in _LIMITS.items():
         if len(values.get(column, "")) > limit:
-            raise ValueError(f"the {column} is longer than {limit} characters")
+            message = ngettext(
+                "the %(column)s is longer than %(count)d character",
+                "the %(column)s is longer than %(count)d characters",
+                limit,
+            )
+            raise ValueError(message % {"column": column, "count": limit})
     email = values.get("email", "").strip().lower()
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            raise ValueError(f"invalid e-mail “{email[:80]}”") from None
+            raise ValueError(gettext("invalid e-mail “%(value)s”") % {"value": email[:80]}) from None
     phone = values.get("phone", "")
     if phone:
         phone = normalise_phone(phone, region)
     if not email and not phone:
-        raise ValueError("give an e-mail address or a phone number")
+        raise ValueError(gettext("give an e-mail address or a phone number"))
     zone = values.get("time_zone", "")
     if zone:
         try:
             zoneinfo.ZoneInfo(zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"the time zone “{zone[:64]}” is unknown (write it like Europe/Zagreb)") from None
+            raise ValueError(
+                gettext("the time zone “%(value)s” is unknown (write it like Europe/Zagreb)") % {"value": zone[:64]}
+            ) from None
     language = values.get("language", "").lower()
     if language and language not in languages:
-        raise ValueError(f"the language “{language[:8]}” is not one of {', '.join(languages)}")
+        raise ValueError(
+            gettext("the language “%(value)s” is not one of %(languages)s")
+            % {"value": language[:8], "languages": ", ".join(languages)}
+        )
     attributes = {name: formula_safe(value[:_ATTRIBUTE_LIMIT]) for name, value in values.items() if name not in KNOWN}
     return ContactRow(row=row, email=email, phone=phone, name=formula_safe(values.get("name", "")), language=language,
                       time_zone=zone, unit_code=values.get("unit", ""), attributes=attributes)  # fmt: skip

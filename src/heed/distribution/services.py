@@ -14,6 +14,7 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from heed.accounts.permissions import can_see_personal_data, require
 from heed.accounts.selectors import organisation_id_of, unit_list
@@ -22,7 +23,7 @@ from heed.core import languages
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError, ConflictError
 from heed.core.respondent_strings import INVITATION_EMAIL
-from heed.distribution.contact_files import ContactFileError, ContactRow, read_contact_file
+from heed.distribution.contact_files import ContactFileError, ContactRow, RowError, read_contact_file
 from heed.distribution.models import Contact, Invitation, SurveyLink
 from heed.governance.services import audit_record
 from heed.surveys.services import survey_lock
@@ -186,7 +187,8 @@ def invitation_mark_responded(*, invitation_id: int, responded_at: dt.datetime) 
 @dataclass(frozen=True)
 class ContactsImported:
     """What an import did: contacts ``created`` and ``updated`` (same e-mail address, or same phone number for
-    a contact without one) and the ``errors`` of the rows left out (``"row 7: invalid e-mail …"``)."""
+    a contact without one) and the ``errors`` of the rows left out, in row order and in the active language
+    (``"row 7: invalid e-mail …"``)."""
 
     created: int
     updated: int
@@ -214,10 +216,11 @@ def contacts_import(*, actor: User, data: bytes, region: str | None = None) -> C
     rows: list[ContactRow] = []
     for row in reading.contacts:
         if row.unit_code and row.unit_code not in units:
-            errors.append(f"row {row.row}: the unit “{row.unit_code[:40]}” is unknown or outside your scope")
+            problem = gettext("the unit “%(value)s” is unknown or outside your scope") % {"value": row.unit_code[:40]}
+            errors.append(RowError(row.row, problem))
         else:
             rows.append(row)
-    errors.sort(key=lambda line: int(line.split(":", 1)[0].removeprefix("row ")))
+    errors.sort(key=lambda error: error.row)
     organisation_id = organisation_id_of(actor)
     with transaction.atomic():
         existing = Contact.objects.select_for_update().filter(organisation_id=organisation_id)
@@ -251,4 +254,4 @@ def contacts_import(*, actor: User, data: bytes, region: str | None = None) -> C
         audit_record(organisation=organisation_id, actor=actor, action="contacts.imported", target_type="contacts",
                      target_id="", target_label=f"{len(new)} + {len(changed)}",
                      after={"created": len(new), "updated": len(changed), "rows_left_out": len(errors)})  # fmt: skip
-    return ContactsImported(created=len(new), updated=len(changed), errors=tuple(errors))
+    return ContactsImported(created=len(new), updated=len(changed), errors=tuple(str(error) for error in errors))

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, npgettext
 
 from heed.accounts.permissions import can_design_surveys, can_see_personal_data
 from heed.accounts.selectors import open_unit_list, organisation_of, unit_get, unit_list
@@ -106,13 +106,21 @@ def contacts(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, gettext("%(created)d contacts added, %(updated)d updated.")
-                                 % {"created": result.created, "updated": result.updated})  # fmt: skip
+                added = ngettext("%(count)d contact added", "%(count)d contacts added", result.created)
+                updated = npgettext("contacts", "%(count)d updated", "%(count)d updated", result.updated)
+                messages.success(
+                    request,
+                    gettext("%(added)s, %(updated)s.")
+                    % {"added": added % {"count": result.created}, "updated": updated % {"count": result.updated}},
+                )
                 for line in result.errors[:SHOWN_ERRORS]:
                     messages.warning(request, line)
                 if len(result.errors) > SHOWN_ERRORS:
                     more = len(result.errors) - SHOWN_ERRORS
-                    messages.warning(request, gettext("… and %(n)d more rows left out.") % {"n": more})
+                    left_out = ngettext(
+                        "… and %(count)d more row left out.", "… and %(count)d more rows left out.", more
+                    )
+                    messages.warning(request, left_out % {"count": more})
             return redirect("contacts")
         status = 422
     search = ContactSearchForm(request.GET)

@@ -107,6 +107,7 @@ def _texts() -> dict[str, object]:
         "respondent_language": gettext("Respondent's language"),
         "location_notice": gettext("The app records the time and place of each interview."),
         "interview_saved": gettext("Interview saved on this device."),
+        "interview_saved_screened_out": gettext("Interview saved on this device as screened out (not eligible)."),
         "next_interview": gettext("Next interview"),
         "back_to_list": gettext("Back to the list"),
         "discard": gettext("Discard interview"),

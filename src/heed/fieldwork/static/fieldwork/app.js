@@ -637,7 +637,11 @@
     record.finished_ms = endAt;
     if (!record.location) record.location = { latitude: null, longitude: null, accuracy: null, status: "unavailable" };
     record.status = "waiting";
-    record.over_quota = (state.meta.quotas || []).some(function (q) { return q.status === "full" && quotaMatches(q, record); });
+    // Ended by a screening question (screen_out_if): not eligible. The server works the outcome out from the
+    // same answers (screened_out); the screened-out ending is shown, never the quota-full one (as on the web).
+    record.screened_out = window.HeedConditions.screenedOutAt(form.rules, record.answers) !== null;
+    record.over_quota = !record.screened_out &&
+      (state.meta.quotas || []).some(function (q) { return q.status === "full" && quotaMatches(q, record); });
     stopLocation();
     state.view = "end";
     return saveRecord(record).then(function () { return setMeta("current", null); }).then(function () {
@@ -650,10 +654,14 @@
     var s = strings(form, record.language);
     screen.textContent = "";
     screen.appendChild(el("p", { class: "brand", text: form.brand }));
-    screen.appendChild(el("h1", { class: "qtext", id: "end-title", text: record.over_quota ? s.quota_full_title : s.thank_you_title }));
-    screen.appendChild(el("p", { class: "message", text: record.over_quota ? s.quota_full_body : s.thank_you_body }));
+    var ending = record.screened_out ? "screened_out" : record.over_quota ? "quota_full" : "thank_you";
+    document.documentElement.lang = record.language;
+    screen.appendChild(el("h1", { class: "qtext", id: "end-title", "data-ending": ending, lang: record.language,
+                                  text: s[ending + "_title"] }));
+    screen.appendChild(el("p", { class: "message", id: "end-body", lang: record.language, text: s[ending + "_body"] }));
     var staff = el("div", { class: "stack", lang: CONFIG.language }, [
-      el("p", { class: "muted", id: "saved", text: T.interview_saved }),
+      el("p", { class: "muted", id: "saved", text: record.screened_out ? T.interview_saved_screened_out
+                                                                       : T.interview_saved }),
       el("button", { type: "button", id: "next-interview", text: T.next_interview, onclick: function () {
         var unit = form.units.filter(function (u) { return u.unit_id === record.unit_id; })[0] || form.units[0];
         state.current = null;
