@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cached_property
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -146,12 +147,22 @@ class QuestionDef(BaseModel):
         return self
 
     def rule(self) -> dict[str, Any] | None:
-        """``show_if`` as its JSON (``{"question", "op", "value"}`` or all/any/not), None without one."""
-        return self.show_if.model_dump(mode="json", by_alias=True) if self.show_if is not None else None
+        """``show_if`` as its JSON (``{"question", "op", "value"}`` or all/any/not), None without one. Shared:
+        do not change it."""
+        return self._rules[0]
 
     def screening_rule(self) -> dict[str, Any] | None:
-        """``screen_out_if`` as its JSON, None for a question that does not screen."""
-        return self.screen_out_if.model_dump(mode="json", by_alias=True) if self.screen_out_if is not None else None
+        """``screen_out_if`` as its JSON, None for a question that does not screen. Shared: do not change it."""
+        return self._rules[1]
+
+    @cached_property
+    def _rules(self) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """show_if and screen_out_if as JSON, made on first use and kept in the instance's ``__dict__``: every
+        response of a batch evaluates them (a pydantic dump per question per response was a tenth of validating a
+        batch). Definitions are not changed once built."""
+        show_if, screen_out_if = (rule.model_dump(mode="json", by_alias=True) if rule is not None else None
+                                  for rule in (self.show_if, self.screen_out_if))  # fmt: skip
+        return show_if, screen_out_if
 
     def text(self, language: str, fallback: str) -> str:
         return self.texts.get(language) or self.texts.get(fallback) or next(iter(self.texts.values()), "")
