@@ -132,8 +132,9 @@ def test_a_batch_follows_the_rule_within_itself(world):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("same_content", [True, False], ids=["same-content", "other-content"])
 def test_two_transactions_racing_one_key(world, monkeypatch, same_content):
-    """Both transactions read the ledger before either stores: the unique constraint makes one of them wait,
-    fail and read the ledger again, and it ends as a replay or a conflict, never a second response."""
+    """Both transactions find no ledger entry before either stores (a single submission does not read it at
+    first): the unique constraint makes one of them wait, fail and read the ledger, and it ends as a replay or a
+    conflict, never a second response."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers (BEGIN IMMEDIATE); the race needs PostgreSQL's row-level waits")
     barrier = threading.Barrier(2, timeout=20)
@@ -150,9 +151,9 @@ def test_two_transactions_racing_one_key(world, monkeypatch, same_content):
     attempts: list[int] = []
     original_once = services._submit_once
 
-    def counted(items):
+    def counted(items, **options):
         attempts.append(1)
-        return original_once(items)
+        return original_once(items, **options)
 
     monkeypatch.setattr(services, "_submit_once", counted)
     answers = [VALID_INTERCEPT, VALID_INTERCEPT if same_content else VALID_INTERCEPT | {"nps": 2}]
@@ -169,3 +170,22 @@ def test_two_transactions_racing_one_key(world, monkeypatch, same_content):
         assert isinstance(other, tuple) and other == (stored, False)
     else:
         assert isinstance(other, ConflictError) and other.extra == {"response_id": stored.pk}
+
+
+def test_a_new_single_submission_does_not_read_the_ledger_and_a_used_key_still_follows_the_rule(world):
+    """A single submission is stored first and checked by the ledger's unique constraint; when the key was used,
+    the rule is decided against the ledger as before: same content a replay, other (even invalid) content 409."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response, created = response_submit(submission=_submission(world, "single-1"), raw_answers=VALID_INTERCEPT)
+    assert created
+    assert not [
+        q for q in queries.captured_queries if q["sql"].startswith("SELECT") and "responses_clientkey" in q["sql"]
+    ]
+    again, created = response_submit(submission=_submission(world, "single-1"), raw_answers=VALID_INTERCEPT)
+    assert (again.id, created) == (response.id, False)
+    with pytest.raises(ConflictError) as conflict:
+        response_submit(submission=_submission(world, "single-1"), raw_answers={**VALID_INTERCEPT, "nps": 99})
+    assert conflict.value.code == "client_key_conflict"
+    assert Response.objects.filter(client_key="single-1").count() == 1
