@@ -66,18 +66,17 @@ def test_the_openapi_lists_the_outcome_values_in_the_output_and_the_filter():
     assert "complete" in str(parameter["schema"]) and "screened_out" in str(parameter["schema"])
 
 
-@pytest.mark.parametrize(
-    ("language", "heading", "labels"),
-    [
-        ("en", "Outcome", {"complete": "Complete", "partial": "Partial (broken off)",
-                           "screened_out": "Screened out (not eligible)"}),  # fmt: skip
-        ("hr", "Ishod", {"complete": "Dovršen", "partial": "Djelomičan (prekinut)",
-                         "screened_out": "Isključena probirom (ne ispunjava uvjete)"}),  # fmt: skip
-        ("ru", "Итог", {"complete": "Завершено", "partial": "Частичный (прерван)",
-                        "screened_out": "Отсеяна (не соответствует критериям)"}),  # fmt: skip
-    ],
-)
-def test_the_response_page_shows_the_outcome_in_the_readers_language(world, three, language, heading, labels):
+LABELS = {
+    "en": ("Outcome", ["Complete", "Partial (broken off)", "Screened out (not eligible)"]),
+    "hr": ("Ishod", ["Dovršen", "Djelomičan (prekinut)", "Isključena probirom (ne ispunjava uvjete)"]),
+    "ru": ("Итог", ["Завершено", "Частичный (прерван)", "Отсеяна (не соответствует критериям)"]),
+}
+
+
+@pytest.mark.parametrize("language", sorted(LABELS))
+def test_the_response_page_shows_the_outcome_in_the_readers_language(world, three, language):
+    heading, names = LABELS[language]
+    labels = dict(zip(("complete", "partial", "screened_out"), names, strict=True))
     user_set_language(actor=world.analyst, user=world.analyst, language=language)
     page = login(world.analyst)
     for outcome, pk in three.items():

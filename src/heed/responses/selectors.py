@@ -133,12 +133,7 @@ def response_list(
     responses = response_queryset(user=user, filters=filters)
     if outcome is not None:
         responses = responses.filter(outcome=outcome)
-    return (
-        responses
-        .select_related("unit")
-        .prefetch_related("answers")
-        .order_by("-submitted_at", "-id")
-    )
+    return responses.select_related("unit").prefetch_related("answers").order_by("-submitted_at", "-id")
 
 
 def comment_queryset(*, user: User, filters: ResponseFilters | None = None) -> QuerySet[Answer]:
