@@ -10,6 +10,7 @@ from heed.accounts.services import user_set_language
 from heed.responses.models import Response
 from heed.responses.services import Submission, response_submit
 from tests.conftest import VALID_INTERCEPT, api_client, login
+from tests.fieldwork.helpers import interview, sync
 
 
 def _stored(world, outcome: str) -> Response:
@@ -83,3 +84,14 @@ def test_the_response_page_shows_the_outcome_in_the_readers_language(world, thre
         html = page.get(f"/responses/{pk}/").content.decode()
         assert f'<dd id="outcome" data-outcome="{outcome}">{labels[outcome]}</dd>' in html, html
         assert f"<dt>{heading}</dt>" in html
+
+
+def test_the_supervisors_interview_page_shows_the_outcome_too(world):
+    """A broken-off interview (``complete: false`` from the device) reads "Partial (broken off)" in the reader's
+    language on ``/fieldwork/interviews/<id>/``."""
+    body = sync(api_client(world.interviewer), [interview(world, complete=False)]).json()
+    (item,) = body["items"]
+    assert item["status"] == "created", item
+    user_set_language(actor=world.analyst, user=world.analyst, language="hr")
+    html = login(world.analyst).get(f"/fieldwork/interviews/{item['response_id']}/").content.decode()
+    assert '<dt>Ishod</dt><dd id="outcome" data-outcome="partial">Djelomičan (prekinut)</dd>' in html
