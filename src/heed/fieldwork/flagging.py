@@ -47,6 +47,7 @@ from heed.fieldwork_rules.timing import NegativeDurationError, OpeningHours, che
 from heed.responses.selectors import response_answers
 from heed.surveys.definition import SCALE_TYPES
 from heed.surveys.selectors import version_definition
+from heed.surveys.services import survey_lock_no_key
 
 if TYPE_CHECKING:
     from heed.surveys.definition import SurveyDefinition
@@ -262,14 +263,21 @@ def _near_times(moments: Iterable[dt.datetime]) -> list[tuple[dt.datetime, dt.da
     return stretches
 
 
-@transaction.atomic
 def survey_flags_recompute(*, survey: Survey) -> int:
     """Recompute every flag and speeding status of ``survey``'s interviews from the stored records, answers and
     sites (after a site changed, or to compare each interview with all the others for speeding). Replaces the
     survey's flags only; responses are never touched. Returns the number of flags stored."""
-    records = list(InterviewRecord.objects.filter(survey=survey).select_related("version").defer("audit")
+    return survey_id_flags_recompute(survey_id=survey.id)
+
+
+@transaction.atomic
+def survey_id_flags_recompute(*, survey_id: int) -> int:
+    """:func:`survey_flags_recompute` by the survey's id. Runs one at a time per survey (a ``FOR NO KEY UPDATE``
+    lock on its row, ``surveys.services.survey_lock_no_key``), so two recomputations never add up their flags."""
+    survey_lock_no_key(survey_id=survey_id)
+    records = list(InterviewRecord.objects.filter(survey_id=survey_id).select_related("version").defer("audit")
                    .order_by("id"))  # fmt: skip
-    Flag.objects.filter(survey=survey).delete()
+    Flag.objects.filter(survey_id=survey_id).delete()
     if not records:
         return 0
     context = _Context({r.version_id: r.version for r in records}, (r.unit_id for r in records))

@@ -123,6 +123,10 @@ class Site(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Set by ``site_set`` in its transaction, cleared when the flags of the unit's interviews were recomputed
+    # against this version of the site (``site_flags_recompute``); a mark left by a lost task is found again by
+    # ``site_flags_reconcile``.
+    flags_stale_since = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Site of unit {self.unit_id}"

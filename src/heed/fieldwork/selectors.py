@@ -271,9 +271,10 @@ def flagged_interviews(
 def interview_record_get(
     *, organisation_id: int, unit_ids: set[int] | None, response_id: int
 ) -> InterviewRecord | None:
-    """One interview's record if it is in scope (else None)."""
+    """One interview's record if it is in scope (else None), with its unit, survey, interviewer and response (its
+    ``outcome``)."""
     return (_records_in_scope(organisation_id, unit_ids).filter(response_id=response_id)
-            .select_related("unit", "survey", "interviewer").first())  # fmt: skip
+            .select_related("unit", "survey", "interviewer", "response").first())  # fmt: skip
 
 
 def response_flags(*, response_id: int) -> list[Flag]:

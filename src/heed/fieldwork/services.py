@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from heed.accounts.selectors import organisation_id_of, unit_ids_visible_to
 from heed.core.errors import ApplicationError
-from heed.fieldwork.flagging import survey_flags_recompute
-from heed.fieldwork.models import Assignment, Device, Quota, Site
+from heed.fieldwork.flagging import survey_flags_recompute, survey_id_flags_recompute
+from heed.fieldwork.models import Assignment, Device, InterviewRecord, Quota, Site
 from heed.fieldwork.selectors import assignment_progress
 from heed.fieldwork_rules.hours import HoursError, WeeklyHours
 from heed.surveys.selectors import survey_latest_version, version_definition
@@ -202,6 +202,7 @@ def _site_hours(opening_hours: Mapping[str, object]) -> dict[str, str | list[str
     return cleaned
 
 
+@transaction.atomic
 def site_set(
     *,
     actor: User | None,
@@ -215,7 +216,9 @@ def site_set(
     """Set where ``unit`` is (WGS84 degrees, a radius in metres; all three or none) and when it opens
     (``opening_hours`` in ``WeeklyHours.parse`` format, e.g. ``{"mon-fri": "09:00-20:30", "sat": "10:00-14:00"}``;
     empty: not checked) in ``time_zone`` (IANA name, e.g. ``Europe/Zagreb``). Creates or replaces the unit's
-    site (contract 5). Flags already stored change with ``flags_recompute``. Raises ApplicationError
+    site (contract 5). The flags of the unit's interviews are recomputed in the background: the site is marked
+    ``flags_stale_since`` now in this transaction, and ``site_flags_recompute_task`` is queued after commit (the
+    caller never waits for it; a lost task is found again by ``site_flags_reconcile``). Raises ApplicationError
     ``invalid_site`` with a message in plain words, or when ``actor`` is of another organisation."""
     if actor is not None and organisation_id_of(actor) != unit.organisation_id:
         raise ApplicationError("The unit belongs to another organisation.", code="invalid_site")
@@ -231,9 +234,45 @@ def site_set(
         unit=unit,
         defaults={"organisation_id": unit.organisation_id, "latitude": latitude, "longitude": longitude,
                   "radius_m": radius_m, "time_zone": time_zone, "opening_hours": _site_hours(opening_hours),
-                  "updated_by": actor},
+                  "updated_by": actor, "flags_stale_since": timezone.now()},
     )  # fmt: skip
+    from heed.fieldwork.tasks import site_flags_recompute_task  # the tasks module calls these services
+
+    site_id = site.id
+    transaction.on_commit(lambda: site_flags_recompute_task.delay(site_id))
     return site
+
+
+def site_flags_recompute(*, site_id: int) -> int:
+    """Recompute the flags of every survey with an interview at the unit of site ``site_id``
+    (``flags_recompute``: GPS and opening-hours flags read the site, and a survey's flags are recomputed together),
+    if the site is still marked ``flags_stale_since``; then clear the mark unless the site changed again meanwhile
+    (that change's own run, or the reconciliation, recomputes once more). Each survey in its own transaction, so a
+    worker that dies leaves the mark for ``site_flags_reconcile``. Returns the number of flags stored (0 for an
+    unknown or unmarked site)."""
+    marked = Site.objects.filter(pk=site_id).values_list("unit_id", "flags_stale_since").first()
+    if marked is None or marked[1] is None:
+        return 0
+    unit_id, since = marked
+    survey_ids = sorted(set(InterviewRecord.objects.filter(unit_id=unit_id).values_list("survey_id", flat=True)))
+    stored = sum(survey_id_flags_recompute(survey_id=survey_id) for survey_id in survey_ids)
+    Site.objects.filter(pk=site_id, flags_stale_since=since).update(flags_stale_since=None)
+    return stored
+
+
+SITE_FLAGS_GRACE = dt.timedelta(minutes=5)  # the task queued by site_set normally runs within seconds
+
+
+def site_flags_reconcile(*, now: dt.datetime | None = None) -> int:
+    """Periodic (``site_flags_reconcile_task``, every ``HEED_RECONCILE_SECONDS``): recompute the flags of the
+    sites still marked ``flags_stale_since`` more than ``SITE_FLAGS_GRACE`` ago (their task was lost: a worker
+    killed, a message lost), oldest first. Returns how many sites were recomputed."""
+    cutoff = (now or timezone.now()) - SITE_FLAGS_GRACE
+    stale = list(Site.objects.filter(flags_stale_since__lt=cutoff).order_by("flags_stale_since", "id")
+                 .values_list("id", flat=True))  # fmt: skip
+    for site_id in stale:
+        site_flags_recompute(site_id=site_id)
+    return len(stale)
 
 
 def flags_recompute(*, survey: Survey) -> int:

@@ -258,7 +258,8 @@ def sites_page(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, gettext("Saved {unit}.").format(unit=unit.name))
+                saved = gettext("Saved {unit}. The flags of its interviews are recomputed in the background.")
+                messages.success(request, saved.format(unit=unit.name))
                 return redirect("fieldwork-sites")
         status = 422
     else:

@@ -22,7 +22,13 @@ from heed.responses.schemas import (
     ReviewIn,
     ReviewOut,
 )
-from heed.responses.selectors import ResponseFilters, response_filters_check, response_get, response_list
+from heed.responses.selectors import (
+    ResponseFilters,
+    ResponseListFilters,
+    response_filters_check,
+    response_get,
+    response_list,
+)
 from heed.responses.services import (
     BULK_ANALYZE_MINIMUM,
     Outcome,
@@ -185,15 +191,16 @@ def responses_submit_batch(request: HttpRequest, payload: ResponseBatchIn):
 
 @router.get("", response={200: list[ResponseOut], 403: ErrorOut, 404: ErrorOut})
 @paginate(BoundedLimitOffsetPagination)
-def responses_list(request: HttpRequest, filters: Query[ResponseFilters]):
+def responses_list(request: HttpRequest, filters: Query[ResponseListFilters]):
     """Responses the caller may see, newest first. A ``survey_id`` of no survey of the organisation, or a
     ``unit_id`` outside the caller's units, is 404 (never an empty page). Rejected responses are listed only with
-    ``review_state=rejected`` or ``review_state=all``; an unknown ``review_state`` is 422."""
+    ``review_state=rejected`` or ``review_state=all``; ``outcome`` (``complete``, ``partial`` or ``screened_out``)
+    lists only the responses that ended so; an unknown ``review_state`` or ``outcome`` is 422."""
     user = _user(request)
     permissions.require(permissions.can_view_results(user))
     response_filters_check(user=user, filters=filters)
     return (
-        response_list(user=user, filters=filters)
+        response_list(user=user, filters=filters, outcome=filters.outcome)
         .select_related("version")
         .prefetch_related("answers__annotation__themes")
     )

@@ -11,6 +11,7 @@ from pydantic import BaseModel, StringConstraints
 from heed.api.schemas import BodyIn, ErrorOut
 from heed.core.bounds import BoundedMoment, DbId
 from heed.core.channels import ChannelName
+from heed.responses.selectors import OUTCOME_DESCRIPTION, OutcomeName
 from heed.surveys.language import LanguageCode
 
 
@@ -68,6 +69,7 @@ class ResponseOut(Schema):
     csat_score: int | None
     ces_score: int | None
     review_state: str = Field(description="received, has_issues, approved, rejected or edited")
+    outcome: OutcomeName = Field(description=f"set when the response is stored: {OUTCOME_DESCRIPTION}")
     answers: list[AnswerOut]
 
     @staticmethod

@@ -36,6 +36,15 @@ REVIEW_STATE_CHOICES = ReviewState.choices  # (value, label) for forms
 if set(ReviewStateFilter.__args__) != {*ReviewState.values, "all"}:  # type: ignore[attr-defined]
     raise RuntimeError("ReviewStateFilter must list every ReviewState and 'all'")
 
+# How a response ended (``Response.Outcome``, AAPOR-style): the API's values and filter.
+OutcomeName = Literal["complete", "partial", "screened_out"]
+if set(OutcomeName.__args__) != set(Response.Outcome.values):  # type: ignore[attr-defined]
+    raise RuntimeError("OutcomeName must list every Response.Outcome")
+OUTCOME_DESCRIPTION = (
+    "how the interview ended (AAPOR): complete (answered to the end); partial (broken off before the end, its "
+    "answers count where given); screened_out (ended by a screening question: not eligible, no headline score)"
+)
+
 
 class SurveyResponseFilters(BaseModel):
     """The response filters within one survey (every filter of ``ResponseFilters`` but the survey): the query
@@ -75,6 +84,14 @@ class ResponseFilters(SurveyResponseFilters, _SurveyFilter):
 filter_spec_check(ResponseFilters.model_fields)  # every filter is described for the raw and the rollup path
 
 
+class ResponseListFilters(ResponseFilters):
+    """The filters of the response list (``GET /api/responses``): ``ResponseFilters`` and the response's
+    ``outcome``. Not a figure filter (metrics, themes and stored queries keep ``ResponseFilters``): ``response_list``
+    applies it, given as its ``outcome`` argument."""
+
+    outcome: OutcomeName | None = Field(None, description=f"only responses with this outcome; {OUTCOME_DESCRIPTION}")
+
+
 def response_filters_check(*, user: User, filters: ResponseFilters) -> None:
     """Refuse filters that name what ``user`` cannot see, instead of answering with zeros.
 
@@ -108,13 +125,15 @@ def response_queryset(*, user: User, filters: ResponseFilters | None = None) -> 
     return responses.filter(filters_raw_q(filters))  # each set filter as the spec says (heed.responses.filter_spec)
 
 
-def response_list(*, user: User, filters: ResponseFilters | None = None) -> QuerySet[Response]:
-    return (
-        response_queryset(user=user, filters=filters)
-        .select_related("unit")
-        .prefetch_related("answers")
-        .order_by("-submitted_at", "-id")
-    )
+def response_list(
+    *, user: User, filters: ResponseFilters | None = None, outcome: OutcomeName | None = None
+) -> QuerySet[Response]:
+    """Responses ``user`` may see under ``filters`` (``response_queryset``), with ``outcome`` when given
+    (``complete``, ``partial``, ``screened_out``), newest first, with their unit and answers."""
+    responses = response_queryset(user=user, filters=filters)
+    if outcome is not None:
+        responses = responses.filter(outcome=outcome)
+    return responses.select_related("unit").prefetch_related("answers").order_by("-submitted_at", "-id")
 
 
 def comment_queryset(*, user: User, filters: ResponseFilters | None = None) -> QuerySet[Answer]:

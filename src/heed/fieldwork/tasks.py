@@ -1,0 +1,17 @@
+"""Fieldwork tasks: thin wrappers that fetch by id and call a service."""
+
+from celery import shared_task
+
+from heed.fieldwork.services import site_flags_recompute, site_flags_reconcile
+
+
+@shared_task
+def site_flags_recompute_task(site_id: int) -> int:
+    """After ``site_set`` commits: recompute the flags of the interviews at the site's unit (if still marked)."""
+    return site_flags_recompute(site_id=site_id)
+
+
+@shared_task
+def site_flags_reconcile_task() -> int:
+    """Periodic: recompute the flags of sites whose recomputation was lost (still marked after five minutes)."""
+    return site_flags_reconcile()
