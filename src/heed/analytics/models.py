@@ -81,7 +81,12 @@ class WeightingScheme(models.Model):
     )  # fmt: skip
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     diagnostics = models.JSONField(default=dict, blank=True)
-    computed_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)  # when the stored weights' computation began
+    stale_since = models.DateTimeField(
+        null=True, blank=True,
+        help_text="set when a response of the survey was rejected, approved again or edited after the weights were "
+                  "computed; a background computation (or the periodic reconciliation) clears it",
+    )  # fmt: skip
     created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
