@@ -261,10 +261,11 @@ def weighting_scheme_compute(*, scheme: WeightingScheme) -> WeightingScheme:
     """
     started = timezone.now()
     stale_seen = WeightingScheme.objects.filter(pk=scheme.pk).values_list("stale_since", flat=True).first()
-    variables = list(scheme.targets)
+    variables = sorted(scheme.targets)  # one order (PostgreSQL's jsonb reorders keys): the same weights every time
     rows = list(
         responses_unscoped(survey_id=scheme.survey_id)
         .filter(COUNTED)
+        .order_by("id")  # one order: raking's float sums, so the weights, are the same at every computation
         .values_list("id", *(WEIGHTING_VARIABLES[v] for v in variables))
     )
     ids = np.array([row[0] for row in rows], dtype=np.int64)
