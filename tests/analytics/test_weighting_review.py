@@ -6,12 +6,14 @@ commit (the reviewer's request never waits), or by the periodic reconciliation w
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from heed.analytics import weighting
-from heed.analytics.models import ResponseWeight, WeightingScheme
+from heed.analytics.models import ResponseWeight, WeightingScheme, WeightingStaleMark
 from heed.analytics.weighting import (
     weighting_scheme_compute,
     weighting_scheme_create,
@@ -25,6 +27,10 @@ from tests.analytics.test_weighting_metrics import _scheme
 from tests.conftest import login
 
 sample = test_weighting_metrics.sample  # the fixture: 103 respondents, young men over-represented
+
+
+def _stale(scheme) -> bool:
+    return WeightingStaleMark.objects.filter(scheme=scheme).exists()
 
 
 def _weights(scheme) -> dict[int, float]:
@@ -62,7 +68,7 @@ def test_a_rejection_marks_the_scheme_and_the_weights_follow_after_commit(sample
         response_review_set(actor=sample.analyst, response=young, state="rejected")
     scheme.refresh_from_db()
     # Durable with the review; the old weights stay in use (the scheme is still ready) until the new ones land.
-    assert scheme.stale_since is not None and scheme.status == WeightingScheme.Status.READY
+    assert _stale(scheme) and scheme.status == WeightingScheme.Status.READY
     assert _weights(scheme) == before
     page = login(sample.analyst).get(f"/surveys/{sample.survey.id}/weighting/").content.decode()
     assert "responses were rejected, approved again or edited since these weights were computed" in page
@@ -72,13 +78,13 @@ def test_a_rejection_marks_the_scheme_and_the_weights_follow_after_commit(sample
     page = login(sample.analyst).get(f"/surveys/{sample.survey.id}/weighting/").content.decode()
     assert "approved again or edited" not in page and '<meta http-equiv="refresh"' not in page
     scheme.refresh_from_db()
-    assert scheme.stale_since is None and scheme.status == WeightingScheme.Status.READY
+    assert not _stale(scheme) and scheme.status == WeightingScheme.Status.READY
     assert scheme.diagnostics["responses"] == 102 and young.id not in _weights(scheme)
 
     with django_capture_on_commit_callbacks(execute=True):
         response_review_set(actor=sample.analyst, response=young, state="approved")
     scheme.refresh_from_db()
-    assert scheme.stale_since is None and scheme.diagnostics["responses"] == 103
+    assert not _stale(scheme) and scheme.diagnostics["responses"] == 103
     assert _weights(scheme) == pytest.approx(before, rel=1e-9)
 
 
@@ -92,12 +98,12 @@ def test_an_edit_marks_the_scheme_and_an_approval_of_a_counted_response_does_not
         response_review_set(actor=sample.analyst, response=young, state="approved")
         response_review_set(actor=sample.analyst, response=young, state="has_issues")
     scheme.refresh_from_db()
-    assert (scheme.stale_since, scheme.computed_at) == (None, computed_at)  # still counted, same answers
+    assert not _stale(scheme) and scheme.computed_at == computed_at  # still counted, same answers
     answers = {a.question_key: a.value for a in young.answers.all() if a.value is not None} | {"age_group": "35-44"}
     with django_capture_on_commit_callbacks(execute=True):
         response_edit(actor=sample.analyst, response=young, answers=answers)
     scheme.refresh_from_db()
-    assert scheme.stale_since is None and scheme.computed_at > computed_at
+    assert not _stale(scheme) and scheme.computed_at > computed_at
     assert Response.objects.get(pk=young.pk).age_group == "35-44"
     by_age: dict[str, float] = {}
     weights = _weights(scheme)
@@ -124,7 +130,7 @@ def test_a_lost_recomputation_is_reconciled(sample, django_capture_on_commit_cal
     later = timezone.now() + weighting.WEIGHTING_GRACE + dt.timedelta(seconds=1)
     assert weighting_schemes_reconcile(now=later) == 1
     scheme.refresh_from_db()
-    assert scheme.stale_since is None and young.id not in _weights(scheme)
+    assert not _stale(scheme) and young.id not in _weights(scheme)
     assert weighting_schemes_reconcile(now=later) == 0
 
 
@@ -146,12 +152,70 @@ def test_a_review_during_a_computation_keeps_the_mark_for_the_next_one(
 
     monkeypatch.setattr(weighting, "targets_for_sample", review_meanwhile)
     first = weighting_scheme_compute(scheme=WeightingScheme.objects.get(pk=scheme.pk))
-    assert first.stale_since is not None and young.id in _weights(first)  # read before the rejection
+    assert _stale(first) and young.id in _weights(first)  # read before the rejection
     started_early = first.computed_at - dt.timedelta(seconds=1)
     second = weighting_scheme_compute(scheme=WeightingScheme.objects.get(pk=scheme.pk))
-    assert second.stale_since is None and young.id not in _weights(second)
+    assert not _stale(second) and young.id not in _weights(second)
     fresh = _weights(second)
     # An older computation finishing last (begun before the one stored) leaves the stored weights alone.
-    stored = weighting._computed_store(second, started_early, None, status=WeightingScheme.Status.READY,
+    stored = weighting._computed_store(second, started_early, [], status=WeightingScheme.Status.READY,
                                        diagnostics={"responses": 0}, weights=[])  # fmt: skip
     assert stored.diagnostics["responses"] == 102 and _weights(second) == fresh
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_review_never_waits_for_a_computation_storing_its_weights(sample, monkeypatch):
+    """PostgreSQL: while a computation holds the scheme's row lock to store its weights, a rejection commits at
+    once (its stale mark references the scheme, which ``FOR NO KEY UPDATE`` allows); the computation then leaves
+    that mark for the one the review queued."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers: there is no row lock to wait for")
+    world = sample
+    scheme = _scheme(world)
+    young = _young_man(world)
+    holding, release = threading.Event(), threading.Event()
+    real_weight = weighting.ResponseWeight
+
+    class StoringSlowly:
+        """``ResponseWeight`` for the computation's thread, whose insert waits until the review is done."""
+
+        class objects:  # noqa: N801
+            filter = staticmethod(real_weight.objects.filter)
+
+            @staticmethod
+            def bulk_create(*args, **kwargs):
+                holding.set()
+                release.wait(30)
+                return real_weight.objects.bulk_create(*args, **kwargs)
+
+        def __new__(cls, **fields):
+            return real_weight(**fields)
+
+    monkeypatch.setattr(weighting, "ResponseWeight", StoringSlowly)
+    monkeypatch.setattr(weighting, "enqueue_soon", lambda *args, **kwargs: True)  # the review's task: not here
+
+    def compute() -> None:
+        try:
+            weighting_scheme_compute(scheme=WeightingScheme.objects.get(pk=scheme.pk))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=compute)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")  # waiting on the computation's lock would fail here
+        try:
+            response_review_set(actor=world.analyst, response=young, state="rejected")
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET lock_timeout")
+        assert _stale(scheme)
+    finally:
+        release.set()
+        thread.join(60)
+    assert _stale(scheme) and young.id in _weights(scheme)  # computed from before the review: the mark stays
+    monkeypatch.setattr(weighting, "ResponseWeight", real_weight)
+    weighting_scheme_compute(scheme=WeightingScheme.objects.get(pk=scheme.pk))
+    assert not _stale(scheme) and young.id not in _weights(scheme)

@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from heed.accounts.selectors import organisation_id_of, organisation_of, unit_names_by_code
-from heed.analytics.models import ResponseWeight, WeightingScheme
+from heed.analytics.models import ResponseWeight, WeightingScheme, WeightingStaleMark
 from heed.core.debounce import enqueue_soon
 from heed.core.errors import ApplicationError, ConflictError, NotFoundError
 from heed.core.labels import dimension_label, value_label
@@ -208,7 +208,7 @@ def weighting_scheme_replace(
     ``weighting_scheme_create`` does (a new name may not be another scheme's)."""
     _check_trim(trim)
     _check_policy(unmatched)
-    scheme = WeightingScheme.objects.select_for_update().get(pk=scheme.pk)
+    scheme = WeightingScheme.objects.select_for_update(no_key=True).get(pk=scheme.pk)  # reviews' marks never wait
     ResponseWeight.objects.filter(scheme=scheme).delete()
     scheme.name = name.strip()[:120] or scheme.name
     scheme.targets = targets
@@ -217,7 +217,6 @@ def weighting_scheme_replace(
     scheme.status = WeightingScheme.Status.PENDING
     scheme.diagnostics = {}
     scheme.computed_at = None
-    scheme.stale_since = None  # the new computation reads the responses as they are then
     _save_unique_name(scheme)
     _schedule_compute(scheme)
     return scheme
@@ -257,10 +256,10 @@ def weighting_scheme_compute(*, scheme: WeightingScheme) -> WeightingScheme:
     reason in ``diagnostics["error"]``; it never raises.
 
     Concurrent computations of one scheme (a review queues one while another runs) store only the latest-begun
-    result, and clear ``stale_since`` only when no review changed the responses after the computation read it.
+    result, and delete only the stale marks (``WeightingStaleMark``) they read before reading the responses.
     """
     started = timezone.now()
-    stale_seen = WeightingScheme.objects.filter(pk=scheme.pk).values_list("stale_since", flat=True).first()
+    marks_seen = list(WeightingStaleMark.objects.filter(scheme_id=scheme.pk).values_list("id", flat=True))
     variables = sorted(scheme.targets)  # one order (PostgreSQL's jsonb reorders keys): the same weights every time
     rows = list(
         responses_unscoped(survey_id=scheme.survey_id)
@@ -289,7 +288,7 @@ def weighting_scheme_compute(*, scheme: WeightingScheme) -> WeightingScheme:
         )  # fmt: skip
     except ValueError as error:
         reason = _failure_reason(error, weighting_category_labels(survey=scheme.survey))
-        return _computed_store(scheme, started, stale_seen, status=WeightingScheme.Status.FAILED,
+        return _computed_store(scheme, started, marks_seen, status=WeightingScheme.Status.FAILED,
                                diagnostics=diagnostics | {"error": reason}, weights=[])  # fmt: skip
     weights = [(int(i), float(w)) for i, w in zip(ids[known], result.weights, strict=True)]
     diagnostics |= {
@@ -298,7 +297,7 @@ def weighting_scheme_compute(*, scheme: WeightingScheme) -> WeightingScheme:
         "effective_n": result.effective_n, "min_weight": float(result.weights.min()),
         "max_weight": float(result.weights.max()),
     }  # fmt: skip
-    return _computed_store(scheme, started, stale_seen, status=WeightingScheme.Status.READY, diagnostics=diagnostics,
+    return _computed_store(scheme, started, marks_seen, status=WeightingScheme.Status.READY, diagnostics=diagnostics,
                            weights=weights)  # fmt: skip
 
 
@@ -308,12 +307,13 @@ def _settings(scheme: WeightingScheme) -> tuple:
 
 @transaction.atomic
 def _computed_store(
-    scheme: WeightingScheme, started: dt.datetime, stale_seen: dt.datetime | None, *, status: str,
+    scheme: WeightingScheme, started: dt.datetime, marks_seen: list[int], *, status: str,
     diagnostics: dict, weights: list[tuple[int, float]],
 ) -> WeightingScheme:  # fmt: skip
     """Store a computation's result under the scheme's row lock, unless the scheme was deleted or replaced, or a
-    computation begun later has already stored its own."""
-    current = WeightingScheme.objects.select_for_update().filter(pk=scheme.pk).first()
+    computation begun later has already stored its own. The lock is ``FOR NO KEY UPDATE``: a review adding a stale
+    mark (a row referencing the scheme) never waits for it."""
+    current = WeightingScheme.objects.select_for_update(no_key=True).filter(pk=scheme.pk).first()
     if current is None or _settings(current) != _settings(scheme):
         return current or scheme  # deleted or replaced meanwhile: the replacement's own computation writes
     if current.computed_at is not None and current.computed_at > started:
@@ -325,24 +325,25 @@ def _computed_store(
     scheme.status = status
     scheme.diagnostics = diagnostics
     scheme.computed_at = started
-    # A review after this computation read the responses moved the mark on: it stays for the computation it queued.
-    scheme.stale_since = None if current.stale_since == stale_seen else current.stale_since
-    scheme.save(update_fields=["status", "diagnostics", "computed_at", "stale_since"])
+    scheme.save(update_fields=["status", "diagnostics", "computed_at"])
+    # Marks of reviews committed after this computation read the responses stay, for the computation they queued.
+    WeightingStaleMark.objects.filter(id__in=marks_seen).delete()
     return scheme
 
 
 @transaction.atomic
 def weighting_schemes_mark_stale(*, organisation_id: int, survey_ids: Iterable[int]) -> list[int]:
-    """Mark the organisation's schemes of ``survey_ids`` as out of date (``stale_since`` = now) in the caller's
-    transaction, durable with the change that made them so (a review that rejected, approved again or edited
-    responses), and queue their computation after commit (at most once per scheme and few seconds,
-    ``heed.core.debounce``; a lost task is found by ``weighting_schemes_reconcile``). The old weights stay in use
-    until the new ones are stored: no figure waits. Returns the ids of the schemes marked."""
+    """Mark the organisation's schemes of ``survey_ids`` as out of date (a ``WeightingStaleMark`` each) in the
+    caller's transaction, durable with the change that made them so (a review that rejected, approved again or
+    edited responses), and queue their computation after commit (at most once per scheme and few seconds,
+    ``heed.core.debounce``; a lost task is found by ``weighting_schemes_reconcile``). Takes no lock the scheme's
+    computation holds, and the old weights stay in use until the new ones are stored: neither the review nor any
+    figure waits. Returns the ids of the schemes marked."""
     schemes = WeightingScheme.objects.filter(organisation_id=organisation_id, survey_id__in=set(survey_ids))
     ids = list(schemes.order_by("id").values_list("id", flat=True))
     if not ids:
         return []
-    WeightingScheme.objects.filter(id__in=ids).update(stale_since=timezone.now())
+    WeightingStaleMark.objects.bulk_create([WeightingStaleMark(scheme_id=scheme_id) for scheme_id in ids])
 
     def queue() -> None:
         from heed.analytics.tasks import weighting_scheme_compute_task
@@ -353,6 +354,11 @@ def weighting_schemes_mark_stale(*, organisation_id: int, survey_ids: Iterable[i
 
     transaction.on_commit(queue)
     return ids
+
+
+def weighting_schemes_stale(*, scheme_ids: Iterable[int]) -> set[int]:
+    """The ids among ``scheme_ids`` whose weights are being computed again after a review (a stale mark left)."""
+    return set(WeightingStaleMark.objects.filter(scheme_id__in=set(scheme_ids)).values_list("scheme_id", flat=True))
 
 
 def weighting_category_labels(*, survey: Survey) -> dict[str, dict[str, str]]:
@@ -460,13 +466,14 @@ WEIGHTING_GRACE = dt.timedelta(minutes=5)
 
 def weighting_schemes_reconcile(*, now: dt.datetime | None = None) -> int:
     """Queue again the computation of schemes still pending five minutes after they were created, or still
-    marked out of date (``stale_since``) five minutes after a review (their task was lost with a worker). Run
-    periodically; computing a scheme twice gives the same weights. Returns the number queued."""
+    marked out of date (``WeightingStaleMark``) five minutes after a review (their task was lost with a worker).
+    Run periodically; computing a scheme twice gives the same weights. Returns the number queued."""
     from heed.analytics.tasks import weighting_scheme_compute_task
 
     cutoff = (now or timezone.now()) - WEIGHTING_GRACE
     due = WeightingScheme.objects.filter(
-        Q(status=WeightingScheme.Status.PENDING, created_at__lt=cutoff) | Q(stale_since__lt=cutoff)
+        Q(status=WeightingScheme.Status.PENDING, created_at__lt=cutoff)
+        | Q(id__in=WeightingStaleMark.objects.filter(created_at__lt=cutoff).values("scheme_id"))
     )
     ids = list(due.order_by("id").values_list("id", flat=True)[:1000])
     for scheme_id in ids:
