@@ -218,3 +218,28 @@ def test_the_response_page_is_for_reviewers_of_its_unit_only(world):
     assert login(world.analyst).get("/responses/999999999/").status_code == 404
     response_review_set(actor=world.analyst, response=response, state="rejected")
     assert login(world.analyst).get(f"/responses/{response.pk}/").status_code == 200  # rejected ones too
+
+
+def test_the_review_event_tells_whether_what_figures_count_changed(world, monkeypatch):
+    """``ResponsesReviewed`` carries each response's state before the review, so handlers (weighting) act only when
+    a response moved into or out of rejected (``counted_changed``) or its answers changed (``answers_changed``)."""
+    from heed.responses import handlers
+    from heed.responses.handlers import ResponsesReviewed, StoredResponse, responses_handler_register
+
+    monkeypatch.setattr(handlers, "_handlers", {key: dict(value) for key, value in handlers._handlers.items()})
+    seen: list[ResponsesReviewed] = []
+    responses_handler_register(event=ResponsesReviewed, name="test.seen", phase="in_transaction", handler=seen.append)
+    response = _response(world)
+    for state in ("approved", "has_issues", "rejected", "has_issues", "approved"):
+        response_review_set(actor=world.analyst, response=response, state=state)
+    response_edit(actor=world.analyst, response=response, answers=VALID_INTERCEPT | {"nps": 0})
+    assert [(e.state, e.previous_states, e.counted_changed, e.answers_changed) for e in seen] == [
+        ("approved", {response.id: "received"}, False, False),
+        ("has_issues", {response.id: "approved"}, False, False),
+        ("rejected", {response.id: "has_issues"}, True, False),
+        ("has_issues", {response.id: "rejected"}, True, False),
+        ("approved", {response.id: "has_issues"}, False, False),
+        ("edited", {response.id: "approved"}, False, True),
+    ]
+    unknown = StoredResponse(id=1, organisation_id=1, survey_id=1, unit_id=None, submitted_at=response.submitted_at)
+    assert ResponsesReviewed([unknown], state="approved").counted_changed  # without previous states: assume so

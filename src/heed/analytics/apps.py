@@ -6,7 +6,11 @@ class AnalyticsConfig(AppConfig):
     label = "analytics"
 
     def ready(self) -> None:
-        from heed.analytics.ingestion_handlers import rollup_days_changed, rollup_days_rescored
+        from heed.analytics.ingestion_handlers import (
+            rollup_days_changed,
+            rollup_days_rescored,
+            weighting_schemes_reviewed,
+        )
         from heed.responses.handlers import (
             ResponsesDeleted,
             ResponsesRescored,
@@ -21,6 +25,9 @@ class AnalyticsConfig(AppConfig):
                                        handler=rollup_days_changed)  # fmt: skip
         responses_handler_register(event=ResponsesRescored, name="analytics.rollup_days", phase="in_transaction",
                                    handler=rollup_days_rescored)  # fmt: skip
+        # A rejection, an approval of a rejected response or an edit changes whom weights are computed for.
+        responses_handler_register(event=ResponsesReviewed, name="analytics.weighting_schemes",
+                                   phase="in_transaction", handler=weighting_schemes_reviewed)  # fmt: skip
 
         from heed.analytics.queries.kinds import register_analytics_queries
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from heed.analytics.rollups import local_day, rollup_days_mark
+from heed.analytics.weighting import weighting_schemes_mark_stale
 from heed.responses.handlers import ResponsesDeleted, ResponsesRescored, ResponsesReviewed, ResponsesStored
 
 
@@ -22,3 +23,16 @@ def rollup_days_changed(event: ResponsesStored | ResponsesDeleted | ResponsesRev
 def rollup_days_rescored(event: ResponsesRescored) -> None:
     """In the re-deriving transaction: mark the survey's days as changed (see ``rollup_days_changed``)."""
     rollup_days_mark(survey_id=event.survey_id, days=event.days)
+
+
+def weighting_schemes_reviewed(event: ResponsesReviewed) -> None:
+    """In the reviewing transaction: when responses moved into or out of ``rejected``, or were edited, mark the
+    weighting schemes of their surveys as out of date, durable with the review; they are weighed again in the
+    background after commit (``weighting_schemes_mark_stale``), never in the reviewer's request."""
+    if not (event.counted_changed or event.answers_changed):
+        return
+    surveys: dict[int, set[int]] = {}
+    for response in event.responses:
+        surveys.setdefault(response.organisation_id, set()).add(response.survey_id)
+    for organisation_id, survey_ids in surveys.items():
+        weighting_schemes_mark_stale(organisation_id=organisation_id, survey_ids=survey_ids)

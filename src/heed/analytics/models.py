@@ -81,7 +81,7 @@ class WeightingScheme(models.Model):
     )  # fmt: skip
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     diagnostics = models.JSONField(default=dict, blank=True)
-    computed_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)  # when the stored weights' computation began
     created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -94,6 +94,20 @@ class WeightingScheme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WeightingStaleMark(models.Model):
+    """A scheme whose weights are out of date: a response of its survey was rejected, approved again or edited
+    (written in the review's transaction). Several marks may exist for one scheme: a computation deletes only the
+    marks it read before reading the responses, so a review committed during a computation is never lost (as
+    ``RollupDirtyDay``). A separate row, not a column of the scheme, so a review never waits for the scheme's row
+    lock while a computation stores its weights."""
+
+    scheme = models.ForeignKey(WeightingScheme, on_delete=models.CASCADE, related_name="stale_marks")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.scheme_id} since {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ResponseWeight(models.Model):

@@ -16,18 +16,22 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from heed.accounts.selectors import organisation_id_of, organisation_of, unit_names_by_code
-from heed.analytics.models import ResponseWeight, WeightingScheme
+from heed.analytics.models import ResponseWeight, WeightingScheme, WeightingStaleMark
+from heed.core.debounce import enqueue_soon
 from heed.core.errors import ApplicationError, ConflictError, NotFoundError
 from heed.core.labels import dimension_label, value_label
 from heed.core.statistics import tables_analyze
+from heed.responses.filter_spec import COUNTED
 from heed.responses.selectors import responses_unscoped
 from heed.stats.weighting import UNMATCHED_POLICIES, RakingError, rake, targets_for_sample
 from heed.surveys.selectors import survey_get
@@ -42,6 +46,7 @@ WEIGHTING_VARIABLES = {
 }  # fmt: skip
 MAX_CSV_BYTES = 200_000
 NO_ANSWER = "(no answer)"  # the category of respondents who did not answer a weighting variable
+STALE_COMPUTE_DELAY = 5.0  # seconds after a review before its schemes are weighed again (reviews come in runs)
 
 
 def targets_from_csv(text: str, *, known: dict[str, list[str]] | None = None) -> dict[str, dict[str, float]]:
@@ -203,7 +208,7 @@ def weighting_scheme_replace(
     ``weighting_scheme_create`` does (a new name may not be another scheme's)."""
     _check_trim(trim)
     _check_policy(unmatched)
-    scheme = WeightingScheme.objects.select_for_update().get(pk=scheme.pk)
+    scheme = WeightingScheme.objects.select_for_update(no_key=True).get(pk=scheme.pk)  # reviews' marks never wait
     ResponseWeight.objects.filter(scheme=scheme).delete()
     scheme.name = name.strip()[:120] or scheme.name
     scheme.targets = targets
@@ -242,16 +247,25 @@ def weighting_scheme_recompute(*, scheme: WeightingScheme) -> WeightingScheme:
 
 
 def weighting_scheme_compute(*, scheme: WeightingScheme) -> WeightingScheme:
-    """Rake the survey's responses to the scheme's targets and store one weight per response.
+    """Rake the survey's counted responses (every review state but rejected, ``filter_spec.COUNTED``) to the
+    scheme's targets and store one weight per response; ``diagnostics["responses"]`` is their number.
 
     Respondents in a category without a target share, or without an answer (shown as ``(no answer)``), are kept
     at their share of the sample or left without weight, as ``scheme.unmatched`` says
     (``heed.stats.weighting.targets_for_sample``). A scheme that cannot be raked is stored as failed with the
     reason in ``diagnostics["error"]``; it never raises.
+
+    Concurrent computations of one scheme (a review queues one while another runs) store only the latest-begun
+    result, and delete only the stale marks (``WeightingStaleMark``) they read before reading the responses.
     """
-    variables = list(scheme.targets)
+    started = timezone.now()
+    marks_seen = list(WeightingStaleMark.objects.filter(scheme_id=scheme.pk).values_list("id", flat=True))
+    variables = sorted(scheme.targets)  # one order (PostgreSQL's jsonb reorders keys): the same weights every time
     rows = list(
-        responses_unscoped(survey_id=scheme.survey_id).values_list("id", *(WEIGHTING_VARIABLES[v] for v in variables))
+        responses_unscoped(survey_id=scheme.survey_id)
+        .filter(COUNTED)
+        .order_by("id")  # one order: raking's float sums, so the weights, are the same at every computation
+        .values_list("id", *(WEIGHTING_VARIABLES[v] for v in variables))
     )
     ids = np.array([row[0] for row in rows], dtype=np.int64)
     columns = {v: np.array([row[i + 1] or NO_ANSWER for row in rows], dtype=object) for i, v in enumerate(variables)}
@@ -274,33 +288,77 @@ def weighting_scheme_compute(*, scheme: WeightingScheme) -> WeightingScheme:
         )  # fmt: skip
     except ValueError as error:
         reason = _failure_reason(error, weighting_category_labels(survey=scheme.survey))
-        with transaction.atomic():
-            ResponseWeight.objects.filter(scheme=scheme).delete()
-            scheme.status = WeightingScheme.Status.FAILED
-            scheme.diagnostics = diagnostics | {"error": reason}
-            scheme.computed_at = timezone.now()
-            scheme.save(update_fields=["status", "diagnostics", "computed_at"])
-        return scheme
-    with transaction.atomic():
-        current = WeightingScheme.objects.select_for_update().filter(pk=scheme.pk).first()
-        if current is None or (current.targets, current.unmatched) != (scheme.targets, scheme.unmatched):
-            return current or scheme  # deleted or replaced meanwhile: the replacement's own computation writes
-        ResponseWeight.objects.filter(scheme=scheme).delete()
-        ResponseWeight.objects.bulk_create(
-            [ResponseWeight(scheme=scheme, response_id=int(i), weight=float(w))
-             for i, w in zip(ids[known], result.weights, strict=True)],
-            batch_size=5000,
-        )  # fmt: skip
-        scheme.status = WeightingScheme.Status.READY
-        scheme.diagnostics = diagnostics | {
-            "converged": result.converged, "iterations": result.iterations,
-            "max_margin_error": result.max_margin_error, "design_effect": result.design_effect,
-            "effective_n": result.effective_n, "min_weight": float(result.weights.min()),
-            "max_weight": float(result.weights.max()),
-        }  # fmt: skip
-        scheme.computed_at = timezone.now()
-        scheme.save(update_fields=["status", "diagnostics", "computed_at"])
+        return _computed_store(scheme, started, marks_seen, status=WeightingScheme.Status.FAILED,
+                               diagnostics=diagnostics | {"error": reason}, weights=[])  # fmt: skip
+    weights = [(int(i), float(w)) for i, w in zip(ids[known], result.weights, strict=True)]
+    diagnostics |= {
+        "converged": result.converged, "iterations": result.iterations,
+        "max_margin_error": result.max_margin_error, "design_effect": result.design_effect,
+        "effective_n": result.effective_n, "min_weight": float(result.weights.min()),
+        "max_weight": float(result.weights.max()),
+    }  # fmt: skip
+    return _computed_store(scheme, started, marks_seen, status=WeightingScheme.Status.READY, diagnostics=diagnostics,
+                           weights=weights)  # fmt: skip
+
+
+def _settings(scheme: WeightingScheme) -> tuple:
+    return scheme.targets, scheme.unmatched, scheme.trim_lower, scheme.trim_upper
+
+
+@transaction.atomic
+def _computed_store(
+    scheme: WeightingScheme, started: dt.datetime, marks_seen: list[int], *, status: str,
+    diagnostics: dict, weights: list[tuple[int, float]],
+) -> WeightingScheme:  # fmt: skip
+    """Store a computation's result under the scheme's row lock, unless the scheme was deleted or replaced, or a
+    computation begun later has already stored its own. The lock is ``FOR NO KEY UPDATE``: a review adding a stale
+    mark (a row referencing the scheme) never waits for it."""
+    current = WeightingScheme.objects.select_for_update(no_key=True).filter(pk=scheme.pk).first()
+    if current is None or _settings(current) != _settings(scheme):
+        return current or scheme  # deleted or replaced meanwhile: the replacement's own computation writes
+    if current.computed_at is not None and current.computed_at > started:
+        return current  # a later computation (queued by a review meanwhile) stored fresher weights
+    ResponseWeight.objects.filter(scheme=scheme).delete()
+    ResponseWeight.objects.bulk_create(
+        [ResponseWeight(scheme=scheme, response_id=i, weight=w) for i, w in weights], batch_size=5000
+    )
+    scheme.status = status
+    scheme.diagnostics = diagnostics
+    scheme.computed_at = started
+    scheme.save(update_fields=["status", "diagnostics", "computed_at"])
+    # Marks of reviews committed after this computation read the responses stay, for the computation they queued.
+    WeightingStaleMark.objects.filter(id__in=marks_seen).delete()
     return scheme
+
+
+@transaction.atomic
+def weighting_schemes_mark_stale(*, organisation_id: int, survey_ids: Iterable[int]) -> list[int]:
+    """Mark the organisation's schemes of ``survey_ids`` as out of date (a ``WeightingStaleMark`` each) in the
+    caller's transaction, durable with the change that made them so (a review that rejected, approved again or
+    edited responses), and queue their computation after commit (at most once per scheme and few seconds,
+    ``heed.core.debounce``; a lost task is found by ``weighting_schemes_reconcile``). Takes no lock the scheme's
+    computation holds, and the old weights stay in use until the new ones are stored: neither the review nor any
+    figure waits. Returns the ids of the schemes marked."""
+    schemes = WeightingScheme.objects.filter(organisation_id=organisation_id, survey_id__in=set(survey_ids))
+    ids = list(schemes.order_by("id").values_list("id", flat=True))
+    if not ids:
+        return []
+    WeightingStaleMark.objects.bulk_create([WeightingStaleMark(scheme_id=scheme_id) for scheme_id in ids])
+
+    def queue() -> None:
+        from heed.analytics.tasks import weighting_scheme_compute_task
+
+        for scheme_id in ids:
+            enqueue_soon(weighting_scheme_compute_task, key=f"weighting:{scheme_id}", args=(scheme_id,),
+                         delay=STALE_COMPUTE_DELAY)  # fmt: skip
+
+    transaction.on_commit(queue)
+    return ids
+
+
+def weighting_schemes_stale(*, scheme_ids: Iterable[int]) -> set[int]:
+    """The ids among ``scheme_ids`` whose weights are being computed again after a review (a stale mark left)."""
+    return set(WeightingStaleMark.objects.filter(scheme_id__in=set(scheme_ids)).values_list("scheme_id", flat=True))
 
 
 def weighting_category_labels(*, survey: Survey) -> dict[str, dict[str, str]]:
@@ -407,14 +465,17 @@ WEIGHTING_GRACE = dt.timedelta(minutes=5)
 
 
 def weighting_schemes_reconcile(*, now: dt.datetime | None = None) -> int:
-    """Queue again the computation of schemes still pending five minutes after they were created (their task
-    was lost with a worker). Run periodically; computing a scheme twice gives the same weights. Returns the
-    number queued."""
+    """Queue again the computation of schemes still pending five minutes after they were created, or still
+    marked out of date (``WeightingStaleMark``) five minutes after a review (their task was lost with a worker).
+    Run periodically; computing a scheme twice gives the same weights. Returns the number queued."""
     from heed.analytics.tasks import weighting_scheme_compute_task
 
     cutoff = (now or timezone.now()) - WEIGHTING_GRACE
-    pending = WeightingScheme.objects.filter(status=WeightingScheme.Status.PENDING, created_at__lt=cutoff)
-    ids = list(pending.values_list("id", flat=True)[:1000])
+    due = WeightingScheme.objects.filter(
+        Q(status=WeightingScheme.Status.PENDING, created_at__lt=cutoff)
+        | Q(id__in=WeightingStaleMark.objects.filter(created_at__lt=cutoff).values("scheme_id"))
+    )
+    ids = list(due.order_by("id").values_list("id", flat=True)[:1000])
     for scheme_id in ids:
         weighting_scheme_compute_task.delay(scheme_id)
     return len(ids)

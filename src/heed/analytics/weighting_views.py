@@ -26,6 +26,7 @@ from heed.analytics.weighting import (
     weighting_scheme_list,
     weighting_scheme_recompute,
     weighting_scheme_replace,
+    weighting_schemes_stale,
 )
 from heed.core.errors import ApplicationError
 from heed.surveys.selectors import survey_get
@@ -71,20 +72,22 @@ def survey_weighting(request: HttpRequest, survey_id: int) -> HttpResponse:
     if form.errors:
         status = 422
     labels = weighting_category_labels(survey=survey)
+    stale = weighting_schemes_stale(scheme_ids=[s.id for s in schemes])
     return render(request, "analytics/weighting.html", {
-        "survey": survey, "form": form, "schemes": [_row(s, labels) for s in schemes],
+        "survey": survey, "form": form, "schemes": [_row(s, labels, stale=s.id in stale) for s in schemes],
         "variables": list(WEIGHTING_VARIABLES),
     }, status=status)  # fmt: skip
 
 
-def _row(scheme: WeightingScheme, labels: dict[str, dict[str, str]]) -> dict:
+def _row(scheme: WeightingScheme, labels: dict[str, dict[str, str]], *, stale: bool = False) -> dict:
     """A scheme with its diagnostics read defensively: a failed or old scheme lacks most of them. Categories
-    without a target are shown by their labels (answer options, channels, languages, units), never their keys."""
+    without a target are shown by their labels (answer options, channels, languages, units), never their keys.
+    ``stale``: a review changed its responses and it is being weighed again."""
     d = scheme.diagnostics if isinstance(scheme.diagnostics, dict) else {}
     unmatched = u if isinstance(u := d.get("unmatched"), dict) else {}
     categories = c if isinstance(c := unmatched.get("categories"), dict) else {}
     return {
-        "scheme": scheme, "d": d, "error": d.get("error") or "",
+        "scheme": scheme, "d": d, "error": d.get("error") or "", "stale": stale,
         "unmatched_policy": scheme.get_unmatched_display(),
         "unmatched_respondents": unmatched.get("respondents", 0),
         "unmatched_categories": [

@@ -1,10 +1,12 @@
 """Counting responses into quotas at submit: an ``in_transaction`` handler of ``heed.responses.handlers``.
 
 The quota rows a batch matches are locked (``SELECT ... FOR UPDATE`` on PostgreSQL, in id order so two batches
-never deadlock; SQLite serialises writers already), then counted (``counted`` memberships), so two
-simultaneous responses for the last place cannot both be screened in (the race Formbricks' unlocked count
-allows). A response beyond the target is stored all the same, with a ``screened_out_over_quota`` membership:
-not counted, listed as overshoot, never discarded."""
+never deadlock; SQLite serialises writers already), then counted (``counted`` memberships of responses not rejected
+in review), so two simultaneous responses for the last place cannot both be screened in (the race Formbricks'
+unlocked count allows). A response beyond the target is stored all the same, with a ``screened_out_over_quota``
+membership: not counted, listed as overshoot, never discarded. A counted membership whose response a reviewer
+rejects stops filling its quota (its place goes to the next response), and fills it again if the response is
+approved again."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from django.utils import timezone
 from heed.core.bulk import rows_insert
 from heed.fieldwork.models import Quota, QuotaMembership
 from heed.fieldwork.quota_rules import quota_matches
+from heed.responses.filter_spec import counted_through
 from heed.responses.handlers import ResponsesStored
 
 
@@ -37,7 +40,7 @@ def quotas_count_stored(event: ResponsesStored) -> None:
     ids = sorted({quota.id for _response, quota in matches})
     list(Quota.objects.select_for_update().filter(id__in=ids).order_by("id").values_list("id", flat=True))
     filled: dict[int, int] = dict(
-        QuotaMembership.objects.filter(quota_id__in=ids, counted=True)
+        QuotaMembership.objects.filter(counted_through("response__"), quota_id__in=ids, counted=True)
         .values("quota_id")
         .annotate(n=Count("id"))
         .values_list("quota_id", "n")

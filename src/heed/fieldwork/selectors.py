@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 
 from heed.fieldwork.models import Assignment, Device, Flag, InterviewRecord, Quota, QuotaMembership, Site
 from heed.fieldwork.quota_rules import quota_status
+from heed.responses.filter_spec import counted_through
 from heed.responses.selectors import response_count_by_submitter
 
 UNSENT_STALE_AFTER = dt.timedelta(hours=24)
@@ -19,8 +20,8 @@ UNSENT_STALE_AFTER = dt.timedelta(hours=24)
 
 @dataclass(frozen=True)
 class AssignmentProgress:
-    """An assignment with ``done`` = the interviewer's responses to its survey at its unit inside its window;
-    ``remaining`` is None without a quantity, else max(quantity - done, 0)."""
+    """An assignment with ``done`` = the interviewer's responses (not rejected in review) to its survey at its unit
+    inside its window; ``remaining`` is None without a quantity, else max(quantity - done, 0)."""
 
     assignment: Assignment
     done: int
@@ -33,7 +34,8 @@ class AssignmentProgress:
 
 
 def assignment_progress(assignment: Assignment) -> int:
-    """How many responses the assignment's interviewer sent for its survey at its unit within its window."""
+    """How many responses the assignment's interviewer sent for its survey at its unit within its window, leaving
+    out those a reviewer rejected (``filter_spec.COUNTED``)."""
     return response_count_by_submitter(
         survey_id=assignment.survey_id, unit_id=assignment.unit_id, submitted_by_id=assignment.interviewer_id,
         since=assignment.starts_at, until=assignment.ends_at,
@@ -95,14 +97,15 @@ def quota_list(*, organisation_id: int, survey_ids: Iterable[int] | None = None)
 
 
 def quota_fills(quotas: Iterable[Quota]) -> list[QuotaFill]:
-    """Each quota with its count (screened-in memberships that count) and its overshoot, in one query."""
+    """Each quota with its count (screened-in memberships that count, of responses not rejected in review:
+    ``filter_spec.counted_through``) and its overshoot, in one query."""
     quotas = list(quotas)
     counts: dict[int, tuple[int, int]] = {
         quota_id: (filled, over)
         for quota_id, filled, over in QuotaMembership.objects.filter(quota__in=quotas)
         .values("quota_id")
         .annotate(
-            filled=Count("id", filter=Q(counted=True)),
+            filled=Count("id", filter=Q(counted=True) & counted_through("response__")),
             over=Count("id", filter=Q(status=QuotaMembership.Status.OVER_QUOTA)),
         )
         .values_list("quota_id", "filled", "over")

@@ -57,8 +57,16 @@ def _equal(field: str) -> Lookup:
 
 
 REVIEW_STATE_ALL = "all"
-# The responses figures count unless a review_state filter says otherwise: every state but rejected.
-COUNTED = ~Q(review_state=ReviewState.REJECTED)
+
+
+def counted_through(prefix: str = "") -> Q:
+    """The responses figures count unless a review_state filter says otherwise: every state but rejected.
+    ``prefix`` reaches the response through a relation of another model (``"response__"`` from a row that
+    points at one, such as a quota membership)."""
+    return ~Q(**{f"{prefix}review_state": ReviewState.REJECTED})
+
+
+COUNTED = counted_through()
 
 
 def _review_state(value: str) -> Q:

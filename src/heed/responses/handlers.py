@@ -90,6 +90,25 @@ class ResponsesReviewed:
 
     responses: Sequence[StoredResponse]
     state: str
+    previous_states: Mapping[int, str] = field(default_factory=dict)  # response id -> state before (absent: unknown)
+
+    @property
+    def counted_changed(self) -> bool:
+        """Whether a response moved into or out of ``rejected``, so the responses figures count changed
+        (``filter_spec.COUNTED``); a response whose previous state is unknown is taken as changed."""
+        from heed.responses.models import ReviewState
+
+        rejected = ReviewState.REJECTED.value
+        if self.state == rejected:
+            return any(self.previous_states.get(r.id) != rejected for r in self.responses)
+        return any(self.previous_states.get(r.id, rejected) == rejected for r in self.responses)
+
+    @property
+    def answers_changed(self) -> bool:
+        """Whether the answers (and so headline scores and demographics) changed: the state is ``edited``."""
+        from heed.responses.models import ReviewState
+
+        return self.state == ReviewState.EDITED.value
 
 
 @dataclass(frozen=True)

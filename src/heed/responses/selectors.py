@@ -18,7 +18,7 @@ from heed.accounts.selectors import (
 from heed.core.bounds import BoundedDate, DbId, ShortText
 from heed.core.channels import ChannelName
 from heed.core.errors import NotFoundError
-from heed.responses.filter_spec import filter_spec_check, filters_raw_q
+from heed.responses.filter_spec import COUNTED, filter_spec_check, filters_raw_q
 from heed.responses.models import Answer, ClientKey, Response, ResponseReview, ReviewState
 from heed.surveys.language import LanguageCode
 from heed.surveys.selectors import survey_get
@@ -223,8 +223,9 @@ def response_count_by_submitter(
     until: dt.datetime | None = None,
 ) -> int:
     """How many stored responses ``submitted_by_id`` (an interviewer) sent for a survey at one unit, with
-    ``submitted_at`` in [since, until) when given (fieldwork's assignment progress). One indexed COUNT."""
-    responses = Response.objects.filter(survey_id=survey_id, unit_id=unit_id, submitted_by_id=submitted_by_id)
+    ``submitted_at`` in [since, until) when given (fieldwork's assignment progress), counting those figures count
+    (not rejected in review: ``filter_spec.COUNTED``). One indexed COUNT."""
+    responses = Response.objects.filter(COUNTED, survey_id=survey_id, unit_id=unit_id, submitted_by_id=submitted_by_id)
     if since is not None:
         responses = responses.filter(submitted_at__gte=since)
     if until is not None:

@@ -523,12 +523,13 @@ def _comment(comment: str) -> str:
 
 
 def _reviewed(response: Response, state: str) -> None:
-    """Tell the registered handlers (rollup days marked in this transaction: figures follow the new state)."""
+    """Tell the registered handlers (rollup days marked and weighting schemes due again in this transaction:
+    figures follow the new state). ``response`` is the locked row as it was before the change."""
     responses_dispatch(ResponsesReviewed([
         StoredResponse(id=response.id, organisation_id=response.organisation_id, survey_id=response.survey_id,
                        unit_id=response.unit_id, submitted_at=response.submitted_at, language=response.language,
                        submitted_by_id=response.submitted_by_id, client_key=response.client_key)
-    ], state=state))  # fmt: skip
+    ], state=state, previous_states={response.id: response.review_state}))  # fmt: skip
 
 
 def _locked(response: Response) -> Response:
