@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from heed.accounts import permissions
@@ -201,14 +202,14 @@ def _case_out(case: CallCase) -> dict:
 def _list(request: HttpRequest, list_id: int) -> CallList:
     call_list = call_list_get(user=_user(request), list_id=list_id)
     if call_list is None:
-        raise NotFoundError("No such call list (or it is outside your scope).")
+        raise NotFoundError(gettext("No such call list (or it is outside your scope)."))
     return call_list
 
 
 def _case(request: HttpRequest, case_id: int) -> CallCase:
     case = case_get(user=_user(request), case_id=case_id)
     if case is None:
-        raise NotFoundError("No such case (or it is outside your scope).")
+        raise NotFoundError(gettext("No such case (or it is outside your scope)."))
     return case
 
 
@@ -233,12 +234,12 @@ def lists_create(request: HttpRequest, payload: CallListIn):
     permissions.require(permissions.can_design_surveys(user), "Only administrators and analysts create call lists.")
     survey = survey_get(organisation=user.organisation, survey_id=payload.survey_id)  # type: ignore[arg-type]
     if survey is None:
-        raise NotFoundError("No such survey.")
+        raise NotFoundError(gettext("No such survey."))
     unit = None
     if payload.unit_id is not None:
         unit = unit_get(user=user, unit_id=payload.unit_id)
         if unit is None:
-            raise NotFoundError("No such unit (or it is outside your scope).")
+            raise NotFoundError(gettext("No such unit (or it is outside your scope)."))
     call_list = call_list_create(actor=user, survey=survey, name=payload.name, unit=unit,
                                  time_zone=payload.time_zone or settings.TIME_ZONE,
                                  calling_hours=payload.calling_hours, max_attempts=payload.max_attempts)  # fmt: skip
@@ -282,7 +283,7 @@ def cases_add(request: HttpRequest, list_id: DbId, payload: ContactsIn):
         contacts.append(Contact(phone=phone, name=item.name, time_zone=item.time_zone, language=item.language,
                                 notes=item.notes))  # fmt: skip
     if errors:
-        raise ApplicationError("Some people cannot be added; nothing was added.", code="invalid_contacts",
+        raise ApplicationError(gettext("Some people cannot be added; nothing was added."), code="invalid_contacts",
                                extra={"rows": errors[:200]})  # fmt: skip
     added = call_cases_add(call_list=call_list, contacts=contacts)
     return Status(201, {"added": added.added, "already_listed": added.already_listed})
@@ -298,7 +299,7 @@ def cases_add_from_contacts(request: HttpRequest, list_id: DbId, payload: FromCo
     user = _user(request)
     call_list = _list(request, list_id)
     if payload.unit_id is not None and unit_get(user=user, unit_id=payload.unit_id) is None:
-        raise NotFoundError("No such unit (or it is outside your scope).")
+        raise NotFoundError(gettext("No such unit (or it is outside your scope)."))
     added = call_cases_add_from_contacts(actor=user, call_list=call_list, unit_id=payload.unit_id,
                                          language=payload.language or "")  # fmt: skip
     return Status(201, {"added": added.added, "already_listed": added.already_listed})
@@ -349,7 +350,7 @@ def case_call_log(request: HttpRequest, case_id: DbId, payload: CallIn):
     if payload.appointment_operator_id is not None:
         chosen = colleague_get(user=operator, user_id=payload.appointment_operator_id)
         if chosen is None:
-            raise NotFoundError("No such operator.")
+            raise NotFoundError(gettext("No such operator."))
     call = call_outcome_log(case=case, operator=operator, outcome=payload.outcome, note=payload.note,
                             appointment_at=payload.appointment_at, appointment_operator=chosen)  # fmt: skip
     return Status(201, _call_out(call))

@@ -78,22 +78,25 @@ def call_list_create(
     ``calling_hours``: ``{"mon-fri": "09:00-20:30", "sat": "10:00-14:00"}``; ``time_zone``: IANA name used
     for cases without their own. Raises PermissionDeniedError (roles that do not design surveys),
     ApplicationError (bad hours or zone, survey not published, unit closed or of another organisation)."""
-    require(can_design_surveys(actor), "Only administrators and analysts create call lists.")
+    require(can_design_surveys(actor), gettext("Only administrators and analysts create call lists."))
     if survey.organisation_id != actor.organisation_id:
-        raise ApplicationError("The survey belongs to another organisation.")
+        raise ApplicationError(gettext("The survey belongs to another organisation."))
     if survey.status != survey.Status.PUBLISHED:
-        raise ApplicationError("Publish the survey before calling people for it.", code="survey_not_published")
+        raise ApplicationError(gettext("Publish the survey before calling people for it."), code="survey_not_published")
     if not valid_zone(time_zone):
-        raise ApplicationError(f"Unknown time zone {time_zone[:64]!r}; write it like Europe/Zagreb.", code="bad_zone")
+        raise ApplicationError(gettext("Unknown time zone “%(zone)s”; write it like Europe/Zagreb.")
+                               % {"zone": time_zone[:64]}, code="bad_zone")  # fmt: skip
     if not 1 <= max_attempts <= 50:
-        raise ApplicationError("The number of attempts must be between 1 and 50.")
+        raise ApplicationError(gettext("The number of attempts must be between 1 and 50."))
     hours = {str(k): v for k, v in calling_hours.items()}
     try:
         parsed = WeeklyHours.parse(hours)
-    except (HoursError, TypeError, AttributeError) as exc:
-        raise ApplicationError(f"Calling hours: {exc}", code="bad_hours") from None
+    except (HoursError, TypeError, AttributeError):
+        raise ApplicationError(gettext("Calling hours must look like 09:00-20:30 (several separated by commas), each "
+                                       "ending after it starts and none overlapping another."),
+                               code="bad_hours") from None  # fmt: skip
     if not parsed.days:
-        raise ApplicationError("Give at least one calling time.", code="bad_hours")
+        raise ApplicationError(gettext("Give at least one calling time."), code="bad_hours")
     with transaction.atomic():
         link = _phone_link(survey, unit)
         return CallList.objects.create(
@@ -135,7 +138,7 @@ def call_cases_import_csv(*, actor: User, call_list: CallList, data: bytes) -> C
 
     Raises PermissionDeniedError for roles that do not design surveys; ApplicationError ``csv_invalid`` with
     ``extra["errors"]`` (one line per bad row, or one for the whole file) when anything is wrong."""
-    require(can_design_surveys(actor), "Only administrators and analysts add people to call lists.")
+    require(can_design_surveys(actor), gettext("Only administrators and analysts add people to call lists."))
     region = call_list.unit.country if call_list.unit is not None else None
     try:
         reading = read_contacts(data, region=region or None, languages=languages.codes())
@@ -167,11 +170,11 @@ def call_cases_add_from_contacts(
 
     Raises PermissionDeniedError for roles that do not design surveys; ApplicationError ``no_contacts`` when no
     contact matches."""
-    require(can_design_surveys(actor), "Only administrators and analysts add people to call lists.")
+    require(can_design_surveys(actor), gettext("Only administrators and analysts add people to call lists."))
     callees = contacts_to_call(user=actor, unit_id=unit_id if unit_id is not None else call_list.unit_id,
                                language=language)  # fmt: skip
     if not callees:
-        raise ApplicationError("No contact with a phone number matches.", code="no_contacts")
+        raise ApplicationError(gettext("No contact with a phone number matches."), code="no_contacts")
     contacts = [Contact(phone=c.phone, name=c.name, time_zone=c.time_zone, language=c.language) for c in callees]
     with transaction.atomic():
         return call_cases_add(call_list=call_list, contacts=contacts)
@@ -224,7 +227,7 @@ def next_case(*, operator: User, call_list: CallList | None = None, now: dt.date
     hand-out is a conditional ``UPDATE`` that only succeeds while the case is still free (SQLite serialises
     writers, which makes that the safe equivalent there). Raises PermissionDeniedError for roles that do not
     take interviews."""
-    require(can_submit_responses(operator), "Your role does not take phone interviews.")
+    require(can_submit_responses(operator), gettext("Your role does not take phone interviews."))
     now = now or timezone.now()
     current = held_case(operator=operator)
     if current is not None and (call_list is None or current.call_list_id == call_list.id):
@@ -266,7 +269,7 @@ def case_release(*, case: CallCase, operator: User) -> None:
 
 def _require_held(case: CallCase, operator: User) -> None:
     if case.held_by_id != operator.pk or case.status == CallCase.Status.FINAL:
-        raise ConflictError("This case is not yours to call now; ask for the next call.", code="case_not_held")
+        raise ConflictError(gettext("This case is not yours to call now; ask for the next call."), code="case_not_held")
 
 
 def _aware_in(moment: dt.datetime, zone_name: str) -> dt.datetime:
@@ -296,11 +299,14 @@ def call_outcome_log(
     try:
         call_outcome = CallOutcome(outcome)
     except ValueError:
-        raise ApplicationError(f"Unknown call outcome {outcome[:40]!r}.", code="bad_outcome") from None
+        raise ApplicationError(gettext("Unknown call outcome “%(outcome)s”.") % {"outcome": outcome[:40]},
+                               code="bad_outcome") from None  # fmt: skip
     if call_outcome is CallOutcome.COMPLETE:
-        raise ApplicationError("A complete interview is recorded by taking the interview.", code="use_interview")
+        raise ApplicationError(
+            gettext("A complete interview is recorded by taking the interview."), code="use_interview"
+        )
     if appointment_operator is not None and appointment_operator.organisation_id != case.organisation_id:
-        raise ApplicationError("The chosen operator works for another organisation.")
+        raise ApplicationError(gettext("The chosen operator works for another organisation."))
     with transaction.atomic():
         case = CallCase.objects.select_for_update().select_related("call_list").get(pk=case.pk)
         _require_held(case, operator)
@@ -312,9 +318,11 @@ def call_outcome_log(
                 note=note, soft_refusals_returned=case.soft_refusals_returned, appointment_at=local_appointment,
             )  # fmt: skip
         except NoteRequiredError:
-            raise CallInputError("A refusal needs a note: write what the person said.", code="note_required") from None
-        except AppointmentError as exc:
-            raise CallInputError(f"Appointment: {exc}.", code="bad_appointment") from None
+            raise CallInputError(gettext("A refusal needs a note: write what the person said."),
+                                 code="note_required") from None  # fmt: skip
+        except AppointmentError:
+            raise CallInputError(gettext("Give the appointment a date and time after this call."),
+                                 code="bad_appointment") from None  # fmt: skip
         case.attempts += 1
         case.held_by, case.held_at = None, None
         if decision.step is NextStep.FINAL:

@@ -132,6 +132,24 @@ class Site(models.Model):
         return f"Site of unit {self.unit_id}"
 
 
+class SurveyFlagsStale(models.Model):
+    """A survey whose flags are to be recomputed in the background (the supervision page's "Recompute flags"):
+    written by ``survey_flags_recompute_request`` in the request's transaction, deleted by
+    ``survey_flags_recompute_marked`` once the flags were recomputed after ``since`` (only if ``since`` is
+    unchanged: a later request keeps its mark); a mark whose task was lost is found by ``survey_flags_reconcile``.
+    While it exists the page says the flags are being recomputed."""
+
+    survey = models.OneToOneField("surveys.Survey", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Flags of survey {self.survey_id} stale since {self.since:%Y-%m-%d %H:%M:%S}"
+
+
 class InterviewRecord(models.Model):
     """What the device reported about one interview beside its answers (contract 1): who took it on which
     device, its device times (``started_at``/``ended_at`` as the device's clock said, ``received_at`` the

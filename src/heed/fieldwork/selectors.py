@@ -10,7 +10,16 @@ from statistics import median
 
 from django.db.models import Count, Q, QuerySet
 
-from heed.fieldwork.models import Assignment, Device, Flag, InterviewRecord, Quota, QuotaMembership, Site
+from heed.fieldwork.models import (
+    Assignment,
+    Device,
+    Flag,
+    InterviewRecord,
+    Quota,
+    QuotaMembership,
+    Site,
+    SurveyFlagsStale,
+)
 from heed.fieldwork.quota_rules import quota_status
 from heed.responses.filter_spec import counted_through
 from heed.responses.selectors import response_count_by_submitter
@@ -291,3 +300,15 @@ def site_list(*, organisation_id: int, unit_ids: set[int] | None) -> QuerySet[Si
 
 def site_get(*, unit_id: int) -> Site | None:
     return Site.objects.filter(unit_id=unit_id).first()
+
+
+def surveys_with_flags_pending(*, organisation_id: int) -> set[int]:
+    """Ids of the organisation's surveys whose flags are being recomputed in the background: asked for from the
+    supervision page (``SurveyFlagsStale``) or with interviews at a unit whose site changed (``Site``
+    ``flags_stale_since``). Empty once every task (or the reconciliation) has run."""
+    pending = set(SurveyFlagsStale.objects.filter(organisation_id=organisation_id).values_list("survey_id", flat=True))
+    changed_units = Site.objects.filter(organisation_id=organisation_id, flags_stale_since__isnull=False)
+    if changed_units.exists():
+        pending |= set(InterviewRecord.objects.filter(unit_id__in=changed_units.values("unit_id"))
+                       .values_list("survey_id", flat=True).distinct())  # fmt: skip
+    return pending

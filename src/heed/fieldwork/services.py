@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from heed.accounts.selectors import organisation_id_of, unit_ids_visible_to
 from heed.core.errors import ApplicationError
 from heed.fieldwork.flagging import survey_flags_recompute, survey_id_flags_recompute
-from heed.fieldwork.models import Assignment, Device, InterviewRecord, Quota, Site
+from heed.fieldwork.models import Assignment, Device, InterviewRecord, Quota, Site, SurveyFlagsStale
 from heed.fieldwork.selectors import assignment_progress
 from heed.fieldwork_rules.hours import HoursError, WeeklyHours
 from heed.surveys.selectors import survey_latest_version, version_definition
@@ -275,8 +276,53 @@ def site_flags_reconcile(*, now: dt.datetime | None = None) -> int:
     return len(stale)
 
 
+@transaction.atomic
+def survey_flags_recompute_request(*, actor: User | None, survey: Survey) -> SurveyFlagsStale:
+    """Ask for every flag of ``survey`` to be recomputed in the background (the supervision page's button; the
+    work is ``flags_recompute``, too long for a request): marks the survey (``SurveyFlagsStale.since`` = now, a
+    mark already there is moved to now) in this transaction and queues ``survey_flags_recompute_task`` after
+    commit; the caller never waits for it, and a lost task is found again by ``survey_flags_reconcile``. Returns
+    the mark. Raises ApplicationError when ``actor`` is of another organisation."""
+    if actor is not None and organisation_id_of(actor) != survey.organisation_id:
+        raise ApplicationError(gettext("The survey belongs to another organisation."), code="invalid_survey")
+    mark, _created = SurveyFlagsStale.objects.update_or_create(
+        survey=survey,
+        defaults={"organisation_id": survey.organisation_id, "since": timezone.now(), "requested_by": actor},
+    )
+    from heed.fieldwork.tasks import survey_flags_recompute_task  # the tasks module calls these services
+
+    survey_id = survey.id
+    transaction.on_commit(lambda: survey_flags_recompute_task.delay(survey_id))
+    return mark
+
+
+def survey_flags_recompute_marked(*, survey_id: int) -> int:
+    """Recompute the flags of survey ``survey_id`` (``survey_id_flags_recompute``) if it is still marked
+    (``SurveyFlagsStale``), then delete the mark unless it was moved meanwhile (that request's own run, or the
+    reconciliation, recomputes once more). Returns the number of flags stored (0 for an unmarked survey)."""
+    since = SurveyFlagsStale.objects.filter(survey_id=survey_id).values_list("since", flat=True).first()
+    if since is None:
+        return 0
+    stored = survey_id_flags_recompute(survey_id=survey_id)
+    SurveyFlagsStale.objects.filter(survey_id=survey_id, since=since).delete()
+    return stored
+
+
+def survey_flags_reconcile(*, now: dt.datetime | None = None) -> int:
+    """Periodic (``survey_flags_reconcile_task``, every ``HEED_RECONCILE_SECONDS``): recompute the flags of the
+    surveys still marked more than ``SITE_FLAGS_GRACE`` ago (their task was lost), oldest first. Returns how
+    many surveys were recomputed."""
+    cutoff = (now or timezone.now()) - SITE_FLAGS_GRACE
+    stale = list(SurveyFlagsStale.objects.filter(since__lt=cutoff).order_by("since", "survey_id")
+                 .values_list("survey_id", flat=True))  # fmt: skip
+    for survey_id in stale:
+        survey_flags_recompute_marked(survey_id=survey_id)
+    return len(stale)
+
+
 def flags_recompute(*, survey: Survey) -> int:
-    """Recompute the data-quality flags of ``survey``'s interviews (contract 6; see ``heed.fieldwork.flagging``):
-    speeding compares each complete interview with all the others of its version, GPS and hours use the
-    current sites. Responses are never touched. Returns how many flags are stored now."""
+    """Recompute the data-quality flags of ``survey``'s interviews now (contract 6; see
+    ``heed.fieldwork.flagging``): speeding compares each complete interview with all the others of its version,
+    GPS and hours use the current sites. Responses are never touched. Returns how many flags are stored now.
+    Long for a large survey: pages ask for it with ``survey_flags_recompute_request`` (in the background)."""
     return survey_flags_recompute(survey=survey)

@@ -2,7 +2,12 @@
 
 from celery import shared_task
 
-from heed.fieldwork.services import site_flags_recompute, site_flags_reconcile
+from heed.fieldwork.services import (
+    site_flags_recompute,
+    site_flags_reconcile,
+    survey_flags_recompute_marked,
+    survey_flags_reconcile,
+)
 
 
 @shared_task
@@ -15,3 +20,15 @@ def site_flags_recompute_task(site_id: int) -> int:
 def site_flags_reconcile_task() -> int:
     """Periodic: recompute the flags of sites whose recomputation was lost (still marked after five minutes)."""
     return site_flags_reconcile()
+
+
+@shared_task
+def survey_flags_recompute_task(survey_id: int) -> int:
+    """After ``survey_flags_recompute_request`` commits: recompute the survey's flags (if still marked)."""
+    return survey_flags_recompute_marked(survey_id=survey_id)
+
+
+@shared_task
+def survey_flags_reconcile_task() -> int:
+    """Periodic: recompute the flags of surveys whose recomputation was lost (still marked after five minutes)."""
+    return survey_flags_reconcile()

@@ -44,8 +44,15 @@ from heed.fieldwork.selectors import (
     site_get,
     site_list,
     supervision_stats,
+    surveys_with_flags_pending,
 )
-from heed.fieldwork.services import assignment_create, assignment_reassign, flags_recompute, quota_create, site_set
+from heed.fieldwork.services import (
+    assignment_create,
+    assignment_reassign,
+    quota_create,
+    site_set,
+    survey_flags_recompute_request,
+)
 from heed.fieldwork.status import interviewer_assignments
 from heed.fieldwork_rules.flags import FlagCode
 from heed.surveys.selectors import survey_list
@@ -112,18 +119,21 @@ def _backup(request: HttpRequest) -> None:
 
 
 def _recompute(request: HttpRequest) -> None:
+    """Queue the recomputation of a survey's flags (never done in the request; the page shows it pending)."""
     surveys = {str(s.id): s for s in survey_list(organisation=organisation_of(request.user))}  # type: ignore[arg-type]
     survey = surveys.get(request.POST.get("survey", ""))
     if survey is None:
         raise Http404
-    count = flags_recompute(survey=survey)
-    messages.success(request, gettext("Flags recomputed: {count}.").format(count=count))
+    survey_flags_recompute_request(actor=request.user, survey=survey)  # type: ignore[arg-type]
+    messages.success(request, gettext("The flags of %(survey)s are being recomputed in the background; this page "
+                                      "refreshes until they are ready.") % {"survey": survey.title})  # fmt: skip
 
 
 @supervisors
 def supervision(request: HttpRequest) -> HttpResponse:
     """Assignments with progress, quotas with fill and overshoot, interviewers and devices with their figures and
-    flags (stale unsent first), the backup upload."""
+    flags (stale unsent first), the backup upload, and the surveys whose flags are being recomputed in the
+    background (the page refreshes itself until none is)."""
     organisation_id = organisation_id_of(request.user)  # type: ignore[arg-type]
     if request.method == "POST":
         action = request.POST.get("action")
@@ -146,6 +156,8 @@ def supervision(request: HttpRequest) -> HttpResponse:
               for fill in quota_fills(quota_list(organisation_id=organisation_id))
               if fill.quota.unit_id is None or _in_scope(request.user, fill.quota.unit_id)]  # fmt: skip
     now = timezone.now()
+    surveys = list(survey_list(organisation=organisation_of(request.user)))  # type: ignore[arg-type]
+    pending = surveys_with_flags_pending(organisation_id=organisation_id)
     context = {
         "assignments": assignments, "quotas": quotas,
         "overshoot": quota_overshoot_list(organisation_id=organisation_id)[:OVERSHOOT_SHOWN],
@@ -155,7 +167,8 @@ def supervision(request: HttpRequest) -> HttpResponse:
         "interviewer_rows": sorted(((people[i], stats) for i, stats in interviewer_stats.items() if i in people),
                                    key=lambda row: row[0].username),
         "flag_codes": [code.value for code in FlagCode],
-        "surveys": survey_list(organisation=organisation_of(request.user)),  # type: ignore[arg-type]
+        "surveys": surveys,
+        "flags_pending": [s for s in surveys if s.id in pending],
         "units": open_unit_list(user=request.user),  # type: ignore[arg-type]
         "interviewers": interviewer_list(organisation_id=organisation_id),
     }  # fmt: skip
