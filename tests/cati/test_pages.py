@@ -58,3 +58,26 @@ def test_lists_of_other_units_are_not_shown_to_operators(world, open_list):
     open_list.save(update_fields=["unit"])
     assert login(world.interviewer).get(f"/calls/lists/{open_list.id}/").status_code == 404
     assert login(world.analyst).get(f"/calls/lists/{open_list.id}/").status_code == 200
+
+
+def test_messages_from_the_services_are_in_the_croatian_staff_users_language(world, open_list):
+    """ApplicationError messages of ``heed.cati.services`` shown on the pages go through gettext."""
+    for user in (world.analyst, world.interviewer):
+        user.language = "hr"
+        user.save(update_fields=["language"])
+    form = {"name": "Loše", "survey": world.survey.id, "time_zone": "Europe/Zagreb", "weekday_hours": "9-5",
+            "max_attempts": 5}  # fmt: skip
+    bad_hours = login(world.analyst).post("/calls/", form).content.decode()
+    assert "Vrijeme pozivanja mora izgledati kao 09:00-20:30" in bad_hours and "must look like" not in bad_hours
+    bad_zone = login(world.analyst).post("/calls/", {**form, "weekday_hours": "09:00-17:00",
+                                                     "time_zone": "Mars/Olympus"}).content.decode()  # fmt: skip
+    assert "Nepoznata vremenska zona „Mars/Olympus”" in bad_zone
+    client = login(world.interviewer)
+    client.post("/calls/next/", {"action": "next"})
+    case = CallCase.objects.get(call_list=open_list)
+    refused = client.post("/calls/next/", {"action": "call", "case": case.id, "outcome": "hard_refusal", "note": ""})
+    assert refused.status_code == 422
+    assert "Odbijanje treba bilješku: napišite što je osoba rekla." in refused.content.decode()
+    past = client.post("/calls/next/", {"action": "call", "case": case.id, "outcome": "appointment",
+                                        "appointment_at": "2020-01-01T10:00"})  # fmt: skip
+    assert past.status_code == 422 and "Navedite datum i vrijeme dogovora nakon ovog poziva." in past.content.decode()

@@ -124,9 +124,10 @@ def test_the_sites_page_sets_a_units_location_and_hours_with_clear_errors(world)
     assert Site.objects.get(unit=world.store_a).time_zone == "Europe/Zagreb"  # the refused posts changed nothing
 
 
-def test_recompute_after_a_site_is_set_flags_earlier_interviews(world):
+def test_recompute_after_a_site_is_set_flags_earlier_interviews(world, django_capture_on_commit_callbacks):
     """Interviews synced before their store had a site have no GPS flag; after the site is set, the supervisor
-    recomputes the survey's flags from the page and the far one is out_of_area (the near one stays clean)."""
+    recomputes the survey's flags from the page (in the background) and the far one is out_of_area (the near one
+    stays clean)."""
     start = timezone.now() - dt.timedelta(days=1)
     body = sync(api_client(world.interviewer), [
         interview(world, started_at=(start + dt.timedelta(hours=h)).isoformat(), answers=VALID_INTERCEPT | {"nps": h},
@@ -139,8 +140,9 @@ def test_recompute_after_a_site_is_set_flags_earlier_interviews(world):
     page = login(world.analyst)
     page.post("/fieldwork/sites/", {"unit": world.store_a.id, "latitude": "45.8131", "longitude": "15.9775",
                                     "radius_m": "300", "time_zone": "Europe/Rome"})  # fmt: skip
-    done = page.post("/fieldwork/", {"action": "recompute", "survey": world.survey.id}, follow=True)
-    assert "Flags recomputed: 1." in done.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs (eagerly) once the request commits
+        done = page.post("/fieldwork/", {"action": "recompute", "survey": world.survey.id}, follow=True)
+    assert "are being recomputed in the background" in done.content.decode()
     assert list(Flag.objects.values_list("response_id", "code")) == [(far, "out_of_area")]
     assert not Flag.objects.filter(response_id=near).exists()
     assert page.post("/fieldwork/", {"action": "recompute", "survey": 999_999}).status_code == 404
