@@ -50,7 +50,7 @@ def test_a_supervisor_adds_a_quota_and_sees_its_fill_and_overshoot(world):
     sync(api_client(world.interviewer), [interview(world, answers=woman), interview(world, answers=woman)])
     html = page.get("/fieldwork/").content.decode()
     assert "Women &lt;b&gt;" in html and "<b>" not in html.split("Quotas")[1].split("Overshoot")[0]
-    assert "1/1 (full)" in html and "gender = female; age_group = 18-24, 25-34" in html
+    assert "1/1 (full)" in html and "What is your gender?: Female; What is your age group?: 18-24 or 25-34" in html
     overshoot = html.split('id="overshoot"')[1].split("</table>")[0]
     assert overshoot.count("<tr>") == 2  # the header and the one response beyond the target
     bad = page.post("/fieldwork/", form | {"conditions": "gender female"}, follow=True).content.decode()

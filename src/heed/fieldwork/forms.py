@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -52,11 +51,6 @@ class QuotaForm(forms.Form):
         if not conditions:
             raise forms.ValidationError(_("Give at least one condition."))
         return conditions
-
-
-def conditions_text(conditions: dict[str, Any]) -> str:
-    """A quota's conditions as people read them: ``gender = female; age_group = 18-24, 25-34``."""
-    return "; ".join(f"{key} = {', '.join(map(str, values))}" for key, values in conditions.items()) or json.dumps({})
 
 
 class BackupForm(forms.Form):

@@ -115,6 +115,7 @@ def _texts() -> dict[str, object]:
         "reviews": gettext("Supervisor's reviews"),
         "review_has_issues": gettext("Has issues"),
         "review_rejected": gettext("Rejected"),
+        "review_edited": gettext("Answers edited by the supervisor"),
         "problems": gettext("Interviews the server did not accept"),
         "unit": gettext("Unit"),
         "network_error": gettext("no connection"),

@@ -286,7 +286,7 @@ def interview_record_get(
     """One interview's record if it is in scope (else None), with its unit, survey, interviewer and response (its
     ``outcome``)."""
     return (_records_in_scope(organisation_id, unit_ids).filter(response_id=response_id)
-            .select_related("unit", "survey", "interviewer", "response").first())  # fmt: skip
+            .select_related("unit", "survey", "version", "interviewer", "response").first())  # fmt: skip
 
 
 def response_flags(*, response_id: int) -> list[Flag]:

@@ -20,13 +20,16 @@ from heed.core.errors import ApplicationError
 from heed.fieldwork.flagging import survey_flags_recompute, survey_id_flags_recompute
 from heed.fieldwork.models import Assignment, Device, InterviewRecord, Quota, Site, SurveyFlagsStale
 from heed.fieldwork.selectors import assignment_progress
+from heed.fieldwork.texts import hours_error_text
 from heed.fieldwork_rules.hours import HoursError, WeeklyHours
+from heed.surveys.definition import SCALE_TYPES
 from heed.surveys.selectors import survey_latest_version, version_definition
 
 if TYPE_CHECKING:
     import uuid
 
     from heed.accounts.models import Unit, User
+    from heed.surveys.definition import QuestionDef
     from heed.surveys.models import Survey
 
 QUOTA_CONDITIONS_MAX = 20
@@ -64,22 +67,22 @@ def device_sync_record(
 def _check_same_organisation(organisation_id: int, *objects: object) -> None:
     for obj in objects:
         if getattr(obj, "organisation_id", organisation_id) != organisation_id:
-            raise ApplicationError("Survey, unit and interviewer must belong to your organisation.",
+            raise ApplicationError(gettext("Survey, unit and interviewer must belong to your organisation."),
                                    code="invalid_assignment")  # fmt: skip
 
 
 def _check_window(starts_at: dt.datetime | None, ends_at: dt.datetime | None) -> None:
     if starts_at is not None and ends_at is not None and ends_at <= starts_at:
-        raise ApplicationError("The shift must end after it starts.", code="invalid_window")
+        raise ApplicationError(gettext("The shift must end after it starts."), code="invalid_window")
 
 
 def _check_interviewer(interviewer: User, unit: Unit) -> None:
     if interviewer.role != "interviewer" or not interviewer.is_active:
-        raise ApplicationError("Assign surveys to active interviewers only.", code="invalid_assignment")
+        raise ApplicationError(gettext("Assign surveys to active interviewers only."), code="invalid_assignment")
     visible = unit_ids_visible_to(interviewer)
     if visible is not None and unit.id not in visible:
-        raise ApplicationError(f"{interviewer.username} does not work at {unit.name}: add the unit to their "
-                               "units first.", code="unit_outside_scope")  # fmt: skip
+        raise ApplicationError(gettext("%(who)s does not work at %(unit)s: add the unit to their units first.")
+                               % {"who": interviewer.username, "unit": unit.name}, code="unit_outside_scope")  # fmt: skip
 
 
 def assignment_create(
@@ -100,7 +103,8 @@ def assignment_create(
     _check_window(starts_at, ends_at)
     _check_interviewer(interviewer, unit)
     if quantity is not None and quantity < 1:
-        raise ApplicationError("The quantity is at least 1 (leave it empty for no target).", code="invalid_quantity")
+        raise ApplicationError(gettext("The quantity is at least 1 (leave it empty for no target)."),
+                               code="invalid_quantity")  # fmt: skip
     return Assignment.objects.create(
         organisation_id=survey.organisation_id, survey=survey, unit=unit, interviewer=interviewer,
         quantity=quantity, starts_at=starts_at, ends_at=ends_at, created_by=actor, reassigned_from=reassigned_from,
@@ -115,13 +119,13 @@ def assignment_reassign(*, actor: User | None, assignment: Assignment, interview
     Raises ApplicationError when more than the remaining quantity is moved or the assignment has no quantity."""
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if locked.quantity is None:
-        raise ApplicationError("Only an assignment with a quantity can be split.", code="invalid_quantity")
+        raise ApplicationError(gettext("Only an assignment with a quantity can be split."), code="invalid_quantity")
     remaining = locked.quantity - assignment_progress(locked)
     if not 1 <= quantity <= remaining:
-        raise ApplicationError(f"Between 1 and {max(remaining, 0)} interviews can be reassigned.",
+        raise ApplicationError(gettext("Between 1 and %(most)s interviews can be reassigned.") % {"most": max(remaining, 0)},
                                code="invalid_quantity")  # fmt: skip
     if interviewer.pk == locked.interviewer_id:
-        raise ApplicationError("Reassign to another interviewer.", code="invalid_assignment")
+        raise ApplicationError(gettext("Reassign to another interviewer."), code="invalid_assignment")
     created = assignment_create(actor=actor, survey=locked.survey, unit=locked.unit, interviewer=interviewer,
                                 quantity=quantity, starts_at=locked.starts_at, ends_at=locked.ends_at,
                                 reassigned_from=locked)  # fmt: skip
@@ -131,18 +135,42 @@ def assignment_reassign(*, actor: User | None, assignment: Assignment, interview
     return created
 
 
+def _check_values(question: QuestionDef, values: list[str]) -> None:
+    """Refuse values an answer to ``question`` can never take: not an option of a choice question, not a whole
+    point of a rating scale's range (a quota with them could never fill)."""
+    if question.options and question.type != "nps":
+        allowed = [option.value for option in question.options]
+        unknown = [value for value in values if value not in allowed]
+        if unknown:
+            raise ApplicationError(gettext("The question '%(key)s' has no answer '%(value)s': use one of %(allowed)s.")
+                                   % {"key": question.key, "value": unknown[0], "allowed": ", ".join(allowed)},
+                                   code="invalid_quota")  # fmt: skip
+    elif question.type in SCALE_TYPES and question.min is not None and question.max is not None:
+        points = [str(point) for point in range(math.ceil(question.min), math.floor(question.max) + 1)]
+        outside = [value for value in values if value not in points]
+        if outside:
+            raise ApplicationError(gettext("The question '%(key)s' takes whole numbers from %(min)s to %(max)s, "
+                                           "not '%(value)s'.")
+                                   % {"key": question.key, "value": outside[0], "min": points[0], "max": points[-1]},
+                                   code="invalid_quota")  # fmt: skip
+
+
 def _clean_conditions(survey: Survey, conditions: Mapping[str, Sequence[object]]) -> dict[str, list[str]]:
     version = survey_latest_version(survey=survey)
-    keys = {q.key for q in version_definition(version).questions} if version is not None else set()
+    questions = {q.key: q for q in version_definition(version).questions} if version is not None else {}
     if len(conditions) > QUOTA_CONDITIONS_MAX:
-        raise ApplicationError(f"A quota has at most {QUOTA_CONDITIONS_MAX} conditions.", code="invalid_quota")
+        raise ApplicationError(gettext("A quota has at most %(most)s conditions.") % {"most": QUOTA_CONDITIONS_MAX},
+                               code="invalid_quota")  # fmt: skip
     cleaned: dict[str, list[str]] = {}
     for key, values in conditions.items():
-        if key not in keys:
-            raise ApplicationError(f"The survey has no question {key!r}.", code="invalid_quota")
+        if key not in questions:
+            raise ApplicationError(gettext("The survey has no question '%(key)s'.") % {"key": key},
+                                   code="invalid_quota")  # fmt: skip
         listed = [str(value) for value in values]
         if not 1 <= len(listed) <= QUOTA_VALUES_MAX or any(not value or len(value) > 100 for value in listed):
-            raise ApplicationError(f"Give 1 to {QUOTA_VALUES_MAX} values for {key!r}.", code="invalid_quota")
+            raise ApplicationError(gettext("Give 1 to %(most)s values for '%(key)s'.")
+                                   % {"most": QUOTA_VALUES_MAX, "key": key}, code="invalid_quota")  # fmt: skip
+        _check_values(questions[key], listed)
         cleaned[key] = listed
     return cleaned
 
@@ -159,9 +187,9 @@ def quota_create(
     """A quota of ``target`` responses to ``survey`` matching every condition (question key -> accepted values;
     keys of the survey's latest version) and, if given, taken at ``unit``. Raises ApplicationError."""
     if not 1 <= target <= 1_000_000:
-        raise ApplicationError("The target is between 1 and 1,000,000.", code="invalid_quota")
+        raise ApplicationError(gettext("The target is between 1 and 1,000,000."), code="invalid_quota")
     if not name.strip() or len(name) > 120:
-        raise ApplicationError("Give the quota a name of at most 120 characters.", code="invalid_quota")
+        raise ApplicationError(gettext("Give the quota a name of at most 120 characters."), code="invalid_quota")
     _check_same_organisation(survey.organisation_id, *([unit] if unit is not None else []))
     return Quota.objects.create(organisation_id=survey.organisation_id, survey=survey, name=name.strip(),
                                 unit=unit, conditions=_clean_conditions(survey, conditions), target=target,
@@ -174,16 +202,17 @@ SITE_RADIUS_MAX_M = 100_000
 def _site_area(latitude: float | None, longitude: float | None, radius_m: float | None) -> None:
     given = [value is not None for value in (latitude, longitude, radius_m)]
     if any(given) and not all(given):
-        raise ApplicationError("Give latitude, longitude and radius together (or none of them).", code="invalid_site")
+        raise ApplicationError(gettext("Give latitude, longitude and radius together (or none of them)."),
+                               code="invalid_site")  # fmt: skip
     if not all(given):
         return
     assert latitude is not None and longitude is not None and radius_m is not None
     if not (math.isfinite(latitude) and -90 <= latitude <= 90):
-        raise ApplicationError("The latitude lies between -90 and 90 degrees.", code="invalid_site")
+        raise ApplicationError(gettext("The latitude lies between -90 and 90 degrees."), code="invalid_site")
     if not (math.isfinite(longitude) and -180 <= longitude <= 180):
-        raise ApplicationError("The longitude lies between -180 and 180 degrees.", code="invalid_site")
+        raise ApplicationError(gettext("The longitude lies between -180 and 180 degrees."), code="invalid_site")
     if not (math.isfinite(radius_m) and 0 < radius_m <= SITE_RADIUS_MAX_M):
-        raise ApplicationError(f"The radius is more than 0 and at most {SITE_RADIUS_MAX_M:,} metres.",
+        raise ApplicationError(gettext("The radius is more than 0 and at most %(most)s metres.") % {"most": SITE_RADIUS_MAX_M},
                                code="invalid_site")  # fmt: skip
 
 
@@ -195,11 +224,13 @@ def _site_hours(opening_hours: Mapping[str, object]) -> dict[str, str | list[str
         elif isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
             cleaned[str(key)] = list(value)
         else:
-            raise ApplicationError(f"Opening hours of {key!r} must be like 09:00-20:30.", code="invalid_site")
+            raise ApplicationError(gettext("Opening hours of '%(days)s' must be like 09:00-20:30.") % {"days": key},
+                                   code="invalid_site")  # fmt: skip
     try:
         WeeklyHours.parse(cleaned)
     except HoursError as exc:
-        raise ApplicationError(f"Opening hours: {exc}.", code="invalid_site") from None
+        raise ApplicationError(gettext("Opening hours: %(problem)s") % {"problem": hours_error_text(exc)},
+                               code="invalid_site") from None  # fmt: skip
     return cleaned
 
 
@@ -222,14 +253,15 @@ def site_set(
     caller never waits for it; a lost task is found again by ``site_flags_reconcile``). Raises ApplicationError
     ``invalid_site`` with a message in plain words, or when ``actor`` is of another organisation."""
     if actor is not None and organisation_id_of(actor) != unit.organisation_id:
-        raise ApplicationError("The unit belongs to another organisation.", code="invalid_site")
+        raise ApplicationError(gettext("The unit belongs to another organisation."), code="invalid_site")
     _site_area(latitude, longitude, radius_m)
     if not time_zone or len(time_zone) > 64:
-        raise ApplicationError("Give a time zone such as Europe/Zagreb.", code="invalid_site")
+        raise ApplicationError(gettext("Give a time zone such as Europe/Zagreb."), code="invalid_site")
     try:
         zoneinfo.ZoneInfo(time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        raise ApplicationError(f"Unknown time zone {time_zone[:64]!r}: write one such as Europe/Zagreb.",
+        raise ApplicationError(gettext("Unknown time zone '%(zone)s': write one such as Europe/Zagreb.")
+                               % {"zone": time_zone[:64]},
                                code="invalid_site") from None  # fmt: skip
     site, _created = Site.objects.update_or_create(
         unit=unit,

@@ -3,6 +3,8 @@ figures with flags, backup upload and sites; one interviewer; one interview; the
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +28,6 @@ from heed.fieldwork.forms import (
     QuotaForm,
     ReassignForm,
     SiteForm,
-    conditions_text,
     hours_text,
 )
 from heed.fieldwork.selectors import (
@@ -54,9 +55,14 @@ from heed.fieldwork.services import (
     survey_flags_recompute_request,
 )
 from heed.fieldwork.status import interviewer_assignments
+from heed.fieldwork.texts import conditions_text, flag_detail_text, question_label
 from heed.fieldwork_rules.flags import FlagCode
-from heed.surveys.selectors import survey_list
+from heed.surveys.selectors import survey_latest_version, survey_list, version_definition
 from heed.web.access import role_required
+
+if TYPE_CHECKING:
+    from heed.surveys.definition import SurveyDefinition
+    from heed.surveys.models import Survey
 
 supervisors = role_required(can_view_results)
 OVERSHOOT_SHOWN = 100
@@ -152,7 +158,15 @@ def supervision(request: HttpRequest) -> HttpResponse:
     people = {u.id: u for u in interviewer_list(organisation_id=organisation_id)}
     assignments = [row for row in assignments_with_progress(assignment_list(organisation_id=organisation_id))
                    if _in_scope(request.user, row.assignment.unit_id)]  # fmt: skip
-    quotas = [(fill, conditions_text(fill.quota.conditions))
+    definitions: dict[int, SurveyDefinition | None] = {}
+
+    def definition_of(survey: Survey) -> SurveyDefinition | None:
+        if survey.id not in definitions:
+            version = survey_latest_version(survey=survey)
+            definitions[survey.id] = version_definition(version) if version is not None else None
+        return definitions[survey.id]
+
+    quotas = [(fill, conditions_text(fill.quota.conditions, definition_of(fill.quota.survey)))
               for fill in quota_fills(quota_list(organisation_id=organisation_id))
               if fill.quota.unit_id is None or _in_scope(request.user, fill.quota.unit_id)]  # fmt: skip
     now = timezone.now()
@@ -169,6 +183,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
         "flag_codes": [code.value for code in FlagCode],
         "surveys": surveys,
         "flags_pending": [s for s in surveys if s.id in pending],
+        "can_review": can_view_results(request.user),  # type: ignore[arg-type]
         "units": open_unit_list(user=request.user),  # type: ignore[arg-type]
         "interviewers": interviewer_list(organisation_id=organisation_id),
     }  # fmt: skip
@@ -229,6 +244,7 @@ def interviewer_page(request: HttpRequest, user_id: int) -> HttpResponse:
     context = {
         "interviewer": interviewer, "stats": interviewer_stats.get(interviewer.id), "devices": devices,
         "flag": code, "flag_codes": [c.value for c in FlagCode],
+        "can_review": can_view_results(request.user),  # type: ignore[arg-type]
         "flagged": flagged_interviews(organisation_id=organisation_id, unit_ids=visible, interviewer_id=interviewer.id,
                                       code=code, limit=FLAGGED_SHOWN),
     }  # fmt: skip
@@ -243,9 +259,13 @@ def interview_page(request: HttpRequest, response_id: int) -> HttpResponse:
                                   response_id=response_id)  # fmt: skip
     if record is None:
         raise Http404
-    timings = sorted(record.question_seconds.items(), key=lambda item: -item[1])
-    context = {"record": record, "flags": response_flags(response_id=response_id), "timings": timings,
-               "events": len(record.audit)}  # fmt: skip
+    definition = version_definition(record.version)
+    timings = [(key, question_label(definition, key), seconds)
+               for key, seconds in sorted(record.question_seconds.items(), key=lambda item: -item[1])]
+    flags = [(flag, flag_detail_text(flag.code, flag.detail, definition))
+             for flag in response_flags(response_id=response_id)]
+    context = {"record": record, "flags": flags, "timings": timings, "events": len(record.audit),
+               "can_review": can_view_results(request.user)}  # type: ignore[arg-type]  # fmt: skip
     return render(request, "fieldwork/interview.html", context)
 
 

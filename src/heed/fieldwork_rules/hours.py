@@ -26,7 +26,16 @@ Interval = tuple[time, time]
 
 class HoursError(ValueError):
     """Hours that cannot be used: a bad weekday, an empty or reversed interval, overlapping intervals, a
-    time that is not HH:MM, or hours with no open time at all when a next opening is asked for."""
+    time that is not HH:MM, or hours with no open time at all when a next opening is asked for.
+
+    ``kind`` names the error for callers that word it themselves (e.g. translated): ``weekday``, ``reversed``
+    (params day, hours), ``overlap`` (day), ``day`` (key), ``day_range`` (key), ``format`` (hours), ``time``
+    (hours), ``never_open``; ``params`` holds those values as strings."""
+
+    def __init__(self, message: str, *, kind: str = "", params: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.params: dict[str, str] = dict(params or {})
 
 
 @dataclass(frozen=True)
@@ -43,14 +52,16 @@ class WeeklyHours:
         cleaned: dict[int, tuple[Interval, ...]] = {}
         for weekday, intervals in self.days.items():
             if weekday not in range(7):
-                raise HoursError(f"weekday must be 0 (Monday) to 6 (Sunday), got {weekday!r}")
+                raise HoursError(f"weekday must be 0 (Monday) to 6 (Sunday), got {weekday!r}", kind="weekday")
             ordered = tuple(sorted(intervals))
             for start, end in ordered:
                 if not start < end:
-                    raise HoursError(f"{DAY_NAMES[weekday]} {start:%H:%M}-{end:%H:%M} is empty or reversed")
+                    raise HoursError(f"{DAY_NAMES[weekday]} {start:%H:%M}-{end:%H:%M} is empty or reversed", kind="reversed",
+                                     params={"day": DAY_NAMES[weekday], "hours": f"{start:%H:%M}-{end:%H:%M}"})
             for (_, end), (next_start, _) in zip(ordered, ordered[1:], strict=False):
                 if next_start < end:
-                    raise HoursError(f"{DAY_NAMES[weekday]} has overlapping intervals")
+                    raise HoursError(f"{DAY_NAMES[weekday]} has overlapping intervals", kind="overlap",
+                                     params={"day": DAY_NAMES[weekday]})
             if ordered:
                 cleaned[weekday] = ordered
         object.__setattr__(self, "days", cleaned)
@@ -94,7 +105,7 @@ class WeeklyHours:
                     continue
                 at = max(start, moment) if offset == 0 else start
                 return datetime.combine(day, at, tzinfo=local.tzinfo)
-        raise HoursError("no open time within a year")
+        raise HoursError("no open time within a year", kind="never_open")
 
 
 def next_open_instant(moment: datetime, hours: WeeklyHours, zone: tzinfo) -> datetime:
@@ -112,24 +123,25 @@ def next_open_instant(moment: datetime, hours: WeeklyHours, zone: tzinfo) -> dat
 def _weekdays(key: str) -> list[int]:
     parts = [p.strip().lower() for p in key.split("-")]
     if len(parts) not in (1, 2) or any(p not in DAY_NAMES for p in parts):
-        raise HoursError(f"day {key!r} must be one of {', '.join(DAY_NAMES)} or a range like mon-fri")
+        raise HoursError(f"day {key!r} must be one of {', '.join(DAY_NAMES)} or a range like mon-fri", kind="day",
+                         params={"key": key})
     first, last = DAY_NAMES.index(parts[0]), DAY_NAMES.index(parts[-1])
     if last < first:
-        raise HoursError(f"day range {key!r} runs backwards")
+        raise HoursError(f"day range {key!r} runs backwards", kind="day_range", params={"key": key})
     return list(range(first, last + 1))
 
 
 def _interval(text: str) -> Interval:
     match = _RANGE.match(text)
     if not match:
-        raise HoursError(f"hours {text!r} must look like 09:00-20:30")
+        raise HoursError(f"hours {text!r} must look like 09:00-20:30", kind="format", params={"hours": text})
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     if h2 == 24 and m2 == 0:
         end = time.max
     elif h2 > 23 or m2 > 59:
-        raise HoursError(f"hours {text!r} hold a time that does not exist")
+        raise HoursError(f"hours {text!r} hold a time that does not exist", kind="time", params={"hours": text})
     else:
         end = time(h2, m2)
     if h1 > 23 or m1 > 59:
-        raise HoursError(f"hours {text!r} hold a time that does not exist")
+        raise HoursError(f"hours {text!r} hold a time that does not exist", kind="time", params={"hours": text})
     return time(h1, m1), end

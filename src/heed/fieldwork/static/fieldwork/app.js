@@ -429,18 +429,18 @@
         var reason = record.status === "closed" ? T.survey_closed
           : fill(T.not_accepted, { reason: (record.outcome && record.outcome.detail) || "" });
         screen.appendChild(el("p", { class: "problem", "data-key": record.client_key }, [
-          el("strong", { text: (form ? surveyTitle(form) : "#" + record.survey_id) + " · " +
+          el("strong", { "data-state": review.state, text: (form ? surveyTitle(form) : "#" + record.survey_id) + " · " +
                                 new Date(record.submitted_at).toLocaleString(CONFIG.language) }),
           el("br"), document.createTextNode(reason)]));
       });
     }
-    var reviews = (state.meta.reviews || []).filter(function (r) { return r.state === "has_issues" || r.state === "rejected"; });
+    var reviewTexts = { has_issues: T.review_has_issues, rejected: T.review_rejected, edited: T.review_edited };
+    var reviews = (state.meta.reviews || []).filter(function (r) { return reviewTexts.hasOwnProperty(r.state); });
     if (reviews.length) {
       screen.appendChild(el("h2", { text: T.reviews }));
       reviews.forEach(function (review) {
         screen.appendChild(el("p", { class: "review", "data-key": review.client_key }, [
-          el("strong", { text: (review.state === "rejected" ? T.review_rejected : T.review_has_issues) + " · #" +
-                               review.response_id }),
+          el("strong", { "data-state": review.state, text: reviewTexts[review.state] + " · #" + review.response_id }),
           el("br"), document.createTextNode(review.comment || "")]));
       });
     }
