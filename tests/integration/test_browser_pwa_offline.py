@@ -230,7 +230,7 @@ def test_b44_a_tab_closed_offline_syncs_when_reopened_and_send_now_sends_at_once
 def test_a_closed_survey_keeps_the_interview_and_reviews_and_full_quotas_are_shown(live_server):
     """b.4.6 on the device: 409 closed -> kept, "Survey closed, contact your supervisor"; b.4.9: a full quota is
     shown before the interview starts and a matching interview ends with the quota-full text; contract 2: a
-    review with issues is shown with its comment."""
+    review with issues and one whose answers were edited are shown with their comments."""
     from playwright.sync_api import expect
 
     from heed.fieldwork.services import quota_create
@@ -240,10 +240,12 @@ def test_a_closed_survey_keeps_the_interview_and_reviews_and_full_quotas_are_sho
     quota_create(survey=survey, name="Café visitors", target=1, conditions={"visited": ["yes"]})
     review = {"client_key": str(uuid.uuid4()), "response_id": 7, "state": "has_issues",
               "comment": "Q3 <b>inconsistent</b>", "reviewed_at": dt.datetime.now(dt.UTC).isoformat()}  # fmt: skip
+    edited = review | {"client_key": str(uuid.uuid4()), "response_id": 8, "state": "edited", "comment": "Typo fixed"}
+    approved = review | {"client_key": str(uuid.uuid4()), "response_id": 9, "state": "approved", "comment": ""}
 
     def with_review(route):
         answer = route.fetch()
-        body = answer.json() | {"reviews": [review]}
+        body = answer.json() | {"reviews": [review, edited, approved]}
         route.fulfill(response=answer, body=json.dumps(body))
 
     with chromium() as browser:
@@ -252,8 +254,11 @@ def test_a_closed_survey_keeps_the_interview_and_reviews_and_full_quotas_are_sho
         page.route("**/api/fieldwork/sync", with_review)
         log_in(page)
         _open_app(page)
-        expect(page.locator(".review")).to_contain_text("Q3 <b>inconsistent</b>")  # shown as text, not HTML
-        expect(page.locator(".review")).to_contain_text("Has issues")
+        expect(page.locator(".review").first).to_contain_text("Q3 <b>inconsistent</b>")  # shown as text, not HTML
+        expect(page.locator(".review").first).to_contain_text("Has issues")
+        expect(page.locator(".review")).to_have_count(2)  # approved is not news for the interviewer
+        expect(page.locator(".review").nth(1)).to_contain_text("Answers edited by the supervisor · #8")
+        expect(page.locator(".review").nth(1)).to_contain_text("Typo fixed")
         _interview(page, "en")  # fills the quota (target 1)
         expect(page.locator("#unsent")).to_have_text("0 waiting to send")
         page.locator("#send-now").tap()  # the quota's status comes with the next sync

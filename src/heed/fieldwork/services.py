@@ -81,8 +81,8 @@ def _check_interviewer(interviewer: User, unit: Unit) -> None:
         raise ApplicationError(gettext("Assign surveys to active interviewers only."), code="invalid_assignment")
     visible = unit_ids_visible_to(interviewer)
     if visible is not None and unit.id not in visible:
-        raise ApplicationError(gettext("%(who)s does not work at %(unit)s: add the unit to their units first.")
-                               % {"who": interviewer.username, "unit": unit.name}, code="unit_outside_scope")  # fmt: skip
+        message = gettext("%(who)s does not work at %(unit)s: add the unit to their units first.")
+        raise ApplicationError(message % {"who": interviewer.username, "unit": unit.name}, code="unit_outside_scope")
 
 
 def assignment_create(
@@ -122,8 +122,8 @@ def assignment_reassign(*, actor: User | None, assignment: Assignment, interview
         raise ApplicationError(gettext("Only an assignment with a quantity can be split."), code="invalid_quantity")
     remaining = locked.quantity - assignment_progress(locked)
     if not 1 <= quantity <= remaining:
-        raise ApplicationError(gettext("Between 1 and %(most)s interviews can be reassigned.") % {"most": max(remaining, 0)},
-                               code="invalid_quantity")  # fmt: skip
+        message = gettext("Between 1 and %(most)s interviews can be reassigned.")
+        raise ApplicationError(message % {"most": max(remaining, 0)}, code="invalid_quantity")
     if interviewer.pk == locked.interviewer_id:
         raise ApplicationError(gettext("Reassign to another interviewer."), code="invalid_assignment")
     created = assignment_create(actor=actor, survey=locked.survey, unit=locked.unit, interviewer=interviewer,
@@ -212,8 +212,8 @@ def _site_area(latitude: float | None, longitude: float | None, radius_m: float 
     if not (math.isfinite(longitude) and -180 <= longitude <= 180):
         raise ApplicationError(gettext("The longitude lies between -180 and 180 degrees."), code="invalid_site")
     if not (math.isfinite(radius_m) and 0 < radius_m <= SITE_RADIUS_MAX_M):
-        raise ApplicationError(gettext("The radius is more than 0 and at most %(most)s metres.") % {"most": SITE_RADIUS_MAX_M},
-                               code="invalid_site")  # fmt: skip
+        message = gettext("The radius is more than 0 and at most %(most)s metres.")
+        raise ApplicationError(message % {"most": SITE_RADIUS_MAX_M}, code="invalid_site")
 
 
 def _site_hours(opening_hours: Mapping[str, object]) -> dict[str, str | list[str]]:

@@ -122,9 +122,9 @@ def _flag_detail_text(code: str, d: Mapping[str, Any], definition: SurveyDefinit
                 "similarity": _number(float(d["text_similarity"]) * 100)}  # fmt: skip
         return text
     if code == "out_of_area":
-        return gettext("Distance from the unit: %(distance)s (allowed %(radius)s); GPS accuracy "
-                       "± %(accuracy)s") % {"distance": metres_text(d["distance_m"]), "radius": metres_text(d["radius_m"]),
-                                           "accuracy": metres_text(d["accuracy_m"])}  # fmt: skip
+        return gettext("Distance from the unit: %(distance)s (allowed %(radius)s); GPS accuracy ± %(accuracy)s") % {
+            "distance": metres_text(d["distance_m"]), "radius": metres_text(d["radius_m"]),
+            "accuracy": metres_text(d["accuracy_m"])}  # fmt: skip
     if code == "mock_location_suspected":
         return gettext("The device gave its location as accurate to %(accuracy)s, which a real GPS fix never is") % {
             "accuracy": metres_text(d["accuracy_m"])}  # fmt: skip
@@ -163,7 +163,8 @@ def hours_error_text(error: HoursError) -> str:
     p = error.params
     messages = {
         "weekday": gettext("A weekday is out of range."),
-        "reversed": gettext("%(day)s %(hours)s ends before it starts.") % {"day": p.get("day"), "hours": p.get("hours")},
+        "reversed": gettext("%(day)s %(hours)s ends before it starts.")
+        % {"day": p.get("day"), "hours": p.get("hours")},
         "overlap": gettext("%(day)s has hours that overlap.") % {"day": p.get("day")},
         "day": gettext("The day '%(day)s' must be one of mon, tue, wed, thu, fri, sat, sun or a range like mon-fri.")
         % {"day": p.get("key")},

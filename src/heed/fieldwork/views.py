@@ -260,10 +260,13 @@ def interview_page(request: HttpRequest, response_id: int) -> HttpResponse:
     if record is None:
         raise Http404
     definition = version_definition(record.version)
-    timings = [(key, question_label(definition, key), seconds)
-               for key, seconds in sorted(record.question_seconds.items(), key=lambda item: -item[1])]
-    flags = [(flag, flag_detail_text(flag.code, flag.detail, definition))
-             for flag in response_flags(response_id=response_id)]
+    timings = [
+        (key, question_label(definition, key), seconds)
+        for key, seconds in sorted(record.question_seconds.items(), key=lambda item: -item[1])
+    ]
+    flags = [
+        (flag, flag_detail_text(flag.code, flag.detail, definition)) for flag in response_flags(response_id=response_id)
+    ]
     context = {"record": record, "flags": flags, "timings": timings, "events": len(record.audit),
                "can_review": can_view_results(request.user)}  # type: ignore[arg-type]  # fmt: skip
     return render(request, "fieldwork/interview.html", context)

@@ -56,12 +56,18 @@ class WeeklyHours:
             ordered = tuple(sorted(intervals))
             for start, end in ordered:
                 if not start < end:
-                    raise HoursError(f"{DAY_NAMES[weekday]} {start:%H:%M}-{end:%H:%M} is empty or reversed", kind="reversed",
-                                     params={"day": DAY_NAMES[weekday], "hours": f"{start:%H:%M}-{end:%H:%M}"})
+                    raise HoursError(
+                        f"{DAY_NAMES[weekday]} {start:%H:%M}-{end:%H:%M} is empty or reversed",
+                        kind="reversed",
+                        params={"day": DAY_NAMES[weekday], "hours": f"{start:%H:%M}-{end:%H:%M}"},
+                    )
             for (_, end), (next_start, _) in zip(ordered, ordered[1:], strict=False):
                 if next_start < end:
-                    raise HoursError(f"{DAY_NAMES[weekday]} has overlapping intervals", kind="overlap",
-                                     params={"day": DAY_NAMES[weekday]})
+                    raise HoursError(
+                        f"{DAY_NAMES[weekday]} has overlapping intervals",
+                        kind="overlap",
+                        params={"day": DAY_NAMES[weekday]},
+                    )
             if ordered:
                 cleaned[weekday] = ordered
         object.__setattr__(self, "days", cleaned)
@@ -123,8 +129,11 @@ def next_open_instant(moment: datetime, hours: WeeklyHours, zone: tzinfo) -> dat
 def _weekdays(key: str) -> list[int]:
     parts = [p.strip().lower() for p in key.split("-")]
     if len(parts) not in (1, 2) or any(p not in DAY_NAMES for p in parts):
-        raise HoursError(f"day {key!r} must be one of {', '.join(DAY_NAMES)} or a range like mon-fri", kind="day",
-                         params={"key": key})
+        raise HoursError(
+            f"day {key!r} must be one of {', '.join(DAY_NAMES)} or a range like mon-fri",
+            kind="day",
+            params={"key": key},
+        )
     first, last = DAY_NAMES.index(parts[0]), DAY_NAMES.index(parts[-1])
     if last < first:
         raise HoursError(f"day range {key!r} runs backwards", kind="day_range", params={"key": key})
