@@ -429,7 +429,7 @@
         var reason = record.status === "closed" ? T.survey_closed
           : fill(T.not_accepted, { reason: (record.outcome && record.outcome.detail) || "" });
         screen.appendChild(el("p", { class: "problem", "data-key": record.client_key }, [
-          el("strong", { "data-state": review.state, text: (form ? surveyTitle(form) : "#" + record.survey_id) + " · " +
+          el("strong", { text: (form ? surveyTitle(form) : "#" + record.survey_id) + " · " +
                                 new Date(record.submitted_at).toLocaleString(CONFIG.language) }),
           el("br"), document.createTextNode(reason)]));
       });
