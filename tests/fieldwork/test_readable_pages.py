@@ -142,3 +142,11 @@ def test_fieldwork_messages_are_in_the_staff_language(world):
     hours = page.post("/fieldwork/sites/", {"unit": world.store_a.id, "time_zone": "Europe/Zagreb",
                                             "opening_hours": "mon 25:00-26:00"}).content.decode()  # fmt: skip
     assert "Radno vrijeme:" in hours and "25:00-26:00" in hours and "does not exist" not in hours
+
+
+def test_flag_details_read_in_the_staff_language(world):
+    response_id = _interview(world)
+    _flag(world, response_id, "out_of_area", {"distance_m": 5343.6, "radius_m": 300.0, "accuracy_m": 12.0})
+    user_set_language(actor=world.analyst, user=world.analyst, language="hr")
+    html = login(world.analyst).get(f"/fieldwork/interviews/{response_id}/").content.decode()
+    assert "Udaljenost od jedinice: 5,3 km (dopušteno 300 m)" in html and "Pregled: odobrite" in html
