@@ -185,7 +185,9 @@ def quota_create(
     count_partials: bool = False,
 ) -> Quota:
     """A quota of ``target`` responses to ``survey`` matching every condition (question key -> accepted values;
-    keys of the survey's latest version) and, if given, taken at ``unit``. Raises ApplicationError."""
+    keys of the survey's latest version) and, if given, taken at ``unit``. Raises ApplicationError ``invalid_quota``
+    (in the reader's language) for an unknown question, a value that is not an option of a choice question or not
+    a whole point of a rating scale (such a quota could never fill), or a bad target or name."""
     if not 1 <= target <= 1_000_000:
         raise ApplicationError(gettext("The target is between 1 and 1,000,000."), code="invalid_quota")
     if not name.strip() or len(name) > 120:
