@@ -8,10 +8,12 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
-from heed.fieldwork.models import Flag, InterviewRecord
+from heed.fieldwork.models import Flag, InterviewRecord, SurveyFlagsStale
 from heed.fieldwork.selectors import assignment_progress, quota_fills, supervision_stats, survey_unit_progress
 from heed.fieldwork.services import assignment_create, flags_recompute, quota_create
 from heed.responses.models import Response
@@ -172,3 +174,31 @@ def test_the_new_fieldwork_words_are_translated(language):
              "median duration."]  # fmt: skip
     with override(language):
         assert all(gettext(word) != word for word in words)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_marks_stored_screen_outs_and_queues_their_survey(world, screening):
+    """Records stored before ``screened_out`` existed: a screen-out with a ``speeding`` status and flag loses
+    both, is marked screened out, and its survey's flags are queued for recomputation."""
+    device = api_client(world.interviewer)
+    kept, out = _ids(sync(device, [_interview(world, screening, 0, 300, ELIGIBLE),
+                                   _interview(world, screening, 1, 2, NOT_ELIGIBLE)]).json())  # fmt: skip
+    executor = MigrationExecutor(connection)
+    leaves = executor.loader.graph.leaf_nodes()
+    executor.migrate([("fieldwork", "0004_survey_flags_stale")])
+    old = executor.loader.project_state([("fieldwork", "0004_survey_flags_stale")]).apps
+    old.get_model("fieldwork", "InterviewRecord").objects.filter(response_id__in=[kept, out]).update(
+        speeding_status="speeding"
+    )
+    for response_id in (kept, out):
+        old.get_model("fieldwork", "Flag").objects.create(response_id=response_id, organisation_id=world.org.id,
+                                                          survey_id=screening.id, code="speeding")  # fmt: skip
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(leaves)
+
+    assert InterviewRecord.objects.get(response_id=out).screened_out
+    assert InterviewRecord.objects.get(response_id=out).speeding_status == ""
+    assert InterviewRecord.objects.get(response_id=kept).speeding_status == "speeding"  # recomputed in the background
+    assert list(Flag.objects.filter(code="speeding").values_list("response_id", flat=True)) == [kept]
+    assert SurveyFlagsStale.objects.filter(survey=screening).exists()
