@@ -17,7 +17,7 @@ from heed.demo import fieldwork as demo_fieldwork
 from heed.demo.comment_bank import COMMENTS
 from heed.demo.fieldwork import BATTERY, FIELDWORK_INTERVIEWS, PLACES, PLAN, seed_fieldwork
 from heed.demo.seed import _build_org, _build_users, _comment
-from heed.fieldwork.models import Assignment, Device, Flag, QuotaMembership
+from heed.fieldwork.models import Assignment, Device, Flag, InterviewRecord, QuotaMembership
 from heed.fieldwork.selectors import assignments_with_progress, quota_fills
 from heed.fieldwork_rules.duplicates import InterviewAnswers, find_possible_duplicates
 from heed.fieldwork_rules.gps import Area, Fix, check_location, haversine_m
@@ -72,10 +72,13 @@ def test_interviewers_devices_assignments_and_progress(fieldwork):
     assert timezone.now() - stale.oldest_unsent_at > dt.timedelta(hours=24)  # the b.4.5 warning
     progress = {(row.assignment.interviewer.username, row.assignment.unit.code): (row.done, row.assignment.quantity)
                 for row in assignments_with_progress(Assignment.objects.filter(survey=survey))}  # fmt: skip
-    # Every interview counts for its interviewer's assignment at its store: plan + the special ones at the
-    # first store (9 at HR-01, 2 at EE-01).
-    assert progress == {("interviewer.hr", "HR-01"): (39, 40), ("interviewer.hr", "HR-02"): (8, 15),
-                        ("interviewer.ee", "EE-01"): (16, 25)}  # fmt: skip
+    # Every completed eligible interview counts for its interviewer's assignment at its store: plan + the special
+    # ones at the first store (9 at HR-01, 2 at EE-01), less the screened-out visitors (1 and 2), never done.
+    assert progress == {("interviewer.hr", "HR-01"): (38, 40), ("interviewer.hr", "HR-02"): (8, 15),
+                        ("interviewer.ee", "EE-01"): (14, 25)}  # fmt: skip
+    screened = {(row.assignment.unit.code, row.screened_out)
+                for row in assignments_with_progress(Assignment.objects.filter(survey=survey))}  # fmt: skip
+    assert screened == {("HR-01", 1), ("HR-02", 0), ("EE-01", 2)}
     assert sum(count for plan in PLAN.values() for _c, _q, count in plan) + 11 == FIELDWORK_INTERVIEWS
 
 
@@ -246,4 +249,9 @@ def test_the_supervisor_sees_the_planted_interviews_flagged_and_nothing_is_hidde
         planted = {responses[str(m.interview.client_key)].id for m in _by_note(summary, note)}
         assert planted <= flagged.get(note, set()), note
     assert {"speeding", "straight_lining", "out_of_area", "possible_duplicate", "clock_skew"} <= flagged.keys()
+    # speeding names exactly the planted ones: a screened-out visitor (two questions) is never checked
+    assert flagged["speeding"] == {responses[str(m.interview.client_key)].id for m in _by_note(summary, "speeding")}
+    screened_out = {responses[str(m.interview.client_key)].id for m in _by_note(summary, "screened_out")}
+    records = InterviewRecord.objects.filter(response_id__in=screened_out)
+    assert len(screened_out) == 3 and set(records.values_list("screened_out", "speeding_status")) == {(True, "")}
     assert len(responses) == len(summary.sent)

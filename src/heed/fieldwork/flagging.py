@@ -4,10 +4,12 @@ stored as :class:`~heed.fieldwork.models.Flag` rows. A flag never deletes, rejec
 What is checked, for each interview that came through the sync (it has an ``InterviewRecord``):
 
 * ``speeding`` (research b.4.10): a complete interview shorter than 0.5 x the median device duration of the
-  comparable completes (same survey version, complete, with a duration), from 30 of them; fewer gives
-  ``speeding_status`` ``insufficient_data`` on the record and no flag. At sync the comparables are the
-  :data:`SPEEDING_WINDOW` latest stored before the interview (earlier ones of the same batch included);
-  :func:`survey_flags_recompute` compares each with all the others (leave one out).
+  comparable completes (same survey version; mode is always the intercept interview, the only one with records;
+  finished: complete and not screened out, with a duration), from 30 of them; fewer gives ``speeding_status``
+  ``insufficient_data`` on the record and no flag. A screened-out interview (a few screening questions, not
+  eligible) or one broken off is never checked and never compared with: its ``speeding_status`` stays empty.
+  At sync the comparables are the :data:`SPEEDING_WINDOW` latest stored before the interview (earlier ones of
+  the same batch included); :func:`survey_flags_recompute` compares each with all the others (leave one out).
 * ``straight_lining`` (b.4.11) on each *battery*: at least 5 questions in a row (definition order) of one
   rating type and one scale (same type, min and max: likert 1-5, csat 1-5, rating 1-10, ...).
 * ``possible_duplicate`` (b.4.12): same interviewer and unit, started within 10 minutes, >= 90 % closed
@@ -175,17 +177,23 @@ def _flag_row(record: InterviewRecord, flag: FlagValue) -> Flag:
                 code=flag.code.value, detail=dict(flag.detail))  # fmt: skip
 
 
+def _speeding_comparable(record: InterviewRecord) -> bool:
+    """Whether speeding checks the interview and compares others with it: finished (complete, not screened out)
+    with a duration (module doc)."""
+    return record.complete and not record.screened_out and record.duration_seconds is not None
+
+
 def _speeding_at_sync(records: Sequence[InterviewRecord]) -> list[tuple[InterviewRecord, FlagValue]]:
     """Set ``speeding_status`` on the new records against the stored comparable completes (module doc)."""
     rows = []
     comparables: dict[int, ComparableDurations] = {}
     for record in records:
-        if not record.complete or record.duration_seconds is None:
+        if not _speeding_comparable(record) or record.duration_seconds is None:  # (the second for the type checker)
             continue
         if record.version_id not in comparables:
             comparables[record.version_id] = ComparableDurations(
                 d or 0.0 for d in InterviewRecord.objects.filter(
-                    version_id=record.version_id, complete=True, duration_seconds__isnull=False
+                    version_id=record.version_id, complete=True, screened_out=False, duration_seconds__isnull=False
                 ).order_by("-id").values_list("duration_seconds", flat=True)[:SPEEDING_WINDOW]
             )  # fmt: skip
         others = comparables[record.version_id]
@@ -286,7 +294,7 @@ def survey_id_flags_recompute(*, survey_id: int) -> int:
     by_version: dict[int, list[InterviewRecord]] = defaultdict(list)
     for record in records:
         record.speeding_status = ""
-        if record.complete and record.duration_seconds is not None:
+        if _speeding_comparable(record):
             by_version[record.version_id].append(record)
     for group in by_version.values():
         for record, check in zip(group, check_speeding_each([r.duration_seconds or 0.0 for r in group]), strict=True):

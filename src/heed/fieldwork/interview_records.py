@@ -86,14 +86,15 @@ def question_seconds(audit: Sequence[Mapping[str, Any]]) -> dict[str, float]:
 
 
 def _record(response_id: int, organisation_id: int, survey_id: int, unit_id: int | None,
-            report: InterviewReport) -> InterviewRecord:  # fmt: skip
+            report: InterviewReport, *, screened_out: bool = False) -> InterviewRecord:  # fmt: skip
     location = report.location or {}
     status = location.get("status") or InterviewRecord.LocationStatus.MISSING
     return InterviewRecord(
         response_id=response_id, organisation_id=organisation_id, survey_id=survey_id, version_id=report.version.pk,
         unit_id=unit_id, interviewer_id=report.interviewer_id, device_id=report.device_id,
-        complete=report.complete, started_at=report.started_at, ended_at=report.ended_at or report.received_at,
-        received_at=report.received_at, duration_seconds=report.duration_seconds, location_status=status,
+        complete=report.complete, screened_out=screened_out, started_at=report.started_at,
+        ended_at=report.ended_at or report.received_at, received_at=report.received_at,
+        duration_seconds=report.duration_seconds, location_status=status,
         latitude=location.get("latitude"), longitude=location.get("longitude"), accuracy_m=location.get("accuracy"),
         question_seconds=question_seconds(report.audit), audit=[dict(event) for event in report.audit],
     )  # fmt: skip
@@ -111,7 +112,8 @@ def interview_records_store(event: ResponsesStored) -> None:
         report = reports.get(stored.client_key or "")
         if report is None:
             continue
-        records.append(_record(stored.id, stored.organisation_id, stored.survey_id, stored.unit_id, report))
+        records.append(_record(stored.id, stored.organisation_id, stored.survey_id, stored.unit_id, report,
+                               screened_out=stored.screened_out))  # fmt: skip
         answers[stored.id] = stored.answers
         versions[report.version.pk] = report.version
     if records:

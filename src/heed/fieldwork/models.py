@@ -171,7 +171,8 @@ class InterviewRecord(models.Model):
     unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     interviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     device_id = models.UUIDField(null=True, blank=True, help_text="the device's own UUID (Device.device_id)")
-    complete = models.BooleanField(default=True)
+    complete = models.BooleanField(default=True)  # the device's word: false for an interview broken off
+    screened_out = models.BooleanField(default=False, help_text="ended by a screening question: not eligible")
     started_at = models.DateTimeField(null=True, blank=True, help_text="device clock")
     ended_at = models.DateTimeField(help_text="device clock (the server's receive time when not sent)")
     received_at = models.DateTimeField()
@@ -183,7 +184,9 @@ class InterviewRecord(models.Model):
     question_seconds = models.JSONField(default=dict, blank=True, help_text="question key -> seconds on screen")
     audit = models.JSONField(default=list, blank=True, help_text="ODK audit events as the device sent them")
     speeding_status = models.CharField(
-        max_length=20, blank=True, help_text="ok, speeding or insufficient_data; empty without a duration"
+        max_length=20,
+        blank=True,
+        help_text="ok, speeding or insufficient_data; empty when not checked: no duration, broken off, screened out",
     )
 
     class Meta:

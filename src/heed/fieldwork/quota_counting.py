@@ -51,7 +51,8 @@ def quotas_count_stored(event: ResponsesStored) -> None:
         if filled.get(quota.id, 0) >= quota.target:
             rows.append((quota.id, response.id, QuotaMembership.Status.OVER_QUOTA.value, False, now))
             continue
-        counted = response.complete or quota.count_partials
+        # screened out (not eligible) is never counted, not even by a quota counting interviews broken off
+        counted = response.complete or (quota.count_partials and not response.screened_out)
         if counted:
             filled[quota.id] = filled.get(quota.id, 0) + 1
         rows.append((quota.id, response.id, QuotaMembership.Status.SCREENED_IN.value, counted, now))

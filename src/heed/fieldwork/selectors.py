@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from statistics import median
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from heed.fieldwork.models import (
     Assignment,
@@ -22,18 +22,22 @@ from heed.fieldwork.models import (
 )
 from heed.fieldwork.quota_rules import quota_status
 from heed.responses.filter_spec import counted_through
-from heed.responses.selectors import response_count_by_submitter
+from heed.responses.selectors import response_outcomes_by_submitter
 
 UNSENT_STALE_AFTER = dt.timedelta(hours=24)
 
 
 @dataclass(frozen=True)
 class AssignmentProgress:
-    """An assignment with ``done`` = the interviewer's responses (not rejected in review) to its survey at its unit
-    inside its window; ``remaining`` is None without a quantity, else max(quantity - done, 0)."""
+    """An assignment with ``done`` = the completed eligible interviews the interviewer sent for its survey at its
+    unit inside its window (outcome ``complete``, not rejected in review), beside them ``partial`` (broken off) and
+    ``screened_out`` (not eligible), neither of which is done; ``remaining`` is None without a quantity, else
+    max(quantity - done, 0)."""
 
     assignment: Assignment
     done: int
+    partial: int = 0
+    screened_out: int = 0
 
     @property
     def remaining(self) -> int | None:
@@ -42,13 +46,20 @@ class AssignmentProgress:
         return max(self.assignment.quantity - self.done, 0)
 
 
-def assignment_progress(assignment: Assignment) -> int:
-    """How many responses the assignment's interviewer sent for its survey at its unit within its window, leaving
-    out those a reviewer rejected (``filter_spec.COUNTED``)."""
-    return response_count_by_submitter(
+def _progress(assignment: Assignment) -> AssignmentProgress:
+    counts = response_outcomes_by_submitter(
         survey_id=assignment.survey_id, unit_id=assignment.unit_id, submitted_by_id=assignment.interviewer_id,
         since=assignment.starts_at, until=assignment.ends_at,
     )  # fmt: skip
+    return AssignmentProgress(assignment, counts["complete"], counts["partial"], counts["screened_out"])
+
+
+def assignment_progress(assignment: Assignment) -> int:
+    """How many completed eligible interviews the assignment's interviewer sent for its survey at its unit within
+    its window: outcome ``complete``, leaving out those a reviewer rejected (``filter_spec.COUNTED``). Screened-out
+    visitors (not eligible) and broken-off interviews are not done, as a quota without ``count_partials`` counts
+    them (an assignment has no such switch: its quantity is of completed interviews)."""
+    return _progress(assignment).done
 
 
 def assignment_list(*, organisation_id: int, interviewer_id: int | None = None) -> QuerySet[Assignment]:
@@ -65,13 +76,14 @@ def assignment_get(*, organisation_id: int, assignment_id: int) -> Assignment | 
 
 
 def assignments_with_progress(assignments: Iterable[Assignment]) -> list[AssignmentProgress]:
-    """Each assignment with its progress (one COUNT per assignment: an interviewer holds a few)."""
-    return [AssignmentProgress(assignment, assignment_progress(assignment)) for assignment in assignments]
+    """Each assignment with its progress (one GROUP BY per assignment: an interviewer holds a few)."""
+    return [_progress(assignment) for assignment in assignments]
 
 
 def survey_unit_progress(*, survey_id: int, unit_id: int) -> tuple[int, int]:
-    """(done, target) over every assignment of a survey at a unit: the responses each interviewer sent in their
-    window, and the sum of the quantities (assignments without a quantity add none)."""
+    """(done, target) over every assignment of a survey at a unit: the completed eligible interviews (not rejected)
+    each interviewer sent in their window (``assignment_progress``), and the sum of the quantities (assignments
+    without a quantity add none)."""
     rows = assignments_with_progress(Assignment.objects.filter(survey_id=survey_id, unit_id=unit_id))
     return sum(row.done for row in rows), sum(row.assignment.quantity or 0 for row in rows)
 
@@ -167,13 +179,17 @@ def devices_with_stale_unsent(*, organisation_id: int, now: dt.datetime) -> Quer
 class WorkStats:
     """Supervision figures of one interviewer or one device, over the interviews in the supervisor's units.
 
-    ``interviews``: interviews stored (complete or not); ``median_seconds``: median device duration of the
-    complete ones with a duration; ``hours_observed``: for each calendar day (UTC) with interviews, the time from
+    ``interviews``: interviews stored (complete or not, screened out included: a visitor approached is work) and
+    not rejected in review; ``rejected``: those a reviewer rejected, shown apart and left out of every other
+    figure except ``flags``; ``median_seconds``: median device duration of the counted complete ones (not screened
+    out) with a duration; ``hours_observed``: for each calendar day (UTC) with interviews, the time from
     the earliest start to the latest end that day by the device clock, summed (time not seen working is not
     counted: a day with one 10-minute interview is 10 minutes); ``per_hour``: interviews / hours_observed (None
-    with no time observed); ``flags``: flag code -> number of interviews flagged with it."""
+    with no time observed); ``flags``: flag code -> number of interviews flagged with it (rejected ones included:
+    the flags are about the interviewer's work, and often why it was rejected)."""
 
     interviews: int = 0
+    rejected: int = 0
     median_seconds: float | None = None
     hours_observed: float = 0.0
     flags: dict[str, int] = field(default_factory=dict)
@@ -194,12 +210,14 @@ def _records_in_scope(organisation_id: int, unit_ids: set[int] | None) -> QueryS
 
 
 def _work_stats(rows: list[tuple], flags_by_response: dict[int, set[str]]) -> WorkStats:
-    """``rows`` of (response_id, started_at, ended_at, duration_seconds, complete)."""
-    stats = WorkStats(interviews=len(rows))
-    durations = [row[3] for row in rows if row[4] and row[3] is not None]
+    """``rows`` of (response_id, started_at, ended_at, duration_seconds, complete, screened_out, counted), where
+    ``counted`` is False for a response rejected in review."""
+    counted = [row for row in rows if row[6]]
+    stats = WorkStats(interviews=len(counted), rejected=len(rows) - len(counted))
+    durations = [row[3] for row in counted if row[4] and not row[5] and row[3] is not None]
     stats.median_seconds = float(median(durations)) if durations else None
     days: dict[dt.date, tuple[dt.datetime, dt.datetime]] = {}
-    for _response_id, started, ended, _duration, _complete in rows:
+    for _response_id, started, ended, *_rest in counted:
         start = started or ended
         day = start.astimezone(dt.UTC).date()
         low, high = days.get(day, (start, max(start, ended)))
@@ -215,9 +233,14 @@ def supervision_stats(
     *, organisation_id: int, unit_ids: set[int] | None
 ) -> tuple[dict[int, WorkStats], dict[str, WorkStats]]:
     """(interviewer id -> WorkStats, device UUID text -> WorkStats) over the interviews taken in ``unit_ids``
-    (None: every unit), with each interviewer's and device's last sync. Two queries and one per 1,000 records."""
-    columns = ("interviewer_id", "device_id", "response_id", "started_at", "ended_at", "duration_seconds", "complete")
-    rows = list(_records_in_scope(organisation_id, unit_ids).values_list(*columns))
+    (None: every unit), with each interviewer's and device's last sync; rejected interviews are counted apart
+    (``WorkStats.rejected``). Two queries and one per 1,000 records."""
+    columns = ("interviewer_id", "device_id", "response_id", "started_at", "ended_at", "duration_seconds", "complete",
+               "screened_out", "counted")  # fmt: skip
+    records = _records_in_scope(organisation_id, unit_ids).annotate(
+        counted=Case(When(counted_through("response__"), then=Value(True)), default=Value(False))
+    )
+    rows = list(records.values_list(*columns))
     flags: dict[int, set[str]] = {}
     ids = [row[2] for row in rows]
     for first in range(0, len(ids), 1000):

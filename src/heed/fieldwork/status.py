@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 
 def interviewer_assignments(*, interviewer: User) -> list[dict[str, Any]]:
-    """The interviewer's assignments as dicts of ``AssignmentOut``, by survey and unit."""
+    """The interviewer's assignments as dicts of ``AssignmentOut`` (``done``: completed eligible interviews, see
+    ``assignment_progress``), plus ``partial`` and ``screened_out`` counts for the page, by survey and unit."""
     rows = assignments_with_progress(
         assignment_list(organisation_id=organisation_id_of(interviewer), interviewer_id=interviewer.pk)
     )
@@ -21,7 +22,8 @@ def interviewer_assignments(*, interviewer: User) -> list[dict[str, Any]]:
         {"id": row.assignment.id, "survey_id": row.assignment.survey_id, "survey_title": row.assignment.survey.title,
          "unit_id": row.assignment.unit_id, "unit_name": row.assignment.unit.name,
          "starts_at": row.assignment.starts_at, "ends_at": row.assignment.ends_at,
-         "quantity": row.assignment.quantity, "done": row.done, "remaining": row.remaining}
+         "quantity": row.assignment.quantity, "done": row.done, "remaining": row.remaining,
+         "partial": row.partial, "screened_out": row.screened_out}
         for row in rows
     ]  # fmt: skip
 

@@ -2,7 +2,9 @@
 
 Rule (capabilities research b.4.10): flagged when ``duration < 0.5 × median`` of the durations of comparable
 completes (same survey version and mode, finished, not test or preview; the caller chooses them), and only
-with at least 30 comparable completes; fewer gives the status "insufficient data" and no flag.
+with at least 30 comparable completes; fewer gives the status "insufficient data" and no flag. Finished means
+answered to the end by an eligible respondent: a screened-out interview (a few screening questions) or a broken-off
+one is neither a comparable nor checked (``heed.fieldwork.flagging``).
 
 Sources: Qualtrics ExpertReview flags speeders relative to the median duration and only from 100 responses
 (research B3.1); speed indices relative to the median are discussed by Greszki, R., Meyer, M. & Schoen, H.

@@ -214,23 +214,27 @@ def responses_unscoped(
     return responses
 
 
-def response_count_by_submitter(
+def response_outcomes_by_submitter(
     *,
     survey_id: int,
     unit_id: int,
     submitted_by_id: int,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
-) -> int:
-    """How many stored responses ``submitted_by_id`` (an interviewer) sent for a survey at one unit, with
-    ``submitted_at`` in [since, until) when given (fieldwork's assignment progress), counting those figures count
-    (not rejected in review: ``filter_spec.COUNTED``). One indexed COUNT."""
+) -> dict[str, int]:
+    """How the stored responses ``submitted_by_id`` (an interviewer) sent for a survey at one unit ended, with
+    ``submitted_at`` in [since, until) when given (fieldwork's assignment progress): ``{"complete": n, "partial":
+    n, "screened_out": n}`` (all keys always present), counting those figures count (not rejected in review:
+    ``filter_spec.COUNTED``). One indexed GROUP BY."""
     responses = Response.objects.filter(COUNTED, survey_id=survey_id, unit_id=unit_id, submitted_by_id=submitted_by_id)
     if since is not None:
         responses = responses.filter(submitted_at__gte=since)
     if until is not None:
         responses = responses.filter(submitted_at__lt=until)
-    return responses.count()
+    counts = dict.fromkeys(Response.Outcome.values, 0)
+    for outcome, n in responses.order_by().values_list("outcome").annotate(n=Count("id")).values_list("outcome", "n"):
+        counts[outcome] = n
+    return counts
 
 
 def response_get(*, user: User, response_id: int) -> Response | None:
