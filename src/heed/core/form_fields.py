@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
 
 from heed.core.bounds import DATE_MAX, DATE_MIN, MAX_DB_ID
 
@@ -36,6 +38,30 @@ class DbIdField(forms.IntegerField):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_DB_ID)
         super().__init__(**kwargs)
+
+
+BLANK_PROBE_BYTES = 4096  # a file this small is read to tell whether it holds anything but blanks
+
+
+class UploadField(forms.FileField):
+    """An uploaded file that must hold something: a zero-byte file, or one of only blanks, line breaks and a
+    byte-order mark (what a spreadsheet saves for an empty sheet), is refused with "The file is empty." (a
+    field error the page shows next to the field; translated). Returns the ``UploadedFile``, rewound."""
+
+    default_error_messages = {"empty": _("The file is empty.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_empty_file", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        value = super().clean(data, initial)
+        if value and getattr(value, "size", None) is not None and value.size <= BLANK_PROBE_BYTES:
+            head = value.read(BLANK_PROBE_BYTES)
+            value.seek(0)
+            if not head.replace(b"\xef\xbb\xbf", b"").strip():
+                raise ValidationError(self.error_messages["empty"], code="empty")
+        return value
 
 
 def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
