@@ -31,6 +31,24 @@ class BoundedDateField(forms.DateField):
         ]
 
 
+DATE_ORDER_MESSAGE = _("The start date lies after the end date.")
+
+
+class DateRangeMixin:
+    """For a form with a date range (``date_range = ("date_from", "date_to")``): a start after the end is an
+    error on the end field ("The start date lies after the end date.", translated), so the page shows it
+    instead of computing from an empty range. Either end may be empty."""
+
+    date_range: tuple[str, str] = ("date_from", "date_to")
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
+        start, end = (data.get(name) for name in self.date_range)
+        if start and end and start > end:
+            self.add_error(self.date_range[1], forms.ValidationError(DATE_ORDER_MESSAGE, code="date_order"))  # type: ignore[attr-defined]
+        return data
+
+
 class DbIdField(forms.IntegerField):
     """A database id: 1 .. 2**63 - 1."""
 
