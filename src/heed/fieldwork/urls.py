@@ -8,8 +8,10 @@ from heed.fieldwork import pwa_views, views
 urlpatterns = [
     path("fieldwork/", views.supervision, name="fieldwork-supervision"),
     path(
-        "fieldwork/assignments/<dbid:assignment_id>/reassign/", views.assignment_reassign_page, name="fieldwork-reassign"
-    ),  # fmt: skip
+        "fieldwork/assignments/<dbid:assignment_id>/reassign/",
+        views.assignment_reassign_page,
+        name="fieldwork-reassign",
+    ),
     path("fieldwork/mine/", views.my_assignments, name="fieldwork-mine"),
     path("fieldwork/interviewers/<dbid:user_id>/", views.interviewer_page, name="fieldwork-interviewer"),
     path("fieldwork/interviews/<dbid:response_id>/", views.interview_page, name="fieldwork-interview"),

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from pydantic import model_validator
 from ninja.pagination import paginate
+from pydantic import model_validator
 
 from heed.api.pagination import BoundedLimitOffsetPagination
 from heed.api.schemas import ErrorOut
