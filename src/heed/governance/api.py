@@ -57,7 +57,7 @@ class AuditFiltersIn(Schema):
         return self
 
 
-@router.get("", response={200: list[AuditEventOut], 403: ErrorOut})
+@router.get("", response={200: list[AuditEventOut], 400: ErrorOut, 403: ErrorOut})
 @paginate(BoundedLimitOffsetPagination)
 def audit_events_list(request: HttpRequest, filters: Query[AuditFiltersIn]):
     """The organisation's audit events, newest first (admins only; the Audit log page)."""

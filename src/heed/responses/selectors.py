@@ -67,7 +67,8 @@ class SurveyResponseFilters(BaseModel):
 
     @model_validator(mode="after")
     def _date_range_in_order(self) -> Self:
-        """A ``date_from`` after ``date_to`` is a validation error (422 on the API), not an empty result."""
+        """A ``date_from`` after ``date_to`` raises ``DateRangeError`` (400 ``date_range_reversed`` on the API),
+        not an empty result."""
         date_range_check(self.date_from, self.date_to)
         return self
 
