@@ -67,7 +67,7 @@ def test_invalid_interviews_are_listed_and_the_others_stored(world):
     good = interview(world)
     data = backup(world, [good, {"client_key": "x"}, interview(world, answers=VALID_INTERCEPT | {"nps": 11})])
     html = upload(login(world.manager_a), data).content.decode()
-    assert "1 interviews stored" in html and "interview 2: client_key" in html and "Not stored: interview" in html
+    assert "1 interview stored" in html and "interview 2: client_key" in html and "Not stored: interview" in html
     assert Response.objects.filter(client_key=good["client_key"]).exists() and Response.objects.count() == 1
 
 

@@ -154,3 +154,60 @@ def test_edge_messages_exist_in_every_respondent_language():
         assert set(strings) == keys, language
         assert all(text and "{" not in text for text in strings.values()), language
     assert len({strings["control_characters"] for strings in EDGE_STRINGS.values()}) == len(SUPPORTED_LANGUAGES)
+
+
+def _int_routes() -> list[tuple[str, str]]:
+    """(name, route) of every page URL pattern with an integer id: ``<dbid:...>``/``<int:...>`` converters, or a
+    regex group of digits; the admin's and the API's patterns are left out (the API bounds ids by ``DbId``)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from django.urls.resolvers import RoutePattern
+
+    found: list[tuple[str, str]] = []
+
+    def walk(patterns, prefix: str) -> None:
+        for entry in patterns:
+            text = str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                if text.startswith(("admin/", "api/")):
+                    continue
+                walk(entry.url_patterns, prefix + text)
+            elif isinstance(entry, URLPattern):
+                route = prefix + text
+                numeric = isinstance(entry.pattern, RoutePattern) and any(
+                    type(c).__name__ in {"IntConverter", "DbIdConverter"} for c in entry.pattern.converters.values()
+                )
+                if numeric or "[0-9]+" in route:
+                    found.append((entry.name or route, route))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def _fill(route: str, number: str) -> str:
+    """The path of ``route`` with every integer parameter ``number`` and the other parameters a plain value."""
+    import re
+
+    path = re.sub(r"<(?:int|dbid):\w+>", number, route)
+    path = re.sub(r"\(\?P<\w+>\[0-9\]\+\)", number, path)
+    path = re.sub(r"\(\?P<\w+>\(?([a-z]+)\|[^)]*\)", r"\1", path)  # (?P<fmt>png|svg) -> png
+    path = re.sub(r"<(?:\w+:)?\w+>", "x", path).replace("\\", "")
+    return "/" + path.lstrip("^").rstrip("$")
+
+
+def test_every_page_route_with_an_integer_id_is_found_by_the_walk():
+    names = {name for name, _ in _int_routes()}
+    assert {"fieldwork-interview", "cati-list", "survey-edit", "response-detail", "org-user", "link-qr"} <= names
+    assert len(names) >= 25
+
+
+@pytest.mark.parametrize("number", [str(2**63), str(2**64), "0"])
+def test_every_page_route_answers_ids_beyond_64_bits_with_a_404(world, number):
+    client = login(world.analyst)
+    failures = []
+    for name, route in _int_routes():
+        path = _fill(route, number)
+        for method in (client.get, client.post):
+            status = method(path).status_code
+            if status != 404:
+                failures.append(f"{method.__name__.upper()} {path} ({name}): {status}")
+    assert not failures, "\n".join(failures)

@@ -15,7 +15,7 @@ from heed.analytics.models import WeightingScheme
 from heed.analytics.weighting import weighting_scheme_list
 from heed.core.control_characters import find_control_character
 from heed.core.errors import ApplicationError
-from heed.core.form_fields import choice_field
+from heed.core.form_fields import UploadField, choice_field
 from heed.core.labels import DIMENSIONS
 from heed.surveys.selectors import survey_list
 from heed.textanalytics.selectors import TEXT_SOURCE_CHOICES, text_source_choices
@@ -86,7 +86,7 @@ class SchemeForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 8}), label=gettext_lazy("Margins (CSV)"),
         help_text=gettext_lazy("variable,category,share — one line each, e.g. age_group,18-24,0.12"),
     )  # fmt: skip
-    margins_file = forms.FileField(required=False, label=gettext_lazy("…or a CSV file"),
+    margins_file = UploadField(required=False, label=gettext_lazy("…or a CSV file"),
                                    help_text=gettext_lazy("or upload the same as a CSV file"))  # fmt: skip
     trim_lower = forms.FloatField(required=False, min_value=0.01, max_value=0.99,
                                   label=gettext_lazy("Trim below (× mean weight)"))  # fmt: skip

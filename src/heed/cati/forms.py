@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from heed.core.form_fields import DbIdField
+from heed.core.form_fields import DbIdField, UploadField
 from heed.fieldwork_rules.cati import CallOutcome
 
 # What the call screen offers (a complete interview is taken through "Interview now", never logged here).
@@ -53,7 +53,7 @@ class CallListForm(forms.Form):
 
 
 class CsvUploadForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"))
+    file = UploadField(label=_("CSV file"))
 
 
 class ContactsAddForm(forms.Form):

@@ -6,6 +6,6 @@ from heed.cati import views
 
 urlpatterns = [
     path("calls/", views.call_lists, name="cati-lists"),
-    path("calls/lists/<int:list_id>/", views.call_list_detail, name="cati-list"),
+    path("calls/lists/<dbid:list_id>/", views.call_list_detail, name="cati-list"),
     path("calls/next/", views.next_call, name="cati-next"),
 ]

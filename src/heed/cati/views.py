@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from heed.accounts.permissions import can_design_surveys, can_submit_responses
 from heed.accounts.selectors import colleague_get, colleague_list, open_unit_list, organisation_of, unit_get
@@ -39,8 +39,10 @@ operator_required = role_required(can_submit_responses)
 
 
 def _added_message(request: HttpRequest, added: CasesAdded) -> None:
-    messages.success(request, gettext("%(added)d people added, %(listed)d already on the list.")
-                     % {"added": added.added, "listed": added.already_listed})  # fmt: skip
+    people = ngettext("%(count)d person added", "%(count)d people added", added.added)
+    listed = ngettext("%(count)d already on the list", "%(count)d already on the list", added.already_listed)
+    messages.success(request, gettext("%(added)s, %(updated)s.") % {
+        "added": people % {"count": added.added}, "updated": listed % {"count": added.already_listed}})  # fmt: skip
 
 
 def _user(request: HttpRequest) -> User:

@@ -84,6 +84,20 @@ def _moment_in_window(value: dt.datetime) -> dt.datetime:
     return value
 
 
+def date_range_check(date_from: dt.date | None, date_to: dt.date | None) -> None:
+    """Raise ``heed.core.errors.DateRangeError`` (400, code ``date_range_reversed``) when both ends are given
+    and ``date_from`` lies after ``date_to`` (a reversed range would silently select nothing). Schemas call it
+    from a model validator; being no ``ValueError``, it passes through pydantic to the API's error handler."""
+    if date_from is not None and date_to is not None and date_from > date_to:
+        from django.utils.translation import gettext  # read lazily, as _moment_in_window
+
+        from heed.core.errors import DateRangeError
+
+        raise DateRangeError(
+            gettext("The start date lies after the end date.") + f" (date_from {date_from}, date_to {date_to})"
+        )
+
+
 DbId = Annotated[int, Field(ge=1, le=MAX_DB_ID, description=f"a database id (1 .. {MAX_DB_ID})")]
 PageLimit = Annotated[
     int, Field(ge=1, le=PAGE_SIZE_MAX, description=f"rows per page (1 .. {PAGE_SIZE_MAX}, default {PAGE_SIZE_DEFAULT})")

@@ -15,6 +15,14 @@ class ApplicationError(Exception):
         self.extra = extra or {}
 
 
+class DateRangeError(ApplicationError):
+    """A date range whose start lies after its end (code ``date_range_reversed``, 400): a domain rule the
+    OpenAPI cannot state, so not a schema error (422); it would otherwise silently select nothing."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="date_range_reversed")
+
+
 class NotFoundError(ApplicationError):
     status_code = 404
 

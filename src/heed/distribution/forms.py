@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from heed.core.channels import Channel
-from heed.core.form_fields import DbIdField
+from heed.core.form_fields import DbIdField, UploadField
 
 
 class LinkForm(forms.Form):
@@ -17,7 +17,7 @@ class LinkForm(forms.Form):
 
 
 class ContactFileForm(forms.Form):
-    file = forms.FileField(label=_("Contact file (CSV or XLSX)"))
+    file = UploadField(label=_("Contact file (CSV or XLSX)"))
     region = forms.RegexField(regex=r"^[A-Za-z]{2}$", max_length=2, required=False,
                               label=_("Country of numbers written without +"),
                               help_text=_("Two letters, e.g. HR or IE."))  # fmt: skip

@@ -6,6 +6,6 @@ from heed.distribution import views
 
 urlpatterns = [
     path("contacts/", views.contacts, name="contacts"),
-    path("surveys/<int:survey_id>/links/", views.survey_links, name="survey-links"),
+    path("surveys/<dbid:survey_id>/links/", views.survey_links, name="survey-links"),
     re_path(r"^links/(?P<link_id>[0-9]+)/qr\.(?P<fmt>png|svg)$", views.link_qr, name="link-qr"),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from heed.core.form_fields import DbIdField
+from heed.core.form_fields import DbIdField, UploadField
 
 
 class AssignmentForm(forms.Form):
@@ -54,7 +54,7 @@ class QuotaForm(forms.Form):
 
 
 class BackupForm(forms.Form):
-    file = forms.FileField(label=_("Backup file of the interviewer app (.json)"))
+    file = UploadField(label=_("Backup file of the interviewer app (.json)"))
 
 
 class SiteForm(forms.Form):

@@ -8,11 +8,13 @@ from heed.fieldwork import pwa_views, views
 urlpatterns = [
     path("fieldwork/", views.supervision, name="fieldwork-supervision"),
     path(
-        "fieldwork/assignments/<int:assignment_id>/reassign/", views.assignment_reassign_page, name="fieldwork-reassign"
-    ),  # fmt: skip
+        "fieldwork/assignments/<dbid:assignment_id>/reassign/",
+        views.assignment_reassign_page,
+        name="fieldwork-reassign",
+    ),
     path("fieldwork/mine/", views.my_assignments, name="fieldwork-mine"),
-    path("fieldwork/interviewers/<int:user_id>/", views.interviewer_page, name="fieldwork-interviewer"),
-    path("fieldwork/interviews/<int:response_id>/", views.interview_page, name="fieldwork-interview"),
+    path("fieldwork/interviewers/<dbid:user_id>/", views.interviewer_page, name="fieldwork-interviewer"),
+    path("fieldwork/interviews/<dbid:response_id>/", views.interview_page, name="fieldwork-interview"),
     path("fieldwork/sites/", views.sites_page, name="fieldwork-sites"),
     path("fieldwork/app/", pwa_views.app_shell, name="fieldwork-app"),
     path("fieldwork/app/manifest.webmanifest", pwa_views.app_manifest, name="fieldwork-app-manifest"),

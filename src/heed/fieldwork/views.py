@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from heed.accounts.permissions import can_submit_responses, can_view_results
 from heed.accounts.selectors import (
@@ -118,8 +118,11 @@ def _backup(request: HttpRequest) -> None:
     except BackupRefusedError as exc:
         messages.error(request, gettext("Backup refused: {reason}").format(reason=exc.message))
         return
-    messages.success(request, gettext("Backup of {who}: {created} interviews stored, {replayed} already stored.")
-                     .format(who=result.interviewer, created=result.created, replayed=result.replayed))  # fmt: skip
+    stored = ngettext("%(count)d interview stored", "%(count)d interviews stored", result.created)
+    replayed = ngettext("%(count)d already stored", "%(count)d already stored", result.replayed)
+    messages.success(request, gettext("Backup of %(who)s: %(stored)s, %(replayed)s.") % {
+        "who": result.interviewer, "stored": stored % {"count": result.created},
+        "replayed": replayed % {"count": result.replayed}})  # fmt: skip
     for line in result.refused[:REFUSED_SHOWN]:
         messages.warning(request, gettext("Not stored: {reason}").format(reason=line))
 

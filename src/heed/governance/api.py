@@ -2,15 +2,16 @@
 log for its admins, with the audit page's filters (``governance.selectors.audit_event_list``)."""
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import model_validator
 
 from heed.api.pagination import BoundedLimitOffsetPagination
 from heed.api.schemas import ErrorOut
-from heed.core.bounds import BoundedDate, ShortText
+from heed.core.bounds import BoundedDate, ShortText, date_range_check
 from heed.governance.actions import ACTIONS, TARGET_TYPES
 from heed.governance.selectors import AuditFilters, audit_event_list
 
@@ -48,10 +49,15 @@ class AuditFiltersIn(Schema):
     target_id: str | None = Field(None, pattern=r"^\d{1,18}$")
     actor: ShortText | None = Field(None, description="username, exact")
     date_from: BoundedDate | None = None
-    date_to: BoundedDate | None = Field(None, description="inclusive")
+    date_to: BoundedDate | None = Field(None, description="inclusive; not before date_from")
+
+    @model_validator(mode="after")
+    def _date_range_in_order(self) -> Self:
+        date_range_check(self.date_from, self.date_to)
+        return self
 
 
-@router.get("", response={200: list[AuditEventOut], 403: ErrorOut})
+@router.get("", response={200: list[AuditEventOut], 400: ErrorOut, 403: ErrorOut})
 @paginate(BoundedLimitOffsetPagination)
 def audit_events_list(request: HttpRequest, filters: Query[AuditFiltersIn]):
     """The organisation's audit events, newest first (admins only; the Audit log page)."""

@@ -189,7 +189,7 @@ def responses_submit_batch(request: HttpRequest, payload: ResponseBatchIn):
     return {**counts, "items": [_batch_item(user, index, outcome) for index, outcome in enumerate(done)]}
 
 
-@router.get("", response={200: list[ResponseOut], 403: ErrorOut, 404: ErrorOut})
+@router.get("", response={200: list[ResponseOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
 @paginate(BoundedLimitOffsetPagination)
 def responses_list(request: HttpRequest, filters: Query[ResponseListFilters]):
     """Responses the caller may see, newest first. A ``survey_id`` of no survey of the organisation, or a

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, Self, cast
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from heed.accounts.selectors import (
     organisation_id_of,
@@ -15,7 +15,7 @@ from heed.accounts.selectors import (
     unit_get,
     unit_ids_visible_to,
 )
-from heed.core.bounds import BoundedDate, DbId, ShortText
+from heed.core.bounds import BoundedDate, DbId, ShortText, date_range_check
 from heed.core.channels import ChannelName
 from heed.core.errors import NotFoundError
 from heed.responses.filter_spec import COUNTED, filter_spec_check, filters_raw_q
@@ -64,6 +64,13 @@ class SurveyResponseFilters(BaseModel):
         description="only responses in this review state (received, has_issues, approved, rejected, edited), or "
         "all of them with 'all'; unset: every state but rejected (rejected responses count in no figure)",
     )
+
+    @model_validator(mode="after")
+    def _date_range_in_order(self) -> Self:
+        """A ``date_from`` after ``date_to`` raises ``DateRangeError`` (400 ``date_range_reversed`` on the API),
+        not an empty result."""
+        date_range_check(self.date_from, self.date_to)
+        return self
 
 
 class _SurveyFilter(BaseModel):

@@ -8,5 +8,5 @@ from heed.responses import review_views, views
 urlpatterns = [
     re_path(r"^(?P<kind>[si])/(?P<token>[\w-]{8,64})/$", views.respond, name="respond"),
     re_path(r"^(?P<kind>[si])/(?P<token>[\w-]{8,64})/thanks/$", views.thanks, name="respond-thanks"),
-    path("responses/<int:response_id>/", review_views.response_detail, name="response-detail"),
+    path("responses/<dbid:response_id>/", review_views.response_detail, name="response-detail"),
 ]

@@ -11,6 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from heed.core.bounds import NUMBER_LIMIT
+from heed.core.form_fields import UploadField
 from heed.core.labels import OPERATORS
 from heed.core.labels import QUESTION_TYPES as QUESTION_TYPE_LABELS
 from heed.surveys.conditions import RuleError, check_shape, is_compound
@@ -33,7 +34,7 @@ class SurveyCreateForm(forms.Form):
 
 
 class XLSFormUploadForm(forms.Form):
-    file = forms.FileField(label=_("XLSForm workbook (.xlsx)"), allow_empty_file=False)
+    file = UploadField(label=_("XLSForm workbook (.xlsx)"))
 
 
 class SurveySettingsForm(forms.Form):

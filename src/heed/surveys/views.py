@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from heed.accounts.permissions import can_design_surveys
@@ -194,9 +194,12 @@ def version_metrics(request: HttpRequest, survey_id: int, number: int) -> HttpRe
     else:
         messages.success(
             request,
-            gettext("Version {number}: headline metrics saved; {count} responses recomputed.").format(
-                number=number, count=count
-            ),
+            ngettext(
+                "Version %(number)s: headline metrics saved; %(count)d response recomputed.",
+                "Version %(number)s: headline metrics saved; %(count)d responses recomputed.",
+                count,
+            )
+            % {"number": number, "count": count},
         )
     return redirect("survey-edit", survey_id=survey.id)
 
@@ -270,9 +273,12 @@ def survey_import(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                gettext("Imported “{title}” as a draft with {count} questions.").format(
-                    title=survey.title, count=survey.questions.count()
-                ),
+                ngettext(
+                    "Imported “%(title)s” as a draft with %(count)d question.",
+                    "Imported “%(title)s” as a draft with %(count)d questions.",
+                    questions := survey.questions.count(),
+                )
+                % {"title": survey.title, "count": questions},
             )
             for line in report.lines():
                 messages.info(request, line)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from pydantic import ValidationError
 from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
@@ -96,7 +96,11 @@ class XLSFormRefusedError(ApplicationError):
 
     def __init__(self, problems: list[str]) -> None:
         count = len(problems)
-        summary = gettext("The XLSForm was not imported: {count} problem(s) to fix.").format(count=count)
+        summary = ngettext(
+            "The XLSForm was not imported: %(count)d problem to fix.",
+            "The XLSForm was not imported: %(count)d problems to fix.",
+            count,
+        ) % {"count": count}
         super().__init__(f"{summary} " + " ".join(problems), code="xlsform_refused", extra={"problems": problems})
 
 

@@ -41,7 +41,7 @@ def _user(request: HttpRequest):
     return request.auth  # type: ignore[attr-defined]
 
 
-@router.get("/themes", response={200: ThemesOut, 403: ErrorOut, 404: ErrorOut})
+@router.get("/themes", response={200: ThemesOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
 def themes(request: HttpRequest, filters: Query[ResponseFilters], text: Query[TextSourceQuery]):
     """What customers talk about: per theme, comments, share, tone, NPS of the writers, share among detractors
     (the ``ThemesQuery`` kind of the analytics runner, which checks the role and the filters' scope)."""
@@ -56,7 +56,7 @@ def taxonomy(request: HttpRequest):
     return theme_list(user=user)
 
 
-@router.get("/staff-mentions", response={200: list[StaffMentionOut], 403: ErrorOut, 404: ErrorOut})
+@router.get("/staff-mentions", response={200: list[StaffMentionOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
 def staff_mentions(request: HttpRequest, filters: Query[ResponseFilters], text: Query[TextSourceQuery]):
     """Staff named in feedback, with the tone of what is said about each (positive = praised, negative =
     criticised; most praised first); the ``StaffMentionsQuery`` kind of the analytics runner."""

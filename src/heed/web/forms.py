@@ -8,15 +8,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from heed.core.channels import Channel
-from heed.core.form_fields import BoundedDateField, choice_field
+from heed.core.form_fields import BoundedDateField, DateRangeMixin, choice_field
 from heed.responses.selectors import REVIEW_STATE_CHOICES, ResponseFilters
 from heed.surveys.i18n_strings import SUPPORTED_LANGUAGES
 
 LANGUAGE_CHOICES = list(SUPPORTED_LANGUAGES.items())
 
 
-class ResponseFilterForm(forms.Form):
-    """Unit, channel, language, dates and review state: the filters every results page shares (read with GET)."""
+class ResponseFilterForm(DateRangeMixin, forms.Form):
+    """Unit, channel, language, dates and review state: the filters every results page shares (read with GET).
+    A start date after the end date is an error on ``date_to`` (the page answers 400 with it)."""
 
     unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Unit"))
     channel = forms.ChoiceField(choices=[("", _("All channels")), *Channel.choices], required=False, label=_("Channel"))
