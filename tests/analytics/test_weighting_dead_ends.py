@@ -158,3 +158,24 @@ def test_delete_and_replace(answered, django_capture_on_commit_callbacks):
     assert deleted.status_code == 302 and deleted["Location"] == f"/surveys/{answered.survey.id}/weighting/"
     assert not WeightingScheme.objects.exists() and not ResponseWeight.objects.exists()
     assert client.post(f"/weighting/{scheme.id}/delete/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("hr", "Nepoznato u datoteci s udjelima: age_group nema kategoriju “99+”"),
+     ("it", "Sconosciuto nel file dei margini: age_group non ha la categoria “99+”")],
+)  # fmt: skip
+def test_margins_errors_and_saved_messages_are_in_the_analysts_language(world, language, expected):
+    from django.utils import translation
+
+    world.analyst.language = language
+    world.analyst.save(update_fields=["language"])
+    client = login(world.analyst)
+    bad = "age_group,18-24,0.5\nage_group,99+,0.5"
+    page = client.post(f"/surveys/{world.survey.id}/weighting/", {"name": "x", "margins": bad})
+    text = page.content.decode()
+    assert page.status_code == 422
+    assert expected in text
+    too_many = client.post(f"/surveys/{world.survey.id}/weighting/", {"name": "x", "margins": "gender,female,0.5"})
+    assert {"hr": "ne u 1", "it": "non a 1"}[language] in too_many.content.decode()
+    translation.deactivate()

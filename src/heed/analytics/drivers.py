@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from django.utils.translation import gettext
 
 from heed.accounts.selectors import organisation_of
 from heed.core.errors import ApplicationError, NotFoundError
@@ -110,7 +111,10 @@ def _choose(
             code="too_few_drivers",
         )
     if len(wanted) > MAX_DRIVERS:
-        raise ApplicationError(f"Choose at most {MAX_DRIVERS} drivers (got {len(wanted)}).", code="too_many_drivers")
+        raise ApplicationError(
+            gettext("Choose at most %(most)d drivers (got %(got)d).") % {"most": MAX_DRIVERS, "got": len(wanted)},
+            code="too_many_drivers",
+        )
     return questions[outcome], [questions[key] for key in wanted]
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from heed.accounts.selectors import organisation_id_of, organisation_of
@@ -109,12 +109,15 @@ class SchemeForm(forms.Form):
         upload = self.cleaned_data.get("margins_file")
         if upload is not None:
             if upload.size > 200_000:
-                raise ApplicationError("The margins file is too large (at most 200 kB).")
+                raise ApplicationError(gettext("The margins file is too large (at most 200 kB)."))
             try:
                 text = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
-                raise ApplicationError("The margins file must be UTF-8 text (CSV).") from None
+                raise ApplicationError(gettext("The margins file must be UTF-8 text (CSV).")) from None
             if found := find_control_character(text):  # the edge's rule, for file contents
-                raise ApplicationError(f"The margins file contains the control character {found}; remove it.")
+                raise ApplicationError(
+                    gettext("The margins file contains the control character %(character)s; remove it.")
+                    % {"character": found}
+                )
             return text
         return self.cleaned_data.get("margins") or ""

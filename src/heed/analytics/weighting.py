@@ -24,6 +24,7 @@ import numpy as np
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from heed.accounts.selectors import organisation_id_of, organisation_of, unit_names_by_code
 from heed.analytics.models import ResponseWeight, WeightingScheme, WeightingStaleMark
@@ -56,7 +57,7 @@ def targets_from_csv(text: str, *, known: dict[str, list[str]] | None = None) ->
     cannot produce are refused by name before the shares are checked. Raises ``ApplicationError`` (400).
     """
     if len(text.encode()) > MAX_CSV_BYTES:
-        raise ApplicationError("The margins file is too large (at most 200 kB).")
+        raise ApplicationError(gettext("The margins file is too large (at most 200 kB)."))
     targets: dict[str, dict[str, float]] = defaultdict(dict)
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     for line_number, row in enumerate(reader, start=1):
@@ -64,11 +65,12 @@ def targets_from_csv(text: str, *, known: dict[str, list[str]] | None = None) ->
         if not any(cells) or (line_number == 1 and [c.lower() for c in cells[:3]] == ["variable", "category", "share"]):
             continue
         if len(cells) != 3:
-            raise ApplicationError(f"Line {line_number}: expected variable,category,share.")
+            raise ApplicationError(gettext("Line %(line)d: expected variable,category,share.") % {"line": line_number})
         variable, category, share = cells
         if variable not in WEIGHTING_VARIABLES:
             raise ApplicationError(
-                f"Line {line_number}: unknown variable “{variable}”; use one of {', '.join(WEIGHTING_VARIABLES)}."
+                gettext("Line %(line)d: unknown variable “%(variable)s”; use one of %(variables)s.")
+                % {"line": line_number, "variable": variable, "variables": ", ".join(WEIGHTING_VARIABLES)}
             )
         try:
             value = float(share.rstrip("%"))
@@ -76,15 +78,22 @@ def targets_from_csv(text: str, *, known: dict[str, list[str]] | None = None) ->
             value = float("nan")
         if not np.isfinite(value):  # also "nan", "inf", "-infinity": Python reads them as floats
             raise ApplicationError(
-                f"Line {line_number}: the share “{share}” is not a number between 0 and 1 (or a percentage)."
+                gettext("Line %(line)d: the share “%(share)s” is not a number between 0 and 1 (or a percentage).")
+                % {"line": line_number, "share": share}
             )
         if value < 0:
-            raise ApplicationError(f"Line {line_number}: a share cannot be negative (“{share}”).")
+            raise ApplicationError(
+                gettext("Line %(line)d: a share cannot be negative (“%(share)s”).")
+                % {"line": line_number, "share": share}
+            )
         if category in targets[variable]:
-            raise ApplicationError(f"Line {line_number}: {variable}={category} is given twice.")
+            raise ApplicationError(
+                gettext("Line %(line)d: %(variable)s=%(category)s is given twice.")
+                % {"line": line_number, "variable": variable, "category": category}
+            )
         targets[variable][category] = value
     if not targets:
-        raise ApplicationError("The margins file has no rows.")
+        raise ApplicationError(gettext("The margins file has no rows."))
     if known is not None:
         _check_categories(targets, known)
     for variable, shares in targets.items():
@@ -93,7 +102,8 @@ def targets_from_csv(text: str, *, known: dict[str, list[str]] | None = None) ->
             targets[variable] = {k: v / 100 for k, v in shares.items()}
         elif abs(total - 1) > 0.005:
             raise ApplicationError(
-                f"The shares of {variable} ({', '.join(shares)}) add up to {total:g}, not 1 (or 100%)."
+                gettext("The shares of %(variable)s (%(categories)s) add up to %(total)s, not 1 (or 100%%).")
+                % {"variable": variable, "categories": ", ".join(shares), "total": f"{total:g}"}
             )
         else:
             targets[variable] = {k: v / total for k, v in shares.items()}
@@ -126,16 +136,21 @@ def _check_categories(targets: dict[str, dict[str, float]], known: dict[str, lis
     for variable, shares in targets.items():
         allowed = known.get(variable, [])
         if not allowed:
-            problems.append(f"this survey never asks for {variable}, so no response has one")
+            problems.append(
+                gettext("this survey never asks for %(variable)s, so no response has one") % {"variable": variable}
+            )
             continue
         unknown = [category for category in shares if category not in allowed]
         if unknown:
             problems.append(
-                f"{variable} has no category {', '.join(f'“{c}”' for c in unknown)} in this survey "
-                f"(its categories: {', '.join(allowed)})"
+                gettext("%(variable)s has no category %(unknown)s in this survey (its categories: %(allowed)s)")
+                % {"variable": variable, "unknown": ", ".join(f"“{c}”" for c in unknown), "allowed": ", ".join(allowed)}
             )
     if problems:
-        raise ApplicationError("Unknown in the margins file: " + "; ".join(problems) + ".", code="unknown_category")
+        raise ApplicationError(
+            gettext("Unknown in the margins file: %(problems)s.") % {"problems": "; ".join(problems)},
+            code="unknown_category",
+        )
 
 
 def _check_policy(unmatched: str) -> None:
@@ -189,13 +204,17 @@ def _save_unique_name(scheme: WeightingScheme) -> None:
 def _check_name_free(scheme: WeightingScheme) -> None:
     same = WeightingScheme.objects.filter(survey_id=scheme.survey_id, name__iexact=scheme.name).exclude(pk=scheme.pk)
     if same.exists():
-        raise ConflictError(f"This survey already has a weighting scheme named {scheme.name}: replace it or choose "
-                            "another name.", code="weighting_scheme_name_used")  # fmt: skip
+        message = gettext(
+            "This survey already has a weighting scheme named %(name)s: replace it or choose another name."
+        )
+        raise ConflictError(message % {"name": scheme.name}, code="weighting_scheme_name_used")
 
 
 def _check_trim(trim: tuple[float, float] | None) -> None:
     if trim is not None and not (0 < trim[0] < 1 < trim[1]):
-        raise ApplicationError("Trimming bounds must satisfy 0 < lower < 1 < upper (multiples of the mean weight).")
+        raise ApplicationError(
+            gettext("Trimming bounds must satisfy 0 < lower < 1 < upper (multiples of the mean weight).")
+        )
 
 
 @transaction.atomic

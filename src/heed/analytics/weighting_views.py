@@ -59,11 +59,13 @@ def survey_weighting(request: HttpRequest, survey_id: int) -> HttpResponse:
                 scheme = next(s for s in schemes if s.id == data["replace"])
                 weighting_scheme_replace(scheme=scheme, name=data["name"], targets=targets, trim=trim,
                                          unmatched=unmatched)  # fmt: skip
-                done = f"Weighting scheme {scheme.name} replaced; weights are being computed."
+                done = gettext("Weighting scheme %(name)s replaced; weights are being computed.") % {
+                    "name": scheme.name
+                }
             else:
                 weighting_scheme_create(survey=survey, name=data["name"], targets=targets, created_by=user,
                                         trim=trim, unmatched=unmatched)  # fmt: skip
-                done = "Weighting scheme saved; weights are being computed."
+                done = gettext("Weighting scheme saved; weights are being computed.")
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
