@@ -69,6 +69,25 @@ def test_the_response_beyond_the_target_is_stored_screened_out_and_listed_as_ove
     assert quota_outcomes(response_ids=[last.id, beyond.id]) == {last.id: "screened_in", beyond.id: "over_quota"}
 
 
+def test_the_overshoot_list_leaves_out_rejected_responses_and_other_units_for_a_unit_manager(world):
+    from heed.accounts.selectors import unit_ids_visible_to
+    from heed.responses.services import response_review_set
+
+    at_a = _women_18_34(world, target=1)
+    at_b = quota_create(survey=world.survey, name="Women at B", target=1, unit=world.store_b,
+                        conditions={"gender": ["female"]})  # fmt: skip
+    _first, beyond_a, rejected_a = _submit(world, 3)
+    _first_b, beyond_b = _submit(world, 2, unit=world.store_b)
+    response_review_set(actor=world.analyst, response=rejected_a, state="rejected")
+    everyone = [m.response_id for m in quota_overshoot_list(organisation_id=world.org.id)]
+    assert sorted(everyone) == sorted([beyond_a.id, beyond_b.id])
+    manager_a = unit_ids_visible_to(world.manager_a)
+    assert manager_a is not None and world.store_b.id not in manager_a
+    mine = quota_overshoot_list(organisation_id=world.org.id, unit_ids=manager_a)
+    assert [m.response_id for m in mine] == [beyond_a.id]
+    assert {at_a.id, at_b.id} == {m.quota_id for m in quota_overshoot_list(organisation_id=world.org.id)}
+
+
 def test_a_partial_counts_only_when_the_quota_says_so(world):
     """b.4.8: a partial response counts only if count_partials=true."""
     strict = _women_18_34(world, target=2)

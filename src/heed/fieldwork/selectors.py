@@ -134,13 +134,19 @@ def quota_fills(quotas: Iterable[Quota]) -> list[QuotaFill]:
     return [QuotaFill(quota, *counts.get(quota.id, (0, 0))) for quota in quotas]
 
 
-def quota_overshoot_list(*, organisation_id: int, quota_id: int | None = None) -> QuerySet[QuotaMembership]:
-    """Responses stored beyond a full quota (``screened_out_over_quota``), newest first."""
+def quota_overshoot_list(
+    *, organisation_id: int, quota_id: int | None = None, unit_ids: set[int] | None = None
+) -> QuerySet[QuotaMembership]:
+    """Responses stored beyond a full quota (``screened_out_over_quota``), newest first; those a reviewer rejected
+    are left out (``filter_spec.counted_through``), and with ``unit_ids`` (``unit_ids_visible_to``: None = every
+    unit) only responses at those units."""
     members = QuotaMembership.objects.filter(
-        quota__organisation_id=organisation_id, status=QuotaMembership.Status.OVER_QUOTA
+        counted_through("response__"), quota__organisation_id=organisation_id, status=QuotaMembership.Status.OVER_QUOTA
     ).select_related("quota")
     if quota_id is not None:
         members = members.filter(quota_id=quota_id)
+    if unit_ids is not None:
+        members = members.filter(response__unit_id__in=unit_ids)
     return members.order_by("-created_at", "-id")
 
 

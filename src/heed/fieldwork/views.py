@@ -177,7 +177,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
     pending = surveys_with_flags_pending(organisation_id=organisation_id)
     context = {
         "assignments": assignments, "quotas": quotas,
-        "overshoot": quota_overshoot_list(organisation_id=organisation_id)[:OVERSHOOT_SHOWN],
+        "overshoot": quota_overshoot_list(organisation_id=organisation_id, unit_ids=visible)[:OVERSHOOT_SHOWN],
         "devices": [(device, device_stats.get(str(device.device_id)))
                     for device in devices_in_scope(organisation_id=organisation_id, unit_ids=visible)],
         "stale": set(devices_with_stale_unsent(organisation_id=organisation_id, now=now).values_list("id", flat=True)),
