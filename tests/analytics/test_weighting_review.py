@@ -219,3 +219,23 @@ def test_a_review_never_waits_for_a_computation_storing_its_weights(sample, monk
     monkeypatch.setattr(weighting, "ResponseWeight", real_weight)
     weighting_scheme_compute(scheme=WeightingScheme.objects.get(pk=scheme.pk))
     assert not _stale(scheme) and young.id not in _weights(scheme)
+
+
+def test_deleting_a_respondent_marks_the_scheme_and_the_weights_follow_after_commit(
+    sample, django_capture_on_commit_callbacks
+):
+    """Erasure on request: the deleted respondent's weight goes with them; the others are weighed again after
+    commit, as if the respondent had never answered."""
+    scheme = _scheme(sample)
+    young = _young_man(sample)
+    assert young.id in _weights(scheme)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response_delete(response=young)
+    scheme.refresh_from_db()
+    assert _stale(scheme) and scheme.status == WeightingScheme.Status.READY
+    for callback in queued:
+        callback()
+    scheme.refresh_from_db()
+    assert not _stale(scheme) and scheme.diagnostics["responses"] == 102
+    fresh = weighting_scheme_compute(scheme=WeightingScheme.objects.get(pk=scheme.pk))
+    assert _weights(scheme) == pytest.approx(_weights(fresh), rel=1e-12)

@@ -58,7 +58,10 @@ def test_the_apps_register_their_handlers_explicitly():
         "cati.cases_complete",
     }  # fmt: skip
     assert set(responses_handlers(ResponsesStored, "after_commit")) == {"textanalytics.comments"}
-    assert set(responses_handlers(ResponsesDeleted, "in_transaction")) == {"analytics.rollup_days"}
+    assert set(responses_handlers(ResponsesDeleted, "in_transaction")) == {
+        "analytics.rollup_days",
+        "analytics.weighting_schemes",
+    }
 
 
 def test_an_unknown_phase_is_refused():

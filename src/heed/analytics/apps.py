@@ -9,6 +9,7 @@ class AnalyticsConfig(AppConfig):
         from heed.analytics.ingestion_handlers import (
             rollup_days_changed,
             rollup_days_rescored,
+            weighting_schemes_deleted,
             weighting_schemes_reviewed,
         )
         from heed.responses.handlers import (
@@ -28,6 +29,9 @@ class AnalyticsConfig(AppConfig):
         # A rejection, an approval of a rejected response or an edit changes whom weights are computed for.
         responses_handler_register(event=ResponsesReviewed, name="analytics.weighting_schemes",
                                    phase="in_transaction", handler=weighting_schemes_reviewed)  # fmt: skip
+        # So does deleting a response (its weight goes with it).
+        responses_handler_register(event=ResponsesDeleted, name="analytics.weighting_schemes",
+                                   phase="in_transaction", handler=weighting_schemes_deleted)  # fmt: skip
 
         from heed.analytics.queries.kinds import register_analytics_queries
 

@@ -36,3 +36,14 @@ def weighting_schemes_reviewed(event: ResponsesReviewed) -> None:
         surveys.setdefault(response.organisation_id, set()).add(response.survey_id)
     for organisation_id, survey_ids in surveys.items():
         weighting_schemes_mark_stale(organisation_id=organisation_id, survey_ids=survey_ids)
+
+
+def weighting_schemes_deleted(event: ResponsesDeleted) -> None:
+    """In the deleting transaction (erasure on request, an admin's delete): the deleted respondents' weights go with
+    them, so the others no longer add up to the targets; mark the schemes of their surveys out of date, to be
+    weighed again after commit, as after a review."""
+    surveys: dict[int, set[int]] = {}
+    for response in event.responses:
+        surveys.setdefault(response.organisation_id, set()).add(response.survey_id)
+    for organisation_id, survey_ids in surveys.items():
+        weighting_schemes_mark_stale(organisation_id=organisation_id, survey_ids=survey_ids)
