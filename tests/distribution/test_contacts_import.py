@@ -110,6 +110,9 @@ def test_formulas_control_characters_and_whole_file_errors(world):
     with pytest.raises(ApplicationError) as large:
         contacts_import(actor=world.analyst, data=b"email\n" + b"a@example.com\n" * (MAX_BYTES // 10))
     assert "larger than" in large.value.message
+    for header_only in (b"email,name\n", b"email,name\n,\n\n"):
+        with pytest.raises(ApplicationError, match="no rows under its header row"):
+            contacts_import(actor=world.analyst, data=header_only)
 
 
 def test_only_roles_that_see_personal_data_import_or_list_contacts(world):

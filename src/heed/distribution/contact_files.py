@@ -190,6 +190,8 @@ def read_contact_file(data: bytes, *, region: str | None, languages: tuple[str, 
         if contact.email:
             by_email[contact.email] = contact
         contacts.append(contact)
+    if not contacts and not errors:
+        raise ContactFileError(gettext("The file has no rows under its header row: nobody to add."))
     return ContactReading(tuple(contacts), tuple(errors))
 
 
