@@ -83,6 +83,13 @@ def _answer_errors(exc: SubmissionError) -> dict[str, str]:
             for key, error in exc.errors.items()}  # fmt: skip
 
 
+def _in_question_order(stored: dict[str, Any], texts: dict[str, str]) -> list[tuple[str, Any]]:
+    """The stored answers in the order of the version's questions (``texts`` is in that order), any others after:
+    rows are not read back in any particular order."""
+    position = {key: index for index, key in enumerate(texts)}
+    return sorted(stored.items(), key=lambda item: (position.get(item[0], len(position)), item[0]))
+
+
 def _page(request: HttpRequest, response: Response, *, status: int = 200, edit_values: dict[str, Any] | None = None,
           edit_errors: dict[str, str] | None = None, edit_error: str = "", review_error: str = "",
           ) -> HttpResponse:  # fmt: skip
@@ -100,7 +107,7 @@ def _page(request: HttpRequest, response: Response, *, status: int = 200, edit_v
     context = {
         "response": response,
         "state_label": labels.get(response.review_state, response.review_state),
-        "answers": [(texts.get(k, k), _shown(v)) for k, v in stored.items()],
+        "answers": [(texts.get(k, k), _shown(v)) for k, v in _in_question_order(stored, texts)],
         "history": history,
         "review_states": [(state, labels[state]) for state in REVIEWER_STATES],
         "comment_max": REVIEW_COMMENT_MAX,

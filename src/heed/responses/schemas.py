@@ -87,8 +87,16 @@ class ResponseOut(Schema):
                 "value": comment_text(user, a) if a.question_type == "text" else a.value,
                 "annotation": annotation_dict(a),
             }
-            for a in obj.answers.all()
+            for a in sorted(obj.answers.all(), key=_question_order(obj))
         ]  # fmt: skip
+
+
+def _question_order(response: Any) -> Any:
+    """Sort key putting a response's answers in the order of its version's questions (rows come back in no
+    particular order), from the stored definition's JSON without parsing it."""
+    questions = response.version.definition.get("questions", []) if response.version_id else []
+    position = {question.get("key"): index for index, question in enumerate(questions)}
+    return lambda answer: (position.get(answer.question_key, len(position)), answer.question_key)
 
 
 class ConflictOut(ErrorOut):
