@@ -39,7 +39,6 @@ from heed.surveys.answering import (
     SubmissionError,
     clean_submission,
     clean_submission_screened,
-    screened_out,
 )
 from heed.surveys.definition import DEMOGRAPHIC_TYPES, SurveyDefinition
 from heed.surveys.selectors import survey_is_open, survey_latest_version, version_definition
@@ -92,21 +91,16 @@ def answer_row(response: Response, key: str, qtype: str, value: AnswerValue) -> 
     return answer
 
 
-_UNKNOWN = object()
-
-
 def headline_fields(
-    definition: SurveyDefinition, answers: dict[str, AnswerValue], screened_at: Any = _UNKNOWN
+    definition: SurveyDefinition, answers: dict[str, AnswerValue], screened_at: str | None
 ) -> dict[str, Any]:
     """The columns copied onto a response: ``nps_score``/``csat_score``/``ces_score`` from the
     question each metric maps to (``SurveyDefinition.metric_keys``), and age group, gender, region; and
     ``outcome``. A respondent screened out (``heed.surveys.answering.screened_out``) is not eligible: the outcome
     is ``screened_out`` and no headline score is copied, so satisfaction figures never count them.
-    ``screened_at``: the screening question's key or None when the caller has it already (from
-    ``clean_submission_screened``); otherwise it is worked out here."""
+    ``screened_at``: the screening question's key, or None, as ``clean_submission_screened`` gives it with
+    ``answers``."""
     fields: dict[str, Any] = {}
-    if screened_at is _UNKNOWN:
-        screened_at = screened_out(definition, answers)  # type: ignore[arg-type]
     if screened_at:
         fields["outcome"] = Response.Outcome.SCREENED_OUT
     else:
@@ -597,7 +591,7 @@ def response_edit(*, actor: User, response: Response, answers: dict[str, Any], c
     comment = _comment(comment)
     current = _locked(response)
     definition = version_definition(current.version)
-    cleaned = clean_submission(definition, answers)
+    cleaned, screened_at = clean_submission_screened(definition, answers)
     previous = _stored_answers(current)
     if cleaned == previous:
         raise ApplicationError("The answers are the same as the stored ones; nothing was changed.",
@@ -611,7 +605,7 @@ def response_edit(*, actor: User, response: Response, answers: dict[str, Any], c
     )
     headlines: dict[str, Any] = {"nps_score": None, "csat_score": None, "ces_score": None, "age_group": "",
                                  "gender": "", "region": ""}  # fmt: skip
-    headlines.update(headline_fields(definition, cleaned))
+    headlines.update(headline_fields(definition, cleaned, screened_at))
     Response.objects.filter(pk=current.pk).update(review_state=ReviewState.EDITED, **headlines)
     review = ResponseReview.objects.create(
         response=current, actor=actor, actor_name=_actor_name(actor), from_state=current.review_state,
