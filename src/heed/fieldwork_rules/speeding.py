@@ -20,7 +20,6 @@ from bisect import insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from statistics import median
 
 from heed.fieldwork_rules.flags import Flag, FlagCode
 
@@ -73,14 +72,8 @@ def check_speeding(
     Raises ``ValueError`` for a negative or non-finite duration, or a ``fraction`` outside (0, 1].
     """
     _check_duration(duration_seconds)
-    for value in comparable_seconds:
-        _check_duration(value)
-    if not 0 < fraction <= 1:
-        raise ValueError(f"fraction must lie in (0, 1], got {fraction!r}")
-    n = len(comparable_seconds)
-    if n < min_comparable:
-        return SpeedingCheck(SpeedingStatus.INSUFFICIENT_DATA, duration_seconds, None, None, n)
-    return _judge(duration_seconds, float(median(comparable_seconds)), fraction, n)
+    return ComparableDurations(comparable_seconds).check(duration_seconds, fraction=fraction,
+                                                         min_comparable=min_comparable)  # fmt: skip
 
 
 class ComparableDurations:
