@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from heed.accounts.permissions import can_view_results
 from heed.core.errors import ApplicationError
 from heed.responses.models import ReviewState
-from heed.responses.selectors import response_get, response_review_history
+from heed.responses.selectors import question_order, response_get, response_review_history
 from heed.responses.services import REVIEW_COMMENT_MAX, REVIEWER_STATES, response_edit, response_review_set
 from heed.surveys.answering import SubmissionError
 from heed.surveys.definition import SurveyDefinition
@@ -83,13 +83,6 @@ def _answer_errors(exc: SubmissionError) -> dict[str, str]:
             for key, error in exc.errors.items()}  # fmt: skip
 
 
-def _in_question_order(stored: dict[str, Any], texts: dict[str, str]) -> list[tuple[str, Any]]:
-    """The stored answers in the order of the version's questions (``texts`` is in that order), any others after:
-    rows are not read back in any particular order."""
-    position = {key: index for index, key in enumerate(texts)}
-    return sorted(stored.items(), key=lambda item: (position.get(item[0], len(position)), item[0]))
-
-
 def _page(request: HttpRequest, response: Response, *, status: int = 200, edit_values: dict[str, Any] | None = None,
           edit_errors: dict[str, str] | None = None, edit_error: str = "", review_error: str = "",
           ) -> HttpResponse:  # fmt: skip
@@ -107,7 +100,7 @@ def _page(request: HttpRequest, response: Response, *, status: int = 200, edit_v
     context = {
         "response": response,
         "state_label": labels.get(response.review_state, response.review_state),
-        "answers": [(texts.get(k, k), _shown(v)) for k, v in _in_question_order(stored, texts)],
+        "answers": [(texts.get(k, k), _shown(stored[k])) for k in sorted(stored, key=question_order(texts))],
         "history": history,
         "review_states": [(state, labels[state]) for state in REVIEWER_STATES],
         "comment_max": REVIEW_COMMENT_MAX,

@@ -11,7 +11,7 @@ from pydantic import BaseModel, StringConstraints
 from heed.api.schemas import BodyIn, ErrorOut
 from heed.core.bounds import BoundedMoment, DbId
 from heed.core.channels import ChannelName
-from heed.responses.selectors import OUTCOME_DESCRIPTION, OutcomeName
+from heed.responses.selectors import OUTCOME_DESCRIPTION, OutcomeName, question_order
 from heed.surveys.language import LanguageCode
 
 
@@ -81,22 +81,16 @@ class ResponseOut(Schema):
         from heed.textanalytics.selectors import annotation_dict, comment_text
 
         user = context["request"].auth
+        questions = obj.version.definition.get("questions", []) if obj.version_id else []  # its JSON: not parsed
+        order = question_order(question.get("key", "") for question in questions)
         return [
             {
                 "question_key": a.question_key, "question_type": a.question_type,
                 "value": comment_text(user, a) if a.question_type == "text" else a.value,
                 "annotation": annotation_dict(a),
             }
-            for a in sorted(obj.answers.all(), key=_question_order(obj))
+            for a in sorted(obj.answers.all(), key=lambda answer: order(answer.question_key))
         ]  # fmt: skip
-
-
-def _question_order(response: Any) -> Any:
-    """Sort key putting a response's answers in the order of its version's questions (rows come back in no
-    particular order), from the stored definition's JSON without parsing it."""
-    questions = response.version.definition.get("questions", []) if response.version_id else []
-    position = {question.get("key"): index for index, question in enumerate(questions)}
-    return lambda answer: (position.get(answer.question_key, len(position)), answer.question_key)
 
 
 class ConflictOut(ErrorOut):

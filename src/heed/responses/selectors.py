@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal, Self, cast
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
@@ -327,3 +327,10 @@ def client_keys_known(*, organisation_id: int, keys: Iterable[str]) -> set[str]:
         known.update(ClientKey.objects.filter(organisation_id=organisation_id, key__in=wanted[first : first + 1000])
                      .values_list("key", flat=True))  # fmt: skip
     return known
+
+
+def question_order(keys: Iterable[str]) -> Callable[[str], tuple[int, str]]:
+    """A sort key on question keys following ``keys`` (a version's questions in order), unknown keys after, by
+    name: answers are read back from the database in no particular order (open-text answers are inserted last)."""
+    position = {key: index for index, key in enumerate(keys)}
+    return lambda key: (position.get(key, len(position)), key)
