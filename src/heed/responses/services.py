@@ -312,8 +312,11 @@ def _store(ready: list[_Ready]) -> list[Response]:
             answers += [answer_values(response.id, key, types[key], value) for key, value in r.answers.items()]
         # The ids of the open-text answers go to the handlers (text analytics), so nothing reads them back; only
         # those are drawn (on PostgreSQL a sequence value per row cost more than the COPY of all the answers).
-        texts = [row for row in answers if row[2] in TEXT_ANSWER_TYPES and row[4]]
-        rows_insert(Answer, ANSWER_COLUMNS, [row for row in answers if not (row[2] in TEXT_ANSWER_TYPES and row[4])])
+        texts: list[tuple] = []
+        others: list[tuple] = []
+        for row in answers:
+            (texts if row[2] in TEXT_ANSWER_TYPES and row[4] else others).append(row)
+        rows_insert(Answer, ANSWER_COLUMNS, others)
         by_response: dict[int, list[StoredText]] = {}
         for answer_id, row in zip(rows_insert_returning_ids(Answer, ANSWER_COLUMNS, texts), texts, strict=True):
             by_response.setdefault(row[0], []).append(StoredText(answer_id=answer_id, question_key=row[1],
