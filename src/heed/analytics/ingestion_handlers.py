@@ -29,19 +29,19 @@ def weighting_schemes_reviewed(event: ResponsesReviewed) -> None:
     """In the reviewing transaction: when responses moved into or out of ``rejected``, or were edited, mark the
     weighting schemes of their surveys as out of date, durable with the review; they are weighed again in the
     background after commit (``weighting_schemes_mark_stale``), never in the reviewer's request."""
-    if not (event.counted_changed or event.answers_changed):
-        return
-    surveys: dict[int, set[int]] = {}
-    for response in event.responses:
-        surveys.setdefault(response.organisation_id, set()).add(response.survey_id)
-    for organisation_id, survey_ids in surveys.items():
-        weighting_schemes_mark_stale(organisation_id=organisation_id, survey_ids=survey_ids)
+    if event.counted_changed or event.answers_changed:
+        _schemes_of_surveys_mark_stale(event)
 
 
 def weighting_schemes_deleted(event: ResponsesDeleted) -> None:
     """In the deleting transaction (erasure on request, an admin's delete): the deleted respondents' weights go with
     them, so the others no longer add up to the targets; mark the schemes of their surveys out of date, to be
     weighed again after commit, as after a review."""
+    _schemes_of_surveys_mark_stale(event)
+
+
+def _schemes_of_surveys_mark_stale(event: ResponsesReviewed | ResponsesDeleted) -> None:
+    """Mark the weighting schemes of the surveys of ``event``'s responses stale, per organisation."""
     surveys: dict[int, set[int]] = {}
     for response in event.responses:
         surveys.setdefault(response.organisation_id, set()).add(response.survey_id)
