@@ -278,7 +278,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # Periodic work (Celery beat runs inside `heed worker`, and inside the worker `heed serve` starts).
 # Reconciliation re-derives whatever a lost task would have done: comments without a current
 # annotation, pending rollup days, weighting schemes still pending, invitations whose e-mail was never
-# sent, a due retraining, interview flags of a changed site or survey never recomputed.
+# sent, a due retraining, interview flags of a changed site or survey never recomputed, interviews whose flags were
+# never checked.
 RECONCILE_SECONDS = int(os.environ.get("HEED_RECONCILE_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "clear-expired-sessions": {"task": "heed.core.sessions_clear_expired", "schedule": 6 * 3600.0},
@@ -301,6 +302,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "survey-flags-reconcile": {
         "task": "heed.fieldwork.tasks.survey_flags_reconcile_task",
+        "schedule": float(RECONCILE_SECONDS),
+    },
+    "pending-flags-reconcile": {
+        "task": "heed.fieldwork.tasks.pending_flags_reconcile_task",
         "schedule": float(RECONCILE_SECONDS),
     },
 }

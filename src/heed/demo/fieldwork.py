@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from heed.fieldwork import services as fieldwork_services
+from heed.fieldwork.flagging import pending_flags_check
 from heed.fieldwork.services import assignment_create, quota_create
 from heed.fieldwork.sync import Interview, interviews_sync
 from heed.surveys.conditions import visible_keys
@@ -303,6 +304,7 @@ def seed_fieldwork(
                                              oldest_unsent_at=oldest))  # fmt: skip
             summary.screened_out += sum(1 for m in made if m.note == "screened_out")
             summary.sent += made
+    pending_flags_check(survey_id=survey.id)  # the worker's check after each sync, done now: the demo shows flags
     return summary
 
 

@@ -1,18 +1,21 @@
 """Data-quality flags of interviews (contract 6), computed with the pure rules of ``heed.fieldwork_rules`` and
 stored as :class:`~heed.fieldwork.models.Flag` rows. A flag never deletes, rejects or hides a response.
 
-What is checked, for each interview that came through the sync (it has an ``InterviewRecord``):
+What is checked, for each interview that came through the sync (it has an ``InterviewRecord``), in the
+background: the sync stores the record ``flags_pending`` and queues ``interview_flags_check_task`` after commit,
+which runs :func:`pending_flags_check` (a lost task is found again by ``pending_flags_reconcile``); the device never
+waits for the flags, which it is not sent:
 
 * ``speeding`` (research b.4.10): a complete interview shorter than 0.5 x the median device duration of the
   comparable completes (same survey version; mode is always the intercept interview, the only one with records;
   finished: complete and not screened out, with a duration), from 30 of them; fewer gives ``speeding_status``
   ``insufficient_data`` on the record and no flag. A screened-out interview (a few screening questions, not
   eligible) or one broken off is never checked and never compared with: its ``speeding_status`` stays empty.
-  At sync the comparables are the :data:`SPEEDING_WINDOW` latest stored before the interview (earlier ones of
-  the same batch included); :func:`survey_flags_recompute` compares each with all the others (leave one out).
+  A pending interview is compared with the :data:`SPEEDING_WINDOW` latest checked ones and the earlier pending
+  ones; :func:`survey_flags_recompute` compares each with all the others (leave one out).
 * ``straight_lining`` (b.4.11) on each *battery*: at least 5 questions in a row (definition order) of one
   rating type and one scale (same type, min and max: likert 1-5, csat 1-5, rating 1-10, ...).
-* ``possible_duplicate`` (b.4.12): same interviewer and unit, started within 10 minutes, >= 90 % closed
+* ``possible_duplicate`` (b.4.12): same survey, interviewer and unit, started within 10 minutes, >= 90 % closed
   answers equal and open-text similarity >= 90; both interviews are flagged, each naming the other's response.
   Interviews whose device sent no start time are not compared (the rule is about start times).
 * ``out_of_area``, ``mock_location_suspected``, ``no_location`` (b.4.13) against the unit's ``Site`` when it
@@ -55,7 +58,7 @@ if TYPE_CHECKING:
     from heed.surveys.definition import SurveyDefinition
     from heed.surveys.models import Survey, SurveyVersion
 
-SPEEDING_WINDOW = 5000  # comparable completes read at sync: the latest ones (bounded work per batch)
+SPEEDING_WINDOW = 5000  # checked comparable completes read per run: the latest ones (bounded work per run)
 OPEN_TYPES = {"text"}
 
 
@@ -183,8 +186,9 @@ def _speeding_comparable(record: InterviewRecord) -> bool:
     return record.complete and not record.screened_out and record.duration_seconds is not None
 
 
-def _speeding_at_sync(records: Sequence[InterviewRecord]) -> list[tuple[InterviewRecord, FlagValue]]:
-    """Set ``speeding_status`` on the new records against the stored comparable completes (module doc)."""
+def _speeding_of_pending(records: Sequence[InterviewRecord]) -> list[tuple[InterviewRecord, FlagValue]]:
+    """Set ``speeding_status`` on the pending ``records`` (in id order) against the checked comparable completes
+    of their version (the :data:`SPEEDING_WINDOW` latest) and the earlier pending ones (module doc)."""
     rows = []
     comparables: dict[int, ComparableDurations] = {}
     for record in records:
@@ -193,7 +197,8 @@ def _speeding_at_sync(records: Sequence[InterviewRecord]) -> list[tuple[Intervie
         if record.version_id not in comparables:
             comparables[record.version_id] = ComparableDurations(
                 d or 0.0 for d in InterviewRecord.objects.filter(
-                    version_id=record.version_id, complete=True, screened_out=False, duration_seconds__isnull=False
+                    version_id=record.version_id, complete=True, screened_out=False, duration_seconds__isnull=False,
+                    flags_pending=False,
                 ).order_by("-id").values_list("duration_seconds", flat=True)[:SPEEDING_WINDOW]
             )  # fmt: skip
         others = comparables[record.version_id]
@@ -205,29 +210,64 @@ def _speeding_at_sync(records: Sequence[InterviewRecord]) -> list[tuple[Intervie
     return rows
 
 
-def flags_for_new_records(
-    records: Sequence[InterviewRecord],
-    *,
-    answers: Mapping[int, Mapping[str, Any]],
-    versions: Mapping[int, SurveyVersion],
-) -> None:
-    """Store the new (unsaved) ``records`` of one sync batch and their flags; ``answers`` by response id as
-    stored, ``versions`` by id. Runs inside the transaction storing the responses."""
-    rows = _speeding_at_sync(records)
-    instances_insert(records)  # plain INSERT / COPY: bulk_create prepared every value (a third of the handler)
-    context = _Context(versions, (r.unit_id for r in records))
+PENDING_PER_RUN = 5000  # pending records checked per transaction (a long backlog goes in several)
+
+
+class _ChangedMeanwhile(Exception):
+    """Another run (or a full recompute) checked some of the records first: read again."""
+
+
+def pending_flags_check(*, survey_id: int) -> int:
+    """Compute the flags of survey ``survey_id``'s records still ``flags_pending`` (stored by a sync since the last
+    run), oldest first, :data:`PENDING_PER_RUN` at a time; the background work queued after each sync
+    (``interview_flags_check_task``) and found again by ``pending_flags_reconcile``. Speeding compares each with
+    the checked completes of its version and the earlier pending ones; possible duplicates pair them with each other
+    and with the checked interviews of the survey near in time (a pair with a record that is still pending is found
+    when that one is checked). The flags are computed outside any transaction and written in a short one that
+    takes the survey's lock (after a full recompute or before it, never beside it) and clears the records' mark
+    only if it is still set (else it reads again). Idempotent. Returns the number of flags stored."""
+    stored = 0
+    while True:
+        records = list(InterviewRecord.objects.filter(survey_id=survey_id, flags_pending=True)
+                       .select_related("version").defer("audit").order_by("id")[:PENDING_PER_RUN])  # fmt: skip
+        if not records:
+            return stored
+        try:
+            stored += _check_pending(survey_id, records)
+        except _ChangedMeanwhile:
+            continue
+
+
+def _check_pending(survey_id: int, records: list[InterviewRecord]) -> int:
+    answers = response_answers(response_ids=[r.response_id for r in records])
+    context = _Context({r.version_id: r.version for r in records}, (r.unit_id for r in records))
+    rows = _speeding_of_pending(records)
     for record in records:
         rows += [(record, flag) for flag in _record_flags(record, answers.get(record.response_id, {}), context)]
-    rows += _new_duplicates(records, answers, context)
-    instances_insert([_flag_row(record, flag) for record, flag in rows])
+    rows += _new_duplicates(survey_id, records, answers, context)
+    by_status: dict[str, list[int]] = defaultdict(list)
+    for record in records:
+        by_status[record.speeding_status].append(record.id)
+    with transaction.atomic():
+        survey_lock_no_key(survey_id=survey_id)
+        for status, ids in by_status.items():
+            for first in range(0, len(ids), 500):
+                chunk = ids[first : first + 500]
+                done = InterviewRecord.objects.filter(id__in=chunk, flags_pending=True).update(
+                    flags_pending=False, speeding_status=status
+                )
+                if done != len(chunk):
+                    raise _ChangedMeanwhile  # rolls the marks back
+        instances_insert([_flag_row(record, flag) for record, flag in rows])
+    return len(rows)
 
 
 def _new_duplicates(
-    records: Sequence[InterviewRecord], answers: Mapping[int, Mapping[str, Any]], context: _Context
+    survey_id: int, records: Sequence[InterviewRecord], answers: Mapping[int, Mapping[str, Any]], context: _Context
 ) -> list[tuple[InterviewRecord, FlagValue]]:
-    """Possible duplicates of the new records among themselves and the stored interviews of the same
-    interviewer and unit that started within 10 minutes of one of them (read by the stretches of time around
-    the new ones, :func:`_near_times`, not everything between a batch's first and last start)."""
+    """Possible duplicates of the pending ``records`` among themselves and the checked interviews of the survey by
+    the same interviewer and unit that started within 10 minutes of one of them (read by the stretches of time
+    around the pending ones, :func:`_near_times`, not everything between the first and last start)."""
     moments: dict[tuple[int, int], list[dt.datetime]] = defaultdict(list)
     for record in records:
         if record.unit_id is not None and record.started_at is not None:
@@ -241,8 +281,7 @@ def _new_duplicates(
     for first in range(0, len(terms), NEAR_TERMS_PER_QUERY):
         near = reduce(operator.or_, terms[first : first + NEAR_TERMS_PER_QUERY])
         earlier += (
-            InterviewRecord.objects.filter(near)
-            .exclude(response_id__in=new_ids)
+            InterviewRecord.objects.filter(near, survey_id=survey_id, flags_pending=False)
             .select_related("version")
             .defer("audit")
         )
@@ -280,7 +319,8 @@ def survey_flags_recompute(*, survey: Survey) -> int:
 
 @transaction.atomic
 def survey_id_flags_recompute(*, survey_id: int) -> int:
-    """:func:`survey_flags_recompute` by the survey's id. Runs one at a time per survey (a ``FOR NO KEY UPDATE``
+    """:func:`survey_flags_recompute` by the survey's id; the records it read are no longer pending. Runs one at a
+    time per survey (and never beside :func:`pending_flags_check`'s writing) (a ``FOR NO KEY UPDATE``
     lock on its row, ``surveys.services.survey_lock_no_key``), so two recomputations never add up their flags."""
     survey_lock_no_key(survey_id=survey_id)
     records = list(InterviewRecord.objects.filter(survey_id=survey_id).select_related("version").defer("audit")
@@ -293,7 +333,7 @@ def survey_id_flags_recompute(*, survey_id: int) -> int:
     rows: list[tuple[InterviewRecord, FlagValue]] = []
     by_version: dict[int, list[InterviewRecord]] = defaultdict(list)
     for record in records:
-        record.speeding_status = ""
+        record.speeding_status, record.flags_pending = "", False
         if _speeding_comparable(record):
             by_version[record.version_id].append(record)
     for group in by_version.values():
@@ -301,7 +341,7 @@ def survey_id_flags_recompute(*, survey_id: int) -> int:
             record.speeding_status = check.status.value
             if check.flag is not None:
                 rows.append((record, check.flag))
-    InterviewRecord.objects.bulk_update(records, ["speeding_status"], batch_size=500)
+    InterviewRecord.objects.bulk_update(records, ["speeding_status", "flags_pending"], batch_size=500)
     for record in records:
         rows += [(record, flag) for flag in _record_flags(record, answers.get(record.response_id, {}), context)]
     rows += _duplicate_rows(records, answers, context, only_with=None)

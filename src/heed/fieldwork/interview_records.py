@@ -5,9 +5,11 @@ transaction that stores the response.
 variable, keyed by client_key) around its call of ``responses_submit_many``; the ``in_transaction`` handler
 :func:`interview_records_store` (registered in ``apps.py`` as ``fieldwork.interview_records``) writes one
 :class:`~heed.fieldwork.models.InterviewRecord` per newly stored response whose client_key it was handed, then
-its flags (:mod:`heed.fieldwork.flagging`). A response and its record are therefore durable together: a crash
-before commit loses both and the device sends the interview again. Responses stored any other way (web pages,
-the API) get no record and no flags.
+marks it ``flags_pending`` and queues ``interview_flags_check_task`` after commit: the flags
+(:mod:`heed.fieldwork.flagging`) are computed in the background, never in the device's sync. A response and its
+record are therefore durable together: a crash before commit loses both and the device sends the interview again;
+a queued check lost after commit is found again by ``pending_flags_reconcile`` (the mark stays). Responses
+stored any other way (web pages, the API) get no record and no flags.
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from heed.fieldwork.flagging import flags_for_new_records
+from django.db import transaction
+
+from heed.core.bulk import instances_insert
 from heed.fieldwork.models import InterviewRecord
 from heed.responses.handlers import ResponsesStored
 
@@ -97,24 +102,25 @@ def _record(response_id: int, organisation_id: int, survey_id: int, unit_id: int
         duration_seconds=report.duration_seconds, location_status=status,
         latitude=location.get("latitude"), longitude=location.get("longitude"), accuracy_m=location.get("accuracy"),
         question_seconds=question_seconds(report.audit), audit=[dict(event) for event in report.audit],
+        flags_pending=True,
     )  # fmt: skip
 
 
 def interview_records_store(event: ResponsesStored) -> None:
-    """The ``in_transaction`` handler: a record (and the flags) for each new response of a sync batch."""
+    """The ``in_transaction`` handler: a record for each new response of a sync batch, its flags checked after
+    commit (module doc)."""
     reports = _reports.get()
     if not reports:
         return
-    records: list[InterviewRecord] = []
-    answers: dict[int, Mapping[str, Any]] = {}
-    versions: dict[int, SurveyVersion] = {}
-    for stored in event.responses:
-        report = reports.get(stored.client_key or "")
-        if report is None:
-            continue
-        records.append(_record(stored.id, stored.organisation_id, stored.survey_id, stored.unit_id, report,
-                               screened_out=stored.screened_out))  # fmt: skip
-        answers[stored.id] = stored.answers
-        versions[report.version.pk] = report.version
-    if records:
-        flags_for_new_records(records, answers=answers, versions=versions)
+    records = [
+        _record(stored.id, stored.organisation_id, stored.survey_id, stored.unit_id, report,
+                screened_out=stored.screened_out)
+        for stored in event.responses if (report := reports.get(stored.client_key or "")) is not None
+    ]  # fmt: skip
+    if not records:
+        return
+    instances_insert(records)  # plain INSERT / COPY: bulk_create prepared every value
+    from heed.fieldwork.tasks import interview_flags_check_task  # the tasks module calls the services
+
+    for survey_id in sorted({record.survey_id for record in records}):
+        transaction.on_commit(partial(interview_flags_check_task.delay, survey_id))

@@ -156,7 +156,8 @@ class InterviewRecord(models.Model):
     server's), its location, its ODK audit events and the seconds spent per question derived from them.
 
     Written in the transaction that stores the response (an ``in_transaction`` handler), so it exists
-    exactly when the response does; deleted with it."""
+    exactly when the response does; deleted with it. Written ``flags_pending``: its data-quality flags are
+    computed in the background (``heed.fieldwork.flagging.pending_flags_check``), never in the device's sync."""
 
     class LocationStatus(models.TextChoices):
         OK = "ok", _("Located")
@@ -188,10 +189,16 @@ class InterviewRecord(models.Model):
         blank=True,
         help_text="ok, speeding or insufficient_data; empty when not checked: no duration, broken off, screened out",
     )
+    flags_pending = models.BooleanField(default=False, help_text="stored, its flags not computed yet")
 
     class Meta:
         indexes = [
             models.Index(fields=["survey", "version"], name="fieldwork_record_version"),
+            models.Index(
+                fields=["survey", "received_at"],
+                condition=models.Q(flags_pending=True),
+                name="fieldwork_record_pending",
+            ),  # fmt: skip
             models.Index(fields=["interviewer", "started_at"], name="fieldwork_record_who_when"),
         ]
 

@@ -333,9 +333,12 @@ def site_get(*, unit_id: int) -> Site | None:
 
 def surveys_with_flags_pending(*, organisation_id: int) -> set[int]:
     """Ids of the organisation's surveys whose flags are being recomputed in the background: asked for from the
-    supervision page (``SurveyFlagsStale``) or with interviews at a unit whose site changed (``Site``
-    ``flags_stale_since``). Empty once every task (or the reconciliation) has run."""
+    supervision page (``SurveyFlagsStale``), with interviews at a unit whose site changed (``Site``
+    ``flags_stale_since``) or with synced interviews not checked yet (``InterviewRecord.flags_pending``). Empty once
+    every task (or the reconciliation) has run."""
     pending = set(SurveyFlagsStale.objects.filter(organisation_id=organisation_id).values_list("survey_id", flat=True))
+    pending |= set(InterviewRecord.objects.filter(organisation_id=organisation_id, flags_pending=True)
+                   .values_list("survey_id", flat=True).distinct())  # fmt: skip
     changed_units = Site.objects.filter(organisation_id=organisation_id, flags_stale_since__isnull=False)
     if changed_units.exists():
         pending |= set(InterviewRecord.objects.filter(unit_id__in=changed_units.values("unit_id"))

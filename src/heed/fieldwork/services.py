@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from heed.accounts.selectors import organisation_id_of, unit_ids_visible_to
 from heed.core.errors import ApplicationError
-from heed.fieldwork.flagging import survey_flags_recompute, survey_id_flags_recompute
+from heed.fieldwork.flagging import pending_flags_check, survey_flags_recompute, survey_id_flags_recompute
 from heed.fieldwork.models import Assignment, Device, InterviewRecord, Quota, Site, SurveyFlagsStale
 from heed.fieldwork.selectors import assignment_progress
 from heed.fieldwork.texts import hours_error_text
@@ -352,6 +352,22 @@ def survey_flags_reconcile(*, now: dt.datetime | None = None) -> int:
     for survey_id in stale:
         survey_flags_recompute_marked(survey_id=survey_id)
     return len(stale)
+
+
+PENDING_FLAGS_GRACE = dt.timedelta(minutes=2)  # the check queued after a sync normally runs within seconds
+
+
+def pending_flags_reconcile(*, now: dt.datetime | None = None) -> int:
+    """Periodic (``pending_flags_reconcile_task``, every ``HEED_RECONCILE_SECONDS``): check the flags of the
+    surveys with interviews still ``flags_pending`` more than ``PENDING_FLAGS_GRACE`` after they were received
+    (the check queued after their sync was lost: a worker killed, a message lost). Returns how many surveys were
+    checked."""
+    cutoff = (now or timezone.now()) - PENDING_FLAGS_GRACE
+    survey_ids = sorted(set(InterviewRecord.objects.filter(flags_pending=True, received_at__lt=cutoff)
+                            .values_list("survey_id", flat=True)))  # fmt: skip
+    for survey_id in survey_ids:
+        pending_flags_check(survey_id=survey_id)
+    return len(survey_ids)
 
 
 def flags_recompute(*, survey: Survey) -> int:

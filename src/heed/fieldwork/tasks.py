@@ -2,7 +2,9 @@
 
 from celery import shared_task
 
+from heed.fieldwork.flagging import pending_flags_check
 from heed.fieldwork.services import (
+    pending_flags_reconcile,
     site_flags_recompute,
     site_flags_reconcile,
     survey_flags_recompute_marked,
@@ -32,3 +34,15 @@ def survey_flags_recompute_task(survey_id: int) -> int:
 def survey_flags_reconcile_task() -> int:
     """Periodic: recompute the flags of surveys whose recomputation was lost (still marked after five minutes)."""
     return survey_flags_reconcile()
+
+
+@shared_task
+def interview_flags_check_task(survey_id: int) -> int:
+    """After a sync commits: compute the flags of the survey's interviews still pending."""
+    return pending_flags_check(survey_id=survey_id)
+
+
+@shared_task
+def pending_flags_reconcile_task() -> int:
+    """Periodic: check the flags of interviews whose check was lost (still pending after two minutes)."""
+    return pending_flags_reconcile()
