@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from heed.fieldwork import flagging
+from heed.fieldwork import flagging, interview_records
 from heed.fieldwork.flagging import pending_flags_check, survey_id_flags_recompute
 from heed.fieldwork.models import Flag, InterviewRecord
 from heed.fieldwork.services import PENDING_FLAGS_GRACE, pending_flags_reconcile
@@ -28,8 +28,9 @@ def _pair(world, start: dt.datetime) -> list[dict]:
 def test_the_sync_queues_the_check_after_commit_and_computes_no_flag(
     world, monkeypatch, django_capture_on_commit_callbacks
 ):
-    queued: list[int] = []
-    monkeypatch.setattr(interview_flags_check_task, "delay", queued.append)  # the queue, without running the task
+    queued: list[tuple] = []
+    monkeypatch.setattr(interview_records, "enqueue_soon",  # the queue, without running the task
+                        lambda task, *, key, args: queued.append((task, key, args)))  # fmt: skip
     start = timezone.now() - dt.timedelta(days=1)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = sync(api_client(world.interviewer), _pair(world, start), check_flags=False)
@@ -37,7 +38,8 @@ def test_the_sync_queues_the_check_after_commit_and_computes_no_flag(
     assert queued == []  # not before commit
     for callback in callbacks:
         callback()
-    assert queued == [world.survey.id]  # one check per survey of the batch, after commit
+    key = f"interview-flags:{world.survey.id}"
+    assert queued == [(interview_flags_check_task, key, (world.survey.id,))]  # one per survey, after commit
     assert not Flag.objects.filter(response_id__in=[first, second]).exists()  # the request computed nothing
     records = InterviewRecord.objects.filter(response_id__in=[first, second])
     assert sorted(records.values_list("flags_pending", "speeding_status")) == [(True, ""), (True, "")]

@@ -5,7 +5,7 @@ transaction that stores the response.
 variable, keyed by client_key) around its call of ``responses_submit_many``; the ``in_transaction`` handler
 :func:`interview_records_store` (registered in ``apps.py`` as ``fieldwork.interview_records``) writes one
 :class:`~heed.fieldwork.models.InterviewRecord` per newly stored response whose client_key it was handed, then
-marks it ``flags_pending`` and queues ``interview_flags_check_task`` after commit: the flags
+marks it ``flags_pending`` and queues ``interview_flags_check_task`` after commit (``enqueue_soon``): the flags
 (:mod:`heed.fieldwork.flagging`) are computed in the background, never in the device's sync. A response and its
 record are therefore durable together: a crash before commit loses both and the device sends the interview again;
 a queued check lost after commit is found again by ``pending_flags_reconcile`` (the mark stays). Responses
@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from heed.core.bulk import instances_insert
+from heed.core.bulk import rows_insert
+from heed.core.debounce import enqueue_soon
 from heed.fieldwork.models import InterviewRecord
-from heed.responses.handlers import ResponsesStored
+from heed.responses.handlers import ResponsesStored, StoredResponse
 
 if TYPE_CHECKING:
     import uuid
@@ -90,19 +91,23 @@ def question_seconds(audit: Sequence[Mapping[str, Any]]) -> dict[str, float]:
     return seconds
 
 
-def _record(response_id: int, organisation_id: int, survey_id: int, unit_id: int | None,
-            report: InterviewReport, *, screened_out: bool = False) -> InterviewRecord:  # fmt: skip
+RECORD_COLUMNS = (
+    "response_id", "organisation_id", "survey_id", "version_id", "unit_id", "interviewer_id", "device_id", "complete",
+    "screened_out", "started_at", "ended_at", "received_at", "duration_seconds", "location_status", "latitude",
+    "longitude", "accuracy_m", "question_seconds", "audit", "speeding_status", "flags_pending",
+)  # fmt: skip
+
+
+def _record_row(stored: StoredResponse, report: InterviewReport) -> tuple[Any, ...]:
+    """The ``InterviewRecord`` row (:data:`RECORD_COLUMNS`) of a response stored from ``report``, flags pending."""
     location = report.location or {}
-    status = location.get("status") or InterviewRecord.LocationStatus.MISSING
-    return InterviewRecord(
-        response_id=response_id, organisation_id=organisation_id, survey_id=survey_id, version_id=report.version.pk,
-        unit_id=unit_id, interviewer_id=report.interviewer_id, device_id=report.device_id,
-        complete=report.complete, screened_out=screened_out, started_at=report.started_at,
-        ended_at=report.ended_at or report.received_at, received_at=report.received_at,
-        duration_seconds=report.duration_seconds, location_status=status,
-        latitude=location.get("latitude"), longitude=location.get("longitude"), accuracy_m=location.get("accuracy"),
-        question_seconds=question_seconds(report.audit), audit=[dict(event) for event in report.audit],
-        flags_pending=True,
+    return (
+        stored.id, stored.organisation_id, stored.survey_id, report.version.pk, stored.unit_id, report.interviewer_id,
+        report.device_id, report.complete, stored.screened_out, report.started_at,
+        report.ended_at or report.received_at, report.received_at, report.duration_seconds,
+        location.get("status") or InterviewRecord.LocationStatus.MISSING, location.get("latitude"),
+        location.get("longitude"), location.get("accuracy"), question_seconds(report.audit),
+        [dict(event) for event in report.audit], "", True,
     )  # fmt: skip
 
 
@@ -112,15 +117,14 @@ def interview_records_store(event: ResponsesStored) -> None:
     reports = _reports.get()
     if not reports:
         return
-    records = [
-        _record(stored.id, stored.organisation_id, stored.survey_id, stored.unit_id, report,
-                screened_out=stored.screened_out)
-        for stored in event.responses if (report := reports.get(stored.client_key or "")) is not None
-    ]  # fmt: skip
-    if not records:
+    rows = [_record_row(stored, report) for stored in event.responses
+            if (report := reports.get(stored.client_key or "")) is not None]  # fmt: skip
+    if not rows:
         return
-    instances_insert(records)  # plain INSERT / COPY: bulk_create prepared every value
+    rows_insert(InterviewRecord, RECORD_COLUMNS, rows)  # plain INSERT / COPY: bulk_create prepared every value
     from heed.fieldwork.tasks import interview_flags_check_task  # the tasks module calls the services
 
-    for survey_id in sorted({record.survey_id for record in records}):
-        transaction.on_commit(partial(interview_flags_check_task.delay, survey_id))
+    for survey_id in sorted({row[2] for row in rows}):
+        # one check per survey and second however many batches a device sends meanwhile (each run takes them all)
+        transaction.on_commit(partial(enqueue_soon, interview_flags_check_task, key=f"interview-flags:{survey_id}",
+                                      args=(survey_id,)))  # fmt: skip

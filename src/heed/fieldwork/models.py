@@ -89,8 +89,9 @@ class QuotaMembership(models.Model):
         SCREENED_IN = "screened_in", _("Screened in")
         OVER_QUOTA = "screened_out_over_quota", _("Over quota")
 
-    quota = models.ForeignKey(Quota, on_delete=models.CASCADE, related_name="memberships")
-    response = models.ForeignKey("responses.Response", on_delete=models.CASCADE, related_name="+")
+    # no single-column indexes: the unique (quota, response) and fieldwork_member_response cover both
+    quota = models.ForeignKey(Quota, on_delete=models.CASCADE, related_name="memberships", db_index=False)
+    response = models.ForeignKey("responses.Response", on_delete=models.CASCADE, related_name="+", db_index=False)
     status = models.CharField(max_length=30, choices=Status.choices)
     counted = models.BooleanField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -167,10 +168,12 @@ class InterviewRecord(models.Model):
 
     response = models.OneToOneField("responses.Response", on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
-    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="+")
+    # survey and interviewer without an index of their own: fieldwork_record_version and _who_when lead with them
+    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="+", db_index=False)
     version = models.ForeignKey("surveys.SurveyVersion", on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    interviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    interviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                    db_index=False)  # fmt: skip
     device_id = models.UUIDField(null=True, blank=True, help_text="the device's own UUID (Device.device_id)")
     complete = models.BooleanField(default=True)  # the device's word: false for an interview broken off
     screened_out = models.BooleanField(default=False, help_text="ended by a screening question: not eligible")

@@ -111,7 +111,9 @@ class TextItem(models.Model):
         CALL_NOTE = "call_note", _("Call notes")
         SOCIAL_MENTION = "social_mention", _("Social mentions")
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    # no index of its own: the unique (organisation, source, source_ref) leads with it (and serves by-source reads)
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+",
+                                     db_index=False)  # fmt: skip
     unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     source = models.CharField(max_length=20, choices=Source.choices)
     source_ref = models.CharField(max_length=80, help_text="the record in the owning app, e.g. 'answer:42'")
@@ -126,7 +128,6 @@ class TextItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "source", "source_ref"], name="text_item_unique_ref")
         ]
-        indexes = [models.Index(fields=["organisation", "source"], name="text_item_org_source")]
 
     def __str__(self) -> str:
         return f"{self.source}:{self.source_ref}"
