@@ -130,6 +130,7 @@ def test_the_periodic_schedule_names_registered_tasks():
         "heed.distribution.tasks.invitation_emails_reconcile_task",
         "heed.analytics.tasks.weighting_schemes_reconcile_task",
         "heed.fieldwork.tasks.site_flags_reconcile_task",
+        "heed.fieldwork.tasks.pending_flags_reconcile_task",
     }
     assert scheduled <= set(celery_app.tasks)
 

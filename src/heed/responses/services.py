@@ -41,7 +41,12 @@ from heed.surveys.answering import (
     clean_submission_screened,
 )
 from heed.surveys.definition import DEMOGRAPHIC_TYPES, SurveyDefinition
-from heed.surveys.selectors import survey_is_open, survey_latest_version, version_definition
+from heed.surveys.selectors import (
+    survey_is_open,
+    survey_latest_version,
+    version_definition,
+    version_definition_shared,
+)
 
 if TYPE_CHECKING:
     from heed.accounts.models import Unit, User
@@ -166,7 +171,7 @@ class _Versions:
 
     def definition(self, version: SurveyVersion) -> SurveyDefinition:
         if version.pk not in self._parsed:
-            self._parsed[version.pk] = version_definition(version)
+            self._parsed[version.pk] = version_definition_shared(version)  # do not change it
         return self._parsed[version.pk]
 
     def types(self, version: SurveyVersion) -> dict[str, str]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import Max, QuerySet
 from django.utils.translation import gettext
 
+from heed.core.compiled_query import CompiledLookup
 from heed.core.errors import NotFoundError
 from heed.surveys.definition import METRICS, QuestionDef, SurveyDefinition, meaning_difference, metric_question
 from heed.surveys.models import Survey, SurveyVersion
@@ -47,6 +49,30 @@ def survey_latest_version(*, survey: Survey) -> SurveyVersion | None:
 def version_definition(version: SurveyVersion) -> SurveyDefinition:
     """The parsed definition of a published version."""
     return SurveyDefinition.model_validate(version.definition)
+
+
+_SHARED_DEFINITIONS: dict[tuple[int, tuple[tuple[object, object], ...]], SurveyDefinition] = {}
+_SHARED_MAX = 256  # versions kept parsed per process (a few KB each)
+_shared_lock = threading.Lock()
+
+
+def version_definition_shared(version: SurveyVersion) -> SurveyDefinition:
+    """:func:`version_definition`, parsed once per process and version and **shared**: the caller must not change
+    it (ingestion reads it for every submission; parsing a definition took about 1 ms of every single POST). A
+    published version is frozen except for its metric mapping (``surveys.services.version_metric_mapping_set``),
+    so the key is the version's id and each question's (key, metric): a changed mapping is parsed afresh. At most
+    :data:`_SHARED_MAX` versions are kept (the oldest parsed is dropped first)."""
+    raw = version.definition
+    questions = raw.get("questions", ()) if isinstance(raw, dict) else ()
+    key = (version.pk, tuple((q.get("key"), q.get("metric")) for q in questions if isinstance(q, dict)))
+    found = _SHARED_DEFINITIONS.get(key)
+    if found is None:
+        found = version_definition(version)
+        with _shared_lock:
+            if len(_SHARED_DEFINITIONS) >= _SHARED_MAX:
+                _SHARED_DEFINITIONS.pop(next(iter(_SHARED_DEFINITIONS)))
+            _SHARED_DEFINITIONS[key] = found
+    return found
 
 
 def survey_version_get(*, survey: Survey, number: int | None) -> SurveyVersion | None:
@@ -219,6 +245,18 @@ def option_labels(
     return labels
 
 
+_LATEST_VERSION = CompiledLookup(
+    lambda survey_id, organisation_id: (
+        SurveyVersion.objects.select_related("survey")
+        .filter(survey_id=survey_id, survey__organisation_id=organisation_id)
+        .order_by("-number")[:1]
+    ),
+    chain=[SurveyVersion, Survey],
+    path=["survey"],
+    stand_ins={"survey_id": -7_340_032_001, "organisation_id": -7_340_032_002},
+)  # every submission runs it: compiled once per connection (heed.core.compiled_query)
+
+
 def survey_with_latest_version(
     *, organisation: Organisation, survey_id: int
 ) -> tuple[Survey | None, SurveyVersion | None]:
@@ -226,12 +264,7 @@ def survey_with_latest_version(
     first publish; (None, None) when the organisation has no such survey."""
     if not 0 < survey_id < 2**63:  # no such id can exist (and the driver would refuse to send it)
         return None, None
-    version = (
-        SurveyVersion.objects.select_related("survey")
-        .filter(survey_id=survey_id, survey__organisation=organisation)
-        .order_by("-number")
-        .first()
-    )
+    version = _LATEST_VERSION.first(survey_id=survey_id, organisation_id=organisation.pk)
     if version is not None:
         return version.survey, version
     return Survey.objects.filter(organisation=organisation, pk=survey_id).first(), None
