@@ -76,3 +76,16 @@ def test_the_token_and_survey_lookups_match_the_orm(world):
     assert _fields(version) == _fields(latest) and _fields(survey) == _fields(Survey.objects.get(pk=world.survey.pk))
     other = Organisation.objects.create(name="Other", slug="other")
     assert survey_with_latest_version(organisation=other, survey_id=world.survey.id) == (None, None)
+
+
+def test_all_gives_every_instance_in_order(world):
+    from heed.fieldwork.models import Quota
+    from heed.fieldwork.quota_counting import _SURVEY_QUOTAS
+    from heed.fieldwork.services import quota_create
+
+    made = [quota_create(survey=world.survey, name=f"Q{i}", target=5 + i, conditions={"gender": ["female"]})
+            for i in range(3)]  # fmt: skip
+    found = _SURVEY_QUOTAS.all(survey_id=world.survey.id)
+    assert [_fields(q) for q in found] == [_fields(q) for q in Quota.objects.filter(pk__in=[m.pk for m in made])]
+    assert found[0].conditions == {"gender": ["female"]}
+    assert _SURVEY_QUOTAS.all(survey_id=world.survey.id + 1000) == []

@@ -21,6 +21,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from heed.analytics.models import DailyRollup, RollupDirtyDay
+from heed.core.bulk import rows_insert
 from heed.core.debounce import enqueue_soon
 from heed.core.statistics import tables_analyze
 from heed.responses.filter_spec import COUNTED, day_start
@@ -56,10 +57,11 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def rollup_days_mark(*, survey_id: int, days: Iterable[dt.date]) -> None:
     """Mark days as changed; the refresh is scheduled after the surrounding transaction commits."""
-    marks = [RollupDirtyDay(survey_id=survey_id, day=day) for day in set(days)]
+    now = timezone.now()
+    marks = [(survey_id, day, now) for day in sorted(set(days))]
     if not marks:
         return
-    RollupDirtyDay.objects.bulk_create(marks)
+    rows_insert(RollupDirtyDay, ["survey_id", "day", "created_at"], marks)  # every submission: a plain INSERT
     from heed.analytics.tasks import rollups_refresh_task
 
     transaction.on_commit(lambda: enqueue_soon(rollups_refresh_task, key="rollups"))

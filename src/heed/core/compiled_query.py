@@ -39,7 +39,8 @@ class _Plan:
 class CompiledLookup(Generic[M]):
     """``build(**stand_ins)`` -> a QuerySet of ``chain[0]`` with ``select_related`` along ``path`` (``chain[i + 1]``
     is ``chain[i]``'s ``path[i]``); ``stand_ins`` name the changing parameters with values that appear nowhere
-    else in the query (e.g. ``{"key_hash": "\\x00stand-in"}``). :meth:`first` runs it with real values."""
+    else in the query (e.g. ``{"key_hash": "\\x00stand-in"}``). :meth:`first` and :meth:`all` run it with real
+    values."""
 
     def __init__(
         self,
@@ -86,6 +87,14 @@ class CompiledLookup(Generic[M]):
     def first(self, **values: Any) -> M | None:
         """The first instance for these values (its related instances cached), or None. Raises KeyError for a
         missing value; database errors as Django raises them."""
+        found = self._run(values, first=True)
+        return found[0] if found else None
+
+    def all(self, **values: Any) -> list[M]:
+        """Every instance for these values, in the QuerySet's order (see :meth:`first`)."""
+        return self._run(values, first=False)
+
+    def _run(self, values: Mapping[str, Any], *, first: bool) -> list[M]:
         connection = connections[DEFAULT_DB_ALIAS]
         plan = self._plan(connection)
         params = list(plan.params)
@@ -93,11 +102,11 @@ class CompiledLookup(Generic[M]):
             params[position] = values[name]
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        row = list(row)
-        for column, convs, expression in plan.converters:
+            rows = [cursor.fetchone()] if first else cursor.fetchall()
+        return [self._instance(connection, list(row)) for row in rows if row is not None]
+
+    def _instance(self, connection: BaseDatabaseWrapper, row: list[Any]) -> M:
+        for column, convs, expression in self._plan(connection).converters:
             value = row[column]
             for converter in convs:
                 value = converter(value, expression, connection)

@@ -14,16 +14,27 @@ from django.db.models import Count
 from django.utils import timezone
 
 from heed.core.bulk import rows_insert
+from heed.core.compiled_query import CompiledLookup
 from heed.fieldwork.models import Quota, QuotaMembership
 from heed.fieldwork.quota_rules import quota_matches
 from heed.responses.filter_spec import counted_through
 from heed.responses.handlers import ResponsesStored
 
+_SURVEY_QUOTAS = CompiledLookup(
+    lambda survey_id: Quota.objects.filter(survey_id=survey_id).order_by("id"),
+    chain=[Quota],
+    path=[],
+    stand_ins={"survey_id": -7_340_032_003},
+)  # every submission of a survey reads its quotas: compiled once per connection (heed.core.compiled_query)
+
 
 def quotas_count_stored(event: ResponsesStored) -> None:
     """Write one membership per (new response, quota it matches); see the module docstring."""
     survey_ids = {response.survey_id for response in event.responses}
-    quotas = list(Quota.objects.filter(survey_id__in=survey_ids).order_by("id"))
+    if len(survey_ids) == 1:
+        quotas = _SURVEY_QUOTAS.all(survey_id=next(iter(survey_ids)))
+    else:
+        quotas = list(Quota.objects.filter(survey_id__in=survey_ids).order_by("id"))
     if not quotas:
         return
     matches = [
