@@ -89,3 +89,20 @@ def test_all_gives_every_instance_in_order(world):
     assert [_fields(q) for q in found] == [_fields(q) for q in Quota.objects.filter(pk__in=[m.pk for m in made])]
     assert found[0].conditions == {"gender": ["female"]}
     assert _SURVEY_QUOTAS.all(survey_id=world.survey.id + 1000) == []
+
+
+def test_a_shared_definition_follows_the_version_its_metric_mapping_and_its_publication(world):
+    from heed.surveys.selectors import version_definition, version_definition_shared
+    from heed.surveys.services import version_metrics_set
+
+    version = SurveyVersion.objects.filter(survey=world.survey).order_by("-number").first()
+    first = version_definition_shared(version)
+    assert first == version_definition(version) and version_definition_shared(version) is first  # parsed once
+    nps_key = next(q.key for q in first.questions if q.type == "nps")
+    version = version_metrics_set(version=version, mapping={"nps": None})
+    changed = version_definition_shared(version)
+    assert changed is not first and all(q.metric != "nps" for q in changed.questions)
+    assert any(q.key == nps_key and q.metric == "nps" for q in first.questions)  # the shared one was not changed
+    # the same id with another publication time (an id reused after a rolled-back transaction) is parsed afresh
+    version.published_at = version.published_at + dt.timedelta(microseconds=1)
+    assert version_definition_shared(version) is not changed

@@ -51,7 +51,7 @@ def version_definition(version: SurveyVersion) -> SurveyDefinition:
     return SurveyDefinition.model_validate(version.definition)
 
 
-_SHARED_DEFINITIONS: dict[tuple[int, tuple[tuple[object, object], ...]], SurveyDefinition] = {}
+_SHARED_DEFINITIONS: dict[tuple[int, object, tuple[tuple[object, object], ...]], SurveyDefinition] = {}
 _SHARED_MAX = 256  # versions kept parsed per process (a few KB each)
 _shared_lock = threading.Lock()
 
@@ -59,12 +59,14 @@ _shared_lock = threading.Lock()
 def version_definition_shared(version: SurveyVersion) -> SurveyDefinition:
     """:func:`version_definition`, parsed once per process and version and **shared**: the caller must not change
     it (ingestion reads it for every submission; parsing a definition took about 1 ms of every single POST). A
-    published version is frozen except for its metric mapping (``surveys.services.version_metric_mapping_set``),
-    so the key is the version's id and each question's (key, metric): a changed mapping is parsed afresh. At most
+    published version is frozen except for its metric mapping (``surveys.services.version_metrics_set``),
+    so the key is the version's id and publication time (an id alone may come back after a rolled-back
+    transaction) and each question's (key, metric): a changed mapping is parsed afresh. At most
     :data:`_SHARED_MAX` versions are kept (the oldest parsed is dropped first)."""
     raw = version.definition
     questions = raw.get("questions", ()) if isinstance(raw, dict) else ()
-    key = (version.pk, tuple((q.get("key"), q.get("metric")) for q in questions if isinstance(q, dict)))
+    metrics = tuple((q.get("key"), q.get("metric")) for q in questions if isinstance(q, dict))
+    key = (version.pk, version.published_at, metrics)
     found = _SHARED_DEFINITIONS.get(key)
     if found is None:
         found = version_definition(version)
