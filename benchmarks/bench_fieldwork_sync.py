@@ -16,8 +16,9 @@ default mode its background worker at nice 10, which reads the comments and refr
   14 days, English or Italian, four in five with a comment) sent as the device sends them: ``POST
   /api/fieldwork/sync`` with 500 interviews per request (the device's batch size), one request after the
   other from one device (``--clients`` devices at once), over a keep-alive HTTP connection: the full HTTP
-  stack, token authentication, validation, the client_key ledger, the quota count and the device record.
-  Figure: responses/s (N over the wall time of all requests).
+  stack, token authentication, validation, the client_key ledger, the quota count, the interview records and
+  the device record (the interviews' data-quality flags are computed afterwards by the worker, meanwhile, as in
+  the field: the device does not wait for them). Figure: responses/s (N over the wall time of all requests).
 * ``anchor``: the physical anchor, in the same run, with the server stopped: the same rows (the stored
   responses and their answers, read back untimed, written again with other client_keys) inserted the
   fastest plain way Heed knows (``heed.core.bulk``: sequence + ``COPY`` on PostgreSQL, multi-row ``INSERT``
