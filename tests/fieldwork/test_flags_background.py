@@ -111,10 +111,12 @@ def test_the_periodic_task_reconciles(world):
     assert "possible_duplicate" in flags_of(first)
 
 
-def test_the_supervision_page_says_the_flags_are_being_checked_until_they_are(world):
+def test_the_supervision_page_says_how_many_interviews_wait_for_their_check_without_refreshing(world):
     start = timezone.now() - dt.timedelta(days=1)
     sync(api_client(world.interviewer), _pair(world, start), check_flags=False)
     page = login(world.analyst).get("/fieldwork/").content.decode()
-    assert 'id="flags-pending"' in page and world.survey.title in page
+    assert 'id="flags-unchecked"' in page and f"2 new interviews of {world.survey.title}" in page
+    assert 'http-equiv="refresh"' not in page  # a form being filled in (a backup upload) is never wiped
     pending_flags_check(survey_id=world.survey.id)
-    assert 'id="flags-pending"' not in login(world.analyst).get("/fieldwork/").content.decode()
+    page = login(world.analyst).get("/fieldwork/").content.decode()
+    assert 'id="flags-unchecked"' not in page

@@ -38,6 +38,7 @@ from heed.fieldwork.selectors import (
     devices_with_stale_unsent,
     flagged_interviews,
     interview_record_get,
+    interviews_unchecked,
     quota_fills,
     quota_list,
     quota_overshoot_list,
@@ -175,6 +176,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     surveys = list(survey_list(organisation=organisation_of(request.user)))  # type: ignore[arg-type]
     pending = surveys_with_flags_pending(organisation_id=organisation_id)
+    unchecked = interviews_unchecked(organisation_id=organisation_id)
     context = {
         "assignments": assignments, "quotas": quotas,
         "overshoot": quota_overshoot_list(organisation_id=organisation_id, unit_ids=visible)[:OVERSHOOT_SHOWN],
@@ -186,6 +188,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
         "flag_codes": [code.value for code in FlagCode],
         "surveys": surveys,
         "flags_pending": [s for s in surveys if s.id in pending],
+        "unchecked": [(s, unchecked[s.id]) for s in surveys if s.id in unchecked],
         "can_review": can_view_results(request.user),  # type: ignore[arg-type]
         "units": open_unit_list(user=request.user),  # type: ignore[arg-type]
         "interviewers": interviewer_list(organisation_id=organisation_id),
