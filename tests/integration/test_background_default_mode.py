@@ -172,3 +172,23 @@ def test_the_weighting_page_shows_a_scheme_being_computed_then_ready(world, file
         assert wait_until(lambda: WeightingScheme.objects.get(pk=scheme.pk).status == "ready")
     page = web.get(f"/surveys/{world.survey.id}/weighting/").content.decode()
     assert "Being computed" not in page and 'http-equiv="refresh"' not in page
+
+
+def test_a_sync_returns_before_its_flags_and_a_real_worker_checks_them(world, filesystem_queue):
+    """Issue 10: the device's sync never waits for the data-quality flags; the worker computes them from the
+    queued check (a possible-duplicate pair: same interviewer, unit and answers, 4 minutes apart)."""
+    from heed.fieldwork.models import Flag, InterviewRecord
+    from tests.fieldwork.helpers import sync
+    from tests.fieldwork.test_flags_sync import created_ids, timed
+
+    start = timezone.now() - dt.timedelta(days=1)
+    pair = [timed(world, start, 300), timed(world, start + dt.timedelta(minutes=4), 300)]
+    first, second = created_ids(sync(api_client(world.interviewer), pair, check_flags=False).json())
+    assert InterviewRecord.objects.filter(flags_pending=True).count() == 2 and not Flag.objects.exists()
+    queued = " ".join(path.read_text() for path in filesystem_queue.messages())
+    assert "heed.fieldwork.tasks.interview_flags_check_task" in queued
+
+    with filesystem_queue.worker():
+        assert wait_until(lambda: Flag.objects.filter(code="possible_duplicate").count() == 2)
+    assert not InterviewRecord.objects.filter(flags_pending=True).exists()
+    assert set(Flag.objects.values_list("response_id", flat=True)) == {first, second}
