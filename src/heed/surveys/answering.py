@@ -62,7 +62,7 @@ def clean_answer(question: QuestionDef, raw: Any, *, language: str | None = None
         if question.required:
             raise AnswerError("required")
         return None
-    allowed = {option.value for option in question.options}
+    allowed = question.option_values
     if question.type in SCALE_TYPES:
         return _number(raw, question, integer=True, language=language)
     if question.type == "number":
@@ -145,12 +145,13 @@ def clean_submission_screened(
 ) -> tuple[dict[str, AnswerValue], str | None]:
     """``clean_submission`` and, from the same pass, the key of the question that screened the respondent out
     (what ``screened_out`` gives for the cleaned answers) or None. Raises ``SubmissionError``."""
-    unknown = set(raw_answers) - {q.key for q in definition.questions}
+    unknown = raw_answers.keys() - definition.question_keys
     errors: dict[str, AnswerError] = {key: AnswerError("unknown_question") for key in sorted(unknown)}
     cleaned: dict[str, AnswerValue | None] = {}
     ended_at: str | None = None
     for question in definition.questions:
-        if ended_at is not None or not condition_holds(question, cleaned):
+        show_if, screen_out_if = question.rule(), question.screening_rule()  # (condition_holds, screens_out)
+        if ended_at is not None or (show_if is not None and not evaluate(show_if, cleaned)):
             cleaned[question.key] = None
             continue
         try:
@@ -158,7 +159,7 @@ def clean_submission_screened(
         except AnswerError as error:
             errors[question.key] = error
             cleaned[question.key] = None
-        if screens_out(question, cleaned):
+        if screen_out_if is not None and evaluate(screen_out_if, cleaned):
             ended_at = question.key
     if errors:
         raise SubmissionError(errors)

@@ -164,6 +164,12 @@ class QuestionDef(BaseModel):
                                   for rule in (self.show_if, self.screen_out_if))  # fmt: skip
         return show_if, screen_out_if
 
+    @cached_property
+    def option_values(self) -> frozenset[str]:
+        """The values of the options (what a choice answer may be), made on first use: every answer of every
+        response is checked against them. Definitions are not changed once built."""
+        return frozenset(option.value for option in self.options)
+
     def text(self, language: str, fallback: str) -> str:
         return self.texts.get(language) or self.texts.get(fallback) or next(iter(self.texts.values()), "")
 
@@ -213,6 +219,11 @@ class SurveyDefinition(BaseModel):
                 metrics.add(question.metric)
             seen.add(question.key)
         return self
+
+    @cached_property
+    def question_keys(self) -> frozenset[str]:
+        """The keys of the questions, made on first use (every submission is checked for unknown keys)."""
+        return frozenset(question.key for question in self.questions)
 
     def question(self, key: str) -> QuestionDef | None:
         return next((q for q in self.questions if q.key == key), None)
