@@ -34,6 +34,7 @@ class _Plan:
     params: tuple[Any, ...]
     slots: tuple[tuple[int, str], ...]  # (position in params, name of the value)
     converters: tuple[tuple[int, tuple[Any, ...], Any], ...]  # (column, converters, expression)
+    names: tuple[tuple[str, ...], ...]  # the attribute names of each model of the chain, in column order
 
 
 class CompiledLookup(Generic[M]):
@@ -74,7 +75,8 @@ class CompiledLookup(Generic[M]):
             (column, tuple(convs), expression)
             for column, (convs, expression) in compiler.get_converters(expressions).items()
         )
-        return _Plan(sql, tuple(params), tuple(slots), converters)
+        names = tuple(tuple(field.attname for field in model._meta.concrete_fields) for model in self._chain)
+        return _Plan(sql, tuple(params), tuple(slots), converters, names)
 
     def _plan(self, connection: BaseDatabaseWrapper) -> _Plan:
         plan = self._plans.get(connection)
@@ -103,18 +105,17 @@ class CompiledLookup(Generic[M]):
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, params)
             rows = [cursor.fetchone()] if first else cursor.fetchall()
-        return [self._instance(connection, list(row)) for row in rows if row is not None]
+        return [self._instance(connection, plan, list(row)) for row in rows if row is not None]
 
-    def _instance(self, connection: BaseDatabaseWrapper, row: list[Any]) -> M:
-        for column, convs, expression in self._plan(connection).converters:
+    def _instance(self, connection: BaseDatabaseWrapper, plan: _Plan, row: list[Any]) -> M:
+        for column, convs, expression in plan.converters:
             value = row[column]
             for converter in convs:
                 value = converter(value, expression, connection)
             row[column] = value
         instances: list[models.Model] = []
         start = 0
-        for model in self._chain:
-            names = [field.attname for field in model._meta.concrete_fields]
+        for model, names in zip(self._chain, plan.names, strict=True):
             instances.append(model.from_db(connection.alias, names, row[start : start + len(names)]))
             start += len(names)
         for index, name in enumerate(self._path):

@@ -96,6 +96,7 @@ RECORD_COLUMNS = (
     "screened_out", "started_at", "ended_at", "received_at", "duration_seconds", "location_status", "latitude",
     "longitude", "accuracy_m", "question_seconds", "audit", "speeding_status", "flags_pending",
 )  # fmt: skip
+_SURVEY_ID = RECORD_COLUMNS.index("survey_id")
 
 
 def _record_row(stored: StoredResponse, report: InterviewReport) -> tuple[Any, ...]:
@@ -124,7 +125,7 @@ def interview_records_store(event: ResponsesStored) -> None:
     rows_insert(InterviewRecord, RECORD_COLUMNS, rows)  # plain INSERT / COPY: bulk_create prepared every value
     from heed.fieldwork.tasks import interview_flags_check_task  # the tasks module calls the services
 
-    for survey_id in sorted({row[2] for row in rows}):
+    for survey_id in sorted({row[_SURVEY_ID] for row in rows}):
         # one check per survey and second however many batches a device sends meanwhile (each run takes them all)
         transaction.on_commit(partial(enqueue_soon, interview_flags_check_task, key=f"interview-flags:{survey_id}",
                                       args=(survey_id,)))  # fmt: skip
