@@ -28,3 +28,19 @@ def test_a_new_response_holds_what_was_stored_and_its_related_objects(world, dja
         related = (response.survey, response.version, response.link, response.unit, response.submitted_by,
                    response.invitation)  # fmt: skip
     assert related == (world.survey, stored.version, world.link_a, world.store_a, world.interviewer, None)
+
+
+def test_the_row_columns_are_the_models_fields_in_order():
+    """``Response(pk, *row)`` builds a stored response from its row: the columns must be the model's, in order."""
+    from heed.responses.services import RESPONSE_COLUMNS
+
+    assert [field.attname for field in Response._meta.concrete_fields if not field.primary_key] == RESPONSE_COLUMNS
+
+
+def test_a_batch_outcome_names_its_response_and_a_repeat_in_the_batch_is_a_replay_of_it(world):
+    submission = Submission(survey=world.survey, language="en", channel="api", client_key="k-1")
+    first, again = responses_submit_many(items=[(submission, VALID_INTERCEPT), (submission, VALID_INTERCEPT)])
+    assert (first.status, again.status) == ("created", "replayed")
+    assert first.response_id == again.response_id == Response.objects.get(client_key="k-1").pk
+    assert again.answers is None and first.answers is not None
+    assert first.response is not None and first.response.pk == first.response_id

@@ -223,7 +223,7 @@ def _sync_day(interviewer: User, device_id: uuid.UUID, made: list[_Made], *, uns
     refused = [item for item in result.items if item.outcome.status not in ("created", "replayed")]
     if refused:
         raise ValueError(f"The demo made {len(refused)} interviews the sync refuses: {refused[0].outcome.error}")
-    return [item.outcome.response.id for item in result.items if item.outcome.response is not None]
+    return [item.outcome.response_id for item in result.items if item.outcome.response_id is not None]
 
 
 def _with_extras(made: _Made) -> Interview:

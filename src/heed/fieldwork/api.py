@@ -47,7 +47,7 @@ def _item(user, item: SyncItem) -> dict:
     outcome = item.outcome
     out: dict = {"index": item.index, "client_key": item.client_key, "status": outcome.status,
                  "http_status": item.http_status, "quota": item.quota,
-                 "response_id": outcome.response.id if outcome.response else None}  # fmt: skip
+                 "response_id": outcome.response_id}  # fmt: skip
     error = outcome.error
     if isinstance(error, ConflictError):
         error = _scoped(user, error)

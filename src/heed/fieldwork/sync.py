@@ -216,10 +216,10 @@ def interviews_sync(
     outcomes = [_closed(outcome or next(stored), submission) for submission, outcome in prepared]
     if sum(outcome.status == "created" for outcome in outcomes) >= BULK_ANALYZE_MINIMUM:
         statistics_refresh_later()
-    quotas = quota_outcomes(response_ids=[o.response.id for o in outcomes if o.response is not None])
+    quotas = quota_outcomes(response_ids=[o.response_id for o in outcomes if o.response_id is not None])
     result = SyncResult(device_id=device_id, synced_at=timezone.now())
     for index, (interview, outcome) in enumerate(zip(interviews, outcomes, strict=True)):
-        quota = quotas.get(outcome.response.id) if outcome.response is not None else None
+        quota = quotas.get(outcome.response_id) if outcome.response_id is not None else None
         result.items.append(SyncItem(index, str(interview.client_key), outcome, quota))
     if record_device:
         device_sync_record(interviewer=interviewer, device_id=device_id, app_version=app_version,

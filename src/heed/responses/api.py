@@ -150,8 +150,7 @@ def _scoped(user, error: ConflictError) -> ConflictError:
 
 
 def _batch_item(user, index: int, outcome: Outcome) -> dict:
-    item: dict = {"index": index, "status": outcome.status, "response_id": outcome.response.id if outcome.response
-                  else None}  # fmt: skip
+    item: dict = {"index": index, "status": outcome.status, "response_id": outcome.response_id}
     error = outcome.error
     if isinstance(error, ConflictError):
         error = _scoped(user, error)

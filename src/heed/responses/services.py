@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from heed.accounts import permissions
 from heed.accounts.services import unit_require_open
-from heed.core.bulk import instances_insert, rows_insert, rows_insert_returning_ids
+from heed.core.bulk import rows_insert, rows_insert_returning_ids
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError, ConflictError
 from heed.core.statistics import tables_analyze
@@ -126,16 +126,49 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
     return moment
 
 
-@dataclass
 class Outcome:
     """What happened to one submission: ``created``, ``replayed`` (same client_key, same content: the stored
     response), ``conflict`` (a ConflictError: key used with other content, for another survey or for a deleted
-    response; invitation used) or ``invalid`` (an ApplicationError or a SubmissionError; nothing stored)."""
+    response; invitation used) or ``invalid`` (an ApplicationError or a SubmissionError; nothing stored).
 
-    status: str
-    response: Response | None = None
-    error: ApplicationError | SubmissionError | None = None
-    answers: Sequence[tuple[str, str, AnswerValue]] | None = None  # created: (question key, type, value) as stored
+    ``response`` is the stored Response (None for a conflict or an invalid submission); for a response stored by
+    this call it is built when first asked for (``response_id`` needs no instance), and ``answers`` holds its
+    answers as stored: (question key, type, value)."""
+
+    __slots__ = ("status", "error", "_response", "_stored")
+
+    def __init__(self, status: str, response: Response | None = None,
+                 error: ApplicationError | SubmissionError | None = None, *,
+                 stored: tuple[_Ready, int, list[Any]] | None = None) -> None:  # fmt: skip
+        self.status = status
+        self.error = error
+        self._response = response
+        self._stored = stored  # (the validated submission, the new id, its row of RESPONSE_COLUMNS)
+
+    @property
+    def response_id(self) -> int | None:
+        if self._stored is not None:
+            return self._stored[1]
+        return self._response.pk if self._response is not None else None
+
+    @property
+    def response(self) -> Response | None:
+        if self._response is None and self._stored is not None:
+            ready, pk, row = self._stored
+            self._response = _response_instance(pk, row, ready)
+        return self._response
+
+    @property
+    def answers(self) -> list[tuple[str, str, AnswerValue]] | None:
+        """A response stored by this call: its answers as stored, (question key, type, value); otherwise None."""
+        if self._stored is None or self.status != "created":
+            return None
+        ready = self._stored[0]
+        return [(key, ready.types[key], value) for key, value in ready.answers.items()]
+
+    def replay(self) -> Outcome:
+        """This outcome's response, sent again in the same batch with the same content: ``replayed``."""
+        return Outcome("replayed", self._response, stored=self._stored)
 
 
 @dataclass
@@ -269,52 +302,66 @@ def _ledger(items: Sequence[tuple[Submission, dict[str, Any]]]) -> dict[tuple[in
     return {(entry.organisation_id, entry.key): entry for entry in entries}
 
 
-def _new_response(
-    r: _Ready, defaults: dict[str, Any], per_row: Sequence[Any], attnames: Sequence[str], related: Sequence[Any]
-) -> Response:
-    """The unsaved Response of ``r``, as ``Response(survey=..., version=..., ...)`` would make it (the related
-    instances cached, every other field at its default) but built from its values in field order: Django's
-    keyword path (a descriptor per related object, a default looked up per missing field) took twice as long,
-    a few milliseconds of every batch of 500."""
-    submission = r.submission
-    values = defaults | {field.attname: field.get_default() for field in per_row} | {
-        "organisation_id": submission.survey.organisation_id, "survey_id": submission.survey.pk,
-        "version_id": r.version.pk, "link_id": submission.link.pk if submission.link else None,
-        "invitation_id": submission.invitation.pk if submission.invitation else None,
-        "unit_id": submission.unit.pk if submission.unit else None, "channel": submission.channel,
-        "language": submission.language, "touchpoint": submission.touchpoint[:60],
-        "client_key": submission.client_key or None,
-        "submitted_by_id": submission.submitted_by.pk if submission.submitted_by else None,
-        "started_at": r.started_at, "submitted_at": r.submitted_at,
-        "duration_seconds": int((r.submitted_at - r.started_at).total_seconds()) if r.started_at else None,
-        **headline_fields(r.definition, r.answers, r.screened_at),
-    }  # fmt: skip
-    if not submission.complete and values["outcome"] != Response.Outcome.SCREENED_OUT:
-        values["outcome"] = Response.Outcome.PARTIAL
-    response = Response(*[values[attname] for attname in attnames])
-    objects = (submission.survey, r.version, submission.link, submission.invitation, submission.unit,
-               submission.submitted_by)  # fmt: skip
-    for field, instance in zip(related, objects, strict=True):
-        field.set_cached_value(response, instance)
+# Response's concrete fields but its key, in field order (``Response(pk, *row)`` builds the instance; a test holds
+# this list to the model).
+RESPONSE_COLUMNS = [
+    "organisation_id", "survey_id", "version_id", "link_id", "invitation_id", "unit_id", "channel", "language",
+    "touchpoint", "client_key", "submitted_by_id", "started_at", "submitted_at", "duration_seconds", "nps_score",
+    "csat_score", "ces_score", "age_group", "gender", "region", "outcome", "review_state", "created_at",
+]  # fmt: skip
+_COMPLETE, _PARTIAL = Response.Outcome.COMPLETE.value, Response.Outcome.PARTIAL.value
+_SCREENED_OUT, _RECEIVED = Response.Outcome.SCREENED_OUT.value, ReviewState.RECEIVED.value
+_OUTCOME_AT = RESPONSE_COLUMNS.index("outcome")
+
+
+def _response_row(r: _Ready, created_at: dt.datetime) -> list[Any]:
+    """``r`` as a row of RESPONSE_COLUMNS: what ``Response(survey=..., ...)`` would hold, every other field at its
+    default. Rows, not instances: building 500 model instances and reading their values back took a tenth of a
+    sync batch; an instance is made only when asked for (``Outcome.response``)."""
+    s = r.submission
+    headline = headline_fields(r.definition, r.answers, r.screened_at)
+    outcome = headline.get("outcome", _COMPLETE)
+    if not s.complete and outcome != _SCREENED_OUT:
+        outcome = _PARTIAL
+    started, submitted = r.started_at, r.submitted_at
+    return [
+        s.survey.organisation_id, s.survey.pk, r.version.pk, s.link.pk if s.link else None,
+        s.invitation.pk if s.invitation else None, s.unit.pk if s.unit else None, s.channel, s.language,
+        s.touchpoint[:60], s.client_key or None, s.submitted_by.pk if s.submitted_by else None, started, submitted,
+        int((submitted - started).total_seconds()) if started else None, headline.get("nps_score"),
+        headline.get("csat_score"), headline.get("ces_score"), headline.get("age_group", ""),
+        headline.get("gender", ""), headline.get("region", ""), outcome, _RECEIVED, created_at,
+    ]  # fmt: skip
+
+
+_RELATED = ("survey", "version", "link", "invitation", "unit", "submitted_by")
+
+
+def _response_instance(pk: int, row: Sequence[Any], r: _Ready) -> Response:
+    """The stored Response of ``r`` (as loaded from the database, its related instances cached)."""
+    response = Response(pk, *row)  # type: ignore[misc]  # positional values in field order, as Model.from_db
+    response._state.adding = False
+    response._state.db = connection.alias
+    s = r.submission
+    for name, instance in zip(_RELATED, (s.survey, r.version, s.link, s.invitation, s.unit, s.submitted_by),
+                              strict=True):  # fmt: skip
+        Response._meta.get_field(name).set_cached_value(response, instance)  # type: ignore[union-attr]
     return response
 
 
-def _store(ready: list[_Ready]) -> list[Response]:
-    """Insert the responses, their answers and their ledger entries in one transaction (bulk)."""
-    fields = Response._meta.concrete_fields
-    per_row = [field for field in fields if field.has_default() and callable(field.default)]  # e.g. uuid4: per row
-    defaults = {field.attname: field.get_default() for field in fields if field not in per_row}
-    attnames = [field.attname for field in fields]
-    related = [Response._meta.get_field(name) for name in ("survey", "version", "link", "invitation", "unit",
-                                                           "submitted_by")]  # fmt: skip
-    responses = [_new_response(r, defaults, per_row, attnames, related) for r in ready]
+def _store(ready: list[_Ready]) -> list[tuple[int, list[Any]]]:
+    """Insert the responses, their answers and their ledger entries in one transaction (bulk); returns each
+    response's (id, row of RESPONSE_COLUMNS), in the order of ``ready``."""
+    created = timezone.now()
+    rows = [_response_row(r, created) for r in ready]
     with transaction.atomic():
-        for first in range(0, len(responses), 500):  # 500 rows x 22 columns stay below SQLite's 32,766 parameters
-            instances_insert(responses[first : first + 500])
+        ids: list[int] = []
+        for first in range(0, len(rows), 500):  # 500 rows x 23 columns stay below SQLite's 32,766 parameters
+            ids += rows_insert_returning_ids(Response, RESPONSE_COLUMNS, rows[first : first + 500])
         answers: list[tuple] = []
-        for r, response in zip(ready, responses, strict=True):
+        for r, response_id in zip(ready, ids, strict=True):
             types = r.types
-            answers += [answer_values(response.id, key, types[key], value) for key, value in r.answers.items()]
+            answers += [answer_values(response_id, key, types[key], value) for key, value in r.answers.items()]
         # The ids of the open-text answers go to the handlers (text analytics), so nothing reads them back; only
         # those are drawn (on PostgreSQL a sequence value per row cost more than the COPY of all the answers).
         texts: list[tuple] = []
@@ -326,26 +373,26 @@ def _store(ready: list[_Ready]) -> list[Response]:
         for answer_id, row in zip(rows_insert_returning_ids(Answer, ANSWER_COLUMNS, texts), texts, strict=True):
             by_response.setdefault(row[0], []).append(StoredText(answer_id=answer_id, question_key=row[1],
                                                                  text=row[4]))  # fmt: skip
-        created = timezone.now()
         rows_insert(ClientKey, ["organisation_id", "key", "survey_id", "fingerprint", "response_id", "created_at"], [
-            (response.organisation_id, response.client_key, response.survey_id, r.fingerprint, response.id, created)
-            for r, response in zip(ready, responses, strict=True)
-            if response.client_key
+            (r.submission.survey.organisation_id, key, r.submission.survey.pk, r.fingerprint, response_id, created)
+            for r, response_id in zip(ready, ids, strict=True)
+            if (key := r.submission.client_key)
         ])  # fmt: skip
         for r in ready:
             if r.submission.invitation is not None:
                 invitation_mark_responded(invitation_id=r.submission.invitation.pk, responded_at=r.submitted_at)
-        responses_dispatch(ResponsesStored([
-            StoredResponse(id=response.id, organisation_id=response.organisation_id, survey_id=response.survey_id,
-                           unit_id=response.unit_id, submitted_at=response.submitted_at, language=response.language,
-                           texts=tuple(by_response.get(response.id, ())), answers=r.answers,
-                           submitted_by_id=response.submitted_by_id,
-                           complete=r.submission.complete and response.outcome != Response.Outcome.SCREENED_OUT,
-                           screened_out=response.outcome == Response.Outcome.SCREENED_OUT,
-                           client_key=response.client_key)
-            for r, response in zip(ready, responses, strict=True)
-        ]))  # fmt: skip
-    return responses
+        stored: list[StoredResponse] = []
+        for r, response_id, response_row in zip(ready, ids, rows, strict=True):
+            s = r.submission
+            screened = response_row[_OUTCOME_AT] == _SCREENED_OUT
+            stored.append(StoredResponse(
+                response_id, s.survey.organisation_id, s.survey.pk, s.unit.pk if s.unit else None, r.submitted_at,
+                s.language, tuple(by_response.get(response_id, ())), r.answers,
+                s.submitted_by.pk if s.submitted_by else None, s.complete and not screened, s.client_key or None,
+                screened,
+            ))  # fmt: skip
+        responses_dispatch(ResponsesStored(stored))
+    return list(zip(ids, rows, strict=True))
 
 
 def _invitation_used(submission: Submission) -> bool:
@@ -384,17 +431,17 @@ def _submit_once(items: Sequence[tuple[Submission, dict[str, Any]]], *, read_led
         if key is not None:
             first_with_key[key] = prepared
         ready.append(prepared)
-    stored = dict(zip((r.index for r in ready), _store(ready), strict=True)) if ready else {}
-    for r in ready:
-        types = r.types
-        answers = [(key, types[key], value) for key, value in r.answers.items()]
-        outcomes[r.index] = Outcome("created", response=stored[r.index], answers=answers)
+    stored = _store(ready) if ready else []
+    created = {r.index: Outcome("created", stored=(r, *row)) for r, row in zip(ready, stored, strict=True)}
+    stored_ids = {r.index: response_id for r, (response_id, _row) in zip(ready, stored, strict=True)}
+    for index, outcome in created.items():
+        outcomes[index] = outcome
     for repeat, first in repeats:
-        response = stored[first.index]
         same = repeat.fingerprint == first.fingerprint  # the fingerprint covers the survey
-        error = None if same else _key_conflict(response.id)
-        outcomes[repeat.index] = Outcome("replayed" if same else "conflict", response=response if same else None,
-                                         error=error)  # fmt: skip
+        if same:
+            outcomes[repeat.index] = created[first.index].replay()
+        else:
+            outcomes[repeat.index] = Outcome("conflict", error=_key_conflict(stored_ids[first.index]))
     return [outcome for outcome in outcomes if outcome is not None]
 
 
