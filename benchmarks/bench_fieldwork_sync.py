@@ -15,10 +15,12 @@ default mode its background worker at nice 10, which reads the comments and refr
 * ``sync``: the N interviews (each with a device-made UUID ``client_key``, a start and end time over the last
   14 days, English or Italian, four in five with a comment) sent as the device sends them: ``POST
   /api/fieldwork/sync`` with 500 interviews per request (the device's batch size), one request after the
-  other from one device (``--clients`` devices at once), over a keep-alive HTTP connection: the full HTTP
-  stack, token authentication, validation, the client_key ledger, the quota count, the interview records and
-  the device record (the interviews' data-quality flags are computed afterwards by the worker, meanwhile, as in
-  the field: the device does not wait for them). Figure: responses/s (N over the wall time of all requests).
+  other from one device (``--clients`` devices at once), over a keep-alive HTTP connection, every batch but the
+  last saying ``last_batch: false`` as the app does (the last one's answer brings the device's assignments with
+  progress, quotas and reviews): the full HTTP stack, token authentication, validation, the client_key ledger,
+  the quota count, the interview records and the device record (the interviews' data-quality flags are
+  computed afterwards by the worker, meanwhile, as in the field: the device does not wait for them). Figure:
+  responses/s (N over the wall time of all requests).
 * ``anchor``: the physical anchor, in the same run, with the server stopped: the same rows (the stored
   responses and their answers, read back untimed, written again with other client_keys) inserted the
   fastest plain way Heed knows (``heed.core.bulk``: sequence + ``COPY`` on PostgreSQL, multi-row ``INSERT``
@@ -217,6 +219,9 @@ def run_sync(port: int, setup: dict, n: int, clients: int, now: float) -> dict:
     """Send interviews 0..n-1 in batches of BATCH; each client (device) sends every clients-th batch in turn.
     The bodies are built before the clock starts (the device has them stored)."""
     bodies = [_body(first, min(first + BATCH, n), n, setup, now) for first in range(0, n, BATCH)]
+    for worker in range(clients):  # as the app: only a device's last batch asks for its status (assignments, quotas)
+        for body in bodies[worker::clients][:-1]:
+            body["last_batch"] = False
     statuses: dict[str, int] = {}
     per_request: list[float] = []
     lock = threading.Lock()

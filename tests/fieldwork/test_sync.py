@@ -69,6 +69,26 @@ def test_a_batch_reports_each_interview_and_records_the_device(world):
     assert (device.unsent_count, device.oldest_unsent_at, device.app_version) == (0, None, "1.0.1")
 
 
+def test_only_the_last_batch_of_a_sync_brings_the_device_status(world):
+    """A batch saying more follow (``last_batch: false``) is stored and answered per interview, and the device
+    recorded, but its answer leaves the assignments, quotas and reviews out (null); the last batch brings them
+    with the progress of every batch."""
+    from heed.fieldwork.services import assignment_create
+
+    assignment_create(actor=world.analyst, survey=world.survey, unit=world.store_a, interviewer=world.interviewer,
+                      quantity=5)  # fmt: skip
+    client = api_client(world.interviewer)
+    early = sync(client, [interview(world), interview(world)], unsent_count=1, last_batch=False).json()
+    assert [i["status"] for i in early["items"]] == ["created", "created"]
+    assert (early["assignments"], early["quotas"], early["reviews"]) == (None, None, None)
+    assert Device.objects.get().unsent_count == 1
+    last = sync(client, [interview(world)]).json()
+    assert [(a["done"], a["remaining"]) for a in last["assignments"]] == [(3, 2)]
+    assert last["quotas"] == [] and last["reviews"] == []
+    refused = sync(client, [], last_batch="no")
+    assert refused.status_code == 422
+
+
 def test_an_interview_is_stored_against_the_version_it_was_taken_on(world):
     """b.4.6: a device holding version 1 submits after version 2 is published -> stored against version 1."""
     texts = {"en": "Anything else?", "it": "Altro?", "hr": "Još?"}

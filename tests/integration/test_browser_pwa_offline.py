@@ -460,3 +460,56 @@ def test_a_respondent_screened_out_sees_the_screened_out_ending_in_their_languag
     assert {a.question_key: a.value for a in screened.answers.all()} == {"visited": "no"}
     assert screened.submitted_by_id == world.interviewer_id
     assert (answered.outcome, answered.nps_score) == (Response.Outcome.COMPLETE, 8)
+
+
+QUEUE = """async ([n, survey, unit]) => {
+  const database = await new Promise((resolve, reject) => {
+    const open = indexedDB.open("heed-fieldwork", 1);
+    open.onsuccess = () => resolve(open.result); open.onerror = () => reject(open.error);
+  });
+  const now = Date.now();
+  await new Promise((resolve, reject) => {
+    const tx = database.transaction("interviews", "readwrite");
+    for (let i = 0; i < n; i++) {
+      const t = now - (n - i) * 60000;
+      tx.objectStore("interviews").put({ client_key: crypto.randomUUID(), status: "waiting", survey_id: survey,
+        version: 1, unit_id: unit, language: "en", started_at: new Date(t).toISOString(),
+        submitted_at: new Date(t + 90000).toISOString(), finished_ms: t + 90000, complete: true,
+        answers: { visited: "yes", nps: i % 11 }, location: null, audit: [] });
+    }
+    tx.oncomplete = resolve; tx.onerror = () => reject(tx.error);
+  });
+  database.close();
+}"""
+
+
+def test_a_long_queue_goes_in_batches_of_500_and_only_the_last_asks_for_the_status(live_server):
+    """501 interviews waiting (a day offline): two batches, 500 then 1; the first says more follow
+    (``last_batch: false``) and gets no assignments back, the last brings the progress of both."""
+    from playwright.sync_api import expect
+
+    world = pwa_world()
+    sent: list[dict] = []
+    replies: list[dict] = []
+    with chromium() as browser:
+        context = _context(browser, live_server.url, **PHONE)
+        page = context.new_page()
+        page.on(
+            "request", lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/api/fieldwork/sync") else None
+        )
+        page.on("response", lambda r: replies.append(r.json()) if r.url.endswith("/api/fieldwork/sync") else None)
+        log_in(page)
+        _open_app(page)
+        page.evaluate(QUEUE, [501, world.survey_id, world.unit_id])
+        sent.clear()
+        replies.clear()
+        page.reload()  # the app syncs on open
+        expect(page.locator("#unsent")).to_have_text("0 waiting to send", timeout=60_000)
+        assignments = _idb_meta(page, "assignments")
+        context.close()
+    batches = [body for body in sent if body["interviews"]]
+    assert [(len(b["interviews"]), b["last_batch"]) for b in batches] == [(500, False), (1, True)]
+    with_items = [reply for reply in replies if reply["items"]]
+    assert [reply["assignments"] is None for reply in with_items] == [True, False]
+    assert [(a["done"], a["remaining"]) for a in assignments] == [(501, 0)]
+    assert _db(Response.objects.count) == 501

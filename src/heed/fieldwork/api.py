@@ -67,7 +67,8 @@ def fieldwork_sync(request: HttpRequest, payload: SyncIn):
     ``conflict`` 409 ``closed``/``client_key_conflict``/``client_key_deleted``, ``forbidden`` 403
     ``not_assigned``, ``invalid`` 4xx) and ``quota`` (``screened_in`` / ``over_quota``: over-quota interviews
     are stored, never rejected). The answer also holds the caller's assignments with progress and the status
-    of the quotas of their surveys, and the device's ``last_sync_at`` is recorded."""
+    of the quotas of their surveys (not when ``last_batch`` is false: more batches follow, and the last one brings
+    them), and the device's ``last_sync_at`` is recorded."""
     user = request.auth  # type: ignore[attr-defined]
     permissions.require(permissions.can_submit_responses(user))
     interviews = [Interview(**(i.model_dump() | {"client_key": uuid.UUID(i.client_key)})) for i in payload.interviews]
@@ -77,11 +78,13 @@ def fieldwork_sync(request: HttpRequest, payload: SyncIn):
     items = [_item(user, item) for item in result.items]
     counts = {status: sum(i["status"] == status for i in items)
               for status in ("created", "replayed", "conflict", "forbidden", "invalid")}  # fmt: skip
-    assignments = interviewer_assignments(interviewer=user)
-    quotas = interviewer_quotas(interviewer=user, assignments=assignments)
-    return {"device_id": result.device_id, "synced_at": result.synced_at, **counts, "items": items,
-            "assignments": assignments, "quotas": quotas,
-            "reviews": interviewer_reviews(interviewer_id=user.id)}  # fmt: skip
+    reply = {"device_id": result.device_id, "synced_at": result.synced_at, **counts, "items": items,
+             "assignments": None, "quotas": None, "reviews": None}  # fmt: skip
+    if payload.last_batch:  # the device's status, once per sync (the last batch) instead of once per batch
+        assignments = interviewer_assignments(interviewer=user)
+        reply.update(assignments=assignments, quotas=interviewer_quotas(interviewer=user, assignments=assignments),
+                     reviews=interviewer_reviews(interviewer_id=user.id))  # fmt: skip
+    return reply
 
 
 @router.get("/responses/{response_id}/audit.csv", response={200: None, 403: ErrorOut, 404: ErrorOut})

@@ -139,6 +139,10 @@ class SyncIn(BodyIn):
     oldest_unsent_at: DeviceMoment | None = None
     interviews: list[InterviewIn] = Field(default_factory=list, max_length=SYNC_BATCH_MAX,
                                           description=f"0 to {SYNC_BATCH_MAX} interviews")  # fmt: skip
+    last_batch: StrictBool = Field(
+        True, description="false: more batches of this sync follow at once, so the answer leaves out assignments, "
+                          "quotas and reviews (null), which the last batch's answer brings"
+    )  # fmt: skip
 
 
 class SyncItemOut(BaseModel):
@@ -197,11 +201,13 @@ class SyncOut(Schema):
     forbidden: int
     invalid: int
     items: list[SyncItemOut]
-    assignments: list[AssignmentOut]
-    quotas: list[QuotaOut]
-    reviews: list[ReviewToDeviceOut] = Field(
-        default_factory=list, description="the caller's reviewed responses (not received), latest review first, <= 500"
-    )
+    assignments: list[AssignmentOut] | None = Field(description="null when the request said more batches follow")
+    quotas: list[QuotaOut] | None = Field(description="null when the request said more batches follow")
+    reviews: list[ReviewToDeviceOut] | None = Field(
+        default_factory=list,
+        description="the caller's reviewed responses (not received), latest review first, <= 500; null when the "
+                    "request said more batches follow",
+    )  # fmt: skip
 
 
 class BackupOut(Schema):

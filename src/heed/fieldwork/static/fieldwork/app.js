@@ -256,14 +256,15 @@
       for (var i = 0; i < pending.length; i += BATCH) batches.push(pending.slice(i, i + BATCH));
       if (!batches.length) batches.push([]);
       var sent = 0;
-      return batches.reduce(function (chain, batch) {
+      return batches.reduce(function (chain, batch, position) {
         return chain.then(function () {
           sent += batch.length;
           var left = unsent().length - batch.length;
           var oldest = unsent().filter(function (r) { return batch.indexOf(r) < 0; })
             .map(function (r) { return r.submitted_at; }).sort()[0] || null;
           var body = { device_id: state.meta.device_id, app_version: CONFIG.app_version,
-                       unsent_count: Math.max(left, 0), oldest_unsent_at: oldest, interviews: batch.map(payload) };
+                       unsent_count: Math.max(left, 0), oldest_unsent_at: oldest, interviews: batch.map(payload),
+                       last_batch: position === batches.length - 1 };  // the status comes with the last batch
           return fetchJson(CONFIG.urls.sync, {
             method: "POST", body: JSON.stringify(body),
             headers: { "Content-Type": "application/json", "X-CSRFToken": session.body.csrf_token },
@@ -297,7 +298,8 @@
       changed.push(record);
     });
     return putMany("interviews", changed).then(function () {
-      return Promise.all([setMeta("last_sync_at", data.synced_at), setMeta("assignments", data.assignments || []),
+      if (!data.assignments) return setMeta("last_sync_at", data.synced_at);  // more batches follow
+      return Promise.all([setMeta("last_sync_at", data.synced_at), setMeta("assignments", data.assignments),
                           setMeta("quotas", data.quotas || []), setMeta("reviews", data.reviews || [])]);
     });
   }
