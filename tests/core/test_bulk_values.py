@@ -52,3 +52,25 @@ def test_uuids_are_converted_as_djangos_uuid_field_converts_them(db, value):
         assert convert is None  # psycopg adapts both strings and UUIDs for a uuid column
     else:
         assert convert(value) == expected
+
+
+def test_the_same_instant_in_two_zones_is_one_text_and_a_remembered_conversion_is_the_same():
+    """The conversion is memoised: equal aware times (one instant in two zones) are equal keys, so both must
+    give one text, and a hit must give what the first call gave."""
+    convert = _sqlite_datetime(dt.UTC)
+    utc = dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC)
+    zagreb = dt.datetime(2026, 6, 1, 12, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Zagreb"))
+    naive = dt.datetime(2026, 6, 1, 12, 0)  # noqa: DTZ001 - naive: written as it is, not as the aware ones
+    texts = [convert(v) for v in (utc, zagreb, naive, utc)]
+    assert texts == ["2026-06-01 10:00:00", "2026-06-01 10:00:00", "2026-06-01 12:00:00", "2026-06-01 10:00:00"]
+
+
+@pytest.mark.parametrize("value", [{}, [], (), {"a": [1, "š"]}, [{}], None])
+def test_json_values_are_the_text_json_dumps_writes(value):
+    import json
+
+    from heed.fieldwork.models import InterviewRecord
+
+    convert = _converter(InterviewRecord._meta.get_field("audit"))
+    assert convert is not None
+    assert convert(value) == (None if value is None else json.dumps(value, ensure_ascii=False))
