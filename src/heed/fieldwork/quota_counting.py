@@ -10,6 +10,10 @@ approved again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db.models import Count
 from django.utils import timezone
 
@@ -28,8 +32,29 @@ _SURVEY_QUOTAS = CompiledLookup(
 )  # every submission of a survey reads its quotas: compiled once per connection (heed.core.compiled_query)
 
 
+_outcomes: ContextVar[dict[int, str] | None] = ContextVar("fieldwork_quota_outcomes", default=None)
+
+
+@contextmanager
+def quota_outcomes_noted() -> Iterator[dict[int, str]]:
+    """Within the block, the quota count notes what it decided for each response it stores into the dict it
+    yields (response id -> ``over_quota`` or ``screened_in``, as ``selectors.quota_outcomes`` reads them back):
+    the sync answers the device without reading the memberships it has just written."""
+    noted: dict[int, str] = {}
+    token = _outcomes.set(noted)
+    try:
+        yield noted
+    finally:
+        _outcomes.reset(token)
+
+
 def quotas_count_stored(event: ResponsesStored) -> None:
     """Write one membership per (new response, quota it matches); see the module docstring."""
+    noted = _outcomes.get()
+    if noted is not None:
+        noted.clear()  # a batch retried after a lost race: only this attempt's responses exist
+    else:
+        noted = {}
     survey_ids = {response.survey_id for response in event.responses}
     if len(survey_ids) == 1:
         quotas = _SURVEY_QUOTAS.all(survey_id=next(iter(survey_ids)))
@@ -61,7 +86,9 @@ def quotas_count_stored(event: ResponsesStored) -> None:
     for response, quota in matches:
         if filled.get(quota.id, 0) >= quota.target:
             rows.append((quota.id, response.id, QuotaMembership.Status.OVER_QUOTA.value, False, now))
+            noted[response.id] = "over_quota"
             continue
+        noted.setdefault(response.id, "screened_in")
         # screened out (not eligible) is never counted, not even by a quota counting interviews broken off
         counted = response.complete or (quota.count_partials and not response.screened_out)
         if counted:

@@ -32,6 +32,7 @@ from heed.accounts.selectors import organisation_of, unit_get
 from heed.core.channels import Channel
 from heed.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from heed.fieldwork.interview_records import InterviewReport, interviews_reported
+from heed.fieldwork.quota_counting import quota_outcomes_noted
 from heed.fieldwork.selectors import assigned_unit_ids, quota_outcomes
 from heed.fieldwork.services import device_sync_record
 from heed.responses.selectors import client_keys_known
@@ -211,12 +212,15 @@ def interviews_sync(
             started_at=interview.started_at, ended_at=interview.submitted_at, complete=interview.complete,
             location=interview.location, audit=interview.audit,
         )  # fmt: skip
-    with interviews_reported(reports):
+    with interviews_reported(reports), quota_outcomes_noted() as quotas:
         stored = iter(responses_submit_many(items=items)) if items else iter(())
     outcomes = [_closed(outcome or next(stored), submission) for submission, outcome in prepared]
     if sum(outcome.status == "created" for outcome in outcomes) >= BULK_ANALYZE_MINIMUM:
         statistics_refresh_later()
-    quotas = quota_outcomes(response_ids=[o.response_id for o in outcomes if o.response_id is not None])
+    # what the quota count decided for the new ones; replays (stored by an earlier sync) are read back
+    replayed = [o.response_id for o in outcomes if o.response_id is not None and o.status != "created"]
+    if replayed:
+        quotas |= quota_outcomes(response_ids=replayed)
     result = SyncResult(device_id=device_id, synced_at=timezone.now())
     for index, (interview, outcome) in enumerate(zip(interviews, outcomes, strict=True)):
         quota = quotas.get(outcome.response_id) if outcome.response_id is not None else None
