@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.utils import timezone
 
@@ -108,6 +109,16 @@ def test_invalid_choice_and_non_numeric_scale_are_422(world):
         "gender": "Please choose one of the options.",
         "staff_behaviour": "Please enter a number.",
     }
+
+
+def test_a_number_too_large_for_a_float_is_422_not_a_server_error(world):
+    """A JSON integer of 400 digits parses in Python but overflows a float: the answer is refused in plain words."""
+    body = json.dumps(_payload(world)).replace('"nps": 9', '"nps": 1' + "0" * 400)
+    assert '"nps": 1000' in body
+    response = api_client(world.analyst).post("/api/responses", data=body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"nps": "Please enter a number."}
+    assert Response.objects.count() == 0
 
 
 def test_malformed_json_is_400_with_a_message(world):

@@ -111,6 +111,8 @@ def test_every_supported_language_has_a_decimal_mark():
         ("0x10", INVALID),
         ("NaN", INVALID),
         (math.inf, INVALID),
+        (10**400, INVALID),  # a JSON integer too large for a float (was an OverflowError)
+        (-(10**400), INVALID),
         (True, INVALID),
         (False, INVALID),
         (None, INVALID),

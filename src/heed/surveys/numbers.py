@@ -61,7 +61,10 @@ def parse_plain_number(raw: Any) -> float:
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         raise NumberError("invalid_number")
     if not isinstance(raw, str):
-        return _finite(float(raw))
+        try:
+            return _finite(float(raw))
+        except OverflowError:  # a JSON integer of hundreds of digits
+            raise NumberError("invalid_number") from None
     text = raw.strip()
     if _PLAIN_RE.fullmatch(text):
         return _finite(float(text))
