@@ -40,7 +40,7 @@ from heed.surveys.answering import (
     clean_submission,
     clean_submission_screened,
 )
-from heed.surveys.definition import DEMOGRAPHIC_TYPES, SurveyDefinition
+from heed.surveys.definition import SurveyDefinition
 from heed.surveys.selectors import (
     survey_is_open,
     survey_latest_version,
@@ -106,16 +106,16 @@ def headline_fields(
     ``screened_at``: the screening question's key, or None, as ``clean_submission_screened`` gives it with
     ``answers``."""
     fields: dict[str, Any] = {}
+    scores, demographics = definition.headline_sources
     if screened_at:
         fields["outcome"] = Response.Outcome.SCREENED_OUT
     else:
-        for metric, key in definition.metric_keys().items():
+        for column, key in scores:
             if (value := answers.get(key)) is not None:
-                fields[f"{metric}_score"] = int(value)  # type: ignore[arg-type]
-    for question in definition.questions:
-        value = answers.get(question.key)
-        if value is not None and question.type in DEMOGRAPHIC_TYPES and question.type not in fields:
-            fields[question.type] = str(value)[:60]
+                fields[column] = int(value)  # type: ignore[arg-type]
+    for column, key in demographics:  # the first answered question of each demographic type
+        if column not in fields and (value := answers.get(key)) is not None:
+            fields[column] = str(value)[:60]
     return fields
 
 

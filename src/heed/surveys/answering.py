@@ -27,9 +27,14 @@ def _is_blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip()) or (isinstance(raw, list) and not raw)
 
 
+_EXACT = 2**53
+
+
 def _number(raw: Any, question: QuestionDef, *, integer: bool, language: str | None) -> float:
     try:
-        if language is not None and isinstance(raw, str):
+        if type(raw) is int and -_EXACT < raw < _EXACT:  # most answers: a JSON whole number, exact as a float
+            value = float(raw)
+        elif language is not None and isinstance(raw, str):
             value = parse_localised_number(raw, language)
         else:
             value = parse_plain_number(raw)
@@ -149,18 +154,17 @@ def clean_submission_screened(
     errors: dict[str, AnswerError] = {key: AnswerError("unknown_question") for key in sorted(unknown)}
     cleaned: dict[str, AnswerValue | None] = {}
     ended_at: str | None = None
-    for question in definition.questions:
-        show_if, screen_out_if = question.rule(), question.screening_rule()  # (condition_holds, screens_out)
+    for question, key, show_if, screen_out_if in definition.cleaning_steps:  # rules as condition_holds, screens_out
         if ended_at is not None or (show_if is not None and not evaluate(show_if, cleaned)):
-            cleaned[question.key] = None
+            cleaned[key] = None
             continue
         try:
-            cleaned[question.key] = clean_answer(question, raw_answers.get(question.key))
+            cleaned[key] = clean_answer(question, raw_answers.get(key))
         except AnswerError as error:
-            errors[question.key] = error
-            cleaned[question.key] = None
+            errors[key] = error
+            cleaned[key] = None
         if screen_out_if is not None and evaluate(screen_out_if, cleaned):
-            ended_at = question.key
+            ended_at = key
     if errors:
         raise SubmissionError(errors)
     return {key: value for key, value in cleaned.items() if value is not None}, ended_at

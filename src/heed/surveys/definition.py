@@ -225,6 +225,12 @@ class SurveyDefinition(BaseModel):
         """The keys of the questions, made on first use (every submission is checked for unknown keys)."""
         return frozenset(question.key for question in self.questions)
 
+    @cached_property
+    def cleaning_steps(self) -> tuple[tuple[QuestionDef, str, dict[str, Any] | None, dict[str, Any] | None], ...]:
+        """(question, key, show_if JSON, screen_out_if JSON) of each question in order, made on first use: every
+        submission is cleaned through them. Shared: do not change them."""
+        return tuple((q, q.key, q.rule(), q.screening_rule()) for q in self.questions)
+
     def question(self, key: str) -> QuestionDef | None:
         return next((q for q in self.questions if q.key == key), None)
 
@@ -234,7 +240,18 @@ class SurveyDefinition(BaseModel):
 
     def metric_keys(self) -> dict[str, str]:
         """``{metric: question key}`` for each headline metric (NPS, CSAT, CES) the version counts."""
-        return {q.metric: q.key for q in self.questions if q.metric}
+        return dict(self._metric_keys)
+
+    @cached_property
+    def _metric_keys(self) -> tuple[tuple[str, str], ...]:
+        return tuple((q.metric, q.key) for q in self.questions if q.metric)
+
+    @cached_property
+    def headline_sources(self) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+        """((column, question key) of each headline score, e.g. ``("nps_score", "nps")``; (column, question key) of
+        each demographic question, in order), made on first use: every stored response copies them."""
+        scores = tuple((f"{metric}_score", key) for metric, key in self._metric_keys)
+        return scores, tuple((q.type, q.key) for q in self.questions if q.type in DEMOGRAPHIC_TYPES)
 
 
 def _scale(question: QuestionDef) -> str:
