@@ -92,6 +92,15 @@ def test_the_fingerprint_covers_exactly_the_documented_content():
         assert submission_fingerprint(**(base | change)) != digest, change
 
 
+def test_the_fingerprint_of_given_content_never_changes():
+    """Fingerprints are stored in the ledger: a release that changed the digest of the same content would turn
+    every resend of an interview stored before it into a conflict. Pinned to the digest computed when written."""
+    content = {"survey_id": 7, "answers": {"nps": 9.0, "why": ["price", "queue"], "n": 3, "skip": None,
+                                           "comment": "Fila lunga, commessa gentile — ok"},
+               "unit_id": None, "channel": "intercept", "language": "it", "touchpoint": ""}  # fmt: skip
+    assert submission_fingerprint(**content) == "d91a0f444ced8e0f89d24b5bf0f1927e26a9eb008f592550f984a9c5775a7744"
+
+
 def test_the_api_follows_the_rule_with_documented_codes(world):
     client = api_client(world.analyst)
     payload = {

@@ -36,22 +36,27 @@ UuidText = Annotated[
 DEVICE_CLOCK_AHEAD_MAX = dt.timedelta(days=366)
 
 
+_MOMENT_RE = re.compile(MOMENT_PATTERN)
+
+
 def _iso_text(value: Any) -> Any:
     """ISO 8601 text (or a datetime); numbers (Unix times) and other spellings are refused."""
-    if isinstance(value, dt.datetime) or (isinstance(value, str) and re.match(MOMENT_PATTERN, value)):
+    if isinstance(value, dt.datetime) or (isinstance(value, str) and _MOMENT_RE.match(value)):
         return value
     raise ValueError("give a time as ISO 8601, e.g. 2026-03-01T14:05:00+01:00, from the year 2000 on")
 
 
 def _device_moment(value: dt.datetime) -> dt.datetime:
-    from django.utils import timezone
+    """An aware time (a naive one read in the server's zone) from 2000 on, at most a year ahead of now."""
+    if value.utcoffset() is None:
+        from django.utils import timezone
 
-    aware = timezone.make_aware(value) if timezone.is_naive(value) else value
-    if aware < MOMENT_MIN:
+        value = timezone.make_aware(value)
+    if value < MOMENT_MIN:
         raise ValueError("give a time from the year 2000 on")
-    if aware > timezone.now() + DEVICE_CLOCK_AHEAD_MAX:
+    if value > dt.datetime.now(dt.UTC) + DEVICE_CLOCK_AHEAD_MAX:
         raise ValueError("the time lies more than a year in the future")
-    return aware
+    return value
 
 
 # A time by the device's clock: ISO 8601 (as BoundedMoment), which may run ahead of the server's (stored and

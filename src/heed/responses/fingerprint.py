@@ -33,9 +33,13 @@ def submission_fingerprint(
     touchpoint: str,
 ) -> str:
     """SHA-256 (64 hex digits) of the canonical JSON of the content; equal content gives an equal digest."""
+    canonical: dict[str, Any] = {}
+    for key, value in answers.items():
+        if value is not None:  # cleaned answers are mostly floats and strings already: canonical as they are
+            canonical[key] = value if type(value) is float or type(value) is str else _canonical(value)
     content = {
         "survey": survey_id,
-        "answers": {key: _canonical(value) for key, value in answers.items() if value is not None},
+        "answers": canonical,
         "unit": unit_id,
         "channel": channel,
         "language": language,
