@@ -205,7 +205,7 @@ class _Maker:
         submitted = started + dt.timedelta(seconds=seconds)
         switch = place.languages[1] if language == place.languages[0] and rng.random() < 0.08 else None
         interview = Interview(
-            client_key=uuid.UUID(int=rng.getrandbits(128), version=4), survey_id=self.version.survey_id,
+            client_key=str(uuid.UUID(int=rng.getrandbits(128), version=4)), survey_id=self.version.survey_id,
             version=self.version.number, unit_id=unit.id, language=switch or language, answers=answers,
             started_at=started if device_times else None, submitted_at=submitted if device_times else None,
         )  # fmt: skip

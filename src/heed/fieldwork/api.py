@@ -71,7 +71,7 @@ def fieldwork_sync(request: HttpRequest, payload: SyncIn):
     them), and the device's ``last_sync_at`` is recorded."""
     user = request.auth  # type: ignore[attr-defined]
     permissions.require(permissions.can_submit_responses(user))
-    interviews = [Interview(**(i.model_dump() | {"client_key": uuid.UUID(i.client_key)})) for i in payload.interviews]
+    interviews = [Interview(**i.model_dump()) for i in payload.interviews]
     result = interviews_sync(interviewer=user, device_id=uuid.UUID(payload.device_id), app_version=payload.app_version,
                              unsent_count=payload.unsent_count, oldest_unsent_at=payload.oldest_unsent_at,
                              interviews=interviews)  # fmt: skip

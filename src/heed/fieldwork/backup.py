@@ -71,7 +71,7 @@ def _interviews(raw: object) -> tuple[list[Interview], list[str]]:
             where = ".".join(str(part) for part in first["loc"])
             problems.append(f"interview {number}: {where or 'interview'}: {first['msg']}")
             continue
-        interviews.append(Interview(**(parsed.model_dump() | {"client_key": uuid.UUID(parsed.client_key)})))
+        interviews.append(Interview(**parsed.model_dump()))
     return interviews, problems
 
 

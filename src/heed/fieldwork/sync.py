@@ -56,7 +56,7 @@ HTTP_STATUS = {"created": 201, "replayed": 200}
 class Interview:
     """One interview as the device sends it."""
 
-    client_key: uuid.UUID
+    client_key: str  # the device's UUID as canonical text (8-4-4-4-12 lower-case hex digits)
     survey_id: int
     version: int
     unit_id: int
@@ -124,7 +124,7 @@ class _Lookups:
         self.units: dict[int, Unit | None] = {}
         self.assigned = assigned_unit_ids(interviewer_id=interviewer.pk,
                                           survey_ids={i.survey_id for i in interviews})  # fmt: skip
-        self.keys = [str(i.client_key) for i in interviews]
+        self.keys = [i.client_key for i in interviews]
         self._known: set[str] | None = None
 
     def already_stored(self, client_key: str) -> bool:
@@ -155,13 +155,13 @@ class _Lookups:
         if unit is None:
             raise NotFoundError("No such unit (or it is outside your units).")
         units = self.assigned.get(survey.id)
-        if units is not None and unit.id not in units and not self.already_stored(str(interview.client_key)):
+        if units is not None and unit.id not in units and not self.already_stored(interview.client_key):
             refusal = PermissionDeniedError("You are not assigned to this survey at this unit.")
             refusal.code = "not_assigned"
             raise refusal
         return Submission(
             survey=survey, language=interview.language, channel=Channel.INTERCEPT, unit=unit,
-            client_key=str(interview.client_key), started_at=started_at,
+            client_key=interview.client_key, started_at=started_at,
             submitted_at=submitted_at, submitted_by=self.interviewer,
             version=self.versions[(survey.id, interview.version)], complete=interview.complete,
         )  # fmt: skip
@@ -207,7 +207,7 @@ def interviews_sync(
         prepared.append((submission, None))
         items.append((submission, interview.answers))
         assert submission.version is not None
-        reports[str(interview.client_key)] = InterviewReport(
+        reports[interview.client_key] = InterviewReport(
             interviewer_id=interviewer.pk, device_id=device_id, version=submission.version, received_at=received_at,
             started_at=interview.started_at, ended_at=interview.submitted_at, complete=interview.complete,
             location=interview.location, audit=interview.audit,
@@ -224,7 +224,7 @@ def interviews_sync(
     result = SyncResult(device_id=device_id, synced_at=timezone.now())
     for index, (interview, outcome) in enumerate(zip(interviews, outcomes, strict=True)):
         quota = quotas.get(outcome.response_id) if outcome.response_id is not None else None
-        result.items.append(SyncItem(index, str(interview.client_key), outcome, quota))
+        result.items.append(SyncItem(index, interview.client_key, outcome, quota))
     if record_device:
         device_sync_record(interviewer=interviewer, device_id=device_id, app_version=app_version,
                            unsent_count=unsent_count, oldest_unsent_at=oldest_unsent_at,
