@@ -33,7 +33,7 @@ from heed.responses.handlers import (
     responses_dispatch,
 )
 from heed.responses.models import Answer, ClientKey, Response, ResponseReview, ReviewState
-from heed.responses.selectors import TEXT_ANSWER_TYPES
+from heed.responses.selectors import TEXT_ANSWER_TYPES, client_keys_known
 from heed.surveys.answering import (
     AnswerValue,
     SubmissionError,
@@ -289,15 +289,19 @@ def _against_ledger(
 
 
 def _ledger(items: Sequence[tuple[Submission, dict[str, Any]]]) -> dict[tuple[int, str], ClientKey]:
+    """The ledger entries of the items' client_keys (with their responses and versions), by (organisation, key):
+    which keys are known is asked first with the keys as one parameter (``client_keys_known``), and only those,
+    usually none, are loaded."""
     keys: dict[int, set[str]] = {}
     for submission, _raw in items:
         if submission.client_key:
             keys.setdefault(submission.survey.organisation_id, set()).add(submission.client_key)
-    if not keys:
-        return {}
     condition = Q()
     for organisation_id, org_keys in keys.items():
-        condition |= Q(organisation_id=organisation_id, key__in=org_keys)
+        if known := client_keys_known(organisation_id=organisation_id, keys=org_keys):
+            condition |= Q(organisation_id=organisation_id, key__in=known)
+    if not condition:
+        return {}
     entries = ClientKey.objects.filter(condition).select_related("response__version")
     return {(entry.organisation_id, entry.key): entry for entry in entries}
 
