@@ -7,6 +7,9 @@ from heed.core.health import health
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    # the NinjaAPI, which mounts each app's router: first of the prefixes, so that an API request (a device's sync,
+    # every single submission) is not first tried against the page patterns of every app (a dozen resolvers each)
+    path("api/", api.urls),
     path("", include("heed.analytics.urls")),
     path("", include("heed.web.urls")),
     # each domain app's pages (vertical slices); the paths are the same as before the move
@@ -18,7 +21,6 @@ urlpatterns = [
     path("", include("heed.textanalytics.urls")),  # text analytics' pages (its vertical slice)
     path("", include("heed.fieldwork.urls")),  # fieldwork's pages: supervision, assignments
     path("", include("heed.cati.urls")),  # phone interviewing: call lists, the call screen
-    path("api/", api.urls),  # the NinjaAPI, which mounts each app's router
 ]
 
 handler403 = "heed.web.error_views.permission_denied"
