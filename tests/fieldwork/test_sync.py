@@ -140,3 +140,20 @@ def test_a_batch_holds_at_most_500_interviews(world):
 )
 def test_bad_sync_fields_are_422(world, field, value):
     assert sync(api_client(world.interviewer), [], **{field: value}).status_code == 422
+
+
+def test_the_sync_reads_every_field_of_an_interview():
+    """The API builds the sync's Interview field by field (not through a dump): the same as a dump would give."""
+    from heed.fieldwork.api import _interview
+    from heed.fieldwork.schemas import InterviewIn
+    from heed.fieldwork.sync import Interview
+
+    parsed = InterviewIn.model_validate({
+        "client_key": "0B7C5E2A-9D41-4F3E-8A6B-2C1D0E9F8A7B", "survey_id": 3, "version": 2, "unit_id": 4,
+        "language": "it", "answers": {"nps": 9, "why_not_buy": ["price"], "comment": "ok"},
+        "started_at": "2026-03-01T14:05:00+01:00", "submitted_at": "2026-03-01T14:09:00+01:00", "complete": False,
+        "location": {"latitude": 45.8, "longitude": 15.9, "accuracy": 12, "status": "ok"},
+        "audit": [{"event": "form start", "start": 1_700_000_000_000}],
+    })  # fmt: skip
+    assert _interview(parsed) == Interview(**parsed.model_dump())
+    assert _interview(parsed).client_key == "0b7c5e2a-9d41-4f3e-8a6b-2c1d0e9f8a7b"

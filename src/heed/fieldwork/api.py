@@ -16,7 +16,7 @@ from heed.core.errors import ConflictError, NotFoundError
 from heed.fieldwork.audit_export import audit_csv
 from heed.fieldwork.backup import BACKUP_API_MAX_BYTES, backup_upload
 from heed.fieldwork.device_forms import interviewer_forms
-from heed.fieldwork.schemas import BackupOut, FormsOut, SyncIn, SyncOut
+from heed.fieldwork.schemas import BackupOut, FormsOut, InterviewIn, SyncIn, SyncOut
 from heed.fieldwork.selectors import interview_record_get
 from heed.fieldwork.status import interviewer_assignments, interviewer_quotas
 from heed.fieldwork.sync import Interview, SyncItem, interviews_sync
@@ -59,6 +59,18 @@ def _item(user, item: SyncItem) -> dict:
     return out
 
 
+def _interview(parsed: InterviewIn) -> Interview:
+    """The sync's Interview from the parsed item, as ``Interview(**parsed.model_dump())`` gives it without dumping
+    the answers (already plain JSON values) again."""
+    return Interview(
+        client_key=parsed.client_key, survey_id=parsed.survey_id, version=parsed.version, unit_id=parsed.unit_id,
+        language=parsed.language, answers=parsed.answers, started_at=parsed.started_at,
+        submitted_at=parsed.submitted_at, complete=parsed.complete,
+        location=parsed.location.model_dump() if parsed.location is not None else None,
+        audit=[event.model_dump() for event in parsed.audit],
+    )  # fmt: skip
+
+
 @router.post("/sync", response={200: SyncOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut})
 def fieldwork_sync(request: HttpRequest, payload: SyncIn):
     """The interviewer app's sync (session or token): up to 500 interviews, each through the same ingestion
@@ -71,7 +83,7 @@ def fieldwork_sync(request: HttpRequest, payload: SyncIn):
     them), and the device's ``last_sync_at`` is recorded."""
     user = request.auth  # type: ignore[attr-defined]
     permissions.require(permissions.can_submit_responses(user))
-    interviews = [Interview(**i.model_dump()) for i in payload.interviews]
+    interviews = [_interview(i) for i in payload.interviews]
     result = interviews_sync(interviewer=user, device_id=uuid.UUID(payload.device_id), app_version=payload.app_version,
                              unsent_count=payload.unsent_count, oldest_unsent_at=payload.oldest_unsent_at,
                              interviews=interviews)  # fmt: skip
