@@ -72,6 +72,10 @@ CASES = [
     ("many", ["b", "a"], ["a", "b"]),
     ("many", "a", "expected_choices"),
     ("many", [1], "expected_choices"),
+    ("many", [["a"]], "expected_choices"),  # unhashable items
+    ("many", [{"a": 1}], "expected_choices"),
+    ("many", ["a", 2], "expected_choices"),
+    ("many", ["zzz"], "invalid_choice"),
     ("many", {"a": True}, "expected_choices"),
 ]
 

@@ -73,10 +73,14 @@ def clean_answer(question: QuestionDef, raw: Any, *, language: str | None = None
     if question.type == "number":
         return _number(raw, question, integer=False, language=language)
     if question.type == "multiple_choice":
-        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        try:
+            chosen = set(raw) if isinstance(raw, list) else None
+        except TypeError:  # a list holding lists or objects
+            chosen = None
+        if chosen is None:
             raise AnswerError("expected_choices")
-        if not set(raw) <= allowed:
-            raise AnswerError("invalid_choice")
+        if not chosen <= allowed:  # option values are strings: anything else is not one of them
+            raise AnswerError("invalid_choice" if all(isinstance(v, str) for v in raw) else "expected_choices")
         return [option.value for option in question.options if option.value in raw]
     if question.type in CHOICE_TYPES:
         if not isinstance(raw, str):
