@@ -79,3 +79,21 @@ def test_a_unit_manager_batches_only_for_their_units(world):
     assert [i["status"] for i in body["items"]] == ["created", "invalid", "invalid"]
     assert [i["code"] for i in body["items"][1:]] == ["not_found", "unit_required"]
     assert list(Response.objects.values_list("unit_id", flat=True)) == [world.store_a.id]
+
+
+def test_a_burst_of_large_batches_queues_one_analyze(db, monkeypatch, django_capture_on_commit_callbacks):
+    """Each stored batch of 200 or more asks for fresh planner statistics; a burst of them (a device catching up)
+    queues one ANALYZE, due after the burst, not one per batch."""
+    from heed.core import debounce
+    from heed.core.tasks import tables_analyze_task
+    from heed.responses.services import ANALYZE_AFTER_SECONDS, INGESTED_MODELS, statistics_refresh_later
+
+    queued: list[tuple] = []
+    monkeypatch.setitem(tables_analyze_task.app.conf, "task_always_eager", False)
+    monkeypatch.setattr(tables_analyze_task, "apply_async",
+                        lambda args=(), countdown=None: queued.append((args, countdown)))  # fmt: skip
+    monkeypatch.setattr(debounce, "_due", {})
+    for _batch in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            statistics_refresh_later()
+    assert queued == [((INGESTED_MODELS,), ANALYZE_AFTER_SECONDS)]

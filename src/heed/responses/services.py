@@ -481,11 +481,18 @@ BULK_ANALYZE_MINIMUM = 200  # a batch storing this many responses refreshes plan
 INGESTED_MODELS = ["responses.Response", "responses.Answer", "responses.ClientKey"]
 
 
+ANALYZE_AFTER_SECONDS = 10.0  # a burst of batches (a device catching up, an import) gets one ANALYZE at its end
+
+
 def statistics_refresh_later() -> None:
-    """After commit, queue an ANALYZE of the ingestion tables whose statistics went stale (background)."""
+    """After commit, queue an ANALYZE of the ingestion tables whose statistics went stale (background), at most
+    one per ``ANALYZE_AFTER_SECONDS`` per web process (``heed.core.debounce``): the twenty batches of a device
+    catching up queued twenty ANALYZEs of the same tables, each taking the database's write lock on SQLite."""
+    from heed.core.debounce import enqueue_soon
     from heed.core.tasks import tables_analyze_task
 
-    transaction.on_commit(lambda: tables_analyze_task.delay(INGESTED_MODELS))
+    transaction.on_commit(lambda: enqueue_soon(tables_analyze_task, key="tables-analyze:ingestion",
+                                               args=(INGESTED_MODELS,), delay=ANALYZE_AFTER_SECONDS))  # fmt: skip
 
 
 def responses_tables_analyze() -> list[str]:
