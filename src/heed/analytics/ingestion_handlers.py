@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from heed.analytics.rollups import local_day, rollup_days_mark
 from heed.analytics.weighting import weighting_schemes_mark_stale
 from heed.responses.handlers import ResponsesDeleted, ResponsesRescored, ResponsesReviewed, ResponsesStored
@@ -13,9 +15,12 @@ def rollup_days_changed(event: ResponsesStored | ResponsesDeleted | ResponsesRev
     """In the storing (deleting, reviewing or editing) transaction: mark each (survey, local day) of the responses
     as changed, so the rollups are recomputed after commit (in the worker) and the mark survives a crash until
     they are."""
+    zone = timezone.get_current_timezone()  # local_day's zone, looked up once for the batch
     days: dict[int, set[dt.date]] = {}
     for response in event.responses:
-        days.setdefault(response.survey_id, set()).add(local_day(response.submitted_at))
+        moment = response.submitted_at
+        day = moment.astimezone(zone).date() if moment.utcoffset() is not None else local_day(moment)
+        days.setdefault(response.survey_id, set()).add(day)
     for survey_id, survey_days in days.items():
         rollup_days_mark(survey_id=survey_id, days=survey_days)
 
