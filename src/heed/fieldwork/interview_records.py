@@ -18,9 +18,8 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import transaction
 
@@ -37,10 +36,10 @@ if TYPE_CHECKING:
 QUESTION_NODE_PREFIX = "/data/"
 
 
-@dataclass(frozen=True)
-class InterviewReport:
+class InterviewReport(NamedTuple):
     """What the device said about one interview beside its answers. Times are the device's (aware);
-    ``received_at`` is the server's; ``location`` and ``audit`` as in ``LocationIn``/``AuditEventIn``."""
+    ``received_at`` is the server's; ``location`` and ``audit`` as in ``LocationIn``/``AuditEventIn``. An immutable
+    record (a named tuple: a sync makes one per interview)."""
 
     interviewer_id: int
     device_id: uuid.UUID | None
@@ -50,7 +49,7 @@ class InterviewReport:
     ended_at: dt.datetime | None
     complete: bool = True
     location: Mapping[str, Any] | None = None
-    audit: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
+    audit: Sequence[Mapping[str, Any]] = ()
 
     @property
     def duration_seconds(self) -> float | None:
