@@ -190,3 +190,27 @@ def test_two_simultaneous_submissions_for_the_last_place(world, monkeypatch):
     fill = _fill(quota)
     assert (fill.filled, fill.over_quota) == (50, 1)
     assert quota_overshoot_list(organisation_id=world.org.id).count() == 1
+
+
+def test_the_kept_fill_is_what_counting_the_members_gives_after_reviews_and_deletions(world):
+    """The fill a submission reads (``Quota.filled``) is kept at submit and recounted on reviews and deletions:
+    after rejecting, approving again and deleting, it equals a count of the members, and a recount changes
+    nothing."""
+    from heed.fieldwork.models import Quota
+    from heed.fieldwork.quota_counting import quota_fills_recount
+    from heed.responses.services import response_review_set
+
+    quota = _women_18_34(world, target=4)
+    _first, second, third, _fourth, beyond = _submit(world, 5)
+    assert quota_outcomes(response_ids=[beyond.id]) == {beyond.id: "over_quota"}
+    assert Quota.objects.get(pk=quota.pk).filled == 4
+    response_review_set(actor=world.analyst, response=second, state="rejected")
+    assert Quota.objects.get(pk=quota.pk).filled == 3
+    (late,) = _submit(world, 1)  # the rejected one's place went to the next response
+    assert quota_outcomes(response_ids=[late.id]) == {late.id: "screened_in"}
+    response_review_set(actor=world.analyst, response=second, state="approved")  # counts again: 5 of 4
+    response_delete(response=third)
+    expected = QuotaMembership.objects.filter(quota=quota, counted=True).exclude(response__review_state="rejected")
+    assert Quota.objects.get(pk=quota.pk).filled == expected.count() == 4
+    assert quota_fills_recount(survey_ids=[world.survey.id]) == {quota.pk: 4}
+    assert _fill(quota).filled == 4

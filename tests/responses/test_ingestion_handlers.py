@@ -17,6 +17,7 @@ from heed.demo.seed import seed_demo
 from heed.responses import handlers
 from heed.responses.handlers import (
     ResponsesDeleted,
+    ResponsesReviewed,
     ResponsesStored,
     responses_handler_register,
     responses_handlers,
@@ -61,7 +62,9 @@ def test_the_apps_register_their_handlers_explicitly():
     assert set(responses_handlers(ResponsesDeleted, "in_transaction")) == {
         "analytics.rollup_days",
         "analytics.weighting_schemes",
+        "fieldwork.quotas",
     }
+    assert "fieldwork.quotas" in responses_handlers(ResponsesReviewed, "in_transaction")
 
 
 def test_an_unknown_phase_is_refused():

@@ -72,6 +72,10 @@ class Quota(models.Model):
     conditions = models.JSONField(default=dict, blank=True, help_text="question key -> list of accepted values")
     target = models.PositiveIntegerField()
     count_partials = models.BooleanField(default=False)
+    # The responses filling it: its counted memberships of responses not rejected in review. Kept by the quota count
+    # at submit (under the quota's row lock) and recounted when a review or a deletion changes what counts
+    # (``heed.fieldwork.quota_counting``), so a submission reads one number instead of counting every member.
+    filled = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

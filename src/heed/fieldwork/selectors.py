@@ -118,18 +118,15 @@ def quota_list(*, organisation_id: int, survey_ids: Iterable[int] | None = None)
 
 
 def quota_fills(quotas: Iterable[Quota]) -> list[QuotaFill]:
-    """Each quota with its count (screened-in memberships that count, of responses not rejected in review:
-    ``filter_spec.counted_through``) and its overshoot, in one query."""
+    """Each quota with its count (``Quota.filled``: screened-in memberships that count, of responses not rejected
+    in review, as the quota count keeps it) and its overshoot (one query)."""
     quotas = list(quotas)
-    counts: dict[int, tuple[int, int]] = {
+    over_quota = Count("memberships", filter=Q(memberships__status=QuotaMembership.Status.OVER_QUOTA))
+    counts: dict[int, tuple[int, int]] = {  # read now: the instances may be older than the last count
         quota_id: (filled, over)
-        for quota_id, filled, over in QuotaMembership.objects.filter(quota__in=quotas)
-        .values("quota_id")
-        .annotate(
-            filled=Count("id", filter=Q(counted=True) & counted_through("response__")),
-            over=Count("id", filter=Q(status=QuotaMembership.Status.OVER_QUOTA)),
-        )
-        .values_list("quota_id", "filled", "over")
+        for quota_id, filled, over in Quota.objects.filter(id__in=[quota.id for quota in quotas])
+        .annotate(over=over_quota)
+        .values_list("id", "filled", "over")
     }
     return [QuotaFill(quota, *counts.get(quota.id, (0, 0))) for quota in quotas]
 
