@@ -18,9 +18,7 @@ def rollup_days_changed(event: ResponsesStored | ResponsesDeleted | ResponsesRev
     zone = timezone.get_current_timezone()  # local_day's zone, looked up once for the batch
     days: dict[int, set[dt.date]] = {}
     for response in event.responses:
-        moment = response.submitted_at
-        day = moment.astimezone(zone).date() if moment.utcoffset() is not None else local_day(moment)
-        days.setdefault(response.survey_id, set()).add(day)
+        days.setdefault(response.survey_id, set()).add(local_day(response.submitted_at, zone))
     for survey_id, survey_days in days.items():
         rollup_days_mark(survey_id=survey_id, days=survey_days)
 

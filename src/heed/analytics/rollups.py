@@ -47,8 +47,10 @@ SUFFICIENT_STATISTICS = {
 KEY_FIELDS = ("unit_id", "channel", "language")
 
 
-def local_day(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment).date()
+def local_day(moment: dt.datetime, zone: dt.tzinfo | None = None) -> dt.date:
+    """The day of ``moment`` (aware) in ``zone``, by default the current time zone (look it up once and pass it for
+    many moments). Raises ValueError for a naive moment."""
+    return timezone.localtime(moment, zone).date()
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:

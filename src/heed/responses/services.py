@@ -437,7 +437,6 @@ def _submit_once(items: Sequence[tuple[Submission, dict[str, Any]]], *, read_led
         ready.append(prepared)
     stored = _store(ready) if ready else []
     created = {r.index: Outcome("created", stored=(r, *row)) for r, row in zip(ready, stored, strict=True)}
-    stored_ids = {r.index: response_id for r, (response_id, _row) in zip(ready, stored, strict=True)}
     for index, outcome in created.items():
         outcomes[index] = outcome
     for repeat, first in repeats:
@@ -445,7 +444,9 @@ def _submit_once(items: Sequence[tuple[Submission, dict[str, Any]]], *, read_led
         if same:
             outcomes[repeat.index] = created[first.index].replay()
         else:
-            outcomes[repeat.index] = Outcome("conflict", error=_key_conflict(stored_ids[first.index]))
+            response_id = created[first.index].response_id
+            assert response_id is not None  # stored by this call
+            outcomes[repeat.index] = Outcome("conflict", error=_key_conflict(response_id))
     return [outcome for outcome in outcomes if outcome is not None]
 
 

@@ -240,17 +240,13 @@ class SurveyDefinition(BaseModel):
 
     def metric_keys(self) -> dict[str, str]:
         """``{metric: question key}`` for each headline metric (NPS, CSAT, CES) the version counts."""
-        return dict(self._metric_keys)
-
-    @cached_property
-    def _metric_keys(self) -> tuple[tuple[str, str], ...]:
-        return tuple((q.metric, q.key) for q in self.questions if q.metric)
+        return {q.metric: q.key for q in self.questions if q.metric}
 
     @cached_property
     def headline_sources(self) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
         """((column, question key) of each headline score, e.g. ``("nps_score", "nps")``; (column, question key) of
         each demographic question, in order), made on first use: every stored response copies them."""
-        scores = tuple((f"{metric}_score", key) for metric, key in self._metric_keys)
+        scores = tuple((f"{q.metric}_score", q.key) for q in self.questions if q.metric)
         return scores, tuple((q.type, q.key) for q in self.questions if q.type in DEMOGRAPHIC_TYPES)
 
 
